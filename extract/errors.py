@@ -1,0 +1,48 @@
+"""Errors that end the processing of one input, each with a documented exit code."""
+
+from __future__ import annotations
+
+
+class ExtractError(Exception):
+    """A problem with the input, reported as one line naming the file and the reason."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class InputNotFound(ExtractError):
+    exit_code = 3
+
+
+class InvalidDocument(ExtractError):
+    """Empty, corrupt, truncated, not a PDF, or outside the configured limits."""
+
+    exit_code = 4
+
+
+class PasswordProtected(ExtractError):
+    exit_code = 5
+
+
+class NoReportTables(ExtractError):
+    exit_code = 6
+
+
+class LimitExceeded(ExtractError):
+    exit_code = 7
+
+
+EXIT_CODES = {
+    0: "success",
+    1: "--strict and the report has error findings",
+    2: "usage error",
+    3: "input file not found",
+    4: "not a readable PDF (empty, corrupt, truncated, not a PDF)",
+    5: "password-protected PDF (a user password is required to open it)",
+    6: "no report tables found",
+    7: "a limit was exceeded (pages, page size, file size, time)",
+}

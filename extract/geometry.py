@@ -1,0 +1,191 @@
+"""Pure geometry on page coordinates.
+
+Every coordinate in the pipeline is in PDF points (1/72 inch) with the origin at the top-left
+corner of the page as displayed (after /Rotate), x to the right, y downwards — the convention
+of pdfplumber and of image rows, so the text layer and the pixel path share one frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Literal, Sequence, TypeVar
+
+
+@dataclass(frozen=True)
+class BBox:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return ((self.x0 + self.x1) / 2, (self.top + self.bottom) / 2)
+
+    def contains_point(self, x: float, y: float, slack: float = 0.0) -> bool:
+        return (
+            self.x0 - slack <= x <= self.x1 + slack and self.top - slack <= y <= self.bottom + slack
+        )
+
+    def union(self, other: "BBox") -> "BBox":
+        return BBox(
+            min(self.x0, other.x0),
+            min(self.top, other.top),
+            max(self.x1, other.x1),
+            max(self.bottom, other.bottom),
+        )
+
+    def as_tuple(self, digits: int = 2) -> tuple[float, float, float, float]:
+        return (
+            round(self.x0, digits),
+            round(self.top, digits),
+            round(self.x1, digits),
+            round(self.bottom, digits),
+        )
+
+
+def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    """Length of the intersection of intervals [a0, a1] and [b0, b1] (0 when disjoint)."""
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+Orientation = Literal["h", "v"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """An axis-aligned ruling line. For "h": y = position, x runs start..end.
+    For "v": x = position, y runs start..end (top-down)."""
+
+    orientation: Orientation
+    position: float
+    start: float
+    end: float
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+
+def cluster_values(values: Iterable[float], tolerance: float) -> list[float]:
+    """Group sorted values whose neighbours are within tolerance; return each group's mean."""
+    ordered = sorted(values)
+    if not ordered:
+        return []
+    groups: list[list[float]] = [[ordered[0]]]
+    for v in ordered[1:]:
+        if v - groups[-1][-1] <= tolerance:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [sum(g) / len(g) for g in groups]
+
+
+def merge_segments(segments: Sequence[Segment], tolerance: float) -> list[Segment]:
+    """Snap nearly collinear segments of one orientation onto a common line and join those
+    that overlap or nearly touch. Word draws one visual border as many short pieces (one
+    per cell edge), sometimes doubled and offset by a fraction of a point."""
+    merged: list[Segment] = []
+    for orientation in ("h", "v"):
+        same = [s for s in segments if s.orientation == orientation]
+        for line in cluster_values((s.position for s in same), tolerance):
+            on_line = sorted(
+                (s for s in same if abs(s.position - line) <= tolerance), key=lambda s: s.start
+            )
+            run_start, run_end = None, None
+            for s in on_line:
+                if run_start is None:
+                    run_start, run_end = s.start, s.end
+                elif s.start <= run_end + tolerance:
+                    run_end = max(run_end, s.end)
+                else:
+                    merged.append(Segment(orientation, line, run_start, run_end))
+                    run_start, run_end = s.start, s.end
+            if run_start is not None:
+                merged.append(Segment(orientation, line, run_start, run_end))
+    return merged
+
+
+def segments_touch(h: Segment, v: Segment, tolerance: float) -> bool:
+    return (
+        h.start - tolerance <= v.position <= h.end + tolerance
+        and v.start - tolerance <= h.position <= v.end + tolerance
+    )
+
+
+def connected_tables(segments: Sequence[Segment], tolerance: float) -> list[list[Segment]]:
+    """Split rulings into groups that intersect one another: each group is one table."""
+    parent = list(range(len(segments)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    hs = [i for i, s in enumerate(segments) if s.orientation == "h"]
+    vs = [i for i, s in enumerate(segments) if s.orientation == "v"]
+    for i in hs:
+        for j in vs:
+            if segments_touch(segments[i], segments[j], tolerance):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Segment]] = {}
+    for i, s in enumerate(segments):
+        groups.setdefault(find(i), []).append(s)
+    return list(groups.values())
+
+
+def coverage(segments: Sequence[Segment], position: float, a: float, b: float, tolerance: float) -> float:
+    """Share of the interval [a, b] on the line at `position` covered by the given segments
+    (all of one orientation)."""
+    if b <= a:
+        return 0.0
+    covered = sorted(
+        (max(a, s.start), min(b, s.end))
+        for s in segments
+        if abs(s.position - position) <= tolerance and s.end > a and s.start < b
+    )
+    total, cursor = 0.0, a
+    for lo, hi in covered:
+        lo = max(lo, cursor)
+        if hi > lo:
+            total += hi - lo
+            cursor = hi
+    return total / (b - a)
+
+
+T = TypeVar("T")
+
+
+def group_into_lines(items: Sequence[T], boxes: Sequence[BBox]) -> list[list[int]]:
+    """Indices of items grouped into text lines (top to bottom, each left to right).
+    Two glyphs share a line when their vertical extents overlap by more than half the
+    smaller height: robust to mixed font sizes and sub/superscript-free text."""
+    order = sorted(range(len(items)), key=lambda i: (boxes[i].top + boxes[i].bottom) / 2)
+    lines: list[list[int]] = []
+    line_extent: list[tuple[float, float]] = []
+    for i in order:
+        b = boxes[i]
+        placed = False
+        for k in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
+            top, bottom = line_extent[k]
+            smaller = max(1e-6, min(bottom - top, b.height))
+            if overlap(top, bottom, b.top, b.bottom) > 0.5 * smaller:
+                lines[k].append(i)
+                line_extent[k] = (min(top, b.top), max(bottom, b.bottom))
+                placed = True
+                break
+        if not placed:
+            lines.append([i])
+            line_extent.append((b.top, b.bottom))
+    for line in lines:
+        line.sort(key=lambda i: boxes[i].x0)
+    return lines

@@ -1,0 +1,248 @@
+"""Ruling lines -> tables -> the merged-cell grid, then text into cells.
+
+One grid builder for every page source: it sees only `Segment`s and `TextBox`es.
+The chain mirrors the geometry: segments -> connected tables -> row/column lines ->
+elementary cells -> merged cells (spans) -> cell text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from .geometry import (
+    BBox,
+    Segment,
+    cluster_values,
+    connected_tables,
+    coverage,
+    group_into_lines,
+    merge_segments,
+)
+from .page import PageContent, TextBox, TextSource
+from .settings import Settings
+
+# Rows or columns thinner than this (pt) are double borders, not cells.
+_MIN_CELL_SIDE_PT = 4.0
+# A ruled region smaller than this (pt) is a box or an underline, not a table.
+_MIN_TABLE_SIDE_PT = 20.0
+
+
+@dataclass(frozen=True)
+class GridCell:
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    bbox: BBox
+    text: str  # lines joined by "\n", in reading order
+    confidence: float
+    source: TextSource
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.row_span - 1
+
+    @property
+    def last_col(self) -> int:
+        return self.col + self.col_span - 1
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One ruled table as drawn on one page."""
+
+    page: int
+    xs: tuple[float, ...]  # column boundaries, left to right
+    ys: tuple[float, ...]  # row boundaries, top to bottom
+    cells: tuple[GridCell, ...]  # each merged cell once, by (row, col) of its top-left
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    @property
+    def bbox(self) -> BBox:
+        return BBox(self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    def row_cells(self, row: int) -> list[GridCell]:
+        """Cells covering `row`, left to right (merged cells included once)."""
+        return sorted(
+            (c for c in self.cells if c.row <= row <= c.last_row), key=lambda c: c.col
+        )
+
+    def text(self) -> str:
+        return "".join(c.text for c in self.cells)
+
+
+def _squeeze(lines: list[float], min_gap: float) -> list[float]:
+    kept: list[float] = []
+    for v in lines:
+        if kept and v - kept[-1] < min_gap:
+            kept[-1] = (kept[-1] + v) / 2
+        else:
+            kept.append(v)
+    return kept
+
+
+@dataclass(frozen=True)
+class _Shape:
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    spans: tuple[tuple[int, int, int, int], ...]  # (row, col, row_span, col_span)
+
+
+def grid_shape(segments: Sequence[Segment], settings: Settings) -> Optional[_Shape]:
+    """Row/column lines of one table and its merged cells. A border between two elementary
+    cells exists when rulings cover most of their common edge; cells with no border
+    between them belong to one merged cell."""
+    tol = settings.snap_tolerance_pt
+    hs = [s for s in segments if s.orientation == "h"]
+    vs = [s for s in segments if s.orientation == "v"]
+    xs = _squeeze(cluster_values((s.position for s in vs), tol), _MIN_CELL_SIDE_PT)
+    ys = _squeeze(cluster_values((s.position for s in hs), tol), _MIN_CELL_SIDE_PT)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    if xs[-1] - xs[0] < _MIN_TABLE_SIDE_PT or ys[-1] - ys[0] < _MIN_TABLE_SIDE_PT:
+        return None
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(a: int, b: int) -> bool:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return False
+        parent[max(ra, rb)] = min(ra, rb)
+        return True
+
+    # The tolerance doubles here: a border drawn as two offset strokes clusters to their
+    # mean, each stroke lying up to one tolerance away from it.
+    line_tol = 2 * tol
+    for r in range(n_rows):
+        for c in range(n_cols - 1):
+            if coverage(vs, xs[c + 1], ys[r], ys[r + 1], line_tol) < settings.min_border_coverage:
+                join(r * n_cols + c, r * n_cols + c + 1)
+    for r in range(n_rows - 1):
+        for c in range(n_cols):
+            if coverage(hs, ys[r + 1], xs[c], xs[c + 1], line_tol) < settings.min_border_coverage:
+                join(r * n_cols + c, (r + 1) * n_cols + c)
+
+    # Missing rulings can leave an L-shaped region; a cell is a rectangle, so grow each
+    # region to its bounding box until nothing changes.
+    changed = True
+    while changed:
+        changed = False
+        extent: dict[int, list[int]] = {}
+        for i in range(n_rows * n_cols):
+            r, c = divmod(i, n_cols)
+            e = extent.setdefault(find(i), [r, r, c, c])
+            e[0], e[1], e[2], e[3] = min(e[0], r), max(e[1], r), min(e[2], c), max(e[3], c)
+        for root, (r0, r1, c0, c1) in extent.items():
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    changed |= join(root, r * n_cols + c)
+
+    spans: dict[int, tuple[int, int, int, int]] = {}
+    for i in range(n_rows * n_cols):
+        r, c = divmod(i, n_cols)
+        root = find(i)
+        if root not in spans:
+            spans[root] = (r, c, 1, 1)
+        else:
+            r0, c0, _, _ = spans[root]
+            prev = spans[root]
+            spans[root] = (r0, c0, max(prev[2], r - r0 + 1), max(prev[3], c - c0 + 1))
+    return _Shape(tuple(xs), tuple(ys), tuple(sorted(spans.values())))
+
+
+def cell_text(boxes: Sequence[TextBox]) -> str:
+    """Text of the boxes inside one cell: lines top to bottom joined by newlines; within a
+    line, a space only where the gap is wider than half a glyph height (CJK prints no
+    spaces; wide gaps separate numbers)."""
+    if not boxes:
+        return ""
+    bboxes = [b.bbox for b in boxes]
+    out_lines = []
+    for line in group_into_lines(boxes, bboxes):
+        parts: list[str] = []
+        prev: Optional[BBox] = None
+        for i in line:
+            b = bboxes[i]
+            if prev is not None and b.x0 - prev.x1 > 0.5 * max(b.height, prev.height):
+                parts.append(" ")
+            parts.append(boxes[i].text)
+            prev = b
+        out_lines.append("".join(parts))
+    return "\n".join(out_lines)
+
+
+def grids_on_page(page: PageContent, settings: Settings) -> list[Grid]:
+    """Every ruled table on the page, top to bottom, with its text."""
+    merged = merge_segments(
+        [s for s in page.rulings if s.length >= settings.min_ruling_length_pt],
+        settings.snap_tolerance_pt,
+    )
+    grids = []
+    for group in connected_tables(merged, settings.snap_tolerance_pt):
+        shape = grid_shape(group, settings)
+        if shape is not None:
+            grids.append(_fill(page, shape))
+    grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
+    return grids
+
+
+def _fill(page: PageContent, shape: _Shape) -> Grid:
+    xs, ys = shape.xs, shape.ys
+    n_cols = len(xs) - 1
+    owner: dict[tuple[int, int], int] = {}
+    for k, (r, c, rs, cs) in enumerate(shape.spans):
+        for rr in range(r, r + rs):
+            for cc in range(c, c + cs):
+                owner[(rr, cc)] = k
+    inside: dict[int, list[TextBox]] = {}
+    for box in page.boxes:
+        x, y = box.bbox.center
+        if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
+            continue
+        col = _index(xs, x)
+        row = _index(ys, y)
+        inside.setdefault(owner[(row, col)], []).append(box)
+    cells = []
+    for k, (r, c, rs, cs) in enumerate(shape.spans):
+        members = inside.get(k, [])
+        cells.append(
+            GridCell(
+                row=r,
+                col=c,
+                row_span=rs,
+                col_span=cs,
+                bbox=BBox(xs[c], ys[r], xs[c + cs], ys[r + rs]),
+                text=cell_text(members),
+                confidence=min((b.confidence for b in members), default=1.0),
+                source=members[0].source if members else page.source,
+            )
+        )
+    assert n_cols >= 1
+    return Grid(page=page.number, xs=xs, ys=ys, cells=tuple(cells))
+
+
+def _index(bounds: Sequence[float], v: float) -> int:
+    """Index i with bounds[i] <= v < bounds[i+1], clamped to the valid range."""
+    lo, hi = 0, len(bounds) - 2
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if bounds[mid] <= v:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

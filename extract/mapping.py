@@ -1,0 +1,427 @@
+"""Grids -> template cells: which ruled table is which section, and which grid cell holds
+`table.row.column`.
+
+Cells are placed by their labels (row labels on the left, column headers above), never by
+position alone: reports reorder, merge and reword. Fragments of one table on consecutive
+pages are read as one table, with or without a repeated header; a merged label cut in two
+by the page break is joined again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from . import template as tpl
+from .geometry import overlap
+from .grid import Grid, GridCell
+from .records import Finding
+from .settings import Settings
+from .text import label_core, parse_value, similarity
+
+TableKind = str  # one of template.TABLE_KEYS
+
+
+@dataclass(frozen=True)
+class LogicalTable:
+    kind: TableKind
+    fragments: tuple[Grid, ...]
+
+
+@dataclass(frozen=True)
+class MappedCell:
+    key: str  # table.row.column
+    cell: GridCell
+    page: int
+
+
+@dataclass
+class Mapping:
+    cells: dict[str, MappedCell] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    # Evidence for the template version: "2019" / "2021" -> number of distinctive labels seen.
+    votes: Counter = field(default_factory=Counter)
+    tables: list[LogicalTable] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- which table is which
+
+def _vocabulary() -> dict[TableKind, set[str]]:
+    apps = {label_core(r.label) for rows in tpl.APPLICATION_ROWS.values() for r in rows}
+    apps |= {label_core(r.group) for rows in tpl.APPLICATION_ROWS.values() for r in rows if r.group}
+    apps |= {label_core(c.label) for c in tpl.APPLICATION_COLUMNS} | {"申请人情况", "法人或其他组织"}
+    pro = {label_core(label) for rows in tpl.PROACTIVE_ROWS.values() for (label, _, _) in rows.values()}
+    pro |= {label_core(v) for cols in tpl.PROACTIVE_COLUMNS.values() for v in cols.values()}
+    pro |= {"信息内容", "第二十条"}
+    rev = {label_core(c.label) for c in tpl.REVIEW_COLUMNS} | {"行政复议", "行政诉讼"}
+    rev |= {label_core(r.label) for r in tpl.REVIEW_ROWS}
+    # Words every table prints say nothing about which one this is.
+    shared = {"总计", "其他"}
+    return {
+        "applications": {w for w in apps - shared if len(w) >= 2},
+        "proactive": {w for w in pro - shared if len(w) >= 2},
+        "review_litigation": {w for w in rev - shared - apps if len(w) >= 2},
+    }
+
+
+_VOCABULARY = _vocabulary()
+_MIN_VOCABULARY_HITS = 2
+
+
+def classify(grids: Sequence[Grid]) -> list[LogicalTable]:
+    """Group grids (in reading order) into the report's tables. A grid with too few known
+    labels continues the table before it when it starts on a following page; consecutive
+    grids of one kind are fragments of one table (a page break, or a table drawn as
+    several small ones)."""
+    tables: list[LogicalTable] = []
+    for grid in grids:
+        text = "".join(label_core(c.text) for c in grid.cells)
+        hits = {kind: sum(1 for w in words if w in text) for kind, words in _VOCABULARY.items()}
+        kind, best = max(hits.items(), key=lambda kv: kv[1])
+        if best < _MIN_VOCABULARY_HITS:
+            if tables and grid.page > tables[-1].fragments[-1].page:
+                kind = tables[-1].kind
+            else:
+                continue
+        if tables and tables[-1].kind == kind:
+            tables[-1] = LogicalTable(kind, tables[-1].fragments + (grid,))
+        else:
+            tables.append(LogicalTable(kind, (grid,)))
+    return tables
+
+
+# ---------------------------------------------------------------- shared helpers
+
+def _is_value_cell(cell: GridCell) -> bool:
+    return parse_value(cell.text).ok
+
+
+def _header_row_count(grid: Grid) -> int:
+    """Rows above the first row whose rightmost cell reads as a value (number, blank or a
+    null marker): the header. A continuation fragment without a repeated header has none."""
+    for r in range(grid.n_rows):
+        last = grid.row_cells(r)[-1]
+        if _is_value_cell(last):
+            return r
+    return grid.n_rows
+
+
+@dataclass(frozen=True)
+class _Column:
+    key: str
+    x0: float
+    x1: float
+
+
+def _assign(
+    scores: list[tuple[float, int, str]], threshold: float
+) -> dict[int, str]:
+    """Greedy one-to-one assignment of observations to template keys, best score first."""
+    taken_obs: set[int] = set()
+    taken_keys: set[str] = set()
+    result: dict[int, str] = {}
+    for score, obs, key in sorted(scores, key=lambda s: -s[0]):
+        if score < threshold or obs in taken_obs or key in taken_keys:
+            continue
+        result[obs] = key
+        taken_obs.add(obs)
+        taken_keys.add(key)
+    return result
+
+
+def _column_for(cell: GridCell, columns: Sequence[_Column]) -> Optional[str]:
+    best, best_share = None, 0.0
+    width = max(cell.bbox.width, 1e-6)
+    for col in columns:
+        share = overlap(cell.bbox.x0, cell.bbox.x1, col.x0, col.x1) / min(width, col.x1 - col.x0)
+        if share > best_share:
+            best, best_share = col.key, share
+    return best if best_share >= 0.5 else None
+
+
+def _header_columns(
+    grid: Grid, header_rows: int, labels: Sequence[tuple[str, str, str]], threshold: float
+) -> list[_Column]:
+    """Columns of the header: for each grid column, the lowest header cell over it is its
+    own label, the cells above it its groups. labels: (key, label, group)."""
+    observations: list[tuple[GridCell, str, str]] = []
+    seen: set[int] = set()
+    for c in range(grid.n_cols):
+        path = []
+        for r in range(header_rows):
+            cell = next(x for x in grid.row_cells(r) if x.col <= c <= x.last_col)
+            if not path or path[-1] is not cell:
+                path.append(cell)
+        named = [x for x in path if x.text.strip()]
+        if not named or id(named[-1]) in seen:
+            continue
+        seen.add(id(named[-1]))
+        groups = "".join(label_core(x.text) for x in named[:-1])
+        observations.append((named[-1], label_core(named[-1].text), groups))
+    scores = []
+    for i, (_, own, groups) in enumerate(observations):
+        for key, label, group in labels:
+            s = similarity(own, label_core(label))
+            if group and groups:
+                s += 0.1 * similarity(label_core(group), groups)
+            scores.append((s, i, key))
+    assigned = _assign(scores, threshold)
+    columns = [
+        _Column(key, observations[i][0].bbox.x0, observations[i][0].bbox.x1)
+        for i, key in assigned.items()
+    ]
+    return sorted(columns, key=lambda c: c.x0)
+
+
+def _finding(rule: str, severity: str, zh: str, en: str, cells: Sequence[str] = ()) -> Finding:
+    return Finding(rule=rule, severity=severity, message=zh, message_en=en, cells=tuple(cells))
+
+
+# ---------------------------------------------------------------- section 三
+
+_APPLICATION_CANDIDATES: tuple[tpl.RowSpec, ...] = tuple(
+    {r.key: r for rows in tpl.APPLICATION_ROWS.values() for r in rows}.values()
+)
+_VERSION_ONLY_ROWS = {
+    key: version
+    for version, other in (("2021", "2019"), ("2019", "2021"))
+    for key in set(tpl.application_row_keys(version)) - set(tpl.application_row_keys(other))
+}
+
+
+@dataclass(frozen=True)
+class _RowObservation:
+    page: int
+    own: str  # label core of the row's own label
+    group: str  # label core of the nearest enclosing label
+    text: str  # printed label, for messages
+    values: tuple[tuple[str, GridCell], ...]
+
+
+def _join_cut_label(previous: str, continued: str, group_cores: Sequence[str]) -> str:
+    """A merged label cut by a page break prints its first part at the bottom of one page
+    and the rest at the top of the next. Join them when that reads as a known label
+    better than the continuation alone."""
+    if not continued:
+        return previous
+    if not previous:
+        return continued
+    alone = max((similarity(continued, g) for g in group_cores), default=0.0)
+    joined = max((similarity(previous + continued, g) for g in group_cores), default=0.0)
+    return previous + continued if joined > alone else continued
+
+
+def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> None:
+    column_labels = [(c.key, c.label, c.group) for c in tpl.APPLICATION_COLUMNS]
+    group_cores = sorted(
+        {label_core(r.group) for r in _APPLICATION_CANDIDATES if r.group}
+        | {label_core(tpl.APPLICATION_RESULTS_LABEL)}
+    )
+    columns: list[_Column] = []
+    observations: list[_RowObservation] = []
+    carried: list[tuple[float, float, str]] = []  # (x0, x1, group core) at the last row
+    for index, grid in enumerate(table.fragments):
+        header_rows = _header_row_count(grid)
+        if header_rows:
+            own_columns = _header_columns(grid, header_rows, column_labels, settings.min_label_similarity)
+            if own_columns:
+                columns = own_columns
+        if not columns:
+            continue
+        label_right = min(c.x0 for c in columns) + settings.snap_tolerance_pt
+        resolved: dict[int, str] = {}  # id(label cell) -> group core after joining cut labels
+        for r in range(header_rows, grid.n_rows):
+            cells = grid.row_cells(r)
+            label_cells = [c for c in cells if c.bbox.x1 <= label_right and c.text.strip()]
+            value_cells = [c for c in cells if c.bbox.x1 > label_right and c.row == r]
+            if not value_cells:
+                continue
+            own_cell = min(label_cells, key=lambda c: (c.row_span, -c.col), default=None)
+            groups = [c for c in label_cells if c is not own_cell]
+            for g in groups:
+                if id(g) in resolved:
+                    continue
+                core = label_core(g.text)
+                if index > 0 and g.row == 0:
+                    previous = next(
+                        (t for x0, x1, t in carried if overlap(x0, x1, g.bbox.x0, g.bbox.x1) > 0.5 * g.bbox.width),
+                        "",
+                    )
+                    core = _join_cut_label(previous, core, group_cores)
+                resolved[id(g)] = core
+            near_group = resolved[id(groups[-1])] if groups else ""
+            values = []
+            for cell in value_cells:
+                key = _column_for(cell, columns)
+                if key is not None:
+                    values.append((key, cell))
+            observations.append(
+                _RowObservation(
+                    page=grid.page,
+                    own=label_core(own_cell.text) if own_cell else "",
+                    group=near_group,
+                    text=own_cell.text if own_cell else "",
+                    values=tuple(values),
+                )
+            )
+        carried = [
+            (c.bbox.x0, c.bbox.x1, resolved[id(c)])
+            for c in grid.row_cells(grid.n_rows - 1)
+            if id(c) in resolved
+        ]
+
+    if not columns:
+        out.findings.append(
+            _finding(
+                "applications.no_header",
+                "error",
+                "未能识别第三部分表格的列标题（申请人情况）",
+                "could not read the column header of the section 三 table",
+            )
+        )
+        return
+    scores = []
+    for i, obs in enumerate(observations):
+        for cand in _APPLICATION_CANDIDATES:
+            s = similarity(obs.own, label_core(cand.label))
+            if cand.group and obs.group:
+                s += 0.25 * similarity(obs.group, label_core(cand.group))
+            scores.append((s, i, cand.key))
+    assigned = _assign(scores, settings.min_label_similarity)
+    for i, obs in enumerate(observations):
+        key = assigned.get(i)
+        if key is None:
+            if any(label_core(c.text) or c.text.strip() for _, c in obs.values):
+                out.findings.append(
+                    _finding(
+                        "applications.unmatched_row",
+                        "warning",
+                        f"第三部分表格中有一行无法对应到模板行：{obs.text or '（无标签）'}",
+                        f"a row of the section 三 table matches no template row: {obs.text or '(no label)'}",
+                    )
+                )
+            continue
+        if key in _VERSION_ONLY_ROWS:
+            out.votes[_VERSION_ONLY_ROWS[key]] += 1
+        for column, cell in obs.values:
+            full = f"applications.{key}.{column}"
+            out.cells.setdefault(full, MappedCell(full, cell, obs.page))
+
+
+# ---------------------------------------------------------------- section 二
+
+_PROACTIVE_ROW_LABELS: list[tuple[str, str]] = sorted(
+    {(row, label) for rows in tpl.PROACTIVE_ROWS.values() for row, (label, _, _) in rows.items()}
+)
+_PROACTIVE_COLUMN_LABELS: list[tuple[str, str, str]] = sorted(
+    {(key, label, "") for cols in tpl.PROACTIVE_COLUMNS.values() for key, label in cols.items()}
+)
+_PROACTIVE_VERSION_COLUMNS = {
+    key: version
+    for version, other in (("2021", "2019"), ("2019", "2021"))
+    for key in set(tpl.PROACTIVE_COLUMNS[version]) - set(tpl.PROACTIVE_COLUMNS[other])
+}
+_HEADER_MARK = "信息内容"
+
+
+def _map_proactive(table: LogicalTable, settings: Settings, out: Mapping) -> None:
+    """Section 二 is a stream of blocks: a heading row (第二十条第（一）项), a header row
+    starting 信息内容 that names the columns, then data rows. Each value goes to the header
+    column above it by horizontal overlap."""
+    columns: list[_Column] = []
+    for grid in table.fragments:
+        for r in range(grid.n_rows):
+            cells = [c for c in grid.row_cells(r) if c.row == r]
+            if not cells:
+                continue
+            first = label_core(cells[0].text)
+            if similarity(first, _HEADER_MARK) >= 0.8:
+                header = cells[1:]
+                assigned = _assign(
+                    [
+                        (similarity(label_core(cell.text), label_core(label)), i, key)
+                        for i, cell in enumerate(header)
+                        for key, label, _ in _PROACTIVE_COLUMN_LABELS
+                    ],
+                    settings.min_label_similarity,
+                )
+                columns = [
+                    _Column(key, header[i].bbox.x0, header[i].bbox.x1) for i, key in assigned.items()
+                ]
+                for key in assigned.values():
+                    if key in _PROACTIVE_VERSION_COLUMNS:
+                        out.votes[_PROACTIVE_VERSION_COLUMNS[key]] += 1
+                continue
+            if len(cells) < 2 or not columns:
+                continue  # a block heading, or data before any header
+            best = max(
+                ((similarity(first, label_core(label)), row) for row, label in _PROACTIVE_ROW_LABELS),
+                default=(0.0, ""),
+            )
+            if best[0] < settings.min_label_similarity:
+                out.findings.append(
+                    _finding(
+                        "proactive.unmatched_row",
+                        "warning",
+                        f"第二部分表格中有一行无法对应到模板行：{cells[0].text}",
+                        f"a row of the section 二 table matches no template row: {cells[0].text}",
+                    )
+                )
+                continue
+            row = best[1]
+            for cell in cells[1:]:
+                column = _column_for(cell, columns)
+                if column is not None:
+                    full = f"proactive.{row}.{column}"
+                    out.cells.setdefault(full, MappedCell(full, cell, grid.page))
+
+
+# ---------------------------------------------------------------- section 四
+
+def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
+    """One data row under a two-level header: the group (行政复议 / 未经复议直接起诉 /
+    复议后起诉) and the result (结果维持 … 总计) of each column come from the header
+    cells above it."""
+    group_labels = [(r.key, label_core(r.label)) for r in tpl.REVIEW_ROWS]
+    column_labels = [(c.key, label_core(c.label)) for c in tpl.REVIEW_COLUMNS]
+    for grid in table.fragments:
+        header_rows = _header_row_count(grid)
+        if header_rows == 0 or header_rows >= grid.n_rows:
+            continue
+        data_row = header_rows
+        for cell in (c for c in grid.row_cells(data_row) if c.row == data_row):
+            path = []
+            for r in range(header_rows):
+                for h in grid.row_cells(r):
+                    if overlap(h.bbox.x0, h.bbox.x1, cell.bbox.x0, cell.bbox.x1) > 0.5 * cell.bbox.width:
+                        if h.text.strip() and (not path or path[-1] is not h):
+                            path.append(h)
+            if not path:
+                continue
+            own = label_core(path[-1].text)
+            column_score, column = max((similarity(own, lab), key) for key, lab in column_labels)
+            group_score, group = max(
+                (similarity(label_core(h.text), lab), key)
+                for h in path[:-1] or path
+                for key, lab in group_labels
+            )
+            if column_score < settings.min_label_similarity or group_score < settings.min_label_similarity:
+                continue
+            full = f"review_litigation.{group}.{column}"
+            out.cells.setdefault(full, MappedCell(full, cell, grid.page))
+
+
+_MAPPERS = {
+    "applications": _map_applications,
+    "proactive": _map_proactive,
+    "review_litigation": _map_review,
+}
+
+
+def map_tables(grids: Sequence[Grid], settings: Settings) -> Mapping:
+    out = Mapping()
+    out.tables = classify(grids)
+    for table in out.tables:
+        _MAPPERS[table.kind](table, settings, out)
+    return out

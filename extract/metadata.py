@@ -1,0 +1,79 @@
+"""Report metadata from the printed text: agency, year and the template version."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from typing import Optional, Sequence
+
+from .geometry import group_into_lines
+from .page import PageContent
+from .records import Finding, ReportInfo
+from .template import TemplateVersion
+
+_TITLE = re.compile(r"(?P<before>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<after>.*?)政府信息公开工作年度报告")
+_PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日")
+_FILLER = re.compile(r"^(关于|的)|(的|关于)$")
+
+
+def page_lines(page: PageContent) -> list[str]:
+    """The page's visible text as lines, top to bottom, without spaces."""
+    boxes = page.boxes
+    lines = group_into_lines(boxes, [b.bbox for b in boxes])
+    return [
+        re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(boxes[i].text for i in line)))
+        for line in lines
+    ]
+
+
+def read_info(first_page_lines: Sequence[str], all_text: str, version: Optional[TemplateVersion]) -> ReportInfo:
+    """The title (often broken over two or three lines) names the agency and the year:
+    「淮安市人民政府 / 2024年政府信息公开工作年度报告」, or 「2024年度XX局政府信息公开工作年度报告」."""
+    agency: Optional[str] = None
+    year: Optional[int] = None
+    for start in range(min(len(first_page_lines), 8)):
+        head = "".join(first_page_lines[start : start + 4])
+        m = _TITLE.search(head)
+        if m:
+            year = int(m.group("year"))
+            name = m.group("before") or m.group("after")
+            agency = _FILLER.sub("", name).strip() or None
+            break
+    if year is None:
+        m = _PERIOD.search(all_text)
+        if m:
+            year = int(m.group(1))
+    return ReportInfo(agency=agency, year=year, template=version)
+
+
+def decide_version(votes: Counter, year: Optional[int]) -> tuple[TemplateVersion, list[Finding]]:
+    """The tables themselves decide (labels only one version prints); the year decides only
+    when the tables say nothing. Soft findings for a mix, or for a version at odds with the year."""
+    findings: list[Finding] = []
+    v2021, v2019 = votes.get("2021", 0), votes.get("2019", 0)
+    if v2021 and v2019:
+        findings.append(
+            Finding(
+                rule="template.mixed",
+                severity="warning",
+                message=f"表格同时含有2021版（{v2021}处）和2019版（{v2019}处）模板特有的标签",
+                message_en=f"tables carry labels of both the 2021 ({v2021}) and the 2019 ({v2019}) template",
+            )
+        )
+    if v2021 > v2019:
+        version: TemplateVersion = "2021"
+    elif v2019 > v2021:
+        version = "2019"
+    else:
+        version = "2021" if year is None or year >= 2021 else "2019"
+    if year is not None and ((version == "2019" and year >= 2021) or (version == "2021" and year < 2021)):
+        findings.append(
+            Finding(
+                rule="template.year_mismatch",
+                severity="warning",
+                message=f"{year}年度报告使用了{version}版表格模板",
+                message_en=f"a report for {year} uses the {version} table template",
+            )
+        )
+    return version, findings

@@ -1,0 +1,37 @@
+"""What every page source hands to the table stages: text boxes and ruling lines.
+
+The text layer gives one box per glyph; OCR gives one box per recognised text run. Both are
+in the page frame of `extract.geometry` (points, top-left origin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .geometry import BBox, Segment
+
+TextSource = Literal["text", "ocr"]
+
+
+@dataclass(frozen=True)
+class TextBox:
+    text: str
+    bbox: BBox
+    confidence: float
+    source: TextSource
+
+
+@dataclass(frozen=True)
+class PageContent:
+    number: int  # 1-based, as printed in page selections and findings
+    width: float
+    height: float
+    boxes: tuple[TextBox, ...]
+    rulings: tuple[Segment, ...]
+    source: TextSource
+    # Glyphs present in the text layer but not visible (render mode invisible, white fill,
+    # near-zero size): dropped from `boxes`, counted so the choice is auditable.
+    hidden_glyphs: int = 0
+    # Glyphs whose font has no usable ToUnicode map: a text layer that cannot be trusted.
+    unmapped_glyphs: int = 0

@@ -1,0 +1,225 @@
+"""PDF input through pypdfium2: open with clear errors, and read each page's text layer and
+ruling lines into `PageContent`.
+
+pdfium reports coordinates in PDF user space (points, origin bottom-left of the unrotated
+page). `_Frame` maps them into the pipeline frame: top-left origin of the page as displayed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from .errors import InvalidDocument, LimitExceeded, PasswordProtected
+from .geometry import BBox, Segment
+from .page import PageContent, TextBox
+from .settings import Settings
+
+# pdfium's FPDF_GetLastError codes (fpdfview.h).
+_ERR_PASSWORD = 4
+_ERR_FORMAT = 3
+_ERR_FILE = 2
+
+# Text render modes (PDF 32000 §9.3.6): 3 = neither fill nor stroke, 7 = clip only.
+_INVISIBLE_RENDER_MODES = {3, 7}
+# A fill at least this light on every channel (0..255) is white text on a white page.
+_WHITE = 245
+
+
+def open_pdf(path: Path, settings: Settings) -> pdfium.PdfDocument:
+    """Open a PDF or raise an ExtractError saying why not. Permissions-only encryption (an
+    owner password and an empty user password) opens without asking, as in any viewer."""
+    name = str(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise InvalidDocument(name, "the file is empty")
+    if size > settings.max_file_bytes:
+        raise LimitExceeded(name, f"file is {size} bytes, over the limit of {settings.max_file_bytes}")
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise InvalidDocument(name, "not a PDF (no %PDF- header)")
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == _ERR_PASSWORD:
+            raise PasswordProtected(name, "the PDF is password-protected") from None
+        if code == _ERR_FORMAT:
+            raise InvalidDocument(name, "the PDF is corrupt or truncated") from None
+        raise InvalidDocument(name, f"cannot open the PDF ({exc})") from None
+    n_pages = len(doc)
+    if n_pages == 0:
+        doc.close()
+        raise InvalidDocument(name, "the PDF has no pages")
+    if n_pages > settings.max_pages:
+        doc.close()
+        raise LimitExceeded(name, f"{n_pages} pages, over the limit of {settings.max_pages}")
+    return doc
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """User space -> display frame for one page."""
+
+    left: float
+    bottom: float
+    width: float  # unrotated
+    height: float
+    rotation: int  # clockwise display rotation, degrees
+
+    @property
+    def display_size(self) -> tuple[float, float]:
+        if self.rotation in (90, 270):
+            return self.height, self.width
+        return self.width, self.height
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        # Unrotated top-left frame first, then rotate clockwise for display.
+        u, v = x - self.left, (self.bottom + self.height) - y
+        if self.rotation == 90:
+            return self.height - v, u
+        if self.rotation == 180:
+            return self.width - u, self.height - v
+        if self.rotation == 270:
+            return v, self.width - u
+        return u, v
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> BBox:
+        xa, ya = self.point(left, bottom)
+        xb, yb = self.point(right, top)
+        return BBox(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
+
+
+def _frame(page: pdfium.PdfPage) -> _Frame:
+    left, bottom, right, top = page.get_cropbox()
+    return _Frame(left, bottom, right - left, top - bottom, page.get_rotation() % 360)
+
+
+def page_count(doc: pdfium.PdfDocument) -> int:
+    return len(doc)
+
+
+def check_page_size(doc: pdfium.PdfDocument, name: str, index: int, settings: Settings) -> None:
+    width, height = doc[index].get_size()
+    if max(width, height) > settings.max_page_side_pt or min(width, height) <= 0:
+        raise LimitExceeded(
+            name, f"page {index + 1} is {width:.0f} x {height:.0f} pt, outside the page-size limit"
+        )
+
+
+def read_page(doc: pdfium.PdfDocument, index: int, settings: Settings) -> PageContent:
+    page = doc[index]
+    try:
+        frame = _frame(page)
+        boxes, hidden, unmapped = _text_boxes(page, frame, settings)
+        rulings = tuple(_rulings(page, frame, settings))
+        width, height = frame.display_size
+        return PageContent(
+            number=index + 1,
+            width=width,
+            height=height,
+            boxes=tuple(boxes),
+            rulings=rulings,
+            source="text",
+            hidden_glyphs=hidden,
+            unmapped_glyphs=unmapped,
+        )
+    finally:
+        page.close()
+
+
+def _text_boxes(
+    page: pdfium.PdfPage, frame: _Frame, settings: Settings
+) -> tuple[list[TextBox], int, int]:
+    textpage = page.get_textpage()
+    raw = textpage.raw
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    boxes: list[TextBox] = []
+    hidden = unmapped = 0
+    try:
+        for i in range(pdfium_c.FPDFText_CountChars(raw)):
+            code = pdfium_c.FPDFText_GetUnicode(raw, i)
+            if code <= 0x20 or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+                continue  # spaces, line breaks and pdfium's synthetic separators
+            if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1:
+                unmapped += 1
+            text_object = pdfium_c.FPDFText_GetTextObject(raw, i)
+            if text_object and pdfium_c.FPDFTextObj_GetTextRenderMode(text_object) in _INVISIBLE_RENDER_MODES:
+                hidden += 1
+                continue
+            if pdfium_c.FPDFText_GetFillColor(raw, i, r, g, b, a) and (
+                a.value == 0 or min(r.value, g.value, b.value) >= _WHITE
+            ):
+                hidden += 1
+                continue
+            if pdfium_c.FPDFText_GetFontSize(raw, i) < settings.min_font_size_pt:
+                hidden += 1
+                continue
+            if not pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
+                continue
+            box = frame.box(left.value, bottom.value, right.value, top.value)
+            if box.x1 < 0 or box.bottom < 0 or box.x0 > frame.display_size[0] or box.top > frame.display_size[1]:
+                hidden += 1  # outside the visible page
+                continue
+            boxes.append(TextBox(chr(code), box, 1.0, "text"))
+    finally:
+        textpage.close()
+    return boxes, hidden, unmapped
+
+
+def _rulings(page: pdfium.PdfPage, frame: _Frame, settings: Settings) -> Iterator[Segment]:
+    """Axis-aligned ruling lines drawn by path objects: stroked lines, stroked rectangle
+    outlines, and thin filled rectangles (how WPS and Word draw cell borders)."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    width = ctypes.c_float()
+    max_w = settings.max_ruling_width_pt
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=1):
+        raw = obj.raw
+        pdfium_c.FPDFPath_GetDrawMode(raw, fill_mode, stroke)
+        stroked = bool(stroke.value)
+        if stroked:
+            pdfium_c.FPDFPageObj_GetStrokeWidth(raw, width)
+            if width.value > max_w:
+                stroked = False
+        matrix = obj.get_matrix()
+        subpaths: list[list[tuple[float, float]]] = []
+        for k in range(pdfium_c.FPDFPath_CountSegments(raw)):
+            seg = pdfium_c.FPDFPath_GetPathSegment(raw, k)
+            pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+            px = matrix.a * x.value + matrix.c * y.value + matrix.e
+            py = matrix.b * x.value + matrix.d * y.value + matrix.f
+            point = frame.point(px, py)
+            kind = pdfium_c.FPDFPathSegment_GetType(seg)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+                subpaths.append([point])
+            elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+                subpaths[-1].append(point)
+                if pdfium_c.FPDFPathSegment_GetClose(seg):
+                    subpaths[-1].append(subpaths[-1][0])
+            else:
+                subpaths.append([])  # curves are never rulings
+        for points in subpaths:
+            if len(points) < 2:
+                continue
+            xs = [p[0] for p in points]
+            ys = [p[1] for p in points]
+            w, h = max(xs) - min(xs), max(ys) - min(ys)
+            if w <= max_w and h > w:
+                # A hairline or thin filled box standing upright: one vertical ruling.
+                yield Segment("v", (min(xs) + max(xs)) / 2, min(ys), max(ys))
+            elif h <= max_w and w > h:
+                yield Segment("h", (min(ys) + max(ys)) / 2, min(xs), max(xs))
+            elif stroked:
+                for (x0, y0), (x1, y1) in zip(points, points[1:]):
+                    if abs(y1 - y0) <= 0.5 and abs(x1 - x0) > 0.5:
+                        yield Segment("h", (y0 + y1) / 2, min(x0, x1), max(x0, x1))
+                    elif abs(x1 - x0) <= 0.5 and abs(y1 - y0) > 0.5:
+                        yield Segment("v", (x0 + x1) / 2, min(y0, y1), max(y0, y1))

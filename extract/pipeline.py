@@ -1,0 +1,148 @@
+"""The pipeline: file -> pages -> grids -> template cells -> records -> findings."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from . import pdf
+from .errors import InputNotFound, InvalidDocument, LimitExceeded, NoReportTables
+from .grid import grids_on_page
+from .mapping import map_tables
+from .metadata import decide_version, page_lines, read_info
+from .page import PageContent
+from .records import CellRecord, CellValue, Finding, Report, Source, build_tables
+from .settings import DEFAULT_SETTINGS, Settings
+from .template import TABLE_KEYS, all_cell_keys
+from .text import parse_value
+from .validate import validate
+
+_TABLE_NAMES = {"proactive": "二、主动公开政府信息情况", "applications": "三、收到和处理政府信息公开申请情况",
+                "review_litigation": "四、政府信息公开行政复议、行政诉讼情况"}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int]:
+    name = str(path)
+    started = time.monotonic()
+    doc = pdf.open_pdf(path, settings)
+    try:
+        total = len(doc)
+        wanted = settings.pages or tuple(range(1, total + 1))
+        bad = [p for p in wanted if not 1 <= p <= total]
+        if bad:
+            raise InvalidDocument(name, f"page {bad[0]} does not exist (the PDF has {total} pages)")
+        pages = []
+        for number in wanted:
+            pdf.check_page_size(doc, name, number - 1, settings)
+            try:
+                pages.append(pdf.read_page(doc, number - 1, settings))
+            except Exception as exc:  # pdfium raises plain errors on damaged page streams
+                raise InvalidDocument(name, f"page {number} cannot be read ({exc})") from None
+            if time.monotonic() - started > settings.timeout_s:
+                raise LimitExceeded(name, f"reading took over {settings.timeout_s:g} s")
+        return pages, total
+    finally:
+        doc.close()
+
+
+def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **options: Any) -> Report:
+    """Extract one report. `options` override fields of `Settings` (e.g. pages=(4, 5))."""
+    settings = replace(settings or DEFAULT_SETTINGS, **options)
+    path = Path(path)
+    if not path.is_file():
+        raise InputNotFound(str(path), "no such file")
+    pages, total_pages = _read_pages(path, settings)
+
+    grids = [g for page in pages for g in grids_on_page(page, settings)]
+    mapping = map_tables(grids, settings)
+    if not mapping.cells:
+        if not any(p.boxes for p in pages):
+            reason = "no text layer on any page (a scanned document; OCR is not available in this version)"
+        elif not grids:
+            reason = "no ruled tables found"
+        else:
+            reason = "no tables of the annual-report template found"
+        raise NoReportTables(str(path), reason)
+
+    first_lines = page_lines(pages[0])
+    all_text = "".join(line for p in pages[:3] for line in page_lines(p))
+    info_probe = read_info(first_lines, all_text, None)
+    version, findings = decide_version(mapping.votes, info_probe.year)
+    info = info_probe.model_copy(update={"template": version})
+
+    values: dict[str, CellValue] = {}
+    cells: dict[str, CellRecord] = {}
+    missing: dict[tuple[str, str], list[str]] = {}
+    unreadable: list[Finding] = []
+    for key in all_cell_keys(version):
+        mapped = mapping.cells.get(key)
+        if mapped is None:
+            table, row, _ = key.split(".")
+            missing.setdefault((table, row), []).append(key)
+            values[key] = None
+            continue
+        parsed = parse_value(mapped.cell.text)
+        values[key] = parsed.value
+        cells[key] = CellRecord(
+            text=mapped.cell.text,
+            value=parsed.value,
+            page=mapped.page,
+            bbox=mapped.cell.bbox.as_tuple(),
+            confidence=mapped.cell.confidence,
+            source=mapped.cell.source,
+        )
+        if not parsed.ok:
+            unreadable.append(
+                Finding(
+                    rule="cell.unreadable",
+                    severity="warning",
+                    message=f"{key} 的内容“{mapped.cell.text}”不是数字",
+                    message_en=f"{key} holds “{mapped.cell.text}”, not a number",
+                    cells=(key,),
+                )
+            )
+
+    found_tables = {t.kind for t in mapping.tables}
+    for table in TABLE_KEYS:
+        if table not in found_tables:
+            findings.append(
+                Finding(
+                    rule="table.missing",
+                    severity="error",
+                    message=f"未找到表格：{_TABLE_NAMES[table]}",
+                    message_en=f"table not found: {table}",
+                )
+            )
+    for (table, row), keys in missing.items():
+        if table in found_tables:
+            findings.append(
+                Finding(
+                    rule="cell.missing",
+                    severity="warning",
+                    message=f"表格中未找到 {table}.{row} 的{len(keys)}个单元格",
+                    message_en=f"{len(keys)} cell(s) of {table}.{row} not found in the table",
+                    cells=tuple(keys),
+                )
+            )
+    findings += mapping.findings + unreadable + validate(values, version)
+
+    kinds = {p.source for p in pages}
+    kind = "mixed" if len(kinds) > 1 else ("scanned" if kinds == {"ocr"} else "digital")
+    return Report(
+        source=Source(file=path.name, sha256=_sha256(path), pages=total_pages, kind=kind),
+        report=info,
+        tables=build_tables(version, values),
+        cells=cells,
+        findings=tuple(findings),
+    )

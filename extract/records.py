@@ -1,0 +1,142 @@
+"""Pydantic records: the output contract.
+
+`Report.model_dump(mode="json")` is exactly what `extract FILE --json` prints. Table models
+are built from `extract.template`, so the keys here cannot drift from the data dictionary.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from . import template as tpl
+from .template import TemplateVersion
+
+# A printed value: an integer count, a decimal amount, a unit-bearing amount kept as printed
+# ("251000元"), or None where nothing was reported (blank, "/", "—", "无").
+CellValue = Union[int, float, str, None]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CellRecord(_Frozen):
+    """Where a value came from. bbox is [x0, top, x1, bottom] in PDF points (1/72 inch),
+    origin at the top-left corner of the page as displayed."""
+
+    text: str = Field(description="the cell's printed text, whitespace-normalised")
+    value: CellValue
+    page: int = Field(ge=1, description="1-based page number")
+    bbox: tuple[float, float, float, float]
+    confidence: float = Field(ge=0.0, le=1.0)
+    source: Literal["text", "ocr"]
+
+
+Severity = Literal["error", "warning", "info"]
+
+
+class Finding(_Frozen):
+    rule: str = Field(description="stable rule id, e.g. applications.balance")
+    severity: Severity
+    message: str = Field(description="Chinese message")
+    message_en: str
+    cells: tuple[str, ...] = Field(default=(), description="cell keys table.row.column involved")
+    expected: Optional[float] = None
+    printed: Optional[float] = None
+
+
+class Source(_Frozen):
+    file: str
+    sha256: str
+    pages: int
+    kind: Literal["digital", "scanned", "mixed"]
+
+
+class ReportInfo(_Frozen):
+    agency: Optional[str] = None
+    year: Optional[int] = None
+    template: Optional[TemplateVersion] = None
+
+
+def _row_model(name: str, columns: tuple[str, ...]) -> type[BaseModel]:
+    fields = {col: (CellValue, None) for col in columns}
+    return create_model(name, __config__=ConfigDict(frozen=True, extra="forbid"), **fields)
+
+
+def _table_model(name: str, rows: dict[str, tuple[str, ...]]) -> type[BaseModel]:
+    fields = {}
+    for row, columns in rows.items():
+        row_model = _row_model(f"{name}_{row}", columns)
+        fields[row] = (row_model, Field(default_factory=row_model))
+    return create_model(name, __config__=ConfigDict(frozen=True, extra="forbid"), **fields)
+
+
+_APPLICATION_COLUMN_KEYS = tuple(c.key for c in tpl.APPLICATION_COLUMNS)
+_REVIEW_COLUMN_KEYS = tuple(c.key for c in tpl.REVIEW_COLUMNS)
+
+Applications2021 = _table_model(
+    "Applications2021", {r.key: _APPLICATION_COLUMN_KEYS for r in tpl.APPLICATION_ROWS["2021"]}
+)
+Applications2019 = _table_model(
+    "Applications2019", {r.key: _APPLICATION_COLUMN_KEYS for r in tpl.APPLICATION_ROWS["2019"]}
+)
+Proactive2021 = _table_model(
+    "Proactive2021", {row: cols for row, (_, cols, _) in tpl.PROACTIVE_ROWS["2021"].items()}
+)
+Proactive2019 = _table_model(
+    "Proactive2019", {row: cols for row, (_, cols, _) in tpl.PROACTIVE_ROWS["2019"].items()}
+)
+ReviewLitigation = _table_model(
+    "ReviewLitigation", {r.key: _REVIEW_COLUMN_KEYS for r in tpl.REVIEW_ROWS}
+)
+
+
+class Tables2021(_Frozen):
+    template: Literal["2021"] = "2021"
+    proactive: Proactive2021 = Field(default_factory=Proactive2021)  # type: ignore[valid-type]
+    applications: Applications2021 = Field(default_factory=Applications2021)  # type: ignore[valid-type]
+    review_litigation: ReviewLitigation = Field(default_factory=ReviewLitigation)  # type: ignore[valid-type]
+
+
+class Tables2019(_Frozen):
+    template: Literal["2019"] = "2019"
+    proactive: Proactive2019 = Field(default_factory=Proactive2019)  # type: ignore[valid-type]
+    applications: Applications2019 = Field(default_factory=Applications2019)  # type: ignore[valid-type]
+    review_litigation: ReviewLitigation = Field(default_factory=ReviewLitigation)  # type: ignore[valid-type]
+
+
+TABLE_MODELS: dict[TemplateVersion, type[BaseModel]] = {"2021": Tables2021, "2019": Tables2019}
+
+
+class Report(_Frozen):
+    """One annual report: values under `tables.<table>.<row>.<column>`, the provenance of
+    each value under `cells["<table>.<row>.<column>"]`, and rule findings."""
+
+    source: Source
+    report: ReportInfo
+    tables: Union[Tables2021, Tables2019] = Field(discriminator="template")
+    cells: dict[str, CellRecord] = Field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+
+
+def build_tables(version: TemplateVersion, values: dict[str, CellValue]) -> BaseModel:
+    """Nest flat `table.row.column` values into the version's table model; absent keys are None."""
+    nested: dict[str, dict[str, dict[str, CellValue]]] = {}
+    for key, value in values.items():
+        table, row, column = key.split(".")
+        nested.setdefault(table, {}).setdefault(row, {})[column] = value
+    return TABLE_MODELS[version].model_validate({"template": version, **nested})
+
+
+def flatten_tables(tables: BaseModel) -> dict[str, CellValue]:
+    """The inverse of build_tables: `table.row.column` -> value."""
+    flat: dict[str, CellValue] = {}
+    for table, rows in tables.model_dump(mode="json").items():
+        if table == "template":
+            continue
+        for row, columns in rows.items():
+            for column, value in columns.items():
+                flat[f"{table}.{row}.{column}"] = value
+    return flat

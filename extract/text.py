@@ -1,0 +1,86 @@
+"""Printed text -> comparable label cores and typed values."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Union
+
+_SPACES = re.compile(r"\s+")
+# Leading enumerators: 一、 （一） (一) 1. 1、 1． ①
+_NUMBERING = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．,，]|\d+\s*[.、．,，]|[①-⑳])"
+)
+_PARENTHETICAL = re.compile(r"[（(][^（）()]*[）)]")
+_PUNCT = re.compile(r"[“”\"'‘’「」『』《》、，,。.．:：;；·/\\]")
+_VARIANTS = str.maketrans({"它": "他", "〃": ""})
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and brackets to ASCII), no whitespace of any kind."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
+def label_core(text: str) -> str:
+    """What identifies a label regardless of how it was printed: no numbering, no
+    parenthetical remark, no punctuation, 其它 = 其他. The parenthetical is dropped only when
+    something remains without it."""
+    t = normalize(text).translate(_VARIANTS)
+    t = _NUMBERING.sub("", t)
+    stripped = _PARENTHETICAL.sub("", t)
+    if stripped:
+        t = stripped
+    return _PUNCT.sub("", t).replace("(", "").replace(")", "")
+
+
+def similarity(a: str, b: str) -> float:
+    """0..1 between two label cores. Containment of one in the other counts for at least
+    0.6 (a report printing 部分公开 for the full label), scaled by the length ratio so a
+    short word inside a long label stays weak."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 2 and short in long_:
+        ratio = max(ratio, 0.6 + 0.4 * len(short) / len(long_))
+    return ratio
+
+
+Value = Union[int, float, str, None]
+
+# What reports print for "nothing reported". Dashes of every width and length.
+_NULL_MARKERS = {"", "/", "无", "空", "不适用", "N/A", "NA"}
+_DASHES = re.compile(r"^[-‐‑‒–—―−－─━ー_]+$")
+_NUMBER = re.compile(r"^([+\-−]?)(\d+(?:,\d{3})*|\d+)(\.\d+)?$")
+_WITH_UNIT = re.compile(r"^[+\-]?\d+(?:,\d{3})*(?:\.\d+)?(?:元|万元|亿元|千元|件|个|项|次|条)$")
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    value: Value
+    ok: bool  # False when the text is not a number, an amount or a null marker
+
+
+def parse_value(text: str) -> ParsedValue:
+    """A cell's printed text -> its value. Digits wrapped onto several lines in a narrow
+    cell join up (72 / 5 is 725); thousands separators drop; a unit keeps the text."""
+    t = normalize(text)
+    if t in _NULL_MARKERS or _DASHES.match(t):
+        return ParsedValue(None, True)
+    m = _NUMBER.match(t.replace("，", ","))
+    if m:
+        sign, digits, decimals = m.groups()
+        negative = sign in ("-", "−")
+        digits = digits.replace(",", "")
+        if decimals:
+            number: Union[int, float] = float(digits + decimals)
+        else:
+            number = int(digits)
+        return ParsedValue(-number if negative else number, True)
+    if _WITH_UNIT.match(t):
+        return ParsedValue(t, True)
+    return ParsedValue(None, False)
