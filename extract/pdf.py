@@ -8,6 +8,7 @@ page). `_Frame` maps them into the pipeline frame: top-left origin of the page a
 from __future__ import annotations
 
 import ctypes
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -96,9 +97,29 @@ class _Frame:
         return BBox(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
 
 
-def _frame(page: pdfium.PdfPage) -> _Frame:
+def _text_angle(textpage: pdfium.PdfTextPage) -> int | None:
+    """Dominant direction of the glyphs in user space, as pdfium reports it (degrees,
+    clockwise, a multiple of 90); None on a page without text."""
+    raw = textpage.raw
+    votes: dict[int, int] = {}
+    count = pdfium_c.FPDFText_CountChars(raw)
+    for i in range(0, count, max(1, count // 200)):
+        if pdfium_c.FPDFText_GetUnicode(raw, i) <= 0x20:
+            continue
+        angle = round(math.degrees(pdfium_c.FPDFText_GetCharAngle(raw, i)) / 90) * 90 % 360
+        votes[angle] = votes.get(angle, 0) + 1
+    return max(votes, key=votes.__getitem__) if votes else None
+
+
+def _frame(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> _Frame:
+    """The page turned so that its text reads upright. For a well-formed page that is the
+    page as displayed (text direction = /Rotate); a page whose /Rotate disagrees with its
+    text (sideways landscape tables, wrong scanner metadata) is turned by the text."""
     left, bottom, right, top = page.get_cropbox()
-    return _Frame(left, bottom, right - left, top - bottom, page.get_rotation() % 360)
+    angle = _text_angle(textpage)
+    # pdfium measures glyph angles clockwise; the frame turns the opposite way to undo them.
+    rotation = page.get_rotation() % 360 if angle is None else (360 - angle) % 360
+    return _Frame(left, bottom, right - left, top - bottom, rotation)
 
 
 def page_count(doc: pdfium.PdfDocument) -> int:
@@ -115,9 +136,10 @@ def check_page_size(doc: pdfium.PdfDocument, name: str, index: int, settings: Se
 
 def read_page(doc: pdfium.PdfDocument, index: int, settings: Settings) -> PageContent:
     page = doc[index]
+    textpage = page.get_textpage()
     try:
-        frame = _frame(page)
-        boxes, hidden, unmapped = _text_boxes(page, frame, settings)
+        frame = _frame(page, textpage)
+        boxes, hidden, unmapped = _text_boxes(textpage, frame, settings)
         rulings = tuple(_rulings(page, frame, settings))
         width, height = frame.display_size
         return PageContent(
@@ -131,47 +153,82 @@ def read_page(doc: pdfium.PdfDocument, index: int, settings: Settings) -> PageCo
             unmapped_glyphs=unmapped,
         )
     finally:
+        textpage.close()
         page.close()
 
 
 def _text_boxes(
-    page: pdfium.PdfPage, frame: _Frame, settings: Settings
+    textpage: pdfium.PdfTextPage, frame: _Frame, settings: Settings
 ) -> tuple[list[TextBox], int, int]:
-    textpage = page.get_textpage()
     raw = textpage.raw
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     boxes: list[TextBox] = []
     hidden = unmapped = 0
-    try:
-        for i in range(pdfium_c.FPDFText_CountChars(raw)):
-            code = pdfium_c.FPDFText_GetUnicode(raw, i)
-            if code <= 0x20 or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-                continue  # spaces, line breaks and pdfium's synthetic separators
-            if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1:
-                unmapped += 1
-            text_object = pdfium_c.FPDFText_GetTextObject(raw, i)
-            if text_object and pdfium_c.FPDFTextObj_GetTextRenderMode(text_object) in _INVISIBLE_RENDER_MODES:
-                hidden += 1
-                continue
-            if pdfium_c.FPDFText_GetFillColor(raw, i, r, g, b, a) and (
-                a.value == 0 or min(r.value, g.value, b.value) >= _WHITE
-            ):
-                hidden += 1
-                continue
-            if pdfium_c.FPDFText_GetFontSize(raw, i) < settings.min_font_size_pt:
-                hidden += 1
-                continue
-            if not pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
-                continue
-            box = frame.box(left.value, bottom.value, right.value, top.value)
-            if box.x1 < 0 or box.bottom < 0 or box.x0 > frame.display_size[0] or box.top > frame.display_size[1]:
-                hidden += 1  # outside the visible page
-                continue
-            boxes.append(TextBox(chr(code), box, 1.0, "text"))
-    finally:
-        textpage.close()
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        if code <= 0x20 or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+            continue  # spaces, line breaks and pdfium's synthetic separators
+        if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1:
+            unmapped += 1
+        text_object = pdfium_c.FPDFText_GetTextObject(raw, i)
+        if text_object and pdfium_c.FPDFTextObj_GetTextRenderMode(text_object) in _INVISIBLE_RENDER_MODES:
+            hidden += 1
+            continue
+        if pdfium_c.FPDFText_GetFillColor(raw, i, r, g, b, a) and (
+            a.value == 0 or min(r.value, g.value, b.value) >= _WHITE
+        ):
+            hidden += 1
+            continue
+        if pdfium_c.FPDFText_GetFontSize(raw, i) < settings.min_font_size_pt:
+            hidden += 1
+            continue
+        if not pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
+            continue
+        box = frame.box(left.value, bottom.value, right.value, top.value)
+        if box.x1 < 0 or box.bottom < 0 or box.x0 > frame.display_size[0] or box.top > frame.display_size[1]:
+            hidden += 1  # outside the visible page
+            continue
+        boxes.append(TextBox(chr(code), box, 1.0, "text"))
     return boxes, hidden, unmapped
+
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+# Form XObjects nest; generators that wrap a whole page in one (imposition tools, some
+# WPS exports) put every ruling one or two levels down.
+_MAX_FORM_DEPTH = 4
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """The matrix of applying `inner`, then `outer` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _object_matrix(raw) -> Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(raw, m):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _path_objects(page: pdfium.PdfPage) -> Iterator[tuple[object, Matrix]]:
+    """Every path object on the page with its full matrix to user space, inside forms too."""
+
+    def walk(objects: list, parent: Matrix, depth: int) -> Iterator[tuple[object, Matrix]]:
+        for raw in objects:
+            kind = pdfium_c.FPDFPageObj_GetType(raw)
+            matrix = _compose(_object_matrix(raw), parent)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                yield raw, matrix
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
+                children = [pdfium_c.FPDFFormObj_GetObject(raw, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(raw))]
+                yield from walk(children, matrix, depth + 1)
+
+    top = [pdfium_c.FPDFPage_GetObject(page.raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
+    yield from walk(top, _IDENTITY, 0)
 
 
 def _rulings(page: pdfium.PdfPage, frame: _Frame, settings: Settings) -> Iterator[Segment]:
@@ -181,21 +238,20 @@ def _rulings(page: pdfium.PdfPage, frame: _Frame, settings: Settings) -> Iterato
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
     width = ctypes.c_float()
     max_w = settings.max_ruling_width_pt
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=1):
-        raw = obj.raw
+    for raw, matrix in _path_objects(page):
         pdfium_c.FPDFPath_GetDrawMode(raw, fill_mode, stroke)
         stroked = bool(stroke.value)
         if stroked:
             pdfium_c.FPDFPageObj_GetStrokeWidth(raw, width)
             if width.value > max_w:
                 stroked = False
-        matrix = obj.get_matrix()
         subpaths: list[list[tuple[float, float]]] = []
         for k in range(pdfium_c.FPDFPath_CountSegments(raw)):
             seg = pdfium_c.FPDFPath_GetPathSegment(raw, k)
             pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
-            px = matrix.a * x.value + matrix.c * y.value + matrix.e
-            py = matrix.b * x.value + matrix.d * y.value + matrix.f
+            a, b, c, d, e, f = matrix
+            px = a * x.value + c * y.value + e
+            py = b * x.value + d * y.value + f
             point = frame.point(px, py)
             kind = pdfium_c.FPDFPathSegment_GetType(seg)
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:

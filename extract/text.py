@@ -56,6 +56,7 @@ Value = Union[int, float, str, None]
 _NULL_MARKERS = {"", "/", "无", "空", "不适用", "N/A", "NA"}
 _DASHES = re.compile(r"^[-‐‑‒–—―−－─━ー_]+$")
 _NUMBER = re.compile(r"^([+\-−]?)(\d+(?:,\d{3})*|\d+)(\.\d+)?$")
+_SPLIT_NUMBER = re.compile(r"\d[ \t]+\d")
 _WITH_UNIT = re.compile(r"^[+\-]?\d+(?:,\d{3})*(?:\.\d+)?(?:元|万元|亿元|千元|件|个|项|次|条)$")
 
 
@@ -68,6 +69,8 @@ class ParsedValue:
 def parse_value(text: str) -> ParsedValue:
     """A cell's printed text -> its value. Digits wrapped onto several lines in a narrow
     cell join up (72 / 5 is 725); thousands separators drop; a unit keeps the text."""
+    if _SPLIT_NUMBER.search(unicodedata.normalize("NFKC", text)):
+        return ParsedValue(None, False)  # two numbers side by side on one line
     t = normalize(text)
     if t in _NULL_MARKERS or _DASHES.match(t):
         return ParsedValue(None, True)

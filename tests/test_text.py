@@ -1,0 +1,58 @@
+import pytest
+
+from extract.text import label_core, parse_value, similarity
+
+
+@pytest.mark.parametrize(
+    "printed, value",
+    [
+        ("28", 28),
+        ("２８", 28),
+        ("\u3000２８\u3000", 28),
+        ("72\n5", 725),
+        ("3,985,758", 3985758),
+        ("3，985，758", 3985758),
+        ("96171.6", 96171.6),
+        ("-3", -3),
+        ("－3", -3),
+        ("251000元", "251000元"),
+        ("12.5万元", "12.5万元"),
+        ("", None),
+        ("/", None),
+        ("／", None),
+        ("—", None),
+        ("——", None),
+        ("－", None),
+        ("-", None),
+        ("无", None),
+    ],
+)
+def test_parse_value(printed, value):
+    parsed = parse_value(printed)
+    assert parsed.ok
+    assert parsed.value == value
+    assert type(parsed.value) is type(value)
+
+
+@pytest.mark.parametrize("printed", ["约30", "一", "3件左右", "1.2.3", "28 29"])
+def test_parse_value_refuses_what_is_not_a_number(printed):
+    parsed = parse_value(printed)
+    assert not parsed.ok and parsed.value is None
+
+
+def test_label_core_drops_numbering_remarks_and_punctuation():
+    assert label_core("（二）部分公开（区分处理的，只计这一情形，不计其他情形）") == "部分公开"
+    assert label_core("1、申请人无正当理由逾期\n不补正") == "申请人无正当理由逾期不补正"
+    assert label_core("3.危及“三安全一稳定”") == "危及三安全一稳定"
+    assert label_core("(三) 不予公开") == "不予公开"
+    assert label_core("法人或其它组织") == "法人或其他组织"
+    # a parenthetical that is the whole label stays
+    assert label_core("（本列数据的勾稽关系为：第一项加第二项之和）") != ""
+
+
+def test_similarity_ranks_the_right_label_first():
+    row = label_core("5. 要求行政机关确认或重新出\n具已获取信息")
+    assert similarity(row, label_core("5.要求行政机关确认或重新出具已获取信息")) == 1.0
+    assert similarity("其他", "其他法律行政法规禁止公开") < similarity("其他", "其他")
+    assert similarity("部分公开", label_core("（二）部分公开")) == 1.0
+    assert similarity("", "x") == 0.0
