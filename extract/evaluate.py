@@ -37,8 +37,11 @@ class FileResult:
 
 
 def _expected_path(pdf: Path, expected_dir: Optional[Path]) -> Path:
-    folder = expected_dir or pdf.parent
-    return folder / f"{pdf.stem}.expected.json"
+    """<name>.expected.json beside the PDF, else in expected_dir."""
+    beside = pdf.parent / f"{pdf.stem}.expected.json"
+    if beside.is_file() or expected_dir is None:
+        return beside
+    return expected_dir / beside.name
 
 
 def _collect(paths: Sequence[Path], expected_dir: Optional[Path]) -> list[Path]:

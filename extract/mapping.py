@@ -379,37 +379,76 @@ def _map_proactive(table: LogicalTable, settings: Settings, out: Mapping) -> Non
 
 # ---------------------------------------------------------------- section 四
 
+@dataclass(frozen=True)
+class _HeaderCell:
+    x0: float
+    x1: float
+    text: str
+
+
+def _stack_headers(upper: list[list[_HeaderCell]], lower: list[list[_HeaderCell]]) -> list[list[_HeaderCell]]:
+    """A header cut by a page break: the last header row of one page and the first of the
+    next hold the two halves of the cells the break went through (结果 / 维持). Cells that
+    line up join their text; the rest of the lower row stays a row of its own."""
+    if not upper:
+        return lower
+    if not lower:
+        return upper
+    last, first = upper[-1], lower[0]
+    joined_last, rest = list(last), []
+    for cell in first:
+        for i, above in enumerate(joined_last):
+            shared = overlap(above.x0, above.x1, cell.x0, cell.x1)
+            if shared >= 0.8 * (above.x1 - above.x0) and shared >= 0.8 * (cell.x1 - cell.x0):
+                joined_last[i] = _HeaderCell(above.x0, above.x1, above.text + cell.text)
+                break
+        else:
+            rest.append(cell)
+    return upper[:-1] + [joined_last] + ([rest] if rest else []) + lower[1:]
+
+
 def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
-    """One data row under a two-level header: the group (行政复议 / 未经复议直接起诉 /
+    """Data rows under a two-level header: the group (行政复议 / 未经复议直接起诉 /
     复议后起诉) and the result (结果维持 … 总计) of each column come from the header
-    cells above it."""
+    cells above it. The data row may sit on the page after its header, and a page break
+    may cut the header itself."""
     group_labels = [(r.key, label_core(r.label)) for r in tpl.REVIEW_ROWS]
     column_labels = [(c.key, label_core(c.label)) for c in tpl.REVIEW_COLUMNS]
+    header: list[list[_HeaderCell]] = []
+    header_complete = False  # a fragment with data rows under it ended the header
     for grid in table.fragments:
         header_rows = _header_row_count(grid)
-        if header_rows == 0 or header_rows >= grid.n_rows:
+        rows = [
+            [_HeaderCell(c.bbox.x0, c.bbox.x1, c.text) for c in grid.row_cells(r) if c.row == r]
+            for r in range(header_rows)
+        ]
+        if rows:
+            header = rows if header_complete else _stack_headers(header, rows)
+        header_complete = header_rows < grid.n_rows
+        if not header:
             continue
-        data_row = header_rows
-        for cell in (c for c in grid.row_cells(data_row) if c.row == data_row):
-            path = []
-            for r in range(header_rows):
-                for h in grid.row_cells(r):
-                    if overlap(h.bbox.x0, h.bbox.x1, cell.bbox.x0, cell.bbox.x1) > 0.5 * cell.bbox.width:
-                        if h.text.strip() and (not path or path[-1] is not h):
-                            path.append(h)
-            if not path:
-                continue
-            own = label_core(path[-1].text)
-            column_score, column = max((similarity(own, lab), key) for key, lab in column_labels)
-            group_score, group = max(
-                (similarity(label_core(h.text), lab), key)
-                for h in path[:-1] or path
-                for key, lab in group_labels
-            )
-            if column_score < settings.min_label_similarity or group_score < settings.min_label_similarity:
-                continue
-            full = f"review_litigation.{group}.{column}"
-            out.cells.setdefault(full, MappedCell(full, cell, grid.page))
+        for data_row in range(header_rows, grid.n_rows):
+            for cell in (c for c in grid.row_cells(data_row) if c.row == data_row):
+                path = [
+                    h
+                    for row in header
+                    for h in row
+                    if h.text.strip()
+                    and overlap(h.x0, h.x1, cell.bbox.x0, cell.bbox.x1) > 0.5 * cell.bbox.width
+                ]
+                if not path:
+                    continue
+                own = label_core(path[-1].text)
+                column_score, column = max((similarity(own, lab), key) for key, lab in column_labels)
+                group_score, group = max(
+                    (similarity(label_core(h.text), lab), key)
+                    for h in path[:-1] or path
+                    for key, lab in group_labels
+                )
+                if min(column_score, group_score) < settings.min_label_similarity:
+                    continue
+                full = f"review_litigation.{group}.{column}"
+                out.cells.setdefault(full, MappedCell(full, cell, grid.page))
 
 
 _MAPPERS = {
