@@ -36,6 +36,12 @@ class LimitExceeded(ExtractError):
     exit_code = 7
 
 
+class OcrUnavailable(ExtractError):
+    """A scanned page needs OCR and the chosen engine or its pinned models are missing."""
+
+    exit_code = 8
+
+
 EXIT_CODES = {
     0: "success",
     1: "--strict and the report has error findings",
@@ -45,4 +51,5 @@ EXIT_CODES = {
     5: "password-protected PDF (a user password is required to open it)",
     6: "no report tables found",
     7: "a limit was exceeded (pages, page size, file size, time)",
+    8: "OCR needed but the engine or its pinned model files are not installed",
 }

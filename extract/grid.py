@@ -90,13 +90,13 @@ def _squeeze(lines: list[float], min_gap: float) -> list[float]:
 
 
 @dataclass(frozen=True)
-class _Shape:
+class TableShape:
     xs: tuple[float, ...]
     ys: tuple[float, ...]
     spans: tuple[tuple[int, int, int, int], ...]  # (row, col, row_span, col_span)
 
 
-def grid_shape(segments: Sequence[Segment], settings: Settings) -> Optional[_Shape]:
+def grid_shape(segments: Sequence[Segment], settings: Settings) -> Optional[TableShape]:
     """Row/column lines of one table and its merged cells. A border between two elementary
     cells exists when rulings cover most of their common edge; cells with no border
     between them belong to one merged cell."""
@@ -162,7 +162,7 @@ def grid_shape(segments: Sequence[Segment], settings: Settings) -> Optional[_Sha
             r0, c0, _, _ = spans[root]
             prev = spans[root]
             spans[root] = (r0, c0, max(prev[2], r - r0 + 1), max(prev[3], c - c0 + 1))
-    return _Shape(tuple(xs), tuple(ys), tuple(sorted(spans.values())))
+    return TableShape(tuple(xs), tuple(ys), tuple(sorted(spans.values())))
 
 
 def cell_text(boxes: Sequence[TextBox]) -> str:
@@ -186,24 +186,27 @@ def cell_text(boxes: Sequence[TextBox]) -> str:
     return "\n".join(out_lines)
 
 
-def grids_on_page(page: PageContent, settings: Settings) -> list[Grid]:
-    """Every ruled table on the page, top to bottom, with its text."""
+def table_shapes(rulings: Sequence[Segment], settings: Settings) -> list[TableShape]:
+    """Every ruled table drawn by these rulings, top to bottom."""
     merged = merge_segments(
-        [s for s in page.rulings if s.length >= settings.min_ruling_length_pt],
+        [s for s in rulings if s.length >= settings.min_ruling_length_pt],
         settings.snap_tolerance_pt,
     )
-    grids = []
-    for group in connected_tables(merged, settings.snap_tolerance_pt):
-        shape = grid_shape(group, settings)
-        if shape is not None:
-            grids.append(_fill(page, shape))
-    grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
-    return grids
+    shapes = [
+        shape
+        for group in connected_tables(merged, settings.snap_tolerance_pt)
+        if (shape := grid_shape(group, settings)) is not None
+    ]
+    return sorted(shapes, key=lambda s: (s.ys[0], s.xs[0]))
 
 
-def _fill(page: PageContent, shape: _Shape) -> Grid:
+def grids_on_page(page: PageContent, settings: Settings) -> list[Grid]:
+    """Every ruled table on the page, top to bottom, with its text."""
+    return [_fill(page, shape) for shape in table_shapes(page.rulings, settings)]
+
+
+def _fill(page: PageContent, shape: TableShape) -> Grid:
     xs, ys = shape.xs, shape.ys
-    n_cols = len(xs) - 1
     owner: dict[tuple[int, int], int] = {}
     for k, (r, c, rs, cs) in enumerate(shape.spans):
         for rr in range(r, r + rs):
@@ -232,7 +235,6 @@ def _fill(page: PageContent, shape: _Shape) -> Grid:
                 source=members[0].source if members else page.source,
             )
         )
-    assert n_cols >= 1
     return Grid(page=page.number, xs=xs, ys=ys, cells=tuple(cells))
 
 

@@ -279,3 +279,48 @@ def _rulings(page: pdfium.PdfPage, frame: _Frame, settings: Settings) -> Iterato
                         yield Segment("h", (y0 + y1) / 2, min(x0, x1), max(x0, x1))
                     elif abs(x1 - x0) <= 0.5 and abs(y1 - y0) > 0.5:
                         yield Segment("v", (x0 + x1) / 2, min(y0, y1), max(y0, y1))
+
+
+@dataclass(frozen=True)
+class PageImages:
+    """What pictures a page holds: the share of the page they cover (0..1) and the
+    resolution of the largest one (pixels per inch as placed), 0 without pictures."""
+
+    coverage: float
+    native_dpi: float
+
+
+def page_images(doc: pdfium.PdfDocument, index: int) -> PageImages:
+    page = doc[index]
+    try:
+        width, height = page.get_size()
+        covered = 0.0
+        best_area, best_dpi = 0.0, 0.0
+        for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+            left, bottom, right, top = obj.get_bounds()
+            w_pt, h_pt = max(0.0, right - left), max(0.0, top - bottom)
+            area = w_pt * h_pt
+            covered += area
+            if area > best_area:
+                px_w, px_h = obj.get_px_size()
+                # A sideways-placed image swaps its pixel axes against the page's.
+                long_px, long_pt = max(px_w, px_h), max(w_pt, h_pt)
+                best_area, best_dpi = area, (long_px / (long_pt / 72.0) if long_pt else 0.0)
+        return PageImages(min(1.0, covered / (width * height)) if width and height else 0.0, best_dpi)
+    finally:
+        page.close()
+
+
+def render_page(doc: pdfium.PdfDocument, index: int, dpi: float):
+    """The page as displayed (after /Rotate), as a BGR numpy array."""
+    from .pixels import PageImage
+
+    page = doc[index]
+    try:
+        bitmap = page.render(scale=dpi / 72.0)
+        array = bitmap.to_numpy()
+        if array.ndim == 3 and array.shape[2] == 4:
+            array = array[:, :, :3]
+        return PageImage(index + 1, array.copy(), dpi)
+    finally:
+        page.close()

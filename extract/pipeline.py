@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from . import pdf
-from .errors import InputNotFound, InvalidDocument, LimitExceeded, NoReportTables
+from .errors import InputNotFound, InvalidDocument, LimitExceeded, NoReportTables, OcrUnavailable
 from .grid import grids_on_page
+from .images import IMAGE_SUFFIXES, load_image_pages
 from .mapping import map_tables
 from .metadata import decide_version, page_lines, read_info
 from .page import PageContent
@@ -32,9 +33,43 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _needs_ocr(page: PageContent, images: pdf.PageImages, settings: Settings) -> bool:
+    """A scan (a picture over most of the page, little or no visible text: an invisible OCR
+    layer does not count), or a text layer whose glyphs mostly have no Unicode mapping."""
+    glyphs = len(page.boxes) + page.unmapped_glyphs
+    if glyphs and page.unmapped_glyphs / glyphs > settings.max_unmapped_share:
+        return True
+    return len(page.boxes) < settings.min_text_glyphs and images.coverage > 0.5
+
+
+def _ocr_engine(settings: Settings, name: str):
+    from .ocr import EngineUnavailable, get_engine
+
+    try:
+        return get_engine(settings.ocr_engine, settings.ocr_threads)
+    except EngineUnavailable as exc:
+        raise OcrUnavailable(name, str(exc)) from None
+
+
 def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int]:
     name = str(path)
     started = time.monotonic()
+
+    def check_time() -> None:
+        if time.monotonic() - started > settings.timeout_s:
+            raise LimitExceeded(name, f"reading took over {settings.timeout_s:g} s")
+
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        from .scan import read_scanned_page
+
+        images = load_image_pages(path, settings)
+        engine = _ocr_engine(settings, name)
+        pages = []
+        for k, image in enumerate(images):
+            pages.append(read_scanned_page(image, engine, settings, page_text=k == 0))
+            check_time()
+        return pages, len(images)
+
     doc = pdf.open_pdf(path, settings)
     try:
         total = len(doc)
@@ -43,14 +78,22 @@ def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int]
         if bad:
             raise InvalidDocument(name, f"page {bad[0]} does not exist (the PDF has {total} pages)")
         pages = []
-        for number in wanted:
+        for k, number in enumerate(wanted):
             pdf.check_page_size(doc, name, number - 1, settings)
             try:
-                pages.append(pdf.read_page(doc, number - 1, settings))
+                page = pdf.read_page(doc, number - 1, settings)
             except Exception as exc:  # pdfium raises plain errors on damaged page streams
                 raise InvalidDocument(name, f"page {number} cannot be read ({exc})") from None
-            if time.monotonic() - started > settings.timeout_s:
-                raise LimitExceeded(name, f"reading took over {settings.timeout_s:g} s")
+            if settings.ocr:
+                images = pdf.page_images(doc, number - 1)
+                if _needs_ocr(page, images, settings):
+                    from .scan import read_scanned_page
+
+                    dpi = min(max(images.native_dpi, settings.min_render_dpi), settings.max_render_dpi)
+                    image = pdf.render_page(doc, number - 1, dpi)
+                    page = read_scanned_page(image, _ocr_engine(settings, name), settings, page_text=k == 0)
+            pages.append(page)
+            check_time()
         return pages, total
     finally:
         doc.close()
@@ -68,7 +111,7 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
     mapping = map_tables(grids, settings)
     if not mapping.cells:
         if not any(p.boxes for p in pages):
-            reason = "no text layer on any page (a scanned document; OCR is not available in this version)"
+            reason = "no text found on any page (blank pages, or a scan OCR could not read)"
         elif not grids:
             reason = "no ruled tables found"
         else:
@@ -85,6 +128,7 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
     cells: dict[str, CellRecord] = {}
     missing: dict[tuple[str, str], list[str]] = {}
     unreadable: list[Finding] = []
+    doubtful: list[Finding] = []
     for key in all_cell_keys(version):
         mapped = mapping.cells.get(key)
         if mapped is None:
@@ -102,6 +146,16 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
             confidence=mapped.cell.confidence,
             source=mapped.cell.source,
         )
+        if mapped.cell.source == "ocr" and mapped.cell.confidence < settings.min_ocr_confidence:
+            doubtful.append(
+                Finding(
+                    rule="cell.low_confidence",
+                    severity="warning",
+                    message=f"{key} 识别置信度低（{mapped.cell.confidence:.2f}），读作“{mapped.cell.text}”，请核对原件",
+                    message_en=f"{key} was recognised with low confidence ({mapped.cell.confidence:.2f}) as “{mapped.cell.text}”: check the original",
+                    cells=(key,),
+                )
+            )
         if not parsed.ok:
             unreadable.append(
                 Finding(
@@ -135,7 +189,7 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
                     cells=tuple(keys),
                 )
             )
-    findings += mapping.findings + unreadable + validate(values, version)
+    findings += mapping.findings + unreadable + doubtful + validate(values, version)
 
     kinds = {p.source for p in pages}
     kind = "mixed" if len(kinds) > 1 else ("scanned" if kinds == {"ocr"} else "digital")

@@ -14,7 +14,8 @@ class Settings:
     max_file_bytes: int = 200 * 1024 * 1024
     # A4 is 595 x 842 pt; A0 is 2384 x 3370 pt. Larger pages are not documents.
     max_page_side_pt: float = 5000.0
-    timeout_s: float = 120.0
+    # Whole-file limit; a scanned page costs a few seconds of OCR.
+    timeout_s: float = 600.0
     # 1-based page numbers to read; None reads all.
     pages: Optional[tuple[int, ...]] = None
 
@@ -31,6 +32,25 @@ class Settings:
 
     # Text-layer characters smaller than this are treated as hidden (pt).
     min_font_size_pt: float = 2.0
+
+    # OCR (scanned pages). Engine by name: "rapidocr" (default) or "paddle".
+    ocr_engine: str = "rapidocr"
+    ocr: bool = True
+    ocr_threads: int = 2
+    # Image-only PDF pages render at their scan's own resolution, clamped to this range
+    # (dpi): below 150 the strokes of 10 pt digits blur together, above 300 costs time
+    # for nothing.
+    min_render_dpi: float = 150.0
+    max_render_dpi: float = 300.0
+    # Page images up to this many pixels (300 dpi A3 is ~17.4 Mpx).
+    max_image_pixels: int = 40_000_000
+    # A recognised cell below this confidence (0..1) becomes a finding.
+    min_ocr_confidence: float = 0.9
+    # A text-layer page is read by OCR instead when it has fewer visible glyphs than this
+    # and a picture covers most of it (a scan), or when this share of its glyphs have no
+    # Unicode mapping (a text layer that cannot be trusted).
+    min_text_glyphs: int = 20
+    max_unmapped_share: float = 0.3
 
     # Label matching: a row/column label is accepted when its similarity to the template
     # label reaches this (0..1, character-level).

@@ -75,6 +75,8 @@ def parse_value(text: str) -> ParsedValue:
     if t in _NULL_MARKERS or _DASHES.match(t):
         return ParsedValue(None, True)
     m = _NUMBER.match(t.replace("，", ","))
+    if m and len(m.group(2)) > 1 and m.group(2).startswith("0"):
+        return ParsedValue(None, False)  # counts are never printed with a leading zero
     if m:
         sign, digits, decimals = m.groups()
         negative = sign in ("-", "−")

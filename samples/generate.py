@@ -106,6 +106,7 @@ class Spec:
     split: str = ""  # "" | withheld | unable | proactive
     push: int = 0  # filler sentences before the tables (calibrated)
     shade_blocks: bool = True
+    review_keep: bool = True  # keep-with-next on 四's header rows (False: may be cut by a page)
     # label variants: org_alt, dun, nonum, halfwidth, wrap
     labels: tuple = ()
     hidden: bool = False
@@ -127,13 +128,13 @@ SPECS: list[Spec] = [
          nulls={"proactive": (["/"], 0.7)}),
     Spec("r2020-split-withheld-repeat-01", "临江县人民政府办公室", 2020, "2019", 2001,
          ["2019 format", "三 split inside （三）不予公开", "repeated header row on the next page"],
-         split="withheld", repeat_header=True, push=22),
+         split="withheld", repeat_header=True, push=13),
     Spec("r2020-wrap-bigfont-01", "东湖区教育局", 2020, "2019", 2002,
          ["2019 format", "large table font: multi-digit numbers wrap inside cells",
           "procurement amount in 万元", "negative 本年增/减"],
          profile="big", table_pt=14.0, procurement_unit="万元", negative_change=True),
     Spec("r2021-split-unable-norepeat-01", "南岭市生态环境局", 2021, "2021", 2101,
-         ["三 split inside （四）无法提供", "no repeated header"], split="unable", push=20),
+         ["三 split inside （四）无法提供", "no repeated header"], split="unable", push=11),
     Spec("r2021-split-fullwidth-01", "清河县自然资源局", 2021, "2021", 2102,
          ["full-width digits", "ideographic spaces around numbers", "三 split inside （三）不予公开",
           "repeated header"], digits="fullwidth", ideo=0.4, split="withheld",
@@ -154,11 +155,12 @@ SPECS: list[Spec] = [
          ["“/” for unreported cells in 二, 三 (org columns) and 四"],
          nulls={"proactive": (["/"], 1.0), "app_org": (["/"], 1.0), "review": (["/"], 1.0)}),
     Spec("r2022-labels-variant-01", "北塘区人力资源和社会保障局", 2022, "2021", 2203,
-         ["header 法人或其它组织", "leaf numbering 1、", "half-width parentheses (三)"],
-         labels=("org_alt", "dun", "halfwidth")),
+         ["header 法人或其它组织", "leaf numbering 1、", "half-width parentheses (三)",
+          "四 cut by a page break inside its header (merged header cells split)"],
+         labels=("org_alt", "dun", "halfwidth"), review_keep=False),
     Spec("r2022-split-proactive-01", "江川市公安局", 2022, "2021", 2204,
          ["二 split across pages", "6–7 digit numbers with thousands separators in 二"],
-         profile="big", thousands=True, split="proactive", push=23),
+         profile="big", thousands=True, split="proactive", push=10),
     Spec("r2022-error-leaf-01", "凤台县交通运输局", 2022, "2021", 2205,
          ["error-injected: one leaf cell changed"],
          errors=(("applications.granted.natural_person", 1),)),
@@ -178,7 +180,7 @@ SPECS: list[Spec] = [
          errors=(("applications.partially_granted.total", 2),)),
     Spec("r2023-format2019-late-01", "湖滨区民政局", 2023, "2019", 2305,
          ["2019 format in a 2023 report (soft check)", "二 split across pages",
-          "procurement amount in 元"], negative_change=True, split="proactive", push=24),
+          "procurement amount in 元"], negative_change=True, split="proactive", push=10),
     Spec("r2024-wrap-narrow-01", "云川市司法局", 2024, "2021", 2401,
          ["narrow data columns: multi-digit numbers wrap inside cells"], profile="big",
          narrow=True),
@@ -188,7 +190,7 @@ SPECS: list[Spec] = [
     Spec("r2024-error-grandtotal-01", "东湖区人民政府", 2024, "2021", 2403,
          ["error-injected: （七）总计 changed", "三 split inside （三）不予公开", "repeated header"],
          errors=(("applications.total_handled.total", -3),), split="withheld",
-         repeat_header=True, push=13),
+         repeat_header=True, push=15),
     Spec("r2024-zeros-small-01", "青峰县水利局", 2024, "2021", 2404,
          ["all zeros except a few cells", "no block shading"], profile="zeros",
          shade_blocks=False),
@@ -197,7 +199,7 @@ SPECS: list[Spec] = [
          errors=(("review_litigation.litigation_direct.total", 1),), landscape_review=True),
     Spec("r2025-zeros-split-unable-01", "枫林乡人民政府", 2025, "2021", 2502,
          ["small township, mostly zeros", "三 split inside （四）无法提供", "no repeated header",
-          "ideographic spaces"], profile="zeros", ideo=0.5, split="unable", push=19),
+          "ideographic spaces"], profile="zeros", ideo=0.5, split="unable", push=10),
 ]
 
 # ====================================================================== values
@@ -894,7 +896,7 @@ def add_review_table(doc, spec: Spec, d: dict, width_cm: float):
             set_cell(t.cell(3, 5 * gi + j), printed[g.key][c.key], pt,
                      hidden=d["hidden"].get(f"review_litigation.{g.key}.{c.key}"))
     # keep the small table on one page (keep-with-next on the header rows)
-    for row in t.rows[:3]:
+    for row in (t.rows[:3] if spec.review_keep else []):
         for cell in row.cells:
             for p in cell.paragraphs:
                 p.paragraph_format.keep_with_next = True
@@ -1039,7 +1041,7 @@ def encrypt_pdf(path: Path, spec: Spec):
 
 SPLIT_MARKS = {
     "withheld": ("国家秘密", "行政查询"),
-    "unable": ("不掌握", "仍不明确"),
+    "unable": ("不掌握", "补正后"),
     "proactive": ("第二十条第（一）项", "行政事业性收费"),
 }
 
@@ -1061,7 +1063,7 @@ def split_ok(pdf: Path, spec: Spec) -> bool | None:
     a, b = SPLIT_MARKS[spec.split]
     pa = _find_page(texts, a, head or 0)
     pb = _find_page(texts, b, head or 0)
-    return pa is not None and pb is not None and pb == pa + 1 and head == pa
+    return None not in (head, pa, pb) and pb == pa + 1 and head <= pa
 
 
 def wrapped_numbers(pdf: Path, d: dict) -> list[str]:

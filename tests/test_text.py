@@ -34,7 +34,7 @@ def test_parse_value(printed, value):
     assert type(parsed.value) is type(value)
 
 
-@pytest.mark.parametrize("printed", ["约30", "一", "3件左右", "1.2.3", "28 29"])
+@pytest.mark.parametrize("printed", ["约30", "一", "3件左右", "1.2.3", "28 29", "01", "0\n1"])
 def test_parse_value_refuses_what_is_not_a_number(printed):
     parsed = parse_value(printed)
     assert not parsed.ok and parsed.value is None

@@ -1,0 +1,49 @@
+"""Pinned model files: which files, from which package version, with which sha256.
+
+The manifest lives in `models/manifest.json` at the repository root and is installed
+inside the package as `extract/ocr/manifest.json` (a copy kept identical by a test).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+
+_MANIFEST = Path(__file__).with_name("manifest.json")
+
+
+class ModelMismatch(RuntimeError):
+    pass
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def pinned_files(engine: str, package_dir: Path) -> dict[str, Path]:
+    """Role -> model file path for `engine`, after checking the package version and every
+    file's sha256 against the manifest. Raises ModelMismatch with a one-line reason."""
+    entry = json.loads(_MANIFEST.read_text(encoding="utf-8"))["engines"][engine]
+    package, wanted = entry["package"], entry["version"]
+    try:
+        installed = metadata.version(package)
+    except metadata.PackageNotFoundError:
+        raise ModelMismatch(f"{package}=={wanted} is not installed") from None
+    if installed != wanted:
+        raise ModelMismatch(f"{package} {installed} is installed; the pinned models come from {package}=={wanted}")
+    files: dict[str, Path] = {}
+    for role, spec in entry["files"].items():
+        path = package_dir / spec["path"]
+        if not path.is_file():
+            raise ModelMismatch(f"model file missing: {path}")
+        digest = _sha256(path)
+        if digest != spec["sha256"]:
+            raise ModelMismatch(f"model file {path} has sha256 {digest[:12]}…, expected {spec['sha256'][:12]}…")
+        files[role] = path
+    return files

@@ -1,0 +1,130 @@
+"""Page images: ink, skew, orientation and ruling lines, with OpenCV.
+
+Images are numpy arrays, row 0 at the top. Pixel coordinates convert to the pipeline frame
+(points, top-left origin) by 72 / dpi. Everything here is a pure function of its inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .geometry import Segment
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One page as pixels. `image` is 8-bit BGR or grey; dpi maps pixels to points."""
+
+    number: int  # 1-based
+    image: np.ndarray
+    dpi: float
+
+    @property
+    def scale(self) -> float:
+        """Points per pixel."""
+        return 72.0 / self.dpi
+
+
+def to_gray_without_red(image: np.ndarray) -> np.ndarray:
+    """Grey page with red ink (seals, red headers) turned to paper white. A red seal is
+    strong in the red channel and weak in green and blue; black print is weak in all
+    three. Taking the red channel where a pixel is clearly red keeps text printed under a
+    semi-transparent seal: that text is dark in red as well."""
+    if image.ndim == 2:
+        return image
+    b, g, r = (image[:, :, i].astype(np.int16) for i in range(3))
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    # Red against the mean of the other two channels: JPEG chroma blur turns a seal's
+    # edge pink, which a max() test would miss.
+    reddish = (r - (g + b) // 2) > 25
+    out = gray.copy()
+    # Seal ink on paper keeps a red channel near paper white (200-255); print under the
+    # seal stays dark in red too. Brightening the red channel by a quarter sends the
+    # former to white and keeps the latter dark.
+    out[reddish] = np.clip(r[reddish] * 1.25, 0, 255).astype(np.uint8)
+    return out
+
+
+def ink_mask(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Binary ink (255) on paper (0), robust to uneven lighting: each pixel is compared
+    with its neighbourhood (a window about 1/6 inch wide)."""
+    block = max(15, int(dpi / 6) | 1)
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+
+
+def line_masks(ink: np.ndarray, dpi: float, length_in: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical line pixels: runs of ink longer than `length_in` inches.
+    A short closing first bridges the small gaps of a broken scanned line."""
+    length = max(9, int(dpi * length_in))
+    bridge = max(3, int(dpi / 50))
+    h = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
+    h = cv2.morphologyEx(h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    v = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    v = cv2.morphologyEx(v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    return h, v
+
+
+def estimate_skew(ink: np.ndarray, dpi: float) -> float:
+    """The rotation (degrees, as cv2.getRotationMatrix2D takes it) that levels the long
+    horizontal rulings; 0 when the page has none. In image coordinates (y down) a ruling
+    rising to the right has a negative slope and needs a negative (clockwise) turn, so
+    the angle of the slope is the correction itself. A short opening kernel lets lines
+    tilted by a few degrees survive it."""
+    h, _ = line_masks(ink, dpi, 0.08)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(h, connectivity=8)
+    min_width = ink.shape[1] / 5
+    angles, weights = [], []
+    for k in range(1, count):
+        x, y, w, hh, _ = stats[k]
+        if w < min_width or hh > w / 5:
+            continue
+        py, px = np.nonzero(labels[y : y + hh, x : x + w] == k)
+        slope = np.polyfit(px.astype(np.float64), py.astype(np.float64), 1)[0]
+        angles.append(np.degrees(np.arctan(slope)))
+        weights.append(w)
+    if not angles:
+        return 0.0
+    # Weighted median: long rulings count more than short ones.
+    order = np.argsort(angles)
+    cumulative = np.cumsum(np.asarray(weights)[order])
+    return float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def rotate(image: np.ndarray, degrees: float) -> np.ndarray:
+    """Rotate about the centre, keeping the size, filling with white."""
+    if abs(degrees) < 0.05:
+        return image
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    fill = 255 if image.ndim == 2 else (255, 255, 255)
+    return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=fill)
+
+
+def turn(image: np.ndarray, quarter_turns_ccw: int) -> np.ndarray:
+    return np.ascontiguousarray(np.rot90(image, quarter_turns_ccw % 4))
+
+
+def ruling_segments(ink: np.ndarray, dpi: float) -> tuple[list[Segment], np.ndarray]:
+    """Ruling lines as segments in points, and the mask of their pixels (to erase them
+    from cell crops before recognition). A run must be 1/5 inch long: longer than any
+    stroke of 10-12 pt text, shorter than the smallest cell side."""
+    h, v = line_masks(ink, dpi, 0.2)
+    scale = 72.0 / dpi
+    max_thickness = max(4, int(dpi / 25))  # 1 mm: thicker runs are filled areas, not lines
+    segments: list[Segment] = []
+    for mask, orientation in ((h, "h"), (v, "v")):
+        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for k in range(1, count):
+            x, y, w, hh, _ = stats[k]
+            if orientation == "h":
+                if hh > max_thickness * 3:
+                    continue
+                segments.append(Segment("h", (y + hh / 2) * scale, x * scale, (x + w) * scale))
+            else:
+                if w > max_thickness * 3:
+                    continue
+                segments.append(Segment("v", (x + w / 2) * scale, y * scale, (y + hh) * scale))
+    return segments, cv2.bitwise_or(h, v)

@@ -1,0 +1,204 @@
+"""Scanned pages: pixels -> upright, deskewed page -> rulings -> per-cell recognition ->
+`PageContent`, the same hand-off the text layer produces, so one grid builder serves both.
+
+Recognition is per cell, not per page: the rulings say where every cell is, so each cell's
+text lines are cut out by their ink and recognised in one batch, without running the
+text detector over the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import cv2
+import numpy as np
+
+from .geometry import BBox
+from .grid import table_shapes
+from .ocr import OcrEngine
+from .page import PageContent, TextBox
+from .pixels import (
+    PageImage,
+    estimate_skew,
+    ink_mask,
+    line_masks,
+    rotate,
+    ruling_segments,
+    to_gray_without_red,
+    turn,
+)
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class _LineCrop:
+    image: np.ndarray
+    box_px: tuple[int, int, int, int]  # x0, top, x1, bottom in the upright page image
+
+
+def _despeckle(ink: np.ndarray, min_area: int) -> np.ndarray:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = np.zeros(count, dtype=bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= min_area
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def _runs(profile: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
+    """[start, end) runs where profile > 0, joining runs separated by less than min_gap."""
+    on = np.flatnonzero(profile > 0)
+    if on.size == 0:
+        return []
+    runs = []
+    start = prev = int(on[0])
+    for i in on[1:]:
+        i = int(i)
+        if i - prev > min_gap:
+            runs.append((start, prev + 1))
+            start = i
+        prev = i
+    runs.append((start, prev + 1))
+    return runs
+
+
+def cell_line_crops(gray: np.ndarray, ink: np.ndarray, cell_px: tuple[int, int, int, int], dpi: float) -> list[_LineCrop]:
+    """The text lines inside one cell: ink rows grouped by horizontal projection, each cut
+    to its ink with a margin. Rulings were erased from `ink` beforehand."""
+    x0, top, x1, bottom = cell_px
+    inset = max(2, int(dpi / 50))
+    x0, top, x1, bottom = x0 + inset, top + inset, x1 - inset, bottom - inset
+    if x1 - x0 < 4 or bottom - top < 4:
+        return []
+    region = ink[top:bottom, x0:x1]
+    min_line = max(3, int(dpi * 0.03))  # ~2 pt: shorter ink is noise, not a glyph row
+    rows = [(r0, r1) for r0, r1 in _runs(region.sum(axis=1), max(1, int(dpi / 100))) if r1 - r0 >= min_line]
+    tallest = max((r1 - r0 for r0, r1 in rows), default=0)
+    lines = []
+    for r0, r1 in rows:
+        if r1 - r0 < 0.5 * tallest:
+            continue  # wrapped text keeps its size; a much shorter row is a mark or a remnant
+        cols = _runs(region[r0:r1].sum(axis=0), int(dpi / 4))
+        if not cols:
+            continue
+        c0, c1 = cols[0][0], cols[-1][1]
+        pad = max(3, int(dpi / 40))
+        ax0, ax1 = max(0, x0 + c0 - pad), min(gray.shape[1], x0 + c1 + pad)
+        ay0, ay1 = max(0, top + r0 - pad), min(gray.shape[0], top + r1 + pad)
+        lines.append(_LineCrop(gray[ay0:ay1, ax0:ax1], (ax0, ay0, ax1, ay1)))
+    return lines
+
+
+def _row_profile_contrast(text_ink: np.ndarray) -> float:
+    """Coefficient of variation of the ink per pixel row. Upright text makes rows of ink
+    with white gaps between them (high contrast); the same page turned a quarter spreads
+    its ink evenly over the rows (low contrast)."""
+    profile = text_ink.sum(axis=1, dtype=np.float64)
+    mean = profile.mean()
+    return float(profile.std() / mean) if mean > 0 else 0.0
+
+
+def _sample_lines(gray: np.ndarray, ink: np.ndarray, dpi: float, limit: int) -> list[np.ndarray]:
+    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(dpi * 0.06)), 1)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
+    candidates = [
+        tuple(stats[k][:4])
+        for k in range(1, count)
+        if dpi * 0.05 < stats[k][3] < dpi * 0.3 and stats[k][2] > 2.5 * stats[k][3]
+    ]
+    candidates.sort(key=lambda s: -s[2])
+    return [gray[y : y + h, x : x + w] for x, y, w, h in candidates[:limit]]
+
+
+def upright_turns(gray: np.ndarray, ink: np.ndarray, dpi: float, engine: OcrEngine) -> int:
+    """Quarter turns (counter-clockwise) that make the page upright. Text lines run along
+    rows in the right orientation or its half-turn; the recogniser's confidence on a few
+    lines, read both ways, tells those two apart."""
+    h, v = line_masks(ink, dpi, 0.2)
+    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(cv2.bitwise_or(h, v), np.ones((5, 5), np.uint8))))
+    quarter = 1 if _row_profile_contrast(turn(text_ink, 1)) > _row_profile_contrast(text_ink) else 0
+    g, i = turn(gray, quarter), turn(text_ink, quarter)
+    lines = _sample_lines(g, i, dpi, 8)
+    if not lines:
+        return quarter
+    as_is = engine.recognize_lines(lines)
+    flipped = engine.recognize_lines([np.ascontiguousarray(np.rot90(x, 2)) for x in lines])
+    score = sum(r.confidence for r in as_is) - sum(r.confidence for r in flipped)
+    return quarter if score >= 0 else quarter + 2
+
+
+@dataclass(frozen=True)
+class UprightPage:
+    gray: np.ndarray
+    ink: np.ndarray  # rulings kept
+    turns: int
+    skew_deg: float
+
+
+def straighten(page: PageImage, engine: OcrEngine) -> UprightPage:
+    gray = to_gray_without_red(page.image)
+    ink = ink_mask(gray, page.dpi)
+    turns = upright_turns(gray, ink, page.dpi, engine)
+    if turns % 4:
+        gray, ink = turn(gray, turns), turn(ink, turns)
+    skew = estimate_skew(ink, page.dpi)
+    if abs(skew) >= 0.05:
+        gray = rotate(gray, skew)
+        ink = ink_mask(gray, page.dpi)
+    return UprightPage(gray, ink, turns % 4, skew)
+
+
+def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, page_text: bool) -> PageContent:
+    """One page image -> PageContent (source "ocr"). With page_text, lines outside the
+    tables are read too (the title and prose that name the agency and year)."""
+    upright = straighten(page, engine)
+    dpi, scale = page.dpi, page.scale
+    segments, line_mask = ruling_segments(upright.ink, dpi)
+    # Ruling pixels grown by ~0.5 pt: the anti-aliased, JPEG-blurred edge of a scanned
+    # line left behind reads as "1" or "」" at a cell border.
+    grow = max(3, int(dpi / 100) * 2 + 1)
+    line_mask = cv2.dilate(line_mask, cv2.getStructuringElement(cv2.MORPH_RECT, (grow, grow)))
+    text_ink = _despeckle(cv2.bitwise_and(upright.ink, cv2.bitwise_not(line_mask)), max(3, int((dpi / 100) ** 2 * 2)))
+
+    crops: list[_LineCrop] = []
+    table_boxes: list[tuple[float, float, float, float]] = []
+    for shape in table_shapes(segments, settings):
+        xs, ys = shape.xs, shape.ys
+        table_boxes.append((xs[0] / scale, ys[0] / scale, xs[-1] / scale, ys[-1] / scale))
+        for r, c, rs, cs in shape.spans:
+            cell_px = (int(xs[c] / scale), int(ys[r] / scale), int(xs[c + cs] / scale), int(ys[r + rs] / scale))
+            crops.extend(cell_line_crops(upright.gray, text_ink, cell_px, dpi))
+
+    results = engine.recognize_lines([c.image for c in crops])
+    boxes = [
+        TextBox(res.text, BBox(*(v * scale for v in crop.box_px)), max(0.0, min(1.0, res.confidence)), "ocr")
+        for crop, res in zip(crops, results)
+        if res.text.strip()
+    ]
+    if page_text:
+        boxes.extend(_text_outside_tables(upright.gray, table_boxes, engine, scale))
+    height_px, width_px = upright.gray.shape[:2]
+    return PageContent(
+        number=page.number,
+        width=width_px * scale,
+        height=height_px * scale,
+        boxes=tuple(boxes),
+        rulings=tuple(segments),
+        source="ocr",
+    )
+
+
+def _text_outside_tables(
+    gray: np.ndarray, table_boxes: Sequence[tuple[float, float, float, float]], engine: OcrEngine, scale: float
+) -> list[TextBox]:
+    """Detection + recognition above the first table (or over the top third of a page
+    without tables): enough for the title, at a fraction of a full-page pass."""
+    height = gray.shape[0]
+    limit = int(min((t for _, t, _, _ in table_boxes), default=height / 3))
+    if limit < 20:
+        return []
+    lines = engine.read_page(gray[:limit])
+    return [
+        TextBox(line.text, BBox(*(v * scale for v in line.box)), line.confidence, "ocr")
+        for line in lines
+        if line.text.strip()
+    ]
