@@ -121,6 +121,16 @@ def segments_touch(h: Segment, v: Segment, tolerance: float) -> bool:
     )
 
 
+def drop_floating(segments: Sequence[Segment], tolerance: float) -> list[Segment]:
+    """Segments that cross or touch no perpendicular segment: a dash printed as a null
+    marker, an underline, a stroke of a digit. A table's rulings always meet another."""
+    hs = [s for s in segments if s.orientation == "h"]
+    vs = [s for s in segments if s.orientation == "v"]
+    keep_h = [h for h in hs if any(segments_touch(h, v, tolerance) for v in vs)]
+    keep_v = [v for v in vs if any(segments_touch(h, v, tolerance) for h in hs)]
+    return keep_h + keep_v
+
+
 def connected_tables(segments: Sequence[Segment], tolerance: float) -> list[list[Segment]]:
     """Split rulings into groups that intersect one another: each group is one table."""
     parent = list(range(len(segments)))

@@ -15,6 +15,7 @@ from .geometry import (
     Segment,
     cluster_values,
     connected_tables,
+    drop_floating,
     coverage,
     group_into_lines,
     merge_segments,
@@ -192,6 +193,7 @@ def table_shapes(rulings: Sequence[Segment], settings: Settings) -> list[TableSh
         [s for s in rulings if s.length >= settings.min_ruling_length_pt],
         settings.snap_tolerance_pt,
     )
+    merged = drop_floating(merged, settings.snap_tolerance_pt)
     shapes = [
         shape
         for group in connected_tables(merged, settings.snap_tolerance_pt)

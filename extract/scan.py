@@ -31,6 +31,9 @@ from .pixels import (
 from .settings import Settings
 
 
+_UNREAD = "?"
+
+
 @dataclass(frozen=True)
 class _LineCrop:
     image: np.ndarray
@@ -169,10 +172,16 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
             crops.extend(cell_line_crops(upright.gray, text_ink, cell_px, dpi))
 
     results = engine.recognize_lines([c.image for c in crops])
+    # Ink the recogniser returns nothing for is not an empty cell: it stands as "?" with
+    # confidence 0, so the cell is reported as unreadable instead of read as blank.
     boxes = [
-        TextBox(res.text, BBox(*(v * scale for v in crop.box_px)), max(0.0, min(1.0, res.confidence)), "ocr")
+        TextBox(
+            res.text if res.text.strip() else _UNREAD,
+            BBox(*(v * scale for v in crop.box_px)),
+            max(0.0, min(1.0, res.confidence)) if res.text.strip() else 0.0,
+            "ocr",
+        )
         for crop, res in zip(crops, results)
-        if res.text.strip()
     ]
     if page_text:
         boxes.extend(_text_outside_tables(upright.gray, table_boxes, engine, scale))

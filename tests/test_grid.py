@@ -69,3 +69,10 @@ def test_grids_on_page_puts_text_into_merged_cells():
 def test_small_boxes_and_underlines_are_not_tables():
     page = PageContent(1, 595, 842, (), (h(100, 50, 300), h(103, 50, 300), v(50, 100, 103)), "text")
     assert grids_on_page(page, S) == []
+
+
+def test_a_dash_inside_a_cell_is_not_a_ruling():
+    segs = (h(0, 0, 200), h(40, 0, 200), v(0, 0, 40), v(100, 0, 40), v(200, 0, 40), h(20, 130, 170))
+    page = PageContent(1, 595, 842, (), segs, "text")
+    (grid,) = grids_on_page(page, S)
+    assert (grid.n_rows, grid.n_cols) == (1, 2)

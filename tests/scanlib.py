@@ -1,0 +1,58 @@
+"""Making scans of real PDFs inside tests: render, turn, tilt, add noise, JPEG, wrap as an
+image-only PDF. Deterministic for a given seed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+
+
+def degrade(image: np.ndarray, skew_deg: float, quality: int, seed: int, turns: int = 0) -> bytes:
+    rng = np.random.default_rng(seed)
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), skew_deg, 1.0)
+    out = cv2.warpAffine(image, matrix, (w, h), borderValue=(238, 238, 238))
+    # uneven lighting: darker towards one corner
+    yy, xx = np.mgrid[0:h, 0:w]
+    light = 1.0 - 0.12 * (xx / w + yy / h) / 2
+    out = out.astype(np.float32) * light[:, :, None] + rng.normal(0, 6, out.shape)
+    out = np.clip(out, 0, 255).astype(np.uint8)
+    out = np.ascontiguousarray(np.rot90(out, turns))
+    ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return jpeg.tobytes()
+
+
+def scan_pdf(src: Path, out: Path, dpi: int = 200, quality: int = 50, skew_deg: float = 1.2,
+             turns: dict[int, int] | None = None, keep_text_pages: tuple[int, ...] = (), seed: int = 7) -> Path:
+    """Every page (1-based numbers not in keep_text_pages) replaced by a degraded scan;
+    `turns` maps a page number to quarter turns applied to its image (the page is then
+    placed as scanned: a sideways scan lands on a landscape page)."""
+    turns = turns or {}
+    src_doc = pdfium.PdfDocument(str(src))
+    dst = pdfium.PdfDocument.new()
+    for i in range(len(src_doc)):
+        number = i + 1
+        if number in keep_text_pages:
+            dst.import_pages(src_doc, [i])
+            continue
+        page = src_doc[i]
+        width, height = page.get_size()
+        image = page.render(scale=dpi / 72).to_numpy()[:, :, :3].copy()
+        k = turns.get(number, 0)
+        jpeg = degrade(image, skew_deg * (1 if i % 2 else -1), quality, seed + i, k)
+        if k % 2:
+            width, height = height, width
+        new = dst.new_page(width, height)
+        picture = pdfium.PdfImage.new(dst)
+        import io
+
+        picture.load_jpeg(io.BytesIO(jpeg), inline=True)
+        picture.set_matrix(pdfium.PdfMatrix().scale(width, height))
+        new.insert_obj(picture)
+        new.gen_content()
+    dst.save(str(out))
+    return out
