@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from .errors import ExtractError
+from .images import IMAGE_SUFFIXES
 from .records import flatten_tables
 from .settings import Settings
 
 FindingKey = tuple[str, frozenset]
+_INPUT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES
 
 
 @dataclass
@@ -47,7 +49,9 @@ def _expected_path(pdf: Path, expected_dir: Optional[Path]) -> Path:
 def _collect(paths: Sequence[Path], expected_dir: Optional[Path]) -> list[Path]:
     pdfs: list[Path] = []
     for path in paths:
-        candidates = sorted(path.rglob("*.pdf")) if path.is_dir() else [path]
+        candidates = (
+            sorted(p for p in path.rglob("*") if p.suffix.lower() in _INPUT_SUFFIXES) if path.is_dir() else [path]
+        )
         pdfs += [p for p in candidates if _expected_path(p, expected_dir).is_file()]
     return pdfs
 

@@ -93,18 +93,83 @@ def classify(grids: Sequence[Grid]) -> list[LogicalTable]:
 
 # ---------------------------------------------------------------- shared helpers
 
-def _is_value_cell(cell: GridCell) -> bool:
-    return parse_value(cell.text).ok
+def _is_printed_value(cell: GridCell) -> bool:
+    """A number or a printed null marker ("/", "—", "无"): never part of a header."""
+    return bool(cell.text.strip()) and parse_value(cell.text).ok
 
 
 def _header_row_count(grid: Grid) -> int:
-    """Rows above the first row whose rightmost cell reads as a value (number, blank or a
-    null marker): the header. A continuation fragment without a repeated header has none."""
+    """Rows above the first row that prints a value: the header. A continuation fragment
+    without a repeated header has none; a fragment that ends before any value is all
+    header (its table continues on the next page)."""
     for r in range(grid.n_rows):
-        last = grid.row_cells(r)[-1]
-        if _is_value_cell(last):
+        if any(c.row == r and _is_printed_value(c) for c in grid.row_cells(r)):
             return r
     return grid.n_rows
+
+
+@dataclass(frozen=True)
+class _HeaderCell:
+    x0: float
+    x1: float
+    text: str
+
+
+Header = list[list[_HeaderCell]]
+
+
+def _header_of(grid: Grid, header_rows: int) -> Header:
+    """Header rows as cells with their horizontal extent; a merged cell appears once, in
+    the row where it starts."""
+    return [
+        [_HeaderCell(c.bbox.x0, c.bbox.x1, c.text) for c in grid.row_cells(r) if c.row == r]
+        for r in range(header_rows)
+    ]
+
+
+def _stack_headers(upper: Header, lower: Header) -> Header:
+    """A header cut by a page break: the last header row of one page and the first of the
+    next hold the two halves of the cells the break went through (自然 / 人, 结果 / 维持).
+    Cells that line up join their text; the rest of the lower row stays a row of its own."""
+    if not upper:
+        return lower
+    if not lower:
+        return upper
+    last, first = upper[-1], lower[0]
+    joined_last, rest = list(last), []
+    for cell in first:
+        for i, above in enumerate(joined_last):
+            shared = overlap(above.x0, above.x1, cell.x0, cell.x1)
+            if shared >= 0.8 * (above.x1 - above.x0) and shared >= 0.8 * (cell.x1 - cell.x0):
+                joined_last[i] = _HeaderCell(above.x0, above.x1, above.text + cell.text)
+                break
+        else:
+            rest.append(cell)
+    return upper[:-1] + [joined_last] + ([rest] if rest else []) + lower[1:]
+
+
+class _HeaderTracker:
+    """The header in force while reading a table's fragments in order. A fragment that is
+    all header (cut off by the page end) is held and stacked onto the next one's."""
+
+    def __init__(self) -> None:
+        self.header: Header = []
+        self._complete = False
+
+    def feed(self, grid: Grid) -> int:
+        """Take a fragment; return how many of its rows are header rows."""
+        count = _header_row_count(grid)
+        rows = _header_of(grid, count)
+        if rows:
+            self.header = rows if self._complete else _stack_headers(self.header, rows)
+        self._complete = count < grid.n_rows
+        return count
+
+
+def _path_above(header: Header, x0: float, x1: float) -> list[_HeaderCell]:
+    """Header cells over the span x0..x1, top to bottom: groups first, own label last."""
+    width = max(x1 - x0, 1e-6)
+    return [h for row in header for h in row if h.text.strip() and overlap(h.x0, h.x1, x0, x1) > 0.5 * width]
 
 
 @dataclass(frozen=True)
@@ -140,37 +205,28 @@ def _column_for(cell: GridCell, columns: Sequence[_Column]) -> Optional[str]:
     return best if best_share >= 0.5 else None
 
 
-def _header_columns(
-    grid: Grid, header_rows: int, labels: Sequence[tuple[str, str, str]], threshold: float
-) -> list[_Column]:
-    """Columns of the header: for each grid column, the lowest header cell over it is its
-    own label, the cells above it its groups. labels: (key, label, group)."""
-    observations: list[tuple[GridCell, str, str]] = []
-    seen: set[int] = set()
-    for c in range(grid.n_cols):
-        path = []
-        for r in range(header_rows):
-            cell = next(x for x in grid.row_cells(r) if x.col <= c <= x.last_col)
-            if not path or path[-1] is not cell:
-                path.append(cell)
-        named = [x for x in path if x.text.strip()]
-        if not named or id(named[-1]) in seen:
-            continue
-        seen.add(id(named[-1]))
-        groups = "".join(label_core(x.text) for x in named[:-1])
-        observations.append((named[-1], label_core(named[-1].text), groups))
+def _header_columns(header: Header, labels: Sequence[tuple[str, str, str]], threshold: float) -> list[_Column]:
+    """Columns named by the header's leaf cells (no named cell below them); the cells
+    above a leaf are its groups. labels: (key, label, group)."""
+    cells = [(r, h) for r, row in enumerate(header) for h in row if h.text.strip()]
+    leaves = [
+        (r, h)
+        for r, h in cells
+        if not any(r2 > r and overlap(h.x0, h.x1, h2.x0, h2.x1) >= 0.8 * (h2.x1 - h2.x0) for r2, h2 in cells)
+    ]
+    observations = []
+    for _, leaf in leaves:
+        groups = "".join(label_core(g.text) for g in _path_above(header, leaf.x0, leaf.x1) if g is not leaf)
+        observations.append((leaf, label_core(leaf.text), groups))
     scores = []
     for i, (_, own, groups) in enumerate(observations):
         for key, label, group in labels:
-            s = similarity(own, label_core(label))
+            score = similarity(own, label_core(label))
             if group and groups:
-                s += 0.1 * similarity(label_core(group), groups)
-            scores.append((s, i, key))
+                score += 0.1 * similarity(label_core(group), groups)
+            scores.append((score, i, key))
     assigned = _assign(scores, threshold)
-    columns = [
-        _Column(key, observations[i][0].bbox.x0, observations[i][0].bbox.x1)
-        for i, key in assigned.items()
-    ]
+    columns = [_Column(key, observations[i][0].x0, observations[i][0].x1) for i, key in assigned.items()]
     return sorted(columns, key=lambda c: c.x0)
 
 
@@ -221,12 +277,14 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
     columns: list[_Column] = []
     observations: list[_RowObservation] = []
     carried: list[tuple[float, float, str]] = []  # (x0, x1, group core) at the last row
+    tracker = _HeaderTracker()
     for index, grid in enumerate(table.fragments):
-        header_rows = _header_row_count(grid)
-        if header_rows:
-            own_columns = _header_columns(grid, header_rows, column_labels, settings.min_label_similarity)
-            if own_columns:
-                columns = own_columns
+        header_rows = tracker.feed(grid)
+        if header_rows == grid.n_rows:
+            continue  # all header: the rest of it is on the next page
+        if header_rows or not columns:
+            named = _header_columns(tracker.header, column_labels, settings.min_label_similarity)
+            columns = named or columns
         if not columns:
             continue
         label_right = min(c.x0 for c in columns) + settings.snap_tolerance_pt
@@ -379,34 +437,6 @@ def _map_proactive(table: LogicalTable, settings: Settings, out: Mapping) -> Non
 
 # ---------------------------------------------------------------- section 四
 
-@dataclass(frozen=True)
-class _HeaderCell:
-    x0: float
-    x1: float
-    text: str
-
-
-def _stack_headers(upper: list[list[_HeaderCell]], lower: list[list[_HeaderCell]]) -> list[list[_HeaderCell]]:
-    """A header cut by a page break: the last header row of one page and the first of the
-    next hold the two halves of the cells the break went through (结果 / 维持). Cells that
-    line up join their text; the rest of the lower row stays a row of its own."""
-    if not upper:
-        return lower
-    if not lower:
-        return upper
-    last, first = upper[-1], lower[0]
-    joined_last, rest = list(last), []
-    for cell in first:
-        for i, above in enumerate(joined_last):
-            shared = overlap(above.x0, above.x1, cell.x0, cell.x1)
-            if shared >= 0.8 * (above.x1 - above.x0) and shared >= 0.8 * (cell.x1 - cell.x0):
-                joined_last[i] = _HeaderCell(above.x0, above.x1, above.text + cell.text)
-                break
-        else:
-            rest.append(cell)
-    return upper[:-1] + [joined_last] + ([rest] if rest else []) + lower[1:]
-
-
 def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
     """Data rows under a two-level header: the group (行政复议 / 未经复议直接起诉 /
     复议后起诉) and the result (结果维持 … 总计) of each column come from the header
@@ -414,28 +444,14 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
     may cut the header itself."""
     group_labels = [(r.key, label_core(r.label)) for r in tpl.REVIEW_ROWS]
     column_labels = [(c.key, label_core(c.label)) for c in tpl.REVIEW_COLUMNS]
-    header: list[list[_HeaderCell]] = []
-    header_complete = False  # a fragment with data rows under it ended the header
+    tracker = _HeaderTracker()
     for grid in table.fragments:
-        header_rows = _header_row_count(grid)
-        rows = [
-            [_HeaderCell(c.bbox.x0, c.bbox.x1, c.text) for c in grid.row_cells(r) if c.row == r]
-            for r in range(header_rows)
-        ]
-        if rows:
-            header = rows if header_complete else _stack_headers(header, rows)
-        header_complete = header_rows < grid.n_rows
-        if not header:
+        header_rows = tracker.feed(grid)
+        if not tracker.header:
             continue
         for data_row in range(header_rows, grid.n_rows):
             for cell in (c for c in grid.row_cells(data_row) if c.row == data_row):
-                path = [
-                    h
-                    for row in header
-                    for h in row
-                    if h.text.strip()
-                    and overlap(h.x0, h.x1, cell.bbox.x0, cell.bbox.x1) > 0.5 * cell.bbox.width
-                ]
+                path = _path_above(tracker.header, cell.bbox.x0, cell.bbox.x1)
                 if not path:
                     continue
                 own = label_core(path[-1].text)

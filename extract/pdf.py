@@ -161,7 +161,7 @@ def _text_boxes(
     textpage: pdfium.PdfTextPage, frame: _Frame, settings: Settings
 ) -> tuple[list[TextBox], int, int]:
     raw = textpage.raw
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    rect = pdfium_c.FS_RECTF()
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     boxes: list[TextBox] = []
     hidden = unmapped = 0
@@ -183,9 +183,11 @@ def _text_boxes(
         if pdfium_c.FPDFText_GetFontSize(raw, i) < settings.min_font_size_pt:
             hidden += 1
             continue
-        if not pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
+        # The loose box spans the font's ascent to descent, the same for every glyph of a
+        # line: a comma or an opening quote then sits on its line instead of below it.
+        if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect):
             continue
-        box = frame.box(left.value, bottom.value, right.value, top.value)
+        box = frame.box(rect.left, rect.bottom, rect.right, rect.top)
         if box.x1 < 0 or box.bottom < 0 or box.x0 > frame.display_size[0] or box.top > frame.display_size[1]:
             hidden += 1  # outside the visible page
             continue

@@ -20,8 +20,8 @@ Requirements: python-docx, LibreOffice (``soffice``), fonts-noto-cjk, pdfplumber
 (layout verification), pypdf (the encrypted sample).
 
 Determinism: every sample draws its values and prose from ``random.Random(seed)``;
-LibreOffice output is stable apart from /CreationDate, /ModDate and the trailer /ID,
-which are replaced by values of the same byte length derived from the sample (so the
+LibreOffice output is stable apart from /CreationDate, /ModDate, the trailer /ID and
+/DocChecksum, which are replaced by values of the same byte length derived from the sample (so the
 xref offsets stay valid). Font subset tags (``/BaseFont /BAAAAA+...``) are checked too
 and renamed deterministically if a LibreOffice version makes them vary. The
 encrypted sample uses RC4-128 (no random salt) with a fixed file identifier.
@@ -137,7 +137,8 @@ SPECS: list[Spec] = [
          ["三 split inside （四）无法提供", "no repeated header"], split="unable", push=11),
     Spec("r2021-split-fullwidth-01", "清河县自然资源局", 2021, "2021", 2102,
          ["full-width digits", "ideographic spaces around numbers", "三 split inside （三）不予公开",
-          "repeated header"], digits="fullwidth", ideo=0.4, split="withheld",
+          "repeated header", "3-digit full-width numbers wrap inside their cell"],
+         digits="fullwidth", ideo=0.4, split="withheld",
          repeat_header=True, push=12),
     Spec("r2021-encrypted-01", "西山区卫生健康委员会", 2021, "2021", 2103,
          ["permissions-only encryption (owner password, empty user password)"], encrypt=True),
@@ -174,7 +175,9 @@ SPECS: list[Spec] = [
          labels=("nonum", "wrap")),
     Spec("r2023-bignumbers-thousands-01", "宁海市财政局", 2023, "2021", 2303,
          ["6–7 digit numbers with thousands separators", "decimal fees (96171.6-like)",
-          "四 on a landscape page"], profile="big", thousands=True, landscape_review=True),
+          "四 on a landscape page", "4-digit numbers with separators wrap in 三 (1,34 / 4)",
+          "三 starts at a page foot: header + 2 rows, the rest on the next page without header"],
+         profile="big", thousands=True, landscape_review=True),
     Spec("r2023-error-rowtotal-01", "桐溪县农业农村局", 2023, "2021", 2304,
          ["error-injected: a row total changed"],
          errors=(("applications.partially_granted.total", 2),)),
@@ -650,8 +653,8 @@ def set_cell(cell, text, size, align="center", bold=False, font=SERIF, hidden=No
     if hidden:
         kind, htxt = hidden
         if kind == "white":
-            run = p.add_run(" " + htxt)
-            set_run_font(run, size, False, font, color="FFFFFF")
+            run = p.add_run(htxt)  # small enough to stay on the number's line
+            set_run_font(run, round(size * 0.6), False, font, color="FFFFFF")
         else:
             run = p.add_run(htxt)
             set_run_font(run, 1, False, font)
@@ -843,10 +846,12 @@ def add_applications_table(doc, spec: Spec, d: dict):
             return "5.要求行政机关确认或重新\n出具已获取信息"
         if wrapw and level == 3 and len(text) > 7:
             n = 3 if len(text) > 16 else 2
-            w = -(-len(text) // n)
+            w = min(9, -(-len(text) // n))  # chunks must fit the column (no natural wrap)
             return wrap_label(text, w)
-        if wrapw and level == 2:
+        if wrapw and level == 2:  # the narrow vertical group labels
             return wrap_label(text, 4)
+        if wrapw and level == "2m" and len(text) > 8:  # merged across cols 1-2
+            return wrap_label(text, -(-len(text) // (3 if len(text) > 20 else 2)))
         return text
 
     for rk in ("new_received", "carried_over", "carried_forward"):
@@ -861,7 +866,7 @@ def add_applications_table(doc, spec: Spec, d: dict):
             groups.setdefault(r.group, []).append(i)
             set_cell(t.cell(i, 2), lab(r.label, 3), pt, align="left")
         else:
-            set_cell(t.cell(i, 1).merge(t.cell(i, 2)), lab(r.label, 2), pt, align="left")
+            set_cell(t.cell(i, 1).merge(t.cell(i, 2)), lab(r.label, "2m"), pt, align="left")
     for g, ii in groups.items():
         set_cell(t.cell(ii[0], 1).merge(t.cell(ii[-1], 1)), lab(g, 2), pt, align="left")
     set_cell(t.cell(first, 0).merge(t.cell(last, 0)), lab(APPLICATION_RESULTS_LABEL, 2), pt)
@@ -1002,6 +1007,9 @@ def normalize_pdf(data: bytes, spec: Spec) -> bytes:
         h = m.group(0)
         return re.sub(rb"<([0-9A-Fa-f]+)>", lambda x: b"<" + (digest * 4)[: len(x.group(1))] + b">", h)
     data = re.sub(rb"/ID\s*\[[^\]]*\]", ident, data)
+    # LibreOffice's trailer /DocChecksum (an MD5 over the file, which includes the date)
+    data = re.sub(rb"(/DocChecksum\s*/)([0-9A-Fa-f]+)",
+                  lambda m: m.group(1) + (digest[::-1] * 4)[: len(m.group(2))], data)
     # font subset tags: rename deterministically (same length) in order of appearance
     tags: dict[bytes, bytes] = {}
     for m in re.finditer(rb"/([A-Z]{6})\+", data):
@@ -1209,7 +1217,7 @@ pypdf. The .docx files are built in a temporary directory (`--keep-docx DIR` kee
 ## Determinism
 
 Values and prose come from `random.Random(seed)` per sample. LibreOffice output is
-stable apart from `/CreationDate`, `/ModDate` and the trailer `/ID`; these are replaced by
+stable apart from `/CreationDate`, `/ModDate`, the trailer `/ID` and `/DocChecksum`; these are replaced by
 values of the same byte length derived from the sample, so the xref offsets remain valid.
 Font subset tags (`/BAAAAA+NotoSerifCJKsc-Regular`) are already stable with this
 LibreOffice; the post-processing renames them deterministically should they vary. The
@@ -1219,6 +1227,11 @@ different LibreOffice or font version may change the layout, in which case
 `generate.py` warns if a page split moved (re-run `--calibrate` and update `push`).
 
 Page splits are made by filler prose in 一、总体情况 (`push` = number of filler sentences).
+Section 三 is longer than a page, so every sample has some page break inside it; the
+samples named `split-*` place it deliberately inside a merged label group.
+
+`scanned/` (scanned twins of some of these PDFs) is made by `make_scans.py`, not by
+`generate.py`.
 """
     (SAMPLES_DIR / "README.md").write_text(text, encoding="utf-8")
 
