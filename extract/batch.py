@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .images import IMAGE_SUFFIXES
 from .settings import Settings
 
 SCHEMA = """
@@ -123,7 +124,8 @@ def run_batch(folder: Path, db_path: Path, settings: Settings, jobs: int = 1, pr
     known = {row[0] for row in db.execute("SELECT sha256 FROM reports WHERE status = 'ok'")}
     summary = BatchSummary()
     queue: list[tuple[Path, str]] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"):
+    suffixes = {".pdf"} | IMAGE_SUFFIXES
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes):
         try:
             sha = _sha256(path)
         except OSError as exc:

@@ -47,6 +47,14 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=d.timeout_s, help=f"give up on a file after this many seconds (default {d.timeout_s:g})")
 
 
+def _add_ocr(parser: argparse.ArgumentParser) -> None:
+    from .ocr import ENGINE_NAMES
+
+    parser.add_argument("--ocr", choices=ENGINE_NAMES, default=DEFAULT_SETTINGS.ocr_engine,
+                        help=f"OCR engine for scanned pages (default {DEFAULT_SETTINGS.ocr_engine}; paddle needs the [paddle] extra)")
+    parser.add_argument("--no-ocr", action="store_true", help="read the text layer only, never OCR")
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     return replace(
         DEFAULT_SETTINGS,
@@ -54,6 +62,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         max_page_side_pt=args.max_page_side,
         timeout_s=args.timeout,
         pages=getattr(args, "pages", None),
+        ocr_engine=getattr(args, "ocr", DEFAULT_SETTINGS.ocr_engine),
+        ocr=not getattr(args, "no_ocr", False),
     )
 
 
@@ -99,13 +109,14 @@ def _run_file(argv: Sequence[str]) -> int:
         + "exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()) + f"; {_INTERNAL_ERROR} internal error",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", help="the report (PDF)")
+    parser.add_argument("file", help="the report: a PDF (digital, scanned or mixed) or page images (PNG, JPEG, TIFF)")
     parser.add_argument("--json", action="store_true", help="print the report record as JSON on stdout")
     parser.add_argument("--out", type=Path, help="write the JSON record to this file")
     parser.add_argument("--pages", type=_parse_pages, help="only these pages, e.g. 3-5")
     parser.add_argument("--strict", action="store_true", help="exit 1 when the report has error findings")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json)")
     parser.add_argument("-v", "--verbose", action="store_true", help="also list info findings")
+    _add_ocr(parser)
     _add_limits(parser)
     args = parser.parse_args(argv)
 
@@ -156,6 +167,7 @@ def _run_eval(argv: Sequence[str]) -> int:
     parser.add_argument("paths", nargs="+", type=Path, help="folders of PDFs, or PDFs")
     parser.add_argument("--expected", type=Path, help="folder holding <name>.expected.json files")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every wrong cell")
+    _add_ocr(parser)
     _add_limits(parser)
     args = parser.parse_args(argv)
     from .evaluate import evaluate, format_results
@@ -176,6 +188,7 @@ def _run_batch(argv: Sequence[str]) -> int:
     parser.add_argument("--db", type=Path, default=Path("results.sqlite"))
     parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 1)), help="worker processes")
     parser.add_argument("-q", "--quiet", action="store_true")
+    _add_ocr(parser)
     _add_limits(parser)
     args = parser.parse_args(argv)
     if not args.dir.is_dir():

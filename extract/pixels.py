@@ -50,9 +50,16 @@ def to_gray_without_red(image: np.ndarray) -> np.ndarray:
 
 def ink_mask(gray: np.ndarray, dpi: float) -> np.ndarray:
     """Binary ink (255) on paper (0), robust to uneven lighting: each pixel is compared
-    with its neighbourhood (a window about 1/6 inch wide)."""
+    with its neighbourhood (a window about 1/6 inch wide) and with the page's paper/print
+    split."""
     block = max(15, int(dpi / 6) | 1)
-    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+    local = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+    # Ink must also be dark on the page's own scale (Otsu's split between paper and
+    # print): faint marks a little darker than their surroundings (the pale remains of a
+    # red seal, show-through from the back of the sheet) are not print.
+    otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    dark = (gray <= otsu + 10).astype(np.uint8) * 255
+    return cv2.bitwise_and(local, dark)
 
 
 def line_masks(ink: np.ndarray, dpi: float, length_in: float) -> tuple[np.ndarray, np.ndarray]:

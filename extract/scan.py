@@ -112,21 +112,38 @@ def _sample_lines(gray: np.ndarray, ink: np.ndarray, dpi: float, limit: int) -> 
     return [gray[y : y + h, x : x + w] for x, y, w, h in candidates[:limit]]
 
 
+# Row-profile contrast this many times higher one way than the other settles the quarter
+# turn without asking the recogniser (prose pages); tables print aligned columns that make
+# both ways contrasty, and those go to the recogniser.
+_DECISIVE_CONTRAST = 1.4
+
+
 def upright_turns(gray: np.ndarray, ink: np.ndarray, dpi: float, engine: OcrEngine) -> int:
-    """Quarter turns (counter-clockwise) that make the page upright. Text lines run along
-    rows in the right orientation or its half-turn; the recogniser's confidence on a few
-    lines, read both ways, tells those two apart."""
+    """Quarter turns (counter-clockwise) that make the page upright. The row-profile
+    contrast of the text ink picks the quarter when it is decisive; otherwise both
+    quarters are tried. Between a turn and its half-turn, the recogniser's confidence on
+    a few text lines read both ways decides."""
     h, v = line_masks(ink, dpi, 0.2)
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(cv2.bitwise_or(h, v), np.ones((5, 5), np.uint8))))
-    quarter = 1 if _row_profile_contrast(turn(text_ink, 1)) > _row_profile_contrast(text_ink) else 0
-    g, i = turn(gray, quarter), turn(text_ink, quarter)
-    lines = _sample_lines(g, i, dpi, 8)
-    if not lines:
-        return quarter
-    as_is = engine.recognize_lines(lines)
-    flipped = engine.recognize_lines([np.ascontiguousarray(np.rot90(x, 2)) for x in lines])
-    score = sum(r.confidence for r in as_is) - sum(r.confidence for r in flipped)
-    return quarter if score >= 0 else quarter + 2
+    upright, sideways = _row_profile_contrast(text_ink), _row_profile_contrast(turn(text_ink, 1))
+    if upright > _DECISIVE_CONTRAST * sideways:
+        quarters = [0]
+    elif sideways > _DECISIVE_CONTRAST * upright:
+        quarters = [1]
+    else:
+        quarters = [0, 1]
+    best, best_score = quarters[0], -1.0
+    for quarter in quarters:
+        lines = _sample_lines(turn(gray, quarter), turn(text_ink, quarter), dpi, 8)
+        if not lines:
+            continue
+        as_is = engine.recognize_lines(lines)
+        flipped = engine.recognize_lines([np.ascontiguousarray(np.rot90(x, 2)) for x in lines])
+        for turns, results in ((quarter, as_is), (quarter + 2, flipped)):
+            score = sum(r.confidence * len(r.text) for r in results) / max(1, sum(len(r.text) for r in results))
+            if score > best_score:
+                best, best_score = turns, score
+    return best
 
 
 @dataclass(frozen=True)

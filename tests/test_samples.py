@@ -1,0 +1,48 @@
+"""Every sample report against its expected JSON: every cell exact, exactly the expected
+error findings, metadata right. One test per file, so a failure names the sample."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+
+from extract.evaluate import evaluate_file
+from extract.images import IMAGE_SUFFIXES
+from extract.settings import DEFAULT_SETTINGS
+
+
+def _reports(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.iterdir()
+        if p.suffix.lower() in {".pdf", *IMAGE_SUFFIXES} and (folder / f"{p.stem}.expected.json").is_file()
+    )
+
+
+DIGITAL = _reports(SAMPLES)
+SCANNED = _reports(SAMPLES / "scanned")
+
+
+def _check(path: Path) -> None:
+    result = evaluate_file(path, path.parent / f"{path.stem}.expected.json", DEFAULT_SETTINGS)
+    assert result.error is None, result.error
+    assert result.wrong == []
+    assert result.metadata_diffs == []
+    assert result.found_findings == result.expected_findings
+    assert sum(result.cells.values()) >= 195  # every table was compared, not just a few cells
+
+
+def test_the_corpus_is_there():
+    assert len(DIGITAL) >= 21
+    assert len(SCANNED) >= 10
+    assert any("error" in p.name for p in DIGITAL)
+
+
+@pytest.mark.parametrize("path", DIGITAL, ids=[p.stem for p in DIGITAL])
+def test_digital_sample(path):
+    _check(path)
+
+
+@pytest.mark.parametrize("path", SCANNED, ids=[p.stem for p in SCANNED])
+def test_scanned_sample(path):
+    _check(path)
