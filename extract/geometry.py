@@ -131,6 +131,36 @@ def drop_floating(segments: Sequence[Segment], tolerance: float) -> list[Segment
     return keep_h + keep_v
 
 
+def keep_anchored(segments: Sequence[Segment], tolerance: float, free_length: float) -> list[Segment]:
+    """Segments whose two ends both meet a perpendicular segment, or that are at least
+    `free_length` long. A table ruling runs from border to border; the straight-looking
+    bits of a seal's ring or star, or of a signature, stop in mid-air. Repeated until
+    stable, since dropping one stray piece can leave another unanchored."""
+
+    def meets(point_along: float, line: float, others: Sequence[Segment]) -> bool:
+        return any(
+            abs(o.position - point_along) <= tolerance and o.start - tolerance <= line <= o.end + tolerance
+            for o in others
+        )
+
+    kept = list(segments)
+    while True:
+        hs = [s for s in kept if s.orientation == "h"]
+        vs = [s for s in kept if s.orientation == "v"]
+        nxt = [
+            s
+            for s in kept
+            if s.length >= free_length
+            or (
+                meets(s.start, s.position, vs if s.orientation == "h" else hs)
+                and meets(s.end, s.position, vs if s.orientation == "h" else hs)
+            )
+        ]
+        if len(nxt) == len(kept):
+            return nxt
+        kept = nxt
+
+
 def connected_tables(segments: Sequence[Segment], tolerance: float) -> list[list[Segment]]:
     """Split rulings into groups that intersect one another: each group is one table."""
     parent = list(range(len(segments)))

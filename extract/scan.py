@@ -8,15 +8,16 @@ text detector over the page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
 import cv2
 import numpy as np
 
-from .geometry import BBox
+from .geometry import BBox, keep_anchored, merge_segments
 from .grid import table_shapes
-from .ocr import OcrEngine
+from .ocr import LineResult, OcrEngine
 from .page import PageContent, TextBox
 from .pixels import (
     PageImage,
@@ -32,6 +33,12 @@ from .settings import Settings
 
 
 _UNREAD = "?"
+# The recogniser spaces out wide (full-width) digits: "６６" comes back as "6 6". Within one
+# recognised line a space between digits is never a separator.
+_DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)")
+# A pixel ruling this long (pt) is kept even with a loose end (a table line damaged by a
+# stamp); shorter ones must meet a perpendicular line at both ends.
+_FREE_RULING_PT = 72.0
 
 
 @dataclass(frozen=True)
@@ -173,6 +180,9 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
     upright = straighten(page, engine)
     dpi, scale = page.dpi, page.scale
     segments, line_mask = ruling_segments(upright.ink, dpi)
+    segments = keep_anchored(
+        merge_segments(segments, settings.snap_tolerance_pt), 2 * settings.snap_tolerance_pt, _FREE_RULING_PT
+    )
     # Ruling pixels grown by ~0.5 pt: the anti-aliased, JPEG-blurred edge of a scanned
     # line left behind reads as "1" or "」" at a cell border.
     grow = max(3, int(dpi / 100) * 2 + 1)
@@ -188,7 +198,10 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
             cell_px = (int(xs[c] / scale), int(ys[r] / scale), int(xs[c + cs] / scale), int(ys[r + rs] / scale))
             crops.extend(cell_line_crops(upright.gray, text_ink, cell_px, dpi))
 
-    results = engine.recognize_lines([c.image for c in crops])
+    results = [
+        LineResult(_DIGIT_GAP.sub("", r.text), r.confidence)
+        for r in engine.recognize_lines([c.image for c in crops])
+    ]
     # Ink the recogniser returns nothing for is not an empty cell: it stands as "?" with
     # confidence 0, so the cell is reported as unreadable instead of read as blank.
     boxes = [
