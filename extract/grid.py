@@ -7,7 +7,7 @@ elementary cells -> merged cells (spans) -> cell text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
 from .geometry import (
@@ -39,6 +39,8 @@ class GridCell:
     text: str  # lines joined by "\n", in reading order
     confidence: float
     source: TextSource
+    # Other texts the cell's ink supports (see TextBox.alternatives), best first.
+    alternatives: tuple[str, ...] = ()
 
     @property
     def last_row(self) -> int:
@@ -187,6 +189,26 @@ def cell_text(boxes: Sequence[TextBox]) -> str:
     return "\n".join(out_lines)
 
 
+_MAX_ALTERNATIVES = 16
+
+
+def cell_alternatives(boxes: Sequence[TextBox]) -> tuple[str, ...]:
+    """Other texts for a cell with doubtful lines: each line swapped for one of its
+    alternative readings, and (when there are several lines) each line on its own, since
+    a stray mark can read as an extra line."""
+    if not any(b.alternatives for b in boxes) and not (len(boxes) > 1 and any(b.confidence < 1.0 for b in boxes)):
+        return ()
+    texts: list[str] = []
+    for i, box in enumerate(boxes):
+        for alt in box.alternatives:
+            texts.append(cell_text([*boxes[:i], replace(box, text=alt), *boxes[i + 1 :]]))
+        if len(boxes) > 1:
+            texts.append(box.text)
+            texts.extend(box.alternatives)
+    primary = cell_text(boxes)
+    return tuple(t for t in dict.fromkeys(texts) if t != primary)[:_MAX_ALTERNATIVES]
+
+
 def table_shapes(rulings: Sequence[Segment], settings: Settings) -> list[TableShape]:
     """Every ruled table drawn by these rulings, top to bottom."""
     merged = merge_segments(
@@ -235,6 +257,7 @@ def _fill(page: PageContent, shape: TableShape) -> Grid:
                 text=cell_text(members),
                 confidence=min((b.confidence for b in members), default=1.0),
                 source=members[0].source if members else page.source,
+                alternatives=cell_alternatives(members),
             )
         )
     return Grid(page=page.number, xs=xs, ys=ys, cells=tuple(cells))

@@ -20,6 +20,9 @@ class TextBox:
     bbox: BBox
     confidence: float
     source: TextSource
+    # Other readings of the same ink (OCR of the line prepared differently), kept for
+    # doubtful lines so the table's arithmetic can choose among what the image supports.
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from .records import CellRecord, CellValue, Finding, Report, Source, build_table
 from .settings import DEFAULT_SETTINGS, Settings
 from .template import TABLE_KEYS, all_cell_keys
 from .text import parse_value
-from .validate import validate
+from .repair import repair
+from .validate import equations, validate
 
 _TABLE_NAMES = {"proactive": "二、主动公开政府信息情况", "applications": "三、收到和处理政府信息公开申请情况",
                 "review_litigation": "四、政府信息公开行政复议、行政诉讼情况"}
@@ -127,8 +128,7 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
     values: dict[str, CellValue] = {}
     cells: dict[str, CellRecord] = {}
     missing: dict[tuple[str, str], list[str]] = {}
-    unreadable: list[Finding] = []
-    doubtful: list[Finding] = []
+    candidates: dict[str, list[CellValue]] = {}
     for key in all_cell_keys(version):
         mapped = mapping.cells.get(key)
         if mapped is None:
@@ -136,33 +136,66 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
             missing.setdefault((table, row), []).append(key)
             values[key] = None
             continue
-        parsed = parse_value(mapped.cell.text)
+        cell = mapped.cell
+        parsed = parse_value(cell.text)
         values[key] = parsed.value
         cells[key] = CellRecord(
-            text=mapped.cell.text,
+            text=cell.text,
             value=parsed.value,
             page=mapped.page,
-            bbox=mapped.cell.bbox.as_tuple(),
-            confidence=mapped.cell.confidence,
-            source=mapped.cell.source,
+            bbox=cell.bbox.as_tuple(),
+            confidence=cell.confidence,
+            source=cell.source,
         )
-        if mapped.cell.source == "ocr" and mapped.cell.confidence < settings.min_ocr_confidence:
-            doubtful.append(
+        if cell.source == "ocr" and (cell.confidence < settings.min_ocr_confidence or not parsed.ok):
+            readings = [parsed.value] + [parse_value(t).value for t in cell.alternatives]
+            candidates[key] = [v for v in dict.fromkeys(readings) if v is not None] or [None]
+
+    values, repairs = repair(values, candidates, equations(version))
+    repaired = {r.key: r for r in repairs}
+    for key, fix in repaired.items():
+        cells[key] = cells[key].model_copy(
+            update={
+                "value": fix.value,
+                "read_value": fix.read_value,
+                "repair": f"OCR read {cells[key].text!r} with low confidence; "
+                f"{', '.join(fix.rules)} hold only with {fix.value}, which the cell's image also reads as",
+            }
+        )
+    cell_findings: list[Finding] = []
+    for key, record in cells.items():
+        if key in repaired:
+            cell_findings.append(
+                Finding(
+                    rule="cell.repaired",
+                    severity="warning",
+                    message=f"{key} 识别为“{record.text}”（置信度{record.confidence:.2f}），"
+                    f"按勾稽关系（{'、'.join(repaired[key].rules)}）并经图像复核修正为 {record.value}",
+                    message_en=f"{key} was read as “{record.text}” (confidence {record.confidence:.2f}); "
+                    f"repaired to {record.value}: the only value the image supports that makes "
+                    f"{', '.join(repaired[key].rules)} hold",
+                    cells=(key,),
+                    expected=float(record.value) if isinstance(record.value, (int, float)) else None,
+                )
+            )
+            continue
+        if record.source == "ocr" and record.confidence < settings.min_ocr_confidence:
+            cell_findings.append(
                 Finding(
                     rule="cell.low_confidence",
                     severity="warning",
-                    message=f"{key} 识别置信度低（{mapped.cell.confidence:.2f}），读作“{mapped.cell.text}”，请核对原件",
-                    message_en=f"{key} was recognised with low confidence ({mapped.cell.confidence:.2f}) as “{mapped.cell.text}”: check the original",
+                    message=f"{key} 识别置信度低（{record.confidence:.2f}），读作“{record.text}”，请核对原件",
+                    message_en=f"{key} was recognised with low confidence ({record.confidence:.2f}) as “{record.text}”: check the original",
                     cells=(key,),
                 )
             )
-        if not parsed.ok:
-            unreadable.append(
+        if not parse_value(record.text).ok:
+            cell_findings.append(
                 Finding(
                     rule="cell.unreadable",
                     severity="warning",
-                    message=f"{key} 的内容“{mapped.cell.text}”不是数字",
-                    message_en=f"{key} holds “{mapped.cell.text}”, not a number",
+                    message=f"{key} 的内容“{record.text}”不是数字",
+                    message_en=f"{key} holds “{record.text}”, not a number",
                     cells=(key,),
                 )
             )
@@ -189,7 +222,7 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
                     cells=tuple(keys),
                 )
             )
-    findings += mapping.findings + unreadable + doubtful + validate(values, version)
+    findings += mapping.findings + cell_findings + validate(values, version)
 
     kinds = {p.source for p in pages}
     kind = "mixed" if len(kinds) > 1 else ("scanned" if kinds == {"ocr"} else "digital")

@@ -32,6 +32,10 @@ class CellRecord(_Frozen):
     bbox: tuple[float, float, float, float]
     confidence: float = Field(ge=0.0, le=1.0)
     source: Literal["text", "ocr"]
+    # Set only when the table's arithmetic corrected an OCR misread: the value as read,
+    # and why the repaired value was accepted.
+    read_value: CellValue = None
+    repair: Optional[str] = None
 
 
 Severity = Literal["error", "warning", "info"]

@@ -9,7 +9,7 @@ text detector over the page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import cv2
@@ -198,10 +198,9 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
             cell_px = (int(xs[c] / scale), int(ys[r] / scale), int(xs[c + cs] / scale), int(ys[r + rs] / scale))
             crops.extend(cell_line_crops(upright.gray, text_ink, cell_px, dpi))
 
-    results = [
-        LineResult(_DIGIT_GAP.sub("", r.text), r.confidence)
-        for r in engine.recognize_lines([c.image for c in crops])
-    ]
+    results = _recognize(engine, [c.image for c in crops])
+    doubtful = [i for i, r in enumerate(results) if r.confidence < settings.min_ocr_confidence or not r.text.strip()]
+    alternatives = _reread(engine, [crops[i].image for i in doubtful])
     # Ink the recogniser returns nothing for is not an empty cell: it stands as "?" with
     # confidence 0, so the cell is reported as unreadable instead of read as blank.
     boxes = [
@@ -213,6 +212,8 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
         )
         for crop, res in zip(crops, results)
     ]
+    for i, alts in zip(doubtful, alternatives):
+        boxes[i] = replace(boxes[i], alternatives=tuple(a for a in dict.fromkeys(alts) if a and a != boxes[i].text))
     if page_text:
         boxes.extend(_text_outside_tables(upright.gray, table_boxes, engine, scale))
     height_px, width_px = upright.gray.shape[:2]
@@ -224,6 +225,31 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
         rulings=tuple(segments),
         source="ocr",
     )
+
+
+def _recognize(engine: OcrEngine, images: Sequence[np.ndarray]) -> list[LineResult]:
+    return [LineResult(_DIGIT_GAP.sub("", r.text), r.confidence) for r in engine.recognize_lines(images)]
+
+
+def _dark_only(image: np.ndarray) -> np.ndarray:
+    """Only the darkest strokes, on white: print is darker than a stamp or a smudge laid
+    over it (a grey-scanned red seal is mid-grey; black type stays near black)."""
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    lo, hi = int(gray.min()), int(np.percentile(gray, 90))
+    cut = lo + 0.45 * (hi - lo)
+    return np.where(gray <= cut, 0, 255).astype(np.uint8)
+
+
+def _reread(engine: OcrEngine, images: Sequence[np.ndarray]) -> list[list[str]]:
+    """Alternative readings of doubtful lines: darkest strokes only, and twice the size."""
+    if not images:
+        return []
+    variants = [_dark_only(im) for im in images] + [
+        cv2.resize(im, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC) for im in images
+    ]
+    results = _recognize(engine, variants)
+    n = len(images)
+    return [[results[i].text.strip(), results[n + i].text.strip()] for i in range(n)]
 
 
 def _text_outside_tables(

@@ -6,7 +6,8 @@ as unchecked (info) with the cells that were missing.
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, Optional, Sequence
+from dataclasses import dataclass
+from typing import Iterator, Mapping, Optional
 
 from . import template as tpl
 from .records import CellValue, Finding
@@ -23,39 +24,99 @@ def _number(value: CellValue) -> float | None:
     return float(value)
 
 
-def _sum_rule(
-    rule: str,
-    values: Mapping[str, CellValue],
-    total_key: str,
-    part_keys: Sequence[str],
-    zh: str,
-    en: str,
-) -> Optional[Finding]:
-    """`total` = sum(parts): None when it holds, an error when not, an unchecked note when
-    a cell is null or unreadable."""
-    cells = (total_key, *part_keys)
-    numbers = {k: _number(values.get(k)) for k in cells}
-    missing = [k for k, v in numbers.items() if v is None]
+@dataclass(frozen=True)
+class Equation:
+    """One 勾稽关系: sum(parts) = sum(totals). `cells` lists the keys in the order
+    findings name them."""
+
+    rule: str
+    parts: tuple[str, ...]
+    totals: tuple[str, ...]
+    cells: tuple[str, ...]
+    zh: str
+    en: str
+    # How a broken rule is worded: (Chinese, English) templates with {parts} and {totals}.
+    broken_zh: str = "{zh}不成立：应为{parts}，表中为{totals}"
+    broken_en: str = "{en} does not hold: expected {parts}, printed {totals}"
+
+    def residual(self, values: Mapping[str, CellValue]) -> Optional[float]:
+        """sum(parts) - sum(totals), or None when a cell is not a number."""
+        numbers = [_number(values.get(k)) for k in self.cells]
+        if any(n is None for n in numbers):
+            return None
+        return sum(_number(values[k]) for k in self.parts) - sum(_number(values[k]) for k in self.totals)  # type: ignore[misc]
+
+
+def equations(version: TemplateVersion) -> list[Equation]:
+    """Every rule of the template, as equations over cell keys."""
+
+    def key(row: str, col: str) -> str:
+        return f"applications.{row}.{col}"
+
+    labels = {c.key: c.label for c in tpl.APPLICATION_COLUMNS}
+    found: list[Equation] = []
+    for col in tpl.APPLICATION_COLUMNS:
+        c = col.key
+        parts = (key("new_received", c), key("carried_over", c))
+        totals = (key("total_handled", c), key("carried_forward", c))
+        found.append(Equation(
+            "applications.balance", parts, totals, parts + totals,
+            f"{labels[c]}列：第一项加第二项之和等于第三项加第四项之和",
+            f"column {c}: new_received + carried_over = total_handled + carried_forward",
+            "{zh}不成立：一+二={parts}，三（七）+四={totals}",
+            "{en} does not hold: {parts} vs {totals}",
+        ))
+    for row in tpl.APPLICATION_ROWS[version]:
+        parts = tuple(key(row.key, c) for c in tpl.APPLICANT_COLUMN_KEYS)
+        total = (key(row.key, "total"),)
+        found.append(Equation(
+            "applications.row_total", parts, total, total + parts,
+            f"“{row.label}”行：总计等于各类申请人之和",
+            f"row {row.key}: total = sum of the six applicant columns",
+        ))
+    for col in tpl.APPLICATION_COLUMNS:
+        parts = tuple(key(leaf, col.key) for leaf in tpl.RESULT_LEAF_KEYS[version])
+        total = (key("total_handled", col.key),)
+        found.append(Equation(
+            "applications.column_total", parts, total, total + parts,
+            f"{labels[col.key]}列：（七）总计等于各项办理结果之和",
+            f"column {col.key}: total_handled = sum of the result rows",
+        ))
+    for row in tpl.REVIEW_ROWS:
+        parts = tuple(f"review_litigation.{row.key}.{c.key}" for c in tpl.REVIEW_COLUMNS if c.key != "total")
+        total = (f"review_litigation.{row.key}.total",)
+        found.append(Equation(
+            "review_litigation.total", parts, total, total + parts,
+            f"{row.group + '·' if row.group else ''}{row.label}：总计等于结果维持、结果纠正、其他结果、尚未审结之和",
+            f"{row.key}: total = upheld + corrected + other + pending",
+        ))
+    return found
+
+
+def check(equation: Equation, values: Mapping[str, CellValue]) -> Optional[Finding]:
+    """None when the rule holds; an error when it does not; an unchecked note (info)
+    when a cell is null or unreadable."""
+    missing = [k for k in equation.cells if _number(values.get(k)) is None]
     if missing:
         return Finding(
-            rule=rule,
+            rule=equation.rule,
             severity="info",
-            message=f"无法核对（空白或无法读取的单元格：{'、'.join(missing)}）：{zh}",
-            message_en=f"not checked (blank or unreadable cells: {', '.join(missing)}): {en}",
-            cells=cells,
+            message=f"无法核对（空白或无法读取的单元格：{'、'.join(missing)}）：{equation.zh}",
+            message_en=f"not checked (blank or unreadable cells: {', '.join(missing)}): {equation.en}",
+            cells=equation.cells,
         )
-    expected = sum(numbers[k] for k in part_keys)  # type: ignore[misc]
-    printed = numbers[total_key]
-    if abs(expected - printed) <= _TOLERANCE:  # type: ignore[operator]
+    parts = sum(_number(values[k]) for k in equation.parts)  # type: ignore[misc]
+    totals = sum(_number(values[k]) for k in equation.totals)  # type: ignore[misc]
+    if abs(parts - totals) <= _TOLERANCE:
         return None
     return Finding(
-        rule=rule,
+        rule=equation.rule,
         severity="error",
-        message=f"{zh}不成立：应为{_fmt(expected)}，表中为{_fmt(printed)}",
-        message_en=f"{en} does not hold: expected {_fmt(expected)}, printed {_fmt(printed)}",
-        cells=cells,
-        expected=expected,
-        printed=printed,
+        message=equation.broken_zh.format(zh=equation.zh, parts=_fmt(parts), totals=_fmt(totals)),
+        message_en=equation.broken_en.format(en=equation.en, parts=_fmt(parts), totals=_fmt(totals)),
+        cells=equation.cells,
+        expected=parts,
+        printed=totals,
     )
 
 
@@ -63,87 +124,6 @@ def _fmt(x: float | None) -> str:
     if x is None:
         return "—"
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-
-def _application_rules(values: Mapping[str, CellValue], version: TemplateVersion) -> Iterator[Finding]:
-    columns = tpl.APPLICATION_COLUMNS
-    labels = {c.key: c.label for c in columns}
-    rows = {r.key: r.label for r in tpl.APPLICATION_ROWS[version]}
-    leaves = tpl.RESULT_LEAF_KEYS[version]
-
-    def key(row: str, col: str) -> str:
-        return f"applications.{row}.{col}"
-
-    for col in columns:
-        c = col.key
-        lhs = [_number(values.get(key("new_received", c))), _number(values.get(key("carried_over", c)))]
-        rhs = [_number(values.get(key("total_handled", c))), _number(values.get(key("carried_forward", c)))]
-        cells = (
-            key("new_received", c),
-            key("carried_over", c),
-            key("total_handled", c),
-            key("carried_forward", c),
-        )
-        missing = [k for k, v in zip(cells, lhs + rhs) if v is None]
-        name_zh = f"{labels[c]}列：第一项加第二项之和等于第三项加第四项之和"
-        name_en = f"column {c}: new_received + carried_over = total_handled + carried_forward"
-        if missing:
-            yield Finding(
-                rule="applications.balance",
-                severity="info",
-                message=f"无法核对（空白或无法读取的单元格：{'、'.join(missing)}）：{name_zh}",
-                message_en=f"not checked (blank or unreadable cells: {', '.join(missing)}): {name_en}",
-                cells=cells,
-            )
-            continue
-        left, right = sum(lhs), sum(rhs)  # type: ignore[arg-type]
-        if abs(left - right) > _TOLERANCE:
-            yield Finding(
-                rule="applications.balance",
-                severity="error",
-                message=f"{name_zh}不成立：一+二={_fmt(left)}，三（七）+四={_fmt(right)}",
-                message_en=f"{name_en} does not hold: {_fmt(left)} vs {_fmt(right)}",
-                cells=cells,
-                expected=left,
-                printed=right,
-            )
-    for row, label in rows.items():
-        found = _sum_rule(
-            "applications.row_total",
-            values,
-            key(row, "total"),
-            [key(row, c) for c in tpl.APPLICANT_COLUMN_KEYS],
-            f"“{label}”行：总计等于各类申请人之和",
-            f"row {row}: total = sum of the six applicant columns",
-        )
-        if found:
-            yield found
-    for col in columns:
-        found = _sum_rule(
-            "applications.column_total",
-            values,
-            key("total_handled", col.key),
-            [key(leaf, col.key) for leaf in leaves],
-            f"{labels[col.key]}列：（七）总计等于各项办理结果之和",
-            f"column {col.key}: total_handled = sum of the result rows",
-        )
-        if found:
-            yield found
-
-
-def _review_rules(values: Mapping[str, CellValue]) -> Iterator[Finding]:
-    for row in tpl.REVIEW_ROWS:
-        parts = [f"review_litigation.{row.key}.{c.key}" for c in tpl.REVIEW_COLUMNS if c.key != "total"]
-        found = _sum_rule(
-            "review_litigation.total",
-            values,
-            f"review_litigation.{row.key}.total",
-            parts,
-            f"{row.group + '·' if row.group else ''}{row.label}：总计等于结果维持、结果纠正、其他结果、尚未审结之和",
-            f"{row.key}: total = upheld + corrected + other + pending",
-        )
-        if found:
-            yield found
 
 
 def _value_rules(values: Mapping[str, CellValue]) -> Iterator[Finding]:
@@ -176,4 +156,5 @@ def _value_rules(values: Mapping[str, CellValue]) -> Iterator[Finding]:
 
 def validate(values: Mapping[str, CellValue], version: TemplateVersion) -> list[Finding]:
     """All rule findings for one report; passing checks produce nothing."""
-    return [*_application_rules(values, version), *_review_rules(values), *_value_rules(values)]
+    rule_findings = [f for eq in equations(version) if (f := check(eq, values)) is not None]
+    return rule_findings + list(_value_rules(values))

@@ -68,3 +68,48 @@ def test_negative_and_fractional_counts():
     values["proactive.licensing.decisions"] = 2.5
     rules = {f.rule: f.severity for f in validate(values, "2021") if f.rule.startswith("value.")}
     assert rules == {"value.negative": "error", "value.not_integer": "warning"}
+
+
+def test_repair_settles_doubtful_cells_with_rows_and_columns():
+    from extract.repair import repair
+    from extract.validate import equations
+
+    values = _values()
+    # Two doubtful cells in one row: neither the row rule nor a column rule alone can
+    # settle both, together they can. Their images read 1/7 and 31/37.
+    values["applications.withheld_prohibited_by_law.enterprise"] = 7
+    values["applications.withheld_prohibited_by_law.total"] = 37
+    candidates = {
+        "applications.withheld_prohibited_by_law.enterprise": [7, 1],
+        "applications.withheld_prohibited_by_law.total": [37, 31],
+    }
+    fixed, repairs = repair(values, candidates, equations("2021"))
+    assert fixed["applications.withheld_prohibited_by_law.enterprise"] == 1
+    assert fixed["applications.withheld_prohibited_by_law.total"] == 31
+    assert {r.key for r in repairs} == set(candidates)
+    assert validate(fixed, "2021") == []
+
+
+def test_repair_never_invents_a_value_the_image_does_not_show():
+    from extract.repair import repair
+    from extract.validate import equations
+
+    values = _values()
+    values["applications.granted.enterprise"] = 27  # printed 21
+    fixed, repairs = repair(values, {"applications.granted.enterprise": [27, 28]}, equations("2021"))
+    assert repairs == [] and fixed["applications.granted.enterprise"] == 27
+
+
+def test_repair_leaves_cells_it_cannot_pin_down():
+    from extract.repair import repair
+    from extract.validate import equations
+
+    values = _values()
+    values["applications.granted.total"] = 1363  # the row now wants research + public_interest = 1
+    for column in ("research", "public_interest"):
+        values[f"applications.granted.{column}"] = None
+        values[f"applications.total_handled.{column}"] = None  # no column rule to decide
+    candidates = {"applications.granted.research": [0, 1], "applications.granted.public_interest": [0, 1]}
+    fixed, repairs = repair(values, candidates, equations("2021"))
+    assert repairs == []  # (0, 1) and (1, 0) both fit: nothing is guessed
+    assert fixed["applications.granted.research"] is None
