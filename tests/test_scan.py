@@ -153,3 +153,31 @@ def test_cli_on_a_scan(huaian_scan):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["tables"]["applications"]["new_received"]["total"] == 3119
+
+
+def _paddle_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("paddle") is not None and importlib.util.find_spec("rapidocr_paddle") is not None
+
+
+@pytest.mark.paddle
+@pytest.mark.skipif(not _paddle_installed(), reason="the [paddle] extra is not installed")
+def test_paddle_engine_reads_the_scan_exactly(huaian_scan):
+    _, flat = _expected()
+    report = extract_file(huaian_scan, ocr_engine="paddle")
+    got = flatten_tables(report.tables)
+    assert {k: got[k] for k in flat} == flat
+
+
+def test_unknown_or_missing_engine_is_a_clear_error(huaian_scan):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "extract.cli", str(huaian_scan), "--ocr", "tesseract"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr
+    from extract.errors import OcrUnavailable
+
+    with pytest.raises(OcrUnavailable, match="unknown OCR engine"):
+        extract_file(huaian_scan, ocr_engine="tesseract")
