@@ -142,8 +142,8 @@ def _run_file(argv: Sequence[str]) -> int:
         text = _summary(report)
         if args.verbose:
             text += "".join(f"\n  [info] {f.rule}: {f.message}" for f in report.findings if f.severity == "info")
-        # With --json, stdout carries only the JSON: the human summary goes to stderr.
-        print(text, file=sys.stderr if args.json else sys.stdout)
+        # stdout carries only the JSON record; the human summary always goes to stderr.
+        print(text, file=sys.stderr)
     if args.strict and any(f.severity == "error" for f in report.findings):
         return 1
     return 0

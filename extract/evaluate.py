@@ -15,6 +15,7 @@ from .settings import Settings
 
 FindingKey = tuple[str, frozenset]
 _INPUT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES
+SOFT_RULE_PREFIXES = ("prose.", "plausibility.")
 
 
 @dataclass
@@ -87,8 +88,16 @@ def evaluate_file(pdf: Path, expected_file: Path, settings: Settings) -> FileRes
                     result.correct[table] += 1
                 else:
                     result.wrong.append((key, want, got))
-    result.expected_findings = {(f["rule"], frozenset(f["cells"])) for f in expected.get("findings", [])}
-    result.found_findings = {(f.rule, frozenset(f.cells)) for f in report.findings if f.severity == "error"}
+    # Compared: every error finding, and the warnings of the soft checks (prose against
+    # tables, plausibility), which the expected JSON lists under "warnings".
+    result.expected_findings = {
+        (f["rule"], frozenset(f["cells"])) for f in [*expected.get("findings", []), *expected.get("warnings", [])]
+    }
+    result.found_findings = {
+        (f.rule, frozenset(f.cells))
+        for f in report.findings
+        if f.severity == "error" or (f.severity == "warning" and f.rule.startswith(SOFT_RULE_PREFIXES))
+    }
     return result
 
 

@@ -10,16 +10,17 @@ from typing import Any, Optional, Union
 
 from . import pdf
 from .errors import InputNotFound, InvalidDocument, LimitExceeded, NoReportTables, OcrUnavailable
-from .grid import grids_on_page
+from .grid import Grid, grids_on_page
 from .images import IMAGE_SUFFIXES, load_image_pages
 from .mapping import map_tables
 from .metadata import decide_version, page_lines, read_info
 from .page import PageContent
-from .records import CellRecord, CellValue, Finding, Report, Source, build_tables
+from .records import CellLocation, CellRecord, CellValue, Finding, Report, Source, build_tables
 from .settings import DEFAULT_SETTINGS, Settings
 from .template import TABLE_KEYS, all_cell_keys
 from .text import parse_value
 from .repair import repair
+from .soft_checks import run_soft_checks
 from .validate import equations, validate
 
 _TABLE_NAMES = {"proactive": "二、主动公开政府信息情况", "applications": "三、收到和处理政府信息公开申请情况",
@@ -100,6 +101,25 @@ def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int]
         doc.close()
 
 
+def _prose(pages: list[PageContent], grids: list[Grid]) -> str:
+    """The report's text outside its tables, line by line, without spaces."""
+    lines = []
+    for page in pages:
+        boxes = [g.bbox for g in grids if g.page == page.number]
+        outside = tuple(b for b in page.boxes if not any(t.contains_point(*b.bbox.center) for t in boxes))
+        lines += page_lines(replace(page, boxes=outside))
+    return "\n".join(lines)
+
+
+def _locate(finding: Finding, cells: dict[str, CellRecord]) -> Finding:
+    if not finding.cells:
+        return finding
+    locations = tuple(
+        CellLocation(cell=k, page=cells[k].page, bbox=cells[k].bbox) for k in finding.cells if k in cells
+    )
+    return finding.model_copy(update={"locations": locations})
+
+
 def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **options: Any) -> Report:
     """Extract one report. `options` override fields of `Settings` (e.g. pages=(4, 5))."""
     settings = replace(settings or DEFAULT_SETTINGS, **options)
@@ -158,8 +178,9 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
             update={
                 "value": fix.value,
                 "read_value": fix.read_value,
-                "repair": f"OCR read {cells[key].text!r} with low confidence; "
-                f"{', '.join(fix.rules)} hold only with {fix.value}, which the cell's image also reads as",
+                "repair": f"OCR read {cells[key].text!r} ("
+                + ("not a number" if not parse_value(cells[key].text).ok else f"confidence {cells[key].confidence:.2f}")
+                + f"); {', '.join(fix.rules)} hold only with {fix.value}, which a second reading of the cell's image also gives",
             }
         )
     cell_findings: list[Finding] = []
@@ -223,7 +244,9 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
                 )
             )
     findings += mapping.findings + cell_findings + validate(values, version)
+    findings += run_soft_checks(_prose(pages, grids), values, info.agency, version)
 
+    findings = [_locate(f, cells) for f in findings]
     kinds = {p.source for p in pages}
     kind = "mixed" if len(kinds) > 1 else ("scanned" if kinds == {"ocr"} else "digital")
     return Report(

@@ -41,6 +41,14 @@ class CellRecord(_Frozen):
 Severity = Literal["error", "warning", "info"]
 
 
+class CellLocation(_Frozen):
+    """Where a cell named by a finding is printed (bbox as in CellRecord)."""
+
+    cell: str
+    page: int
+    bbox: tuple[float, float, float, float]
+
+
 class Finding(_Frozen):
     rule: str = Field(description="stable rule id, e.g. applications.balance")
     severity: Severity
@@ -49,6 +57,7 @@ class Finding(_Frozen):
     cells: tuple[str, ...] = Field(default=(), description="cell keys table.row.column involved")
     expected: Optional[float] = None
     printed: Optional[float] = None
+    locations: tuple[CellLocation, ...] = Field(default=(), description="page and bbox of each cell found")
 
 
 class Source(_Frozen):

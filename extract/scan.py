@@ -199,7 +199,7 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
             crops.extend(cell_line_crops(upright.gray, text_ink, cell_px, dpi))
 
     results = _recognize(engine, [c.image for c in crops])
-    doubtful = [i for i, r in enumerate(results) if r.confidence < settings.min_ocr_confidence or not r.text.strip()]
+    doubtful = [i for i, r in enumerate(results) if _doubtful(r, settings)]
     alternatives = _reread(engine, [crops[i].image for i in doubtful])
     # Ink the recogniser returns nothing for is not an empty cell: it stands as "?" with
     # confidence 0, so the cell is reported as unreadable instead of read as blank.
@@ -225,6 +225,18 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
         rulings=tuple(segments),
         source="ocr",
     )
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _doubtful(result: LineResult, settings: Settings) -> bool:
+    """Worth a second reading: low confidence, nothing read, or one or two stray Chinese
+    characters — what a seal's lettering over a number reads as, often confidently."""
+    text = result.text.strip()
+    if result.confidence < settings.min_ocr_confidence or not text:
+        return True
+    return len(text) <= 2 and bool(_CJK.search(text)) and not any(ch.isdigit() for ch in text)
 
 
 def _recognize(engine: OcrEngine, images: Sequence[np.ndarray]) -> list[LineResult]:

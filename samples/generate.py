@@ -113,6 +113,13 @@ class Spec:
     encrypt: bool = False
     # error injection: (cell key, delta)
     errors: tuple = ()
+    # soft checks: a prose variant (see `prose`), forced 规章 counts in 二 (row
+    # proactive.regulations), and the soft-check warnings a correct tool reports:
+    # ((rule, (cell, ...)), ...). Declared by hand; `soft_warnings` recomputes them from
+    # the generated prose and values and the run warns if the two differ.
+    prose_variant: str = ""  # "" | granted_natural | received_natural | review_concluded
+    regulations: dict = field(default_factory=dict)
+    warnings: tuple = ()
 
 
 SPECS: list[Spec] = [
@@ -203,6 +210,29 @@ SPECS: list[Spec] = [
     Spec("r2025-zeros-split-unable-01", "枫林乡人民政府", 2025, "2021", 2502,
          ["small township, mostly zeros", "三 split inside （四）无法提供", "no repeated header",
           "ideographic spaces"], profile="zeros", ideo=0.5, split="unable", push=10),
+    # Soft-check samples. New samples go at the end: LibreOffice numbers the embedded Type 1
+    # fonts (/UniqueID) across one conversion batch, so a PDF's bytes depend on the samples
+    # converted before it in SPECS order.
+    Spec("r2022-prose-review-01", "南岭市市场监督管理局", 2022, "2021", 2216,
+         ["prose states 政府信息公开行政复议 with only the concluded cases (total − 尚未审结) ≠ 四's "
+          "复议 总计: warning prose.contradicts_table", "prose 行政诉讼 figure correct (直接起诉 + 复议后起诉)"],
+         prose_variant="review_concluded",
+         warnings=(("prose.contradicts_table", ("review_litigation.review.total",)),)),
+    Spec("r2023-prose-granted-natural-01", "云川市自然资源和规划局", 2023, "2021", 2306,
+         ["prose 予以公开 states only the 自然人 count (granted also has 法人或其他组织 columns): "
+          "warning prose.contradicts_table"],
+         prose_variant="granted_natural",
+         warnings=(("prose.contradicts_table", ("applications.granted.total",)),)),
+    Spec("r2024-prose-received-01", "青峰县文化和旅游局", 2024, "2021", 2406,
+         ["mostly zeros", "prose 共受理政府信息公开申请2件 (自然人 only) while 三 新收到 总计 is 3: "
+          "warning prose.contradicts_table"],
+         profile="zeros", prose_variant="received_natural",
+         warnings=(("prose.contradicts_table", ("applications.new_received.total",)),)),
+    Spec("r2024-township-regulations-01", "柳塘镇人民政府", 2024, "2021", 2407,
+         ["small township", "规章 issued by a township (本年制发 1, 现行有效 1): warning "
+          "plausibility.regulations"],
+         profile="small", regulations={"issued": 1, "repealed": 0, "in_force": 1},
+         warnings=(("plausibility.regulations", ("proactive.regulations.issued",)),)),
 ]
 
 # ====================================================================== values
@@ -395,6 +425,7 @@ def build_data(spec: Spec) -> dict:
         raw = {"proactive": gen_proactive(rng, spec),
                "applications": gen_applications(rng, v, spec.profile),
                "review_litigation": gen_review(rng, spec.profile)}
+    raw["proactive"]["regulations"].update(spec.regulations)
     consistent = json.loads(json.dumps(raw))
     # error injection (printed values deliberately inconsistent)
     for key, delta in spec.errors:
@@ -477,6 +508,67 @@ def check(expected: dict, version: str) -> list[dict]:
         if not ok(keys, lambda v: v[4], lambda v: sum(v[:4])):
             findings.append({"rule": "review_litigation.total", "cells": keys})
     return findings
+
+
+# Soft checks, recomputed independently from the generated prose and the expected values:
+# a figure stated in the prose with exactly one distinct number, against the table cells
+# it describes (a figure stated with two different numbers is ambiguous: no warning).
+_NP = r"[^。；;，,、\d]"
+SOFT_PROSE_FIGURES = (
+    (rf"(?:收到|受理|接收){_NP}{{0,24}}?申请{_NP}{{0,8}}?(\d+)件", ("applications.new_received.total",)),
+    (rf"予以公开{_NP}{{0,6}}?(\d+)件", ("applications.granted.total",)),
+    (rf"部分公开{_NP}{{0,6}}?(\d+)件", ("applications.partially_granted.total",)),
+    (rf"行政复议{_NP}{{0,8}}?(\d+)[件起]", ("review_litigation.review.total",)),
+    (rf"行政诉讼{_NP}{{0,8}}?(\d+)[件起]",
+     ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total")),
+)
+# 规章 are made by provincial / city governments and ministries only, not by a county,
+# district, township or street government, nor by a local department.
+REGULATION_COUNTS = {"2021": ("issued", "repealed"), "2019": ("made", "published")}
+
+
+def makes_regulations(agency: str) -> bool:
+    if re.search(r"(县|区|镇|乡|街道)人民政府|街道办事处", agency):
+        return False
+    return bool(re.search(r"(省|自治区|市|州)人民政府(办公厅|办公室)?$", agency))
+
+
+def soft_warnings(spec: Spec, expected: dict, prose_text: str) -> list[dict]:
+    def val(k):
+        t, r, c = k.split(".")
+        return expected[t][r][c]
+
+    out = []
+    for pattern, cells in SOFT_PROSE_FIGURES:
+        stated = {int(m.group(1)) for m in re.finditer(pattern, prose_text)}
+        vals = [val(k) for k in cells]
+        if len(stated) == 1 and None not in vals and stated != {sum(vals)}:
+            out.append({"rule": "prose.contradicts_table", "cells": list(cells)})
+    if not makes_regulations(spec.agency):
+        made = [f"proactive.regulations.{c}" for c in REGULATION_COUNTS[spec.template]
+                if (val(f"proactive.regulations.{c}") or 0) > 0]
+        if made:
+            out.append({"rule": "plausibility.regulations", "cells": made})
+    return out
+
+
+def prose_text(spec: Spec, d: dict) -> str:
+    """The report's text outside the tables, paragraph by paragraph (as in build_docx)."""
+    P = prose(spec, d)
+    one = list(P["one"])
+    if P["filler"]:
+        one.insert(3, "".join(P["filler"]))
+    parts = [f"{spec.agency}{spec.year}年政府信息公开工作年度报告", P["intro"], "一、总体情况", *one,
+             "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+             "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", *P["five"],
+             "六、其他需要报告的事项", *P["six"]]
+    if spec.profile != "seed":
+        parts += [spec.agency, f"{spec.year + 1}年1月{10 + spec.seed % 18}日"]
+    return "\n".join(parts)
+
+
+def declared_warnings(spec: Spec) -> list[dict]:
+    return [{"rule": r, "cells": list(cells)} for r, cells in spec.warnings]
 
 
 # ====================================================================== prose
@@ -566,7 +658,20 @@ def prose(spec: Spec, data: dict) -> dict:
     unable = sum(v for k, v in tot.items() if k.startswith("unable_"))
     rejected = sum(v for k, v in tot.items() if k.startswith("rejected_"))
     other = sum(v for k, v in tot.items() if k.startswith("other"))
-    if tot["new_received"]:
+    natural = {r: con[r]["natural_person"] for r in con}
+    if spec.prose_variant == "granted_natural":
+        # the narrative's 予以公开 is the 自然人 column only (as in some real reports)
+        apply_txt = (f"（二）依申请公开。{y}年，{ag}共收到政府信息公开申请{tot['new_received']}件，"
+                     f"上年结转{tot['carried_over']}件；本年度办结{tot['total_handled']}件，结转下年度继续"
+                     f"办理{tot['carried_forward']}件。从申请人类型看，自然人申请占绝大多数，"
+                     f"对自然人提出的申请予以公开{natural['granted']}件，其余申请均依法作出答复。"
+                     f"所有申请均在法定期限内答复。")
+    elif spec.prose_variant == "received_natural":
+        # the narrative's count of applications is the 自然人 column only
+        apply_txt = (f"（二）依申请公开。{y}年，{ag}全年共受理政府信息公开申请{natural['new_received']}件，"
+                     f"均已办结。其中，予以公开{tot['granted']}件，"
+                     f"部分公开{tot['partially_granted']}件，无法提供{unable}件。")
+    elif tot["new_received"]:
         apply_txt = (f"（二）依申请公开。{y}年，{ag}共收到政府信息公开申请{tot['new_received']}件，"
                      f"上年结转{tot['carried_over']}件；本年度办结{tot['total_handled']}件，其中予以公开"
                      f"{tot['granted']}件，部分公开{tot['partially_granted']}件，不予公开{withheld}件，"
@@ -582,6 +687,17 @@ def prose(spec: Spec, data: dict) -> dict:
         apply_txt,
         rng.choice(SECTION_MGMT), rng.choice(SECTION_PLATFORM), rng.choice(SECTION_SUPERVISION),
     ]
+    if spec.prose_variant == "review_concluded":
+        # 行政复议: only the concluded cases (总计 − 尚未审结); 行政诉讼: both groups, correct
+        rev = data["consistent"]["review_litigation"]
+        concluded = rev["review"]["total"] - rev["review"]["pending"]
+        suits = rev["litigation_direct"]["total"] + rev["litigation_after_review"]["total"]
+        assert concluded != rev["review"]["total"], spec.name
+        one[2] += f"全年共发生政府信息公开行政复议{concluded}件、行政诉讼{suits}件。"
+    regs = data["consistent"]["proactive"]["regulations"]
+    if spec.regulations and spec.template == "2021":
+        one[1] += (f"本年度制发规章{regs['issued']}件，废止规章{regs['repealed']}件，"
+                   f"现行有效规章{regs['in_force']}件，均已在门户网站公开。")
     frng = Random(spec.seed * 19 + 2)
     filler = [FILLER[(i + frng.randint(0, 0)) % len(FILLER)] for i in range(spec.push)]
     frng.shuffle(filler)
@@ -1097,17 +1213,29 @@ def expected_json(spec: Spec, d: dict) -> str:
         "tables": d["expected"],
         "findings": check(d["expected"], spec.template),
     }
+    if spec.warnings:  # only when non-empty: the other samples' JSON stays as it was
+        doc["warnings"] = declared_warnings(spec)
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def generate(specs: list[Spec], keep_docx: Path | None = None, verify=True):
+def generate(specs: list[Spec], keep_docx: Path | None = None, verify=True, batch: list[Spec] | None = None):
+    """Write `specs`. `batch` (a superset, in SPECS order) is what LibreOffice converts in one
+    call: LibreOffice numbers embedded Type 1 fonts (/UniqueID) across the batch, so the
+    samples before a sample in SPECS must be converted too for byte-identical output."""
+    batch = batch or specs
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         datas = {}
         paths = []
-        for s in specs:
+        for s in batch:
             d = build_data(s)
             datas[s.name] = d
+            if s in specs:
+                soft = soft_warnings(s, d["expected"], prose_text(s, d))
+                key = lambda ws: sorted((w["rule"], tuple(w["cells"])) for w in ws)  # noqa: E731
+                if key(soft) != key(declared_warnings(s)):
+                    print(f"WARN {s.name}: soft-check warnings recomputed from the prose and values "
+                          f"{key(soft)} differ from the declared ones {key(declared_warnings(s))}")
             p = tmp / f"{s.name}.docx"
             build_docx(s, d, p)
             paths.append(p)
@@ -1172,7 +1300,8 @@ correct extractor must return. Each `<name>.pdf` has a `<name>.expected.json`:
 ```
 {{"report": {{"agency": ..., "year": ..., "template": "2019" | "2021"}},
  "tables": {{"proactive": {{...}}, "applications": {{...}}, "review_litigation": {{...}}}},
- "findings": [{{"rule": "applications.row_total", "cells": [...]}}, ...]}}
+ "findings": [{{"rule": "applications.row_total", "cells": [...]}}, ...],
+ "warnings": [{{"rule": "prose.contradicts_table", "cells": [...]}}, ...]}}
 ```
 
 - Every row/column key of the sample's template version is present (keys from
@@ -1185,8 +1314,17 @@ correct extractor must return. Each `<name>.pdf` has a `<name>.expected.json`:
   (`applications.balance`, `applications.row_total`, `applications.column_total`,
   `review_litigation.total`), computed by an independent null-aware checker in
   `generate.py` over the expected values: a rule involving a null cell is not an error.
-  Consistent samples have `"findings": []`. Soft checks (prose figures, 规章 at a
-  township, 2019 tables in a late report) are not listed.
+  Consistent samples have `"findings": []`.
+- `warnings` (optional, present only when non-empty) lists the soft-check warnings a
+  correct tool must report: `prose.contradicts_table` (a figure stated once in the prose —
+  收到/受理…申请N件, 予以公开N件, 部分公开N件, 行政复议N件, 行政诉讼N件 — differs from the
+  table cells it describes; `cells` = those cells) and `plausibility.regulations` (an
+  agency that cannot make 规章 — township, county or district government, local
+  department — reports 规章 made or repealed this year; `cells` = the counts that are > 0).
+  The samples `*-prose-*` and `r2024-township-regulations-01` exercise them. They are
+  declared per sample in `generate.py` (`Spec.warnings`) and cross-checked against an
+  independent recomputation from the generated prose and values (the run prints `WARN`
+  on a difference). Other soft checks (2019 tables in a late report) are not listed.
 
 All agencies except `seed-2024` are fictional; their values are random but consistent with
 every rule unless deliberately broken (see the error table).
@@ -1250,6 +1388,10 @@ def main(argv=None):
         if bad:
             ap.error(f"unknown sample(s): {bad}")
         specs = [s for s in SPECS if s.name in a.only]
+        # convert every sample up to the last one asked for (see `generate`), write only these
+        batch = SPECS[: max(SPECS.index(s) for s in specs) + 1]
+    else:
+        batch = SPECS
     if a.list:
         for s in specs:
             print(s.name, s.template, s.year, s.agency)
@@ -1257,7 +1399,7 @@ def main(argv=None):
     if a.calibrate:
         calibrate(specs)
         return
-    generate(specs, a.keep_docx)
+    generate(specs, a.keep_docx, batch=batch)
     write_readme()
 
 

@@ -29,7 +29,8 @@ def test_out_file_and_summary(huaian, tmp_path):
     out = tmp_path / "r.json"
     proc = run(huaian, "--out", out)
     assert proc.returncode == 0
-    assert "淮安市人民政府" in proc.stdout and "0 error" in proc.stdout
+    assert proc.stdout == ""  # stdout is for the JSON record only
+    assert "淮安市人民政府" in proc.stderr and "0 error" in proc.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["report"]["year"] == 2024
 
 
