@@ -144,7 +144,7 @@ def format_results(results: Sequence[FileResult], verbose: bool = False) -> str:
     expected = sum(len(r.expected_findings) for r in results)
     detected = sum(len(r.expected_findings & r.found_findings) for r in results)
     spurious = sum(len(r.found_findings - r.expected_findings) for r in results)
-    lines.append(f"rule findings: {detected}/{expected} expected errors found, {spurious} spurious")
+    lines.append(f"rule findings: {detected}/{expected} expected found (errors and soft-check warnings), {spurious} spurious")
     perfect = sum(r.perfect for r in results)
     errors = sum(r.error is not None for r in results)
     lines.append(f"files: {perfect}/{len(results)} exact, {errors} failed to read")

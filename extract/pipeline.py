@@ -102,13 +102,14 @@ def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int]
 
 
 def _prose(pages: list[PageContent], grids: list[Grid]) -> str:
-    """The report's text outside its tables, line by line, without spaces."""
+    """The report's text outside its tables as one string: lines joined without a break,
+    since a sentence (and a figure like 行政诉\n讼5件) runs on across printed lines."""
     lines = []
     for page in pages:
         boxes = [g.bbox for g in grids if g.page == page.number]
         outside = tuple(b for b in page.boxes if not any(t.contains_point(*b.bbox.center) for t in boxes))
         lines += page_lines(replace(page, boxes=outside))
-    return "\n".join(lines)
+    return "".join(lines)
 
 
 def _locate(finding: Finding, cells: dict[str, CellRecord]) -> Finding:

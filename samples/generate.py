@@ -186,8 +186,10 @@ SPECS: list[Spec] = [
           "三 starts at a page foot: header + 2 rows, the rest on the next page without header"],
          profile="big", thousands=True, landscape_review=True),
     Spec("r2023-error-rowtotal-01", "桐溪县农业农村局", 2023, "2021", 2304,
-         ["error-injected: a row total changed"],
-         errors=(("applications.partially_granted.total", 2),)),
+         ["error-injected: a row total changed",
+          "the prose states 部分公开 as it was before the change: a prose contradiction too"],
+         errors=(("applications.partially_granted.total", 2),),
+         warnings=(("prose.contradicts_table", ("applications.partially_granted.total",)),)),
     Spec("r2023-format2019-late-01", "湖滨区民政局", 2023, "2019", 2305,
          ["2019 format in a 2023 report (soft check)", "二 split across pages",
           "procurement amount in 元"], negative_change=True, split="proactive", push=10),
@@ -1345,7 +1347,7 @@ every rule unless deliberately broken (see the error table).
 
 ```
 python samples/generate.py              # all samples (about a minute; one LibreOffice call)
-python samples/generate.py --only NAME  # one sample
+python samples/generate.py --only NAME  # one sample (repeatable; see Determinism)
 python samples/generate.py --calibrate  # re-find the `push` knob of the page-split samples
 ```
 
@@ -1363,6 +1365,12 @@ encrypted sample uses RC4-128 with a fixed file identifier (no random salt). Two
 byte-identical files (checked with sha256) with the same LibreOffice version and fonts; a
 different LibreOffice or font version may change the layout, in which case
 `generate.py` warns if a page split moved (re-run `--calibrate` and update `push`).
+
+LibreOffice numbers the embedded Type 1 fonts (`/UniqueID`) across one conversion batch, so
+a PDF's bytes depend on the samples converted before it in `SPECS` order. `--only NAME`
+therefore converts every sample up to NAME (and writes only NAME), which gives the same
+bytes as a full run; new samples are appended at the end of `SPECS` so that the existing
+PDFs do not change.
 
 Page splits are made by filler prose in 一、总体情况 (`push` = number of filler sentences).
 Section 三 is longer than a page, so every sample has some page break inside it; the
