@@ -53,10 +53,10 @@ def main() -> int:
         print("no PDFs found", file=sys.stderr)
         return 2
 
-    from extract import extract_file
-
     import pdfplumber
     import pypdfium2
+
+    from extract import extract_file
 
     pages = {f: len(pypdfium2.PdfDocument(str(f))) for f in files}
     total_pages = sum(pages.values())

@@ -7,7 +7,6 @@ arrives: an interrupted batch keeps what it finished and skips it on the next ru
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing as mp
 import sqlite3
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .files import sha256_file
 from .images import IMAGE_SUFFIXES
 from .settings import Settings
 
@@ -56,14 +56,6 @@ class BatchSummary:
 
     def line(self) -> str:
         return f"batch: {self.done} extracted, {self.failed} failed, {self.skipped} already in the database"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _worker(path: str, settings: Settings, conn) -> None:
@@ -127,7 +119,7 @@ def run_batch(folder: Path, db_path: Path, settings: Settings, jobs: int = 1, pr
     suffixes = {".pdf"} | IMAGE_SUFFIXES
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes):
         try:
-            sha = _sha256(path)
+            sha = sha256_file(path)
         except OSError as exc:
             _store(db, f"unreadable:{path}", path, "error", None, f"cannot read the file ({exc.strerror})", 4, 0.0)
             summary.failed += 1

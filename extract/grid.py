@@ -15,8 +15,8 @@ from .geometry import (
     Segment,
     cluster_values,
     connected_tables,
-    drop_floating,
     coverage,
+    drop_floating,
     group_into_lines,
     merge_segments,
 )

@@ -2,37 +2,43 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional, Union
 
 from . import pdf
-from .errors import InputNotFound, InvalidDocument, LimitExceeded, NoReportTables, OcrUnavailable
+from .errors import (
+    InputNotFound,
+    InvalidDocument,
+    LimitExceeded,
+    NoReportTables,
+    OcrUnavailable,
+)
+from .files import sha256_file
 from .grid import Grid, grids_on_page
 from .images import IMAGE_SUFFIXES, load_image_pages
 from .mapping import map_tables
 from .metadata import decide_version, page_lines, read_info
 from .page import PageContent
-from .records import CellLocation, CellRecord, CellValue, Finding, Report, Source, build_tables
+from .records import (
+    CellLocation,
+    CellRecord,
+    CellValue,
+    Finding,
+    Report,
+    Source,
+    build_tables,
+)
+from .repair import repair
 from .settings import DEFAULT_SETTINGS, Settings
+from .soft_checks import run_soft_checks
 from .template import TABLE_KEYS, all_cell_keys
 from .text import parse_value
-from .repair import repair
-from .soft_checks import run_soft_checks
 from .validate import equations, validate
 
 _TABLE_NAMES = {"proactive": "二、主动公开政府信息情况", "applications": "三、收到和处理政府信息公开申请情况",
                 "review_litigation": "四、政府信息公开行政复议、行政诉讼情况"}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _needs_ocr(page: PageContent, images: pdf.PageImages, settings: Settings) -> bool:
@@ -251,7 +257,7 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
     kinds = {p.source for p in pages}
     kind = "mixed" if len(kinds) > 1 else ("scanned" if kinds == {"ocr"} else "digital")
     return Report(
-        source=Source(file=path.name, sha256=_sha256(path), pages=total_pages, kind=kind),
+        source=Source(file=path.name, sha256=sha256_file(path), pages=total_pages, kind=kind),
         report=info,
         tables=build_tables(version, values),
         cells=cells,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .records import CellValue
-from .validate import Equation, _TOLERANCE
+from .validate import _TOLERANCE, Equation
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ from .pixels import (
 )
 from .settings import Settings
 
-
 _UNREAD = "?"
 # The recogniser spaces out wide (full-width) digits: "６６" comes back as "6 6". Within one
 # recognised line a space between digits is never a separator.
@@ -210,9 +209,9 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
             max(0.0, min(1.0, res.confidence)) if res.text.strip() else 0.0,
             "ocr",
         )
-        for crop, res in zip(crops, results)
+        for crop, res in zip(crops, results, strict=True)
     ]
-    for i, alts in zip(doubtful, alternatives):
+    for i, alts in zip(doubtful, alternatives, strict=True):
         boxes[i] = replace(boxes[i], alternatives=tuple(a for a in dict.fromkeys(alts) if a and a != boxes[i].text))
     if page_text:
         boxes.extend(_text_outside_tables(upright.gray, table_boxes, engine, scale))

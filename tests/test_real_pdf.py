@@ -1,20 +1,14 @@
 """The real published report in ../shared/real/ (WPS-made; section 三 split over pages 4-5)."""
 
 import pypdfium2 as pdfium
-
-from conftest import EXPECTED, load_expected
+from conftest import huaian_expected
 
 from extract import extract_file
 from extract.records import flatten_tables
 
 
-def _flat_expected():
-    e = load_expected(EXPECTED / "huaian-2024.expected.json")
-    return e, {f"{t}.{r}.{c}": v for t, rows in e["tables"].items() for r, cols in rows.items() for c, v in cols.items()}
-
-
 def test_every_cell_exact(huaian):
-    expected, flat = _flat_expected()
+    expected, flat = huaian_expected()
     report = extract_file(huaian)
     assert report.report.model_dump() == expected["report"]
     got = flatten_tables(report.tables)
@@ -42,7 +36,7 @@ def test_page_selection_reads_only_those_pages(huaian):
 
 def test_rotated_pages_read_the_same(huaian, tmp_path):
     """A /Rotate on every page changes the user-space frame, not what is printed."""
-    _, flat = _flat_expected()
+    _, flat = huaian_expected()
     for angle in (90, 180, 270):
         doc = pdfium.PdfDocument(str(huaian))
         for page in doc:
@@ -57,7 +51,7 @@ def test_rotated_pages_read_the_same(huaian, tmp_path):
 def test_sideways_content_is_turned_upright(huaian, tmp_path):
     """Each page drawn rotated by 90/270 degrees onto a landscape page (inside a form
     XObject, no /Rotate): the reader turns the frame by the text direction."""
-    _, flat = _flat_expected()
+    _, flat = huaian_expected()
     for angle, matrix in ((90, (0, 1, -1, 0, 842, 0)), (270, (0, -1, 1, 0, 0, 595))):
         src = pdfium.PdfDocument(str(huaian))
         dst = pdfium.PdfDocument.new()

@@ -4,7 +4,6 @@ error findings, metadata right. One test per file, so a failure names the sample
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES
 
 from extract.evaluate import evaluate_file

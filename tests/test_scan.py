@@ -6,12 +6,17 @@ import json
 import cv2
 import numpy as np
 import pytest
-
-from conftest import EXPECTED, load_expected
+from conftest import huaian_expected
 from scanlib import scan_pdf
 
 from extract import extract_file
-from extract.pixels import estimate_skew, ink_mask, rotate, ruling_segments, to_gray_without_red
+from extract.pixels import (
+    estimate_skew,
+    ink_mask,
+    rotate,
+    ruling_segments,
+    to_gray_without_red,
+)
 from extract.records import flatten_tables
 
 
@@ -65,8 +70,9 @@ def test_red_seal_is_removed_but_print_under_it_stays():
 
 
 def test_model_files_are_pinned_and_checked(tmp_path):
-    import rapidocr
     from pathlib import Path
+
+    import rapidocr
 
     from extract.ocr.manifest import ModelMismatch, pinned_files
 
@@ -74,7 +80,7 @@ def test_model_files_are_pinned_and_checked(tmp_path):
     assert set(files) == {"det", "rec", "cls"}
     fake = tmp_path / "models"
     fake.mkdir()
-    for role, path in files.items():
+    for path in files.values():
         (fake / path.name).write_bytes(b"not the model")
     with pytest.raises(ModelMismatch, match="sha256"):
         pinned_files("rapidocr", tmp_path)
@@ -93,13 +99,8 @@ def huaian_scan(huaian, tmp_path_factory):
     return scan_pdf(huaian, out, dpi=200, quality=45, skew_deg=1.3, turns={4: 1, 5: 2})
 
 
-def _expected():
-    e = load_expected(EXPECTED / "huaian-2024.expected.json")
-    return e, {f"{t}.{r}.{c}": v for t, rows in e["tables"].items() for r, cols in rows.items() for c, v in cols.items()}
-
-
 def test_scanned_report_reads_exactly(huaian_scan):
-    expected, flat = _expected()
+    expected, flat = huaian_expected()
     report = extract_file(huaian_scan)
     got = flatten_tables(report.tables)
     assert {k: got[k] for k in flat} == flat
@@ -111,7 +112,7 @@ def test_scanned_report_reads_exactly(huaian_scan):
 
 
 def test_mixed_pdf_reads_text_pages_as_text(huaian, tmp_path):
-    _, flat = _expected()
+    _, flat = huaian_expected()
     mixed = scan_pdf(huaian, tmp_path / "mixed.pdf", keep_text_pages=(1, 2, 3, 5, 6))
     report = extract_file(mixed)
     assert report.source.kind == "mixed"
@@ -126,7 +127,7 @@ def test_page_images_as_input(huaian, tmp_path):
     import pypdfium2 as pdfium
     from PIL import Image
 
-    _, flat = _expected()
+    _, flat = huaian_expected()
     doc = pdfium.PdfDocument(str(huaian))
     arrays = [cv2.cvtColor(doc[i].render(scale=250 / 72).to_numpy()[:, :, :3], cv2.COLOR_BGR2GRAY) for i in (2, 3, 4)]
     png = tmp_path / "page4.png"
@@ -164,7 +165,7 @@ def _paddle_installed() -> bool:
 @pytest.mark.paddle
 @pytest.mark.skipif(not _paddle_installed(), reason="the [paddle] extra is not installed")
 def test_paddle_engine_reads_the_scan_exactly(huaian_scan):
-    _, flat = _expected()
+    _, flat = huaian_expected()
     report = extract_file(huaian_scan, ocr_engine="paddle")
     got = flatten_tables(report.tables)
     assert {k: got[k] for k in flat} == flat

@@ -2,7 +2,7 @@ import json
 
 from conftest import EXPECTED
 
-from extract.records import flatten_tables, build_tables
+from extract.records import build_tables, flatten_tables
 from extract.validate import validate
 
 

@@ -6,24 +6,17 @@ inside the package as `extract/ocr/manifest.json` (a copy kept identical by a te
 
 from __future__ import annotations
 
-import hashlib
 import json
 from importlib import metadata
 from pathlib import Path
+
+from ..files import sha256_file
 
 _MANIFEST = Path(__file__).with_name("manifest.json")
 
 
 class ModelMismatch(RuntimeError):
     pass
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def pinned_files(engine: str, package_dir: Path) -> dict[str, Path]:
@@ -42,7 +35,7 @@ def pinned_files(engine: str, package_dir: Path) -> dict[str, Path]:
         path = package_dir / spec["path"]
         if not path.is_file():
             raise ModelMismatch(f"model file missing: {path}")
-        digest = _sha256(path)
+        digest = sha256_file(path)
         if digest != spec["sha256"]:
             raise ModelMismatch(f"model file {path} has sha256 {digest[:12]}…, expected {spec['sha256'][:12]}…")
         files[role] = path

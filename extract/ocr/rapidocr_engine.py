@@ -55,7 +55,7 @@ class RapidOcrEngine:
             return []
         images = [c if c.ndim == 3 else np.repeat(c[:, :, None], 3, axis=2) for c in crops]
         out = self._recognizer(self._rec_input(img=images))
-        return [LineResult(t, float(s)) for t, s in zip(out.txts, out.scores)]
+        return [LineResult(t, float(s)) for t, s in zip(out.txts, out.scores, strict=True)]
 
     def read_page(self, image: np.ndarray) -> list[DetectedLine]:
         if image.ndim == 2:
@@ -64,7 +64,7 @@ class RapidOcrEngine:
         if out.boxes is None:
             return []
         lines = []
-        for quad, text, score in zip(out.boxes, out.txts, out.scores):
+        for quad, text, score in zip(out.boxes, out.txts, out.scores, strict=True):
             xs, ys = quad[:, 0], quad[:, 1]
             lines.append(DetectedLine(text, float(score), (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))))
         return lines
