@@ -268,6 +268,29 @@ def _join_cut_label(previous: str, continued: str, group_cores: Sequence[str]) -
     return previous + continued if joined > alone else continued
 
 
+def _best_row_similarity(own: str) -> float:
+    return max((similarity(own, label_core(c.label)) for c in _APPLICATION_CANDIDATES), default=0.0)
+
+
+def _join_split_row(observations: list[_RowObservation], first: int) -> None:
+    """A table row broken across the page end: its label runs on at the top of the next
+    page (要求行政机关确认或重新出 / 具已获取信息), and its values sit in one of the two
+    parts, the other part's value cells empty. The two parts become one row when their
+    joined label reads as a template label better than either part; two whole rows never
+    do."""
+    before, after = observations[first - 1], observations[first]
+    if any(c.text.strip() for _, c in before.values) and any(c.text.strip() for _, c in after.values):
+        return
+    joined = before.own + after.own
+    if _best_row_similarity(joined) <= max(_best_row_similarity(before.own), _best_row_similarity(after.own)) + 0.05:
+        return
+    values = before.values if any(c.text.strip() for _, c in before.values) else after.values
+    page = before.page if values is before.values else after.page
+    observations[first - 1 : first + 1] = [
+        _RowObservation(page, joined, before.group or after.group, before.text + after.text, values)
+    ]
+
+
 def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> None:
     column_labels = [(c.key, c.label, c.group) for c in tpl.APPLICATION_COLUMNS]
     group_cores = sorted(
@@ -282,6 +305,7 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
         header_rows = tracker.feed(grid)
         if header_rows == grid.n_rows:
             continue  # all header: the rest of it is on the next page
+        first_of_fragment = len(observations)
         if header_rows or not columns:
             named = _header_columns(tracker.header, column_labels, settings.min_label_similarity)
             columns = named or columns
@@ -328,6 +352,8 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
             for c in grid.row_cells(grid.n_rows - 1)
             if id(c) in resolved
         ]
+        if 0 < first_of_fragment < len(observations):
+            _join_split_row(observations, first_of_fragment)
 
     if not columns:
         out.findings.append(
