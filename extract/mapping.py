@@ -291,7 +291,10 @@ def _join_split_row(observations: list[_RowObservation], first: int) -> None:
     ]
 
 
-def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> None:
+def _observe_applications(table: LogicalTable, settings: Settings) -> tuple[list[_Column], list[_RowObservation]]:
+    """The section 三 table's named columns and its body rows, read across fragments: each
+    row's own label, its nearest enclosing label (a merged label cut by a page break joined
+    again), and its value cells by column key."""
     column_labels = [(c.key, c.label, c.group) for c in tpl.APPLICATION_COLUMNS]
     group_cores = sorted(
         {label_core(r.group) for r in _APPLICATION_CANDIDATES if r.group}
@@ -354,7 +357,13 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
         ]
         if 0 < first_of_fragment < len(observations):
             _join_split_row(observations, first_of_fragment)
+    return columns, observations
 
+
+def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> None:
+    """Each observed row goes to the template row whose label (and enclosing label) it
+    reads most like, one to one, best matches first."""
+    columns, observations = _observe_applications(table, settings)
     if not columns:
         out.findings.append(
             _finding(
@@ -376,7 +385,7 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
     for i, obs in enumerate(observations):
         key = assigned.get(i)
         if key is None:
-            if any(label_core(c.text) or c.text.strip() for _, c in obs.values):
+            if any(c.text.strip() for _, c in obs.values):
                 out.findings.append(
                     _finding(
                         "applications.unmatched_row",
