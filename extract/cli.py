@@ -64,6 +64,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         pages=getattr(args, "pages", None),
         ocr_engine=getattr(args, "ocr", DEFAULT_SETTINGS.ocr_engine),
         ocr=not getattr(args, "no_ocr", False),
+        debug_dir=getattr(args, "debug", None),
     )
 
 
@@ -114,6 +115,7 @@ def _run_file(argv: Sequence[str]) -> int:
     parser.add_argument("--out", type=Path, help="write the JSON record to this file")
     parser.add_argument("--pages", type=_parse_pages, help="only these pages, e.g. 3-5")
     parser.add_argument("--strict", action="store_true", help="exit 1 when the report has error findings")
+    parser.add_argument("--debug", metavar="DIR", help="write page images with rulings and cells, and grid dumps, to DIR")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json)")
     parser.add_argument("-v", "--verbose", action="store_true", help="also list info findings")
     _add_ocr(parser)

@@ -137,6 +137,10 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
 
     grids = [g for page in pages for g in grids_on_page(page, settings)]
     mapping = map_tables(grids, settings)
+    if settings.debug_dir:
+        from .debug import write_debug
+
+        write_debug(Path(settings.debug_dir), path, pages, grids, mapping, settings)
     if not mapping.cells:
         if not any(p.boxes for p in pages):
             reason = "no text found on any page (blank pages, or a scan OCR could not read)"

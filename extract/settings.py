@@ -52,6 +52,9 @@ class Settings:
     min_text_glyphs: int = 20
     max_unmapped_share: float = 0.3
 
+    # Folder for --debug output (page images with rulings and cells, grid dumps); None: off.
+    debug_dir: Optional[str] = None
+
     # Label matching: a row/column label is accepted when its similarity to the template
     # label reaches this (0..1, character-level).
     min_label_similarity: float = 0.55

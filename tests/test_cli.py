@@ -136,3 +136,12 @@ def test_batch_survives_bad_files_and_resumes(tmp_path, huaian):
     again = run("batch", folder, "--db", db)
     # finished files are skipped (both names of the same content); the failed one is retried
     assert "batch: 0 extracted, 1 failed, 2 already in the database" in again.stderr
+
+
+def test_debug_folder_shows_grids_and_mapping(huaian, tmp_path):
+    proc = run(huaian, "-q", "--debug", tmp_path / "dbg")
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in (tmp_path / "dbg").iterdir())
+    assert names == ["page-003.png", "page-003.txt", "page-004.png", "page-004.txt", "page-005.png", "page-005.txt"]
+    dump = (tmp_path / "dbg" / "page-005.txt").read_text(encoding="utf-8")
+    assert "'法提供'" in dump and "-> applications.unable_needs_creation.natural_person" in dump
