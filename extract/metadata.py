@@ -32,14 +32,19 @@ def read_info(first_page_lines: Sequence[str], all_text: str, version: Optional[
     「淮安市人民政府 / 2024年政府信息公开工作年度报告」, or 「2024年度XX局政府信息公开工作年度报告」."""
     agency: Optional[str] = None
     year: Optional[int] = None
+    # The title is the tightest window of lines that still reads as one: starting earlier
+    # would pull a letterhead or a document number into the agency's name.
     for start in range(min(len(first_page_lines), 8)):
         head = "".join(first_page_lines[start : start + 4])
         m = _TITLE.search(head)
-        if m:
-            year = int(m.group("year"))
-            name = m.group("before") or m.group("after")
-            agency = _FILLER.sub("", name).strip() or None
+        if not m:
+            if year is not None:
+                break
+            continue
+        name = _FILLER.sub("", m.group("before") or m.group("after")).strip()
+        if not name and year is not None:
             break
+        year, agency = int(m.group("year")), name or agency
     if year is None:
         m = _PERIOD.search(all_text)
         if m:

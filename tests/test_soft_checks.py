@@ -8,6 +8,9 @@ def test_title_on_one_or_two_lines_and_year_first():
     assert read_info(["泰安市泰山区行政审批服务局2024年政府信息公开工作年度报告"], "", None).agency == "泰安市泰山区行政审批服务局"
     info = read_info(["2023年度白石镇人民政府政府信息公开工作年度报告"], "", None)
     assert (info.agency, info.year) == ("白石镇人民政府", 2023)
+    # a letterhead above the title is not part of the agency's name
+    lines = ["云川市人民政府办公室文件", "云川市生态环境局", "2023年政府信息公开工作年度报告", "根据《条例》"]
+    assert read_info(lines, "", None).agency == "云川市生态环境局"
     # no title: the year from the reporting period
     assert read_info(["报告"], "统计期限自2022年1月1日起至2022年12月31日止", None).year == 2022
 
