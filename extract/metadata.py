@@ -12,7 +12,14 @@ from .page import PageContent
 from .records import Finding, ReportInfo
 from .template import TemplateVersion
 
-_TITLE = re.compile(r"(?P<before>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<after>.*?)政府信息公开工作年度报告")
+_TITLE = re.compile(
+    r"(?P<before>[^。，,；;：:]{0,40}?)(?P<year>(?:19|20)\d{2})年度?(?P<after>[^。，,；;：:]{0,40}?)政府信息公开工作年度报告"
+)
+# A year written in Chinese numerals (二〇二三年) reads as digits.
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+_CN_YEAR = re.compile(r"[〇零○一二三四五六七八九]{4}(?=年)")
+# The title ends where the body begins: the first sentence, or the first section heading.
+_BODY = re.compile(r"。|^(一、|根据|按照|依据)")
 _PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日")
 _FILLER = re.compile(r"^(关于|的)|(的|关于)$")
 
@@ -32,15 +39,18 @@ def read_info(first_page_lines: Sequence[str], all_text: str, version: Optional[
     「淮安市人民政府 / 2024年政府信息公开工作年度报告」, or 「2024年度XX局政府信息公开工作年度报告」."""
     agency: Optional[str] = None
     year: Optional[int] = None
-    # The title is the tightest window of lines that still reads as one: starting earlier
-    # would pull a letterhead or a document number into the agency's name.
-    for start in range(min(len(first_page_lines), 8)):
-        head = "".join(first_page_lines[start : start + 4])
-        m = _TITLE.search(head)
+    lines = [_CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), line) for line in first_page_lines[:12]]
+    head = []
+    for line in lines:
+        if _BODY.search(line):
+            break
+        head.append(line)
+    # The title is the tightest window of the head that still reads as one: starting
+    # earlier would pull a letterhead or a document number into the agency's name.
+    for start in range(len(head)):
+        m = _TITLE.search("".join(head[start : start + 4]))
         if not m:
-            if year is not None:
-                break
-            continue
+            break
         name = _FILLER.sub("", m.group("before") or m.group("after")).strip()
         if not name and year is not None:
             break

@@ -11,6 +11,9 @@ def test_title_on_one_or_two_lines_and_year_first():
     # a letterhead above the title is not part of the agency's name
     lines = ["云川市人民政府办公室文件", "云川市生态环境局", "2023年政府信息公开工作年度报告", "根据《条例》"]
     assert read_info(lines, "", None).agency == "云川市生态环境局"
+    # a year in Chinese numerals; the prose below the title never feeds the agency
+    lines = ["青山区人民政府二〇二三年政府信息公开工作年度报告", "一、总体情况", "根据条例，现公布青山区人民政府2023年政府信息公开工作年度报告。"]
+    assert read_info(lines, "", None).model_dump() == {"agency": "青山区人民政府", "year": 2023, "template": None}
     # no title: the year from the reporting period
     assert read_info(["报告"], "统计期限自2022年1月1日起至2022年12月31日止", None).year == 2022
 
