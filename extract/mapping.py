@@ -98,14 +98,35 @@ def _is_printed_value(cell: GridCell) -> bool:
     return bool(cell.text.strip()) and parse_value(cell.text).ok
 
 
-def _header_row_count(grid: Grid) -> int:
-    """Rows above the first row that prints a value: the header. A continuation fragment
-    without a repeated header has none; a fragment that ends before any value is all
-    header (its table continues on the next page)."""
+def _header_row_count(grid: Grid, vocabulary: frozenset[str]) -> int:
+    """Leading rows that name columns: at least two cells reading as header words of this
+    table (自然人, 商业企业 …; 行政复议, 结果维持 …), and no printed value. A continuation
+    fragment without a repeated header has none, even when its first rows are blank; a
+    fragment that ends inside its header is all header (its table continues on the next
+    page). Two words, because a body row may carry one (（七）总计)."""
+    count = 0
     for r in range(grid.n_rows):
-        if any(c.row == r and _is_printed_value(c) for c in grid.row_cells(r)):
-            return r
-    return grid.n_rows
+        cells = [c for c in grid.row_cells(r) if c.row == r]
+        if any(_is_printed_value(c) for c in cells):
+            break
+        words = sum(1 for c in cells if _is_header_word(label_core(c.text), vocabulary))
+        if words < 2 and not (count and words):
+            break
+        count += 1
+    return count
+
+
+def _is_header_word(core: str, vocabulary: frozenset[str]) -> bool:
+    return bool(core) and any(similarity(core, word) >= 0.75 for word in vocabulary)
+
+
+_APPLICATION_HEADER_WORDS = frozenset(
+    {label_core(c.label) for c in tpl.APPLICATION_COLUMNS}
+    | {"申请人情况", "法人或其他组织", "本列数据的勾稽关系为第一项加第二项之和等于第三项加第四项之和"}
+)
+_REVIEW_HEADER_WORDS = frozenset(
+    {label_core(c.label) for c in tpl.REVIEW_COLUMNS} | {label_core(r.label) for r in tpl.REVIEW_ROWS} | {"行政诉讼"}
+)
 
 
 @dataclass(frozen=True)
@@ -152,13 +173,14 @@ class _HeaderTracker:
     """The header in force while reading a table's fragments in order. A fragment that is
     all header (cut off by the page end) is held and stacked onto the next one's."""
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: frozenset[str]) -> None:
+        self.vocabulary = vocabulary
         self.header: Header = []
         self._complete = False
 
     def feed(self, grid: Grid) -> int:
         """Take a fragment; return how many of its rows are header rows."""
-        count = _header_row_count(grid)
+        count = _header_row_count(grid, self.vocabulary)
         rows = _header_of(grid, count)
         if rows:
             self.header = rows if self._complete else _stack_headers(self.header, rows)
@@ -303,7 +325,7 @@ def _observe_applications(table: LogicalTable, settings: Settings) -> tuple[list
     columns: list[_Column] = []
     observations: list[_RowObservation] = []
     carried: list[tuple[float, float, str]] = []  # (x0, x1, group core) at the last row
-    tracker = _HeaderTracker()
+    tracker = _HeaderTracker(_APPLICATION_HEADER_WORDS)
     for index, grid in enumerate(table.fragments):
         header_rows = tracker.feed(grid)
         if header_rows == grid.n_rows:
@@ -479,7 +501,7 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
     may cut the header itself."""
     group_labels = [(r.key, label_core(r.label)) for r in tpl.REVIEW_ROWS]
     column_labels = [(c.key, label_core(c.label)) for c in tpl.REVIEW_COLUMNS]
-    tracker = _HeaderTracker()
+    tracker = _HeaderTracker(_REVIEW_HEADER_WORDS)
     for grid in table.fragments:
         header_rows = tracker.feed(grid)
         if not tracker.header:
