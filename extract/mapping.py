@@ -252,6 +252,53 @@ def _header_columns(header: Header, labels: Sequence[tuple[str, str, str]], thre
     return sorted(columns, key=lambda c: c.x0)
 
 
+def _complete_by_order(
+    named: list[_Column], slots: Sequence[tuple[float, float]], order: Sequence[str]
+) -> tuple[list[_Column], list[str], bool]:
+    """Check named columns against the template's left-to-right order, and name the value
+    columns whose header could not be read (a seal over it, a smudge) when their position
+    between two named columns leaves exactly one possibility. Returns the columns, the
+    keys named by position, and whether the named order was consistent."""
+    rank = {k: i for i, k in enumerate(order)}
+    named = sorted(named, key=lambda c: c.x0)
+    if [rank[c.key] for c in named] != sorted(rank[c.key] for c in named):
+        return named, [], False
+    # Value columns (x-extents of body cells) in order, each with the name over it if any.
+    slot_keys: list[Optional[str]] = [
+        next((c.key for c in named if overlap(c.x0, c.x1, x0, x1) > 0.5 * min(c.x1 - c.x0, x1 - x0)), None)
+        for x0, x1 in slots
+    ]
+    if len(slots) != len(order):
+        return named, [], True
+    by_position = []
+    for i, key in enumerate(slot_keys):
+        if key is None:
+            # Every slot is one template column when there are exactly as many slots as
+            # columns and every named slot sits at its own rank.
+            if all(k is None or rank[k] == j for j, k in enumerate(slot_keys)):
+                by_position.append(order[i])
+                named.append(_Column(order[i], *slots[i]))
+    return sorted(named, key=lambda c: c.x0), by_position, True
+
+
+def _value_slots(grid: Grid, first_body_row: int, label_right: float) -> list[tuple[float, float]]:
+    """Horizontal extents of the single-column value cells of the body, left to right."""
+    extents = sorted(
+        {
+            (round(c.bbox.x0, 1), round(c.bbox.x1, 1))
+            for r in range(first_body_row, grid.n_rows)
+            for c in grid.row_cells(r)
+            if c.row == r and c.col_span == 1 and c.bbox.x1 > label_right
+        }
+    )
+    slots: list[tuple[float, float]] = []
+    for x0, x1 in extents:
+        if slots and overlap(slots[-1][0], slots[-1][1], x0, x1) > 0.5 * (x1 - x0):
+            continue
+        slots.append((x0, x1))
+    return slots
+
+
 def _finding(rule: str, severity: str, zh: str, en: str, cells: Sequence[str] = ()) -> Finding:
     return Finding(rule=rule, severity=severity, message=zh, message_en=en, cells=tuple(cells))
 
@@ -261,6 +308,7 @@ def _finding(rule: str, severity: str, zh: str, en: str, cells: Sequence[str] = 
 _APPLICATION_CANDIDATES: tuple[tpl.RowSpec, ...] = tuple(
     {r.key: r for rows in tpl.APPLICATION_ROWS.values() for r in rows}.values()
 )
+_APPLICATION_COLUMN_ORDER = tuple(c.key for c in tpl.APPLICATION_COLUMNS)
 _VERSION_ONLY_ROWS = {
     key: version
     for version, other in (("2021", "2019"), ("2019", "2021"))
@@ -313,7 +361,9 @@ def _join_split_row(observations: list[_RowObservation], first: int) -> None:
     ]
 
 
-def _observe_applications(table: LogicalTable, settings: Settings) -> tuple[list[_Column], list[_RowObservation]]:
+def _observe_applications(
+    table: LogicalTable, settings: Settings
+) -> tuple[list[_Column], list[_RowObservation], list[tuple[str, object]]]:
     """The section 三 table's named columns and its body rows, read across fragments: each
     row's own label, its nearest enclosing label (a merged label cut by a page break joined
     again), and its value cells by column key."""
@@ -324,6 +374,7 @@ def _observe_applications(table: LogicalTable, settings: Settings) -> tuple[list
     )
     columns: list[_Column] = []
     observations: list[_RowObservation] = []
+    notes: list[tuple[str, object]] = []  # ("by_position", key) / ("disordered", page)
     carried: list[tuple[float, float, str]] = []  # (x0, x1, group core) at the last row
     tracker = _HeaderTracker(_APPLICATION_HEADER_WORDS)
     for index, grid in enumerate(table.fragments):
@@ -333,6 +384,13 @@ def _observe_applications(table: LogicalTable, settings: Settings) -> tuple[list
         first_of_fragment = len(observations)
         if header_rows or not columns:
             named = _header_columns(tracker.header, column_labels, settings.min_label_similarity)
+            if named:
+                right = min(c.x0 for c in named) + settings.snap_tolerance_pt
+                slots = _value_slots(grid, header_rows, right)
+                named, by_position, ordered = _complete_by_order(named, slots, _APPLICATION_COLUMN_ORDER)
+                notes.extend(("by_position", k) for k in by_position)
+                if not ordered:
+                    notes.append(("disordered", grid.page))
             columns = named or columns
         if not columns:
             continue
@@ -379,13 +437,32 @@ def _observe_applications(table: LogicalTable, settings: Settings) -> tuple[list
         ]
         if 0 < first_of_fragment < len(observations):
             _join_split_row(observations, first_of_fragment)
-    return columns, observations
+    return columns, observations, notes
 
 
 def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> None:
     """Each observed row goes to the template row whose label (and enclosing label) it
     reads most like, one to one, best matches first."""
-    columns, observations = _observe_applications(table, settings)
+    columns, observations, notes = _observe_applications(table, settings)
+    for kind, detail in notes:
+        if kind == "by_position":
+            out.findings.append(
+                _finding(
+                    "applications.column_by_position",
+                    "warning",
+                    f"第三部分表格一列的表头无法识别，按模板列序判定为 {detail}",
+                    f"a section 三 column header could not be read; the column was taken as {detail} by its position",
+                )
+            )
+        else:
+            out.findings.append(
+                _finding(
+                    "applications.column_order",
+                    "error",
+                    f"第{detail}页第三部分表格的列标题顺序与模板不符，数值归属可能有误",
+                    f"the section 三 column headers on page {detail} are not in the template's order: values may sit in the wrong columns",
+                )
+            )
     if not columns:
         out.findings.append(
             _finding(

@@ -42,3 +42,18 @@ def test_header_cut_by_the_page_end_is_stacked():
     stacked = _stack_headers(upper, lower)
     assert [h.text for h in stacked[1]] == ["自然人", "法人或其他组织", "总计"]
     assert [h.text for h in stacked[2]] == ["商业企业"]
+
+
+def test_unreadable_header_named_by_position_only_when_unambiguous():
+    from extract.mapping import _Column, _complete_by_order
+
+    order = ("a", "b", "c", "d")
+    slots = [(0, 10), (10, 20), (20, 30), (30, 40)]
+    named = [_Column("a", 0, 10), _Column("d", 30, 40), _Column("c", 20, 30)]
+    columns, by_position, ordered = _complete_by_order(named, slots, order)
+    assert ordered and by_position == ["b"] and [c.key for c in columns] == ["a", "b", "c", "d"]
+    # a named column off its rank: nothing is guessed
+    _, by_position, _ = _complete_by_order([_Column("b", 0, 10)], slots, order)
+    assert by_position == []
+    # named columns out of order are reported
+    assert _complete_by_order([_Column("c", 0, 10), _Column("a", 20, 30)], slots, order)[2] is False
