@@ -281,6 +281,14 @@ def _complete_by_order(
     return sorted(named, key=lambda c: c.x0), by_position, True
 
 
+def _carry_columns(columns: Sequence[_Column], source: Grid, target: Grid) -> list[_Column]:
+    """Columns named on one fragment, placed on another by mapping the source table's left
+    and right edges onto the target's."""
+    (a0, a1), (b0, b1) = (source.xs[0], source.xs[-1]), (target.xs[0], target.xs[-1])
+    scale = (b1 - b0) / (a1 - a0) if a1 > a0 else 1.0
+    return [_Column(c.key, b0 + (c.x0 - a0) * scale, b0 + (c.x1 - a0) * scale) for c in columns]
+
+
 def _value_slots(grid: Grid, first_body_row: int, label_right: float) -> list[tuple[float, float]]:
     """Horizontal extents of the single-column value cells of the body, left to right."""
     extents = sorted(
@@ -373,6 +381,7 @@ def _observe_applications(
         | {label_core(tpl.APPLICATION_RESULTS_LABEL)}
     )
     columns: list[_Column] = []
+    named_on: Optional[Grid] = None  # the fragment the columns' coordinates belong to
     observations: list[_RowObservation] = []
     notes: list[tuple[str, object]] = []  # ("by_position", key) / ("disordered", page)
     carried: list[tuple[float, float, str]] = []  # (x0, x1, group core) at the last row
@@ -391,9 +400,15 @@ def _observe_applications(
                 notes.extend(("by_position", k) for k in by_position)
                 if not ordered:
                     notes.append(("disordered", grid.page))
-            columns = named or columns
+            if named:
+                columns, named_on = named, grid
         if not columns:
             continue
+        if grid is not named_on:
+            # Scanned pages sit a few points apart (and scanners rescale slightly): carry
+            # the columns over by the table's own edges, not by absolute position.
+            columns = _carry_columns(columns, named_on, grid)
+            named_on = grid
         label_right = min(c.x0 for c in columns) + settings.snap_tolerance_pt
         resolved: dict[int, str] = {}  # id(label cell) -> group core after joining cut labels
         for r in range(header_rows, grid.n_rows):
