@@ -99,18 +99,22 @@ def _is_printed_value(cell: GridCell) -> bool:
 
 
 def _header_row_count(grid: Grid, vocabulary: frozenset[str]) -> int:
-    """Leading rows that name columns: at least two cells reading as header words of this
-    table (自然人, 商业企业 …; 行政复议, 结果维持 …), and no printed value. A continuation
-    fragment without a repeated header has none, even when its first rows are blank; a
-    fragment that ends inside its header is all header (its table continues on the next
-    page). Two words, because a body row may carry one (（七）总计)."""
+    """Leading rows that name columns and print no number. A row names columns when it
+    has two header words of this table (自然人, 商业企业 …; 行政复议, 结果维持 …), or one
+    standing over the value columns (申请人情况 beside a blank or reworded corner), or when
+    it continues a header. A word at the left edge alone is a body label (（七）总计).
+    A continuation fragment without a repeated header has none, even when its first rows
+    are blank; a fragment that ends inside its header is all header (its table continues
+    on the next page). A null marker counts as a value only over the value columns: the
+    corner may hold a "/"."""
+    left_part = grid.xs[0] + 0.25 * (grid.xs[-1] - grid.xs[0])
     count = 0
     for r in range(grid.n_rows):
         cells = [c for c in grid.row_cells(r) if c.row == r]
-        if any(_is_printed_value(c) for c in cells):
+        if any(_is_printed_value(c) and (any(ch.isdigit() for ch in c.text) or c.bbox.x0 >= left_part) for c in cells):
             break
-        words = sum(1 for c in cells if _is_header_word(label_core(c.text), vocabulary))
-        if words < 2 and not (count and words):
+        words = [c for c in cells if _is_header_word(label_core(c.text), vocabulary)]
+        if not (len(words) >= 2 or any(c.bbox.x0 >= left_part for c in words) or (count and words)):
             break
         count += 1
     return count
@@ -176,6 +180,7 @@ class _HeaderTracker:
     def __init__(self, vocabulary: frozenset[str]) -> None:
         self.vocabulary = vocabulary
         self.header: Header = []
+        self.source: Optional[Grid] = None  # the fragment whose coordinates the header has
         self._complete = False
 
     def feed(self, grid: Grid) -> int:
@@ -184,6 +189,7 @@ class _HeaderTracker:
         rows = _header_of(grid, count)
         if rows:
             self.header = rows if self._complete else _stack_headers(self.header, rows)
+            self.source = grid
         self._complete = count < grid.n_rows
         return count
 
@@ -289,14 +295,15 @@ def _carry_columns(columns: Sequence[_Column], source: Grid, target: Grid) -> li
     return [_Column(c.key, b0 + (c.x0 - a0) * scale, b0 + (c.x1 - a0) * scale) for c in columns]
 
 
-def _value_slots(grid: Grid, first_body_row: int, label_right: float) -> list[tuple[float, float]]:
-    """Horizontal extents of the single-column value cells of the body, left to right."""
+def _value_slots(grid: Grid, first_body_row: int) -> list[tuple[float, float]]:
+    """Horizontal extents of the body's value columns, left to right: where single-column
+    cells print a number or a null marker."""
     extents = sorted(
         {
             (round(c.bbox.x0, 1), round(c.bbox.x1, 1))
             for r in range(first_body_row, grid.n_rows)
             for c in grid.row_cells(r)
-            if c.row == r and c.col_span == 1 and c.bbox.x1 > label_right
+            if c.row == r and c.col_span == 1 and _is_printed_value(c)
         }
     )
     slots: list[tuple[float, float]] = []
@@ -394,14 +401,13 @@ def _observe_applications(
         if header_rows or not columns:
             named = _header_columns(tracker.header, column_labels, settings.min_label_similarity)
             if named:
-                right = min(c.x0 for c in named) + settings.snap_tolerance_pt
-                slots = _value_slots(grid, header_rows, right)
+                slots = _value_slots(grid, header_rows)
                 named, by_position, ordered = _complete_by_order(named, slots, _APPLICATION_COLUMN_ORDER)
                 notes.extend(("by_position", k) for k in by_position)
                 if not ordered:
                     notes.append(("disordered", grid.page))
             if named:
-                columns, named_on = named, grid
+                columns, named_on = named, tracker.source
         if not columns:
             continue
         if grid is not named_on:

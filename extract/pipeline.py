@@ -243,6 +243,16 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
                     message_en=f"table not found: {table}",
                 )
             )
+    for table in found_tables:
+        if not any(k.startswith(f"{table}.") for k in cells):
+            findings.append(
+                Finding(
+                    rule="table.unread",
+                    severity="error",
+                    message=f"找到了表格“{_TABLE_NAMES[table]}”，但未能读出其中任何单元格",
+                    message_en=f"the {table} table was found but none of its cells could be read",
+                )
+            )
     for (table, row), keys in missing.items():
         if table in found_tables:
             findings.append(
