@@ -239,7 +239,31 @@ def _doubtful(result: LineResult, settings: Settings) -> bool:
 
 
 def _recognize(engine: OcrEngine, images: Sequence[np.ndarray]) -> list[LineResult]:
-    return [LineResult(_DIGIT_GAP.sub("", r.text), r.confidence) for r in engine.recognize_lines(images)]
+    results = []
+    for image, r in zip(images, engine.recognize_lines(images), strict=True):
+        text = _DIGIT_GAP.sub("", r.text)
+        if text == "1" and _slant_deg(image) > _SLASH_SLANT_DEG:
+            # The recogniser reads a printed "/" (nothing reported) as "1" — even
+            # confidently on grey, shadowed scans. A "1" stands upright; a slash leans.
+            text, r = "/", LineResult("/", min(r.confidence, 0.6))
+        results.append(LineResult(text, r.confidence))
+    return results
+
+
+# A lone "1" whose stroke leans more than this from vertical is a slash (degrees).
+_SLASH_SLANT_DEG = 12.0
+
+
+def _slant_deg(image: np.ndarray) -> float:
+    """Angle between vertical and the main axis of the darkest strokes of a line crop."""
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    ys, xs = np.nonzero(_dark_only(gray) == 0)
+    if len(xs) < 10:
+        return 0.0
+    cov = np.cov(np.vstack([xs - xs.mean(), ys - ys.mean()]))
+    vals, vecs = np.linalg.eigh(cov)
+    vx, vy = vecs[:, int(np.argmax(vals))]
+    return float(np.degrees(np.arctan2(abs(vx), abs(vy))))
 
 
 def _dark_only(image: np.ndarray) -> np.ndarray:
