@@ -238,11 +238,13 @@ def _doubtful(result: LineResult, settings: Settings) -> bool:
     return len(text) <= 2 and bool(_CJK.search(text)) and not any(ch.isdigit() for ch in text)
 
 
-def _recognize(engine: OcrEngine, images: Sequence[np.ndarray]) -> list[LineResult]:
+def _recognize(engine: OcrEngine, images: Sequence[np.ndarray], first_reading: bool = True) -> list[LineResult]:
+    """Batch recognition. On first readings a lone "1" is checked for being a slash; second
+    readings stay as recognised: they only offer candidates the rules then choose among."""
     results = []
     for image, r in zip(images, engine.recognize_lines(images), strict=True):
         text = _DIGIT_GAP.sub("", r.text)
-        if text == "1" and _slant_deg(image) > _SLASH_SLANT_DEG:
+        if first_reading and text == "1" and _slant_deg(image) > _SLASH_SLANT_DEG:
             # The recogniser reads a printed "/" (nothing reported) as "1" — even
             # confidently on grey, shadowed scans. A "1" stands upright; a slash leans.
             text, r = "/", LineResult("/", min(r.confidence, 0.6))
@@ -282,7 +284,7 @@ def _reread(engine: OcrEngine, images: Sequence[np.ndarray]) -> list[list[str]]:
     variants = [_dark_only(im) for im in images] + [
         cv2.resize(im, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC) for im in images
     ]
-    results = _recognize(engine, variants)
+    results = _recognize(engine, variants, first_reading=False)
     n = len(images)
     return [[results[i].text.strip(), results[n + i].text.strip()] for i in range(n)]
 
