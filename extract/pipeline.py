@@ -18,7 +18,7 @@ from .errors import (
 from .files import sha256_file
 from .grid import Grid, grids_on_page
 from .images import IMAGE_SUFFIXES, load_image_pages
-from .mapping import map_tables
+from .mapping import Mapping, map_tables
 from .metadata import decide_version, page_lines, read_info
 from .page import PageContent
 from .records import (
@@ -30,10 +30,10 @@ from .records import (
     Source,
     build_tables,
 )
-from .repair import repair
+from .repair import Repair, repair
 from .settings import DEFAULT_SETTINGS, Settings
 from .soft_checks import run_soft_checks
-from .template import TABLE_KEYS, all_cell_keys
+from .template import TABLE_KEYS, TemplateVersion, all_cell_keys
 from .text import parse_value
 from .validate import equations, validate
 
@@ -141,31 +141,55 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
         from .debug import write_debug
 
         write_debug(Path(settings.debug_dir), path, pages, grids, mapping, settings)
-    if not mapping.cells:
-        if not any(p.boxes for p in pages):
-            reason = "no text found on any page (blank pages, or a scan OCR could not read)"
-        elif not grids:
-            reason = "no ruled tables found"
-        else:
-            reason = "no tables of the annual-report template found"
-        raise NoReportTables(str(path), reason)
+    _require_tables(path, pages, grids, mapping)
 
-    first_lines = page_lines(pages[0])
-    all_text = "".join(line for p in pages[:3] for line in page_lines(p))
-    info_probe = read_info(first_lines, all_text, None)
-    version, findings = decide_version(mapping.votes, info_probe.year)
-    info = info_probe.model_copy(update={"template": version})
+    probe = read_info(page_lines(pages[0]), "".join(line for p in pages[:3] for line in page_lines(p)), None)
+    version, findings = decide_version(mapping.votes, probe.year)
+    info = probe.model_copy(update={"template": version})
 
+    cells, values, candidates = _read_cells(mapping, version, settings)
+    values, repairs = repair(values, candidates, equations(version))
+    cells = _record_repairs(cells, repairs)
+
+    findings += _table_findings(mapping, cells, version)
+    findings += mapping.findings + _cell_findings(cells, settings) + validate(values, version)
+    findings += run_soft_checks(_prose(pages, grids), values, info.agency, version)
+
+    kinds = {p.source for p in pages}
+    kind = "mixed" if len(kinds) > 1 else ("scanned" if kinds == {"ocr"} else "digital")
+    return Report(
+        source=Source(file=path.name, sha256=sha256_file(path), pages=total_pages, kind=kind),
+        report=info,
+        tables=build_tables(version, values),
+        cells=cells,
+        findings=tuple(_locate(f, cells) for f in findings),
+    )
+
+
+def _require_tables(path: Path, pages: list[PageContent], grids: list[Grid], mapping: Mapping) -> None:
+    if mapping.cells:
+        return
+    if not any(p.boxes for p in pages):
+        reason = "no text found on any page (blank pages, or a scan OCR could not read)"
+    elif not grids:
+        reason = "no ruled tables found"
+    else:
+        reason = "no tables of the annual-report template found"
+    raise NoReportTables(str(path), reason)
+
+
+def _read_cells(
+    mapping: Mapping, version: TemplateVersion, settings: Settings
+) -> tuple[dict[str, CellRecord], dict[str, CellValue], dict[str, list[CellValue]]]:
+    """Every template cell's record and value (None where the table has no such cell), and
+    for doubtful OCR cells the values their image supports (their reading first)."""
     values: dict[str, CellValue] = {}
     cells: dict[str, CellRecord] = {}
-    missing: dict[tuple[str, str], list[str]] = {}
     candidates: dict[str, list[CellValue]] = {}
     for key in all_cell_keys(version):
         mapped = mapping.cells.get(key)
+        values[key] = None
         if mapped is None:
-            table, row, _ = key.split(".")
-            missing.setdefault((table, row), []).append(key)
-            values[key] = None
             continue
         cell = mapped.cell
         parsed = parse_value(cell.text)
@@ -181,38 +205,42 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
         if cell.source == "ocr" and (cell.confidence < settings.min_ocr_confidence or not parsed.ok):
             readings = [parsed.value] + [parse_value(t).value for t in cell.alternatives]
             candidates[key] = [v for v in dict.fromkeys(readings) if v is not None] or [None]
+    return cells, values, candidates
 
-    values, repairs = repair(values, candidates, equations(version))
-    repaired = {r.key: r for r in repairs}
-    for key, fix in repaired.items():
-        cells[key] = cells[key].model_copy(
+
+def _record_repairs(cells: dict[str, CellRecord], repairs: list[Repair]) -> dict[str, CellRecord]:
+    updated = dict(cells)
+    for fix in repairs:
+        record = cells[fix.key]
+        doubt = "not a number" if not parse_value(record.text).ok else f"confidence {record.confidence:.2f}"
+        updated[fix.key] = record.model_copy(
             update={
                 "value": fix.value,
                 "read_value": fix.read_value,
-                "repair": f"OCR read {cells[key].text!r} ("
-                + ("not a number" if not parse_value(cells[key].text).ok else f"confidence {cells[key].confidence:.2f}")
-                + f"); {', '.join(fix.rules)} hold only with {fix.value}, which a second reading of the cell's image also gives",
+                "repair": f"OCR read {record.text!r} ({doubt}); {', '.join(fix.rules)} hold only with "
+                f"{fix.value}, which a second reading of the cell's image also gives",
             }
         )
-    cell_findings: list[Finding] = []
+    return updated
+
+
+def _cell_findings(cells: dict[str, CellRecord], settings: Settings) -> list[Finding]:
+    findings: list[Finding] = []
     for key, record in cells.items():
-        if key in repaired:
-            cell_findings.append(
+        if record.repair is not None:
+            findings.append(
                 Finding(
                     rule="cell.repaired",
                     severity="warning",
-                    message=f"{key} 识别为“{record.text}”（置信度{record.confidence:.2f}），"
-                    f"按勾稽关系（{'、'.join(repaired[key].rules)}）并经图像复核修正为 {record.value}",
-                    message_en=f"{key} was read as “{record.text}” (confidence {record.confidence:.2f}); "
-                    f"repaired to {record.value}: the only value the image supports that makes "
-                    f"{', '.join(repaired[key].rules)} hold",
+                    message=f"{key} 识别为“{record.text}”，按勾稽关系并经图像复核修正为 {record.value}",
+                    message_en=f"{key} was read as “{record.text}”; repaired to {record.value}: {record.repair}",
                     cells=(key,),
                     expected=float(record.value) if isinstance(record.value, (int, float)) else None,
                 )
             )
             continue
         if record.source == "ocr" and record.confidence < settings.min_ocr_confidence:
-            cell_findings.append(
+            findings.append(
                 Finding(
                     rule="cell.low_confidence",
                     severity="warning",
@@ -222,7 +250,7 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
                 )
             )
         if not parse_value(record.text).ok:
-            cell_findings.append(
+            findings.append(
                 Finding(
                     rule="cell.unreadable",
                     severity="warning",
@@ -231,10 +259,15 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
                     cells=(key,),
                 )
             )
+    return findings
 
-    found_tables = {t.kind for t in mapping.tables}
+
+def _table_findings(mapping: Mapping, cells: dict[str, CellRecord], version: TemplateVersion) -> list[Finding]:
+    """Tables not found, tables found but unread, and rows of found tables not found."""
+    findings: list[Finding] = []
+    found = {t.kind for t in mapping.tables}
     for table in TABLE_KEYS:
-        if table not in found_tables:
+        if table not in found:
             findings.append(
                 Finding(
                     rule="table.missing",
@@ -243,8 +276,7 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
                     message_en=f"table not found: {table}",
                 )
             )
-    for table in found_tables:
-        if not any(k.startswith(f"{table}.") for k in cells):
+        elif not any(k.startswith(f"{table}.") for k in cells):
             findings.append(
                 Finding(
                     rule="table.unread",
@@ -253,27 +285,19 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
                     message_en=f"the {table} table was found but none of its cells could be read",
                 )
             )
+    missing: dict[tuple[str, str], list[str]] = {}
+    for key in all_cell_keys(version):
+        table, row, _ = key.split(".")
+        if table in found and key not in cells:
+            missing.setdefault((table, row), []).append(key)
     for (table, row), keys in missing.items():
-        if table in found_tables:
-            findings.append(
-                Finding(
-                    rule="cell.missing",
-                    severity="warning",
-                    message=f"表格中未找到 {table}.{row} 的{len(keys)}个单元格",
-                    message_en=f"{len(keys)} cell(s) of {table}.{row} not found in the table",
-                    cells=tuple(keys),
-                )
+        findings.append(
+            Finding(
+                rule="cell.missing",
+                severity="warning",
+                message=f"表格中未找到 {table}.{row} 的{len(keys)}个单元格",
+                message_en=f"{len(keys)} cell(s) of {table}.{row} not found in the table",
+                cells=tuple(keys),
             )
-    findings += mapping.findings + cell_findings + validate(values, version)
-    findings += run_soft_checks(_prose(pages, grids), values, info.agency, version)
-
-    findings = [_locate(f, cells) for f in findings]
-    kinds = {p.source for p in pages}
-    kind = "mixed" if len(kinds) > 1 else ("scanned" if kinds == {"ocr"} else "digital")
-    return Report(
-        source=Source(file=path.name, sha256=sha256_file(path), pages=total_pages, kind=kind),
-        report=info,
-        tables=build_tables(version, values),
-        cells=cells,
-        findings=tuple(findings),
-    )
+        )
+    return findings
