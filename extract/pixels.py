@@ -130,15 +130,28 @@ def ruling_segments(ink: np.ndarray, dpi: float) -> tuple[list[Segment], np.ndar
     max_thickness = max(4, int(dpi / 25))  # 1 mm: thicker runs are filled areas, not lines
     segments: list[Segment] = []
     for mask, orientation in ((h, "h"), (v, "v")):
-        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        # Work on horizontal lines; vertical ones are the same problem transposed.
+        along = mask if orientation == "h" else mask.T
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(along, connectivity=8)
         for k in range(1, count):
-            x, y, w, hh, _ = stats[k]
-            if orientation == "h":
-                if hh > max_thickness * 3:
-                    continue
-                segments.append(Segment("h", (y + hh / 2) * scale, x * scale, (x + w) * scale))
-            else:
-                if w > max_thickness * 3:
-                    continue
-                segments.append(Segment("v", (x + w / 2) * scale, y * scale, (y + hh) * scale))
+            x, y, w, thick, _ = stats[k]
+            for row0, row1, start, end in _line_rows(labels[y : y + thick, x : x + w] == k, max_thickness):
+                position, a, b = (y + (row0 + row1) / 2) * scale, (x + start) * scale, (x + end) * scale
+                segments.append(Segment(orientation, position, a, b))
     return segments, cv2.bitwise_or(h, v)
+
+
+def _line_rows(component: np.ndarray, max_thickness: int) -> list[tuple[int, int, int, int]]:
+    """The line(s) inside one connected run of line pixels: (first row, last row + 1,
+    start column, end column). A thin component is one line. A thick one is a line fused
+    with something that crosses it (the arc of a seal, a stamp's border) or a filled
+    area: its line is the band of rows that run most of its width, if that band is thin."""
+    thick, width = component.shape
+    if thick <= max_thickness * 3:
+        return [(0, thick, 0, width)]
+    counts = component.sum(axis=1)
+    full = np.flatnonzero(counts >= 0.8 * width)
+    if full.size == 0 or full[-1] - full[0] + 1 > max_thickness * 2:
+        return []
+    cols = np.flatnonzero(component[full[0] : full[-1] + 1].any(axis=0))
+    return [(int(full[0]), int(full[-1]) + 1, int(cols[0]), int(cols[-1]) + 1)]
