@@ -182,3 +182,17 @@ def test_unknown_or_missing_engine_is_a_clear_error(huaian_scan):
 
     with pytest.raises(OcrUnavailable, match="unknown OCR engine"):
         extract_file(huaian_scan, ocr_engine="tesseract")
+
+
+def test_a_ruling_fused_with_a_seal_arc_is_still_found():
+    """A grey seal's ring touching a table line makes one thick blob of 'line' pixels;
+    the line inside it is recovered, the arc is not."""
+    from extract.grid import table_shapes
+    from extract.settings import Settings
+
+    img = _grid_image(rows=3, cols=4)
+    cv2.ellipse(img, (330, 150), (170, 60), 0, 200, 340, (90, 90, 90), 14)  # grey arc over row line 1
+    segments, _ = ruling_segments(ink_mask(to_gray_without_red(img), 200), 200)
+    (shape,) = table_shapes(segments, Settings())
+    assert (len(shape.ys) - 1, len(shape.xs) - 1) == (3, 4)
+    assert len(shape.spans) == 12
