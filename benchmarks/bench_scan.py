@@ -95,11 +95,12 @@ def main() -> int:
     from extract.ocr.manifest import pinned_files
 
     models = pinned_files("rapidocr", Path(rapidocr.__file__).parent)
-    plain = RapidOCR(params={
+    pinned = {
         "Det.model_path": str(models["det"]), "Rec.model_path": str(models["rec"]),
         "Cls.model_path": str(models["cls"]), "Global.log_level": "error",
         "EngineConfig.onnxruntime.intra_op_num_threads": 2, "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-    })
+    }
+    plain = RapidOCR(params=dict(pinned))
     try:
         from img2table.document import Image as Img2TableImage
         from img2table.ocr import RapidOCR as Img2TableRapid
@@ -123,7 +124,10 @@ def main() -> int:
         totals["extract"] += best_ours
         totals["plain PP-OCR det+rec"] += best_plain
         if Img2TableImage is not None:
-            ocr = Img2TableRapid()
+            from rapidocr import LangRec
+
+            # The same pinned Chinese models; img2table's default asks for an English one.
+            ocr = Img2TableRapid(params={**pinned, "Rec.lang_type": LangRec.CH})
             totals["img2table+rapidocr"] += _timed(lambda: [
                 Img2TableImage(src=_png_bytes(im)).extract_tables(ocr=ocr, borderless_tables=False) for im in images
             ])
@@ -133,7 +137,8 @@ def main() -> int:
         if seconds:
             print(f"{name:<24} {seconds / total_pages:6.2f} s/page   ratio extract/{name}: {totals['extract'] / seconds:5.2f}")
     if Img2TableImage is None:
-        print("img2table: not installed (it needs opencv-contrib-python, which conflicts with the OpenCV wheel rapidocr uses)")
+        print("img2table: not installed. It needs opencv-contrib-python, which cannot sit beside the OpenCV wheel\n"
+              "  rapidocr pulls in: run this script in a separate venv with img2table, rapidocr --no-deps and extract --no-deps")
     print(f"peak RSS extracting a {args.memory_pages}-page scan (fresh process): {_memory_child(files[0], args.memory_pages):.0f} MB")
     print(json.dumps({k: round(v / total_pages, 3) for k, v in totals.items() if v}))
     return 0
