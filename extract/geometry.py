@@ -35,14 +35,6 @@ class BBox:
             self.x0 - slack <= x <= self.x1 + slack and self.top - slack <= y <= self.bottom + slack
         )
 
-    def union(self, other: "BBox") -> "BBox":
-        return BBox(
-            min(self.x0, other.x0),
-            min(self.top, other.top),
-            max(self.x1, other.x1),
-            max(self.bottom, other.bottom),
-        )
-
     def as_tuple(self, digits: int = 2) -> tuple[float, float, float, float]:
         return (
             round(self.x0, digits),

@@ -46,10 +46,6 @@ class GridCell:
     def last_row(self) -> int:
         return self.row + self.row_span - 1
 
-    @property
-    def last_col(self) -> int:
-        return self.col + self.col_span - 1
-
 
 @dataclass(frozen=True)
 class Grid:
@@ -78,8 +74,6 @@ class Grid:
             (c for c in self.cells if c.row <= row <= c.last_row), key=lambda c: c.col
         )
 
-    def text(self) -> str:
-        return "".join(c.text for c in self.cells)
 
 
 def _squeeze(lines: list[float], min_gap: float) -> list[float]:

@@ -122,10 +122,6 @@ def _frame(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> _Frame:
     return _Frame(left, bottom, right - left, top - bottom, rotation)
 
 
-def page_count(doc: pdfium.PdfDocument) -> int:
-    return len(doc)
-
-
 def check_page_size(doc: pdfium.PdfDocument, name: str, index: int, settings: Settings) -> None:
     width, height = doc[index].get_size()
     if max(width, height) > settings.max_page_side_pt or min(width, height) <= 0:

@@ -143,7 +143,8 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
         write_debug(Path(settings.debug_dir), path, pages, grids, mapping, settings)
     _require_tables(path, pages, grids, mapping)
 
-    probe = read_info(page_lines(pages[0]), "".join(line for p in pages[:3] for line in page_lines(p)), None)
+    head_lines = [page_lines(p) for p in pages[:3]]
+    probe = read_info(head_lines[0], "".join(line for lines in head_lines for line in lines), None)
     version, findings = decide_version(mapping.votes, probe.year)
     info = probe.model_copy(update={"template": version})
 

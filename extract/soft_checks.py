@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Mapping, Optional, Sequence
+from typing import Mapping, Optional
 
 from .records import CellValue, Finding
 from .template import TemplateVersion
@@ -115,8 +115,4 @@ def agency_plausibility(agency: Optional[str], values: Mapping[str, CellValue], 
 def run_soft_checks(
     prose: str, values: Mapping[str, CellValue], agency: Optional[str], version: TemplateVersion
 ) -> list[Finding]:
-    checks: Sequence[Callable[[], list[Finding]]] = (
-        lambda: prose_vs_tables(prose, values),
-        lambda: agency_plausibility(agency, values, version),
-    )
-    return [f for check in checks for f in check()]
+    return prose_vs_tables(prose, values) + agency_plausibility(agency, values, version)
