@@ -8,7 +8,7 @@ of pdfplumber and of image rows, so the text layer and the pixel path share one 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Literal, Sequence, TypeVar
+from typing import Iterable, Literal, Optional, Sequence, TypeVar
 
 
 @dataclass(frozen=True)
@@ -197,10 +197,17 @@ def coverage(segments: Sequence[Segment], position: float, a: float, b: float, t
 T = TypeVar("T")
 
 
-def group_into_lines(items: Sequence[T], boxes: Sequence[BBox]) -> list[list[int]]:
+def group_into_lines(
+    items: Sequence[T], boxes: Sequence[BBox], baselines: Optional[Sequence[Optional[float]]] = None
+) -> list[list[int]]:
     """Indices of items grouped into text lines (top to bottom, each left to right).
-    Two glyphs share a line when their vertical extents overlap by more than half the
-    smaller height: robust to mixed font sizes and sub/superscript-free text."""
+    With a baseline for every item (the text layer), a line is the items whose baselines
+    lie within a third of a glyph height of each other: glyphs of one line share their
+    baseline exactly, and lines are at least a glyph height apart however tight the
+    spacing. Otherwise (OCR runs) two items share a line when their vertical extents
+    overlap by more than half the smaller height."""
+    if baselines is not None and items and all(b is not None for b in baselines):
+        return _lines_by_baseline(boxes, [float(b) for b in baselines if b is not None])
     order = sorted(range(len(items)), key=lambda i: (boxes[i].top + boxes[i].bottom) / 2)
     lines: list[list[int]] = []
     line_extent: list[tuple[float, float]] = []
@@ -218,6 +225,21 @@ def group_into_lines(items: Sequence[T], boxes: Sequence[BBox]) -> list[list[int
         if not placed:
             lines.append([i])
             line_extent.append((b.top, b.bottom))
+    for line in lines:
+        line.sort(key=lambda i: boxes[i].x0)
+    return lines
+
+
+def _lines_by_baseline(boxes: Sequence[BBox], baselines: Sequence[float]) -> list[list[int]]:
+    heights = sorted(b.height for b in boxes)
+    tolerance = heights[len(heights) // 2] / 3
+    order = sorted(range(len(boxes)), key=lambda i: baselines[i])
+    lines: list[list[int]] = []
+    for i in order:
+        if lines and baselines[i] - baselines[lines[-1][-1]] <= tolerance:
+            lines[-1].append(i)
+        else:
+            lines.append([i])
     for line in lines:
         line.sort(key=lambda i: boxes[i].x0)
     return lines

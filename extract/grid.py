@@ -169,8 +169,9 @@ def cell_text(boxes: Sequence[TextBox]) -> str:
     if not boxes:
         return ""
     bboxes = [b.bbox for b in boxes]
+    inks = [b.ink or b.bbox for b in boxes]
     out_lines = []
-    for line in group_into_lines(boxes, bboxes):
+    for line in group_into_lines(boxes, inks, [b.baseline for b in boxes]):
         parts: list[str] = []
         prev: Optional[BBox] = None
         for i in line:
@@ -232,7 +233,7 @@ def _fill(page: PageContent, shape: TableShape) -> Grid:
                 owner[(rr, cc)] = k
     inside: dict[int, list[TextBox]] = {}
     for box in page.boxes:
-        x, y = box.bbox.center
+        x, y = box.anchor
         if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
             continue
         col = _index(xs, x)

@@ -93,6 +93,11 @@ def classify(grids: Sequence[Grid]) -> list[LogicalTable]:
 
 # ---------------------------------------------------------------- shared helpers
 
+def _is_printed_number(cell: GridCell) -> bool:
+    """A count or an amount (not a null marker): what must end up in the record."""
+    return any(ch.isdigit() for ch in cell.text) and parse_value(cell.text).ok
+
+
 def _is_printed_value(cell: GridCell) -> bool:
     """A number or a printed null marker ("/", "—", "无"): never part of a header."""
     return bool(cell.text.strip()) and parse_value(cell.text).ok
@@ -320,15 +325,8 @@ def _finding(rule: str, severity: str, zh: str, en: str, cells: Sequence[str] = 
 
 # ---------------------------------------------------------------- section 三
 
-_APPLICATION_CANDIDATES: tuple[tpl.RowSpec, ...] = tuple(
-    {r.key: r for rows in tpl.APPLICATION_ROWS.values() for r in rows}.values()
-)
+_APPLICATION_CANDIDATES: tuple[tpl.RowSpec, ...] = tpl.APPLICATION_RECORD_ROWS
 _APPLICATION_COLUMN_ORDER = tuple(c.key for c in tpl.APPLICATION_COLUMNS)
-_VERSION_ONLY_ROWS = {
-    key: version
-    for version, other in (("2021", "2019"), ("2019", "2021"))
-    for key in set(tpl.application_row_keys(version)) - set(tpl.application_row_keys(other))
-}
 
 
 @dataclass(frozen=True)
@@ -506,17 +504,17 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
         key = assigned.get(i)
         if key is None:
             if any(c.text.strip() for _, c in obs.values):
+                # A row printing numbers that go nowhere is a loss, not a curiosity.
+                numbers = any(_is_printed_number(c) for _, c in obs.values)
                 out.findings.append(
                     _finding(
                         "applications.unmatched_row",
-                        "warning",
+                        "error" if numbers else "warning",
                         f"第三部分表格中有一行无法对应到模板行：{obs.text or '（无标签）'}",
                         f"a row of the section 三 table matches no template row: {obs.text or '(no label)'}",
                     )
                 )
             continue
-        if key in _VERSION_ONLY_ROWS:
-            out.votes[_VERSION_ONLY_ROWS[key]] += 1
         for column, cell in obs.values:
             full = f"applications.{key}.{column}"
             out.cells.setdefault(full, MappedCell(full, cell, obs.page))
@@ -576,7 +574,7 @@ def _map_proactive(table: LogicalTable, settings: Settings, out: Mapping) -> Non
                 out.findings.append(
                     _finding(
                         "proactive.unmatched_row",
-                        "warning",
+                        "error" if any(_is_printed_number(c) for c in cells[1:]) else "warning",
                         f"第二部分表格中有一行无法对应到模板行：{cells[0].text}",
                         f"a row of the section 二 table matches no template row: {cells[0].text}",
                     )
@@ -635,3 +633,33 @@ def map_tables(grids: Sequence[Grid], settings: Settings) -> Mapping:
     for table in out.tables:
         _MAPPERS[table.kind](table, settings, out)
     return out
+
+
+@dataclass(frozen=True)
+class Placement:
+    """How the printed numbers of the found tables were placed: each should sit in exactly
+    one record cell."""
+
+    unplaced: tuple[tuple[TableKind, int, GridCell], ...]  # (table, page, cell)
+    placed_twice: tuple[tuple[TableKind, int, GridCell, tuple[str, ...]], ...]
+
+
+def check_placement(mapping: Mapping, recorded: set[str]) -> Placement:
+    """Every number printed in a grid of a found table, against the record keys it was
+    placed under (`recorded`: the mapped keys the record kept)."""
+    keys_of: dict[int, list[str]] = {}
+    for key, mapped in mapping.cells.items():
+        if key in recorded:
+            keys_of.setdefault(id(mapped.cell), []).append(key)
+    unplaced, twice = [], []
+    for table in mapping.tables:
+        for grid in table.fragments:
+            for cell in grid.cells:
+                if not _is_printed_number(cell):
+                    continue
+                keys = keys_of.get(id(cell), [])
+                if not keys:
+                    unplaced.append((table.kind, grid.page, cell))
+                elif len(keys) > 1:
+                    twice.append((table.kind, grid.page, cell, tuple(sorted(keys))))
+    return Placement(tuple(unplaced), tuple(twice))

@@ -27,7 +27,7 @@ _FILLER = re.compile(r"^(关于|的)|(的|关于)$")
 def page_lines(page: PageContent) -> list[str]:
     """The page's visible text as lines, top to bottom, without spaces."""
     boxes = page.boxes
-    lines = group_into_lines(boxes, [b.bbox for b in boxes])
+    lines = group_into_lines(boxes, [b.ink or b.bbox for b in boxes], [b.baseline for b in boxes])
     return [
         re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(boxes[i].text for i in line)))
         for line in lines

@@ -7,7 +7,7 @@ in the page frame of `extract.geometry` (points, top-left origin).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Optional
 
 from .geometry import BBox, Segment
 
@@ -23,6 +23,17 @@ class TextBox:
     # Other readings of the same ink (OCR of the line prepared differently), kept for
     # doubtful lines so the table's arithmetic can choose among what the image supports.
     alternatives: tuple[str, ...] = ()
+    # Text layer only: the glyph's inked extent and the y of its baseline (page frame).
+    # A glyph's loose box comes from its font's declared ascent and descent, which some
+    # producers' fonts overstate: the ink says which cell a glyph is printed in, and the
+    # baseline which line it sits on, whatever the font claims.
+    ink: Optional[BBox] = None
+    baseline: Optional[float] = None
+
+    @property
+    def anchor(self) -> tuple[float, float]:
+        """The point that decides which cell holds the text: the centre of its ink."""
+        return (self.ink or self.bbox).center
 
 
 @dataclass(frozen=True)

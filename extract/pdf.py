@@ -159,6 +159,10 @@ def _text_boxes(
     raw = textpage.raw
     rect = pdfium_c.FS_RECTF()
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    # Glyphs turned like the page's text have their baseline horizontal in the frame.
+    upright_angle = (360 - frame.rotation) % 360
     boxes: list[TextBox] = []
     hidden = unmapped = 0
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
@@ -187,7 +191,16 @@ def _text_boxes(
         if box.x1 < 0 or box.bottom < 0 or box.x0 > frame.display_size[0] or box.top > frame.display_size[1]:
             hidden += 1  # outside the visible page
             continue
-        boxes.append(TextBox(chr(code), box, 1.0, "text"))
+        ink = None
+        if pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
+            tight = frame.box(left.value, bottom.value, right.value, top.value)
+            if tight.width > 0.05 and tight.height > 0.05:
+                ink = tight
+        baseline = None
+        angle = round(math.degrees(pdfium_c.FPDFText_GetCharAngle(raw, i)) / 90) * 90 % 360
+        if angle == upright_angle and pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y):
+            baseline = frame.point(origin_x.value, origin_y.value)[1]
+        boxes.append(TextBox(chr(code), box, 1.0, "text", ink=ink, baseline=baseline))
     return boxes, hidden, unmapped
 
 

@@ -18,7 +18,7 @@ from .errors import (
 from .files import sha256_file
 from .grid import Grid, grids_on_page
 from .images import IMAGE_SUFFIXES, load_image_pages
-from .mapping import Mapping, map_tables
+from .mapping import Mapping, Placement, check_placement, map_tables
 from .metadata import decide_version, page_lines, read_info
 from .page import PageContent
 from .records import (
@@ -33,7 +33,14 @@ from .records import (
 from .repair import Repair, repair
 from .settings import DEFAULT_SETTINGS, Settings
 from .soft_checks import run_soft_checks
-from .template import TABLE_KEYS, TemplateVersion, all_cell_keys
+from .template import (
+    DEFAULT_OTHER_LAYOUT,
+    OTHER_ROW_KEYS,
+    TABLE_KEYS,
+    OtherLayout,
+    TemplateVersion,
+    all_cell_keys,
+)
 from .text import parse_value
 from .validate import equations, validate
 
@@ -113,7 +120,7 @@ def _prose(pages: list[PageContent], grids: list[Grid]) -> str:
     lines = []
     for page in pages:
         boxes = [g.bbox for g in grids if g.page == page.number]
-        outside = tuple(b for b in page.boxes if not any(t.contains_point(*b.bbox.center) for t in boxes))
+        outside = tuple(b for b in page.boxes if not any(t.contains_point(*b.anchor) for t in boxes))
         lines += page_lines(replace(page, boxes=outside))
     return "".join(lines)
 
@@ -148,12 +155,13 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
     version, findings = decide_version(mapping.votes, probe.year)
     info = probe.model_copy(update={"template": version})
 
+    layout = _other_layout(mapping, version)
     cells, values, candidates = _read_cells(mapping, version, settings)
-    values, repairs = repair(values, candidates, equations(version))
+    values, repairs = repair(values, candidates, equations(version, layout))
     cells = _record_repairs(cells, repairs)
 
-    findings += _table_findings(mapping, cells, version)
-    findings += mapping.findings + _cell_findings(cells, settings) + validate(values, version)
+    findings += _table_findings(mapping, cells, version, layout)
+    findings += mapping.findings + _cell_findings(cells, settings) + validate(values, version, layout)
     findings += run_soft_checks(_prose(pages, grids), values, info.agency, version)
 
     kinds = {p.source for p in pages}
@@ -263,8 +271,57 @@ def _cell_findings(cells: dict[str, CellRecord], settings: Settings) -> list[Fin
     return findings
 
 
-def _table_findings(mapping: Mapping, cells: dict[str, CellRecord], version: TemplateVersion) -> list[Finding]:
-    """Tables not found, tables found but unread, and rows of found tables not found."""
+def _other_layout(mapping: Mapping, version: TemplateVersion) -> OtherLayout:
+    """How section 三 printed （六）其他处理: as the version does unless only the other
+    layout's rows were found."""
+    printed = {
+        layout: any(k.split(".")[1] in rows for k in mapping.cells if k.startswith("applications."))
+        for layout, rows in OTHER_ROW_KEYS.items()
+    }
+    default = DEFAULT_OTHER_LAYOUT[version]
+    other = "single" if default == "split" else "split"
+    return other if printed[other] and not printed[default] else default
+
+
+def _placement_findings(placement: Placement) -> list[Finding]:
+    """Every number printed in a found table must sit in exactly one record cell; each one
+    that does not is an error that says where it was printed."""
+    findings = []
+    for table, page, cell in placement.unplaced:
+        where = f"第{page}页 {_TABLE_NAMES[table]}"
+        findings.append(
+            Finding(
+                rule="table.unplaced_value",
+                severity="error",
+                message=f"{where}中印有数值“{cell.text}”，但未能对应到任何模板单元格",
+                message_en=f"the value {cell.text!r} printed in the {table} table on page {page} "
+                f"(bbox {list(cell.bbox.as_tuple(1))}) was not placed in any cell of the record",
+                printed=_as_float(parse_value(cell.text).value),
+                locations=(CellLocation(cell="", page=page, bbox=cell.bbox.as_tuple()),),
+            )
+        )
+    for table, page, cell, keys in placement.placed_twice:
+        findings.append(
+            Finding(
+                rule="table.value_placed_twice",
+                severity="error",
+                message=f"第{page}页印有的数值“{cell.text}”同时被归入{'、'.join(keys)}",
+                message_en=f"the value {cell.text!r} printed on page {page} was placed in several cells: {', '.join(keys)}",
+                cells=keys,
+            )
+        )
+    return findings
+
+
+def _as_float(value: CellValue) -> Optional[float]:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _table_findings(
+    mapping: Mapping, cells: dict[str, CellRecord], version: TemplateVersion, layout: OtherLayout
+) -> list[Finding]:
+    """Tables not found, tables found but unread, numbers printed but not placed, and rows
+    of found tables not found."""
     findings: list[Finding] = []
     found = {t.kind for t in mapping.tables}
     for table in TABLE_KEYS:
@@ -286,8 +343,25 @@ def _table_findings(mapping: Mapping, cells: dict[str, CellRecord], version: Tem
                     message_en=f"the {table} table was found but none of its cells could be read",
                 )
             )
+    placement = check_placement(mapping, set(cells))
+    findings += _placement_findings(placement)
+    if layout != DEFAULT_OTHER_LAYOUT[version]:
+        rows = "、".join(OTHER_ROW_KEYS[layout])
+        findings.append(
+            Finding(
+                rule="applications.other_layout",
+                severity="info",
+                message=f"第三部分表格的（六）其他处理按{'一行' if layout == 'single' else '三个子项'}印制"
+                f"（不同于{version}版模板），数值记入 applications.{rows}",
+                message_en=f"section 三 prints （六）其他处理 as {'one row' if layout == 'single' else 'three sub-rows'}, "
+                f"unlike the {version} template; its values are kept under applications.{rows}",
+            )
+        )
+    # A template row not found while numbers of the same table went unplaced is probably
+    # where those numbers belong: an error, not a note.
+    unplaced_tables = {table for table, _, _ in placement.unplaced}
     missing: dict[tuple[str, str], list[str]] = {}
-    for key in all_cell_keys(version):
+    for key in all_cell_keys(version, layout):
         table, row, _ = key.split(".")
         if table in found and key not in cells:
             missing.setdefault((table, row), []).append(key)
@@ -295,7 +369,7 @@ def _table_findings(mapping: Mapping, cells: dict[str, CellRecord], version: Tem
         findings.append(
             Finding(
                 rule="cell.missing",
-                severity="warning",
+                severity="error" if table in unplaced_tables else "warning",
                 message=f"表格中未找到 {table}.{row} 的{len(keys)}个单元格",
                 message_en=f"{len(keys)} cell(s) of {table}.{row} not found in the table",
                 cells=tuple(keys),

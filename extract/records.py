@@ -89,11 +89,13 @@ def _table_model(name: str, rows: dict[str, tuple[str, ...]]) -> type[BaseModel]
 _APPLICATION_COLUMN_KEYS = tuple(c.key for c in tpl.APPLICATION_COLUMNS)
 _REVIEW_COLUMN_KEYS = tuple(c.key for c in tpl.REVIEW_COLUMNS)
 
+# Both versions hold both layouts of （六）其他处理 (see template.OTHER_ROW_KEYS): the rows
+# of the layout a report did not print are null.
 Applications2021 = _table_model(
-    "Applications2021", {r.key: _APPLICATION_COLUMN_KEYS for r in tpl.APPLICATION_ROWS["2021"]}
+    "Applications2021", {r.key: _APPLICATION_COLUMN_KEYS for r in tpl.APPLICATION_RECORD_ROWS}
 )
 Applications2019 = _table_model(
-    "Applications2019", {r.key: _APPLICATION_COLUMN_KEYS for r in tpl.APPLICATION_ROWS["2019"]}
+    "Applications2019", {r.key: _APPLICATION_COLUMN_KEYS for r in tpl.APPLICATION_RECORD_ROWS}
 )
 Proactive2021 = _table_model(
     "Proactive2021", {row: cols for row, (_, cols, _) in tpl.PROACTIVE_ROWS["2021"].items()}

@@ -7,7 +7,7 @@ in the spec). Records, mapping, validation and the sample generator all read it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Optional
 
 TemplateVersion = Literal["2019", "2021"]
 TEMPLATE_VERSIONS: tuple[TemplateVersion, ...] = ("2019", "2021")
@@ -91,17 +91,44 @@ APPLICATION_ROWS: dict[TemplateVersion, tuple[RowSpec, ...]] = {
     "2021": _APPLICATION_HEAD + _APPLICATION_OTHER_2021 + _APPLICATION_TAIL,
     "2019": _APPLICATION_HEAD + _APPLICATION_OTHER_2019 + _APPLICATION_TAIL,
 }
+
+# How a report prints （六）其他处理: three sub-rows (the 2021 template) or one row (2019).
+# Real reports mix them: many 2021-format reports keep the single row, some later 2019-format
+# ones print the sub-rows. The records of both versions therefore hold all four rows; the
+# rows of the layout that was not printed stay null, and the rules sum the printed ones.
+OtherLayout = Literal["split", "single"]
+OTHER_ROW_KEYS: dict[OtherLayout, tuple[str, ...]] = {
+    "split": tuple(r.key for r in _APPLICATION_OTHER_2021),
+    "single": tuple(r.key for r in _APPLICATION_OTHER_2019),
+}
+DEFAULT_OTHER_LAYOUT: dict[TemplateVersion, OtherLayout] = {"2021": "split", "2019": "single"}
+
+
+def application_rows(version: TemplateVersion, layout: Optional[OtherLayout] = None) -> tuple[RowSpec, ...]:
+    """The rows of section 三 as printed: the version's rows, with （六） in `layout`."""
+    if layout is None or layout == DEFAULT_OTHER_LAYOUT[version]:
+        return APPLICATION_ROWS[version]
+    other = _APPLICATION_OTHER_2021 if layout == "split" else _APPLICATION_OTHER_2019
+    return _APPLICATION_HEAD + other + _APPLICATION_TAIL
+
+
+# The rows a record of either version holds: both layouts of （六）.
+APPLICATION_RECORD_ROWS: tuple[RowSpec, ...] = (
+    _APPLICATION_HEAD + _APPLICATION_OTHER_2021 + _APPLICATION_OTHER_2019 + _APPLICATION_TAIL
+)
 # The level-1 label that encloses every result row (granted … total_handled).
 APPLICATION_RESULTS_LABEL = "三、本年度办理结果"
 
-# Rows whose sum is (七)总计 in each column: every result leaf.
+_NOT_RESULTS = ("new_received", "carried_over", "total_handled", "carried_forward")
+
+
+def result_leaf_keys(version: TemplateVersion, layout: Optional[OtherLayout] = None) -> tuple[str, ...]:
+    """Rows whose sum is （七）总计 in each column: every result leaf as printed."""
+    return tuple(r.key for r in application_rows(version, layout) if r.key not in _NOT_RESULTS)
+
+
 RESULT_LEAF_KEYS: dict[TemplateVersion, tuple[str, ...]] = {
-    version: tuple(
-        r.key
-        for r in rows
-        if r.key not in ("new_received", "carried_over", "total_handled", "carried_forward")
-    )
-    for version, rows in APPLICATION_ROWS.items()
+    version: result_leaf_keys(version) for version in TEMPLATE_VERSIONS
 }
 
 # ---------------------------------------------------------------- section 二
@@ -182,16 +209,18 @@ def application_row_keys(version: TemplateVersion) -> tuple[str, ...]:
     return tuple(r.key for r in APPLICATION_ROWS[version])
 
 
-def all_cell_keys(version: TemplateVersion) -> list[str]:
-    """Every `table.row.column` address a complete report of this version has."""
+def all_cell_keys(version: TemplateVersion, layout: Optional[OtherLayout] = None) -> list[str]:
+    """Every `table.row.column` address of a record of this version (both layouts of
+    （六）), or, given the layout of （六）, every address a complete report prints."""
     keys = [
         f"proactive.{row}.{col}"
         for row, (_, cols, _) in PROACTIVE_ROWS[version].items()
         for col in cols
     ]
+    rows = APPLICATION_RECORD_ROWS if layout is None else application_rows(version, layout)
     keys += [
         f"applications.{row.key}.{col.key}"
-        for row in APPLICATION_ROWS[version]
+        for row in rows
         for col in APPLICATION_COLUMNS
     ]
     keys += [f"review_litigation.{row.key}.{col.key}" for row in REVIEW_ROWS for col in REVIEW_COLUMNS]

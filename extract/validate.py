@@ -47,8 +47,9 @@ class Equation:
         return sum(_number(values[k]) for k in self.parts) - sum(_number(values[k]) for k in self.totals)  # type: ignore[misc]
 
 
-def equations(version: TemplateVersion) -> list[Equation]:
-    """Every rule of the template, as equations over cell keys."""
+def equations(version: TemplateVersion, layout: Optional[tpl.OtherLayout] = None) -> list[Equation]:
+    """Every rule of the template, as equations over cell keys; `layout` says how the
+    report printed （六）其他处理 (the version's own layout when None)."""
 
     def key(row: str, col: str) -> str:
         return f"applications.{row}.{col}"
@@ -66,7 +67,7 @@ def equations(version: TemplateVersion) -> list[Equation]:
             "{zh}不成立：一+二={parts}，三（七）+四={totals}",
             "{en} does not hold: {parts} vs {totals}",
         ))
-    for row in tpl.APPLICATION_ROWS[version]:
+    for row in tpl.application_rows(version, layout):
         parts = tuple(key(row.key, c) for c in tpl.APPLICANT_COLUMN_KEYS)
         total = (key(row.key, "total"),)
         found.append(Equation(
@@ -75,7 +76,7 @@ def equations(version: TemplateVersion) -> list[Equation]:
             f"row {row.key}: total = sum of the six applicant columns",
         ))
     for col in tpl.APPLICATION_COLUMNS:
-        parts = tuple(key(leaf, col.key) for leaf in tpl.RESULT_LEAF_KEYS[version])
+        parts = tuple(key(leaf, col.key) for leaf in tpl.result_leaf_keys(version, layout))
         total = (key("total_handled", col.key),)
         found.append(Equation(
             "applications.column_total", parts, total, total + parts,
@@ -154,7 +155,9 @@ def _value_rules(values: Mapping[str, CellValue]) -> Iterator[Finding]:
             )
 
 
-def validate(values: Mapping[str, CellValue], version: TemplateVersion) -> list[Finding]:
+def validate(
+    values: Mapping[str, CellValue], version: TemplateVersion, layout: Optional[tpl.OtherLayout] = None
+) -> list[Finding]:
     """All rule findings for one report; passing checks produce nothing."""
-    rule_findings = [f for eq in equations(version) if (f := check(eq, values)) is not None]
+    rule_findings = [f for eq in equations(version, layout) if (f := check(eq, values)) is not None]
     return rule_findings + list(_value_rules(values))
