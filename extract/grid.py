@@ -86,6 +86,31 @@ def _squeeze(lines: list[float], min_gap: float) -> list[float]:
     return kept
 
 
+def _close_open_edges(lines: list[float], crossing: Sequence[Segment], tol: float) -> list[float]:
+    """Outer lines a table's last (or first) row lacks. A table cut by a page break often
+    has no closing border under the last row of the page, or none over the first row of
+    the next (WPS draws it only where the table ends); the row's column lines still run
+    down (up) to where it ends. When several crossing rulings reach past the outermost
+    line to about the same place, that place is the missing edge. `lines` are the
+    positions of one orientation; `crossing` the perpendicular rulings."""
+    def edge(ends: list[float]) -> Optional[float]:
+        reaching = cluster_values(ends, tol)
+        if not reaching:
+            return None
+        # The farthest place that at least two rulings (the table's two sides) reach.
+        for place in reversed(reaching):
+            if sum(1 for e in ends if abs(e - place) <= tol) >= 2:
+                return place
+        return None
+
+    first, last = lines[0], lines[-1]
+    beyond_last = [s.end for s in crossing if s.end > last + _MIN_CELL_SIDE_PT and s.start < last + tol]
+    beyond_first = [s.start for s in crossing if s.start < first - _MIN_CELL_SIDE_PT and s.end > first - tol]
+    after = edge(beyond_last)
+    before = edge([-v for v in beyond_first])
+    return ([-before] if before is not None else []) + lines + ([after] if after is not None else [])
+
+
 @dataclass(frozen=True)
 class TableShape:
     xs: tuple[float, ...]
@@ -102,6 +127,10 @@ def grid_shape(segments: Sequence[Segment], settings: Settings) -> Optional[Tabl
     vs = [s for s in segments if s.orientation == "v"]
     xs = _squeeze(cluster_values((s.position for s in vs), tol), _MIN_CELL_SIDE_PT)
     ys = _squeeze(cluster_values((s.position for s in hs), tol), _MIN_CELL_SIDE_PT)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    ys = _close_open_edges(ys, vs, tol)
+    xs = _close_open_edges(xs, hs, tol)
     if len(xs) < 2 or len(ys) < 2:
         return None
     if xs[-1] - xs[0] < _MIN_TABLE_SIDE_PT or ys[-1] - ys[0] < _MIN_TABLE_SIDE_PT:

@@ -76,3 +76,71 @@ def test_a_dash_inside_a_cell_is_not_a_ruling():
     page = PageContent(1, 595, 842, (), segs, "text")
     (grid,) = grids_on_page(page, S)
     assert (grid.n_rows, grid.n_cols) == (1, 2)
+
+
+def test_grid_shape_closes_a_row_without_its_bottom_border():
+    # The last row on a page, its bottom border not drawn (WPS draws it only where the
+    # table ends): the column lines still run down to where the row ends.
+    segs = [
+        h(0, 0, 300), h(20, 0, 300), h(40, 0, 300),
+        v(0, 0, 60), v(100, 0, 60), v(300, 0, 60),
+    ]
+    shape = grid_shape(segs, S)
+    assert shape is not None
+    assert [round(y) for y in shape.ys] == [0, 20, 40, 60]
+    assert (2, 0, 1, 1) in shape.spans and (2, 1, 1, 1) in shape.spans
+
+
+def test_grid_shape_closes_a_row_without_its_top_border():
+    segs = [
+        h(20, 0, 300), h(40, 0, 300),
+        v(0, 0, 40), v(100, 0, 40), v(300, 0, 40),
+    ]
+    shape = grid_shape(segs, S)
+    assert shape is not None
+    assert [round(y) for y in shape.ys] == [0, 20, 40]
+
+
+def test_grid_shape_ignores_a_single_overhanging_line():
+    segs = [h(0, 0, 300), h(20, 0, 300), v(0, 0, 20), v(300, 0, 50)]
+    shape = grid_shape(segs, S)
+    assert shape is not None and [round(y) for y in shape.ys] == [0, 20]
+
+
+def _glyphs(text, x0, baseline, size, loose_extra):
+    """Glyphs of one printed line: ink within the em box, a loose box inflated by the
+    font's overstated ascent and descent (loose_extra em above and below)."""
+    out = []
+    for i, ch in enumerate(text):
+        x = x0 + i * size
+        ink = BBox(x + 0.05 * size, baseline - 0.85 * size, x + 0.95 * size, baseline + 0.05 * size)
+        loose = BBox(x, baseline - (0.88 + loose_extra) * size, x + size, baseline + (0.12 + loose_extra) * size)
+        out.append(TextBox(ch, loose, 1.0, "text", ink=ink, baseline=baseline))
+    return out
+
+
+def test_wrapped_label_lines_stay_apart_whatever_the_font_claims():
+    # WPS-like: two lines of a wrapped label 10.5 pt apart, loose boxes 1.8 em tall.
+    first = _glyphs("（二）部分公开（区分处理的，只计这一情", 0, 100, 10, 0.4)
+    second = _glyphs("形，不计其他情形）", 0, 110.5, 10, 0.4)
+    assert cell_text(second + first) == "（二）部分公开（区分处理的，只计这一情\n形，不计其他情形）"
+
+
+def test_vertical_label_one_glyph_per_line_reads_top_to_bottom():
+    glyphs = [g for k, ch in enumerate("三、本年度办理结果") for g in _glyphs(ch, 0, 100 + 11 * k, 10, 0.4)]
+    assert cell_text(list(reversed(glyphs))).replace("\n", "") == "三、本年度办理结果"
+
+
+def test_glyph_goes_to_the_cell_holding_its_ink():
+    # A narrow label column (0..14 pt) whose glyphs' loose boxes reach into the next cell.
+    segs = [h(0, 0, 200), h(100, 0, 200), v(0, 0, 100), v(14, 0, 100), v(200, 0, 100)]
+    boxes = []
+    for k, ch in enumerate("本年度"):
+        ink = BBox(2, 10 + 12 * k, 12, 20 + 12 * k)
+        loose = BBox(2, 8 + 12 * k, 30, 22 + 12 * k)  # centre x 16: past the border; ink's 7
+        boxes.append(TextBox(ch, loose, 1.0, "text", ink=ink, baseline=20 + 12 * k))
+    boxes += _glyphs("予以公开", 30, 50, 10, 0.0)
+    page = PageContent(1, 300, 200, tuple(boxes), tuple(segs), "text")
+    (grid,) = grids_on_page(page, S)
+    texts = {c.col: c.text.replace("\n", "") for c in grid.cells}
+    assert texts == {0: "本年度", 1: "予以公开"}
