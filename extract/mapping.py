@@ -228,6 +228,51 @@ def _assign(
     return result
 
 
+def match_application_rows(
+    observations: Sequence[_RowObservation], threshold: float
+) -> tuple[dict[int, str], list[tuple[int, str]]]:
+    """Observed rows -> template row keys by their own label and enclosing label, one to
+    one, best matches first; and the matches that are weak or nearly tied."""
+    scores = []
+    own_scores: dict[tuple[int, str], float] = {}
+    for i, obs in enumerate(observations):
+        for cand in _APPLICATION_CANDIDATES:
+            s = own_scores[(i, cand.key)] = similarity(obs.own, label_core(cand.label))
+            if cand.group and obs.group:
+                s += 0.25 * similarity(obs.group, label_core(cand.group))
+            scores.append((s, i, cand.key))
+    assigned = _assign(scores, threshold)
+    return assigned, _doubtful_matches(scores, own_scores, assigned)
+
+
+# A label matched with less similarity than this, or barely better than its next-best
+# template row, is reported: a typo'd label is usually right, but a reader should look.
+_CONFIDENT_MATCH = 0.75
+_CLEAR_MARGIN = 0.05
+
+
+def _doubtful_matches(
+    scores: list[tuple[float, int, str]], own_scores: dict[tuple[int, str], float], assigned: dict[int, str]
+) -> list[tuple[int, str]]:
+    """(observation, key) of the assignments whose own label is weak (the enclosing label
+    can carry a match, but it does not tell rows of one group apart), or whose score is
+    nearly tied with another row's."""
+    chosen: dict[int, float] = {}
+    runner_up: dict[int, float] = {}
+    for score, obs, key in scores:
+        if obs not in assigned:
+            continue
+        if key == assigned[obs]:
+            chosen[obs] = score
+        else:
+            runner_up[obs] = max(runner_up.get(obs, 0.0), score)
+    return [
+        (obs, key)
+        for obs, key in sorted(assigned.items())
+        if own_scores[(obs, key)] < _CONFIDENT_MATCH or runner_up.get(obs, 0.0) > chosen[obs] - _CLEAR_MARGIN
+    ]
+
+
 def _column_for(cell: GridCell, columns: Sequence[_Column]) -> Optional[str]:
     best, best_share = None, 0.0
     width = max(cell.bbox.width, 1e-6)
@@ -492,14 +537,18 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
             )
         )
         return
-    scores = []
-    for i, obs in enumerate(observations):
-        for cand in _APPLICATION_CANDIDATES:
-            s = similarity(obs.own, label_core(cand.label))
-            if cand.group and obs.group:
-                s += 0.25 * similarity(obs.group, label_core(cand.group))
-            scores.append((s, i, cand.key))
-    assigned = _assign(scores, settings.min_label_similarity)
+    assigned, doubtful = match_application_rows(observations, settings.min_label_similarity)
+    for i, key in doubtful:
+        obs = observations[i]
+        out.findings.append(
+            _finding(
+                "applications.doubtful_row_label",
+                "warning",
+                f"第三部分表格第{obs.page}页的行标签“{obs.text}”与模板行 {key} 仅近似相符，请核对该行",
+                f"the section 三 row label {obs.text!r} on page {obs.page} only loosely matches the template row {key}: check that row",
+                [f"applications.{key}.{column}" for column, _ in obs.values],
+            )
+        )
     for i, obs in enumerate(observations):
         key = assigned.get(i)
         if key is None:

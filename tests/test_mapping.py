@@ -57,3 +57,60 @@ def test_unreadable_header_named_by_position_only_when_unambiguous():
     assert by_position == []
     # named columns out of order are reported
     assert _complete_by_order([_Column("c", 0, 10), _Column("a", 20, 30)], slots, order)[2] is False
+
+
+# Section 三 row labels as agencies print them (typos, dropped characters, numbering
+# styles, half-width forms, remarks, spaces), with the enclosing label of each.
+_PRINTED_ROWS = [
+    ("一、本年新收政府信息公开申请数量", "", "new_received"),
+    ("二、上年结转政府信息公开申请数量", "", "carried_over"),
+    ("(一)予以公开", "三、本年度办理结果", "granted"),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "三、本年度办理结果", "partially_granted"),
+    ("1、属于国家秘密", "（三）不予公开", "withheld_state_secret"),
+    ("2.其他法律行政止公开", "（三）不予公开", "withheld_prohibited_by_law"),
+    ("（3）危及三安全一稳定", "（三）不予公开", "withheld_security_stability"),
+    ("④保护第三方合法权益", "（三）不予公开", "withheld_third_party"),
+    ("5.属于三类内部事务信息", "（三）不予公开", "withheld_internal_affairs"),
+    ("6.属于四类过程性信息", "（三）不予公开", "withheld_process_info"),
+    ("7.属于行政执法案卷", "（三）不予公开", "withheld_enforcement_file"),
+    ("8.属于行政查询事项", "（三）不予公开", "withheld_admin_query"),
+    ("1.本机关不掌握相关信息", "（四）无法提供", "unable_not_held"),
+    ("2.没有现成信息需要另行制作", "（四）无法提供", "unable_needs_creation"),
+    ("3.补正后申请内容仍不明确", "（四）无法提供", "unable_unclear"),
+    ("1.信访举报投诉类申请", "（五）不予处理", "rejected_petition"),
+    ("2.重复申请", "（五）不予处理", "rejected_duplicate"),
+    ("3.要求提供公开出版物", "（五）不予处理", "rejected_publication"),
+    ("4.无正当理由大量反复 申请", "（五）不予处理", "rejected_excessive"),
+    ("5.要求行政机关确认或重 新出具已获取信息", "（五）不予处理", "rejected_confirmation"),
+]
+_TAIL = [("（七）总计", "三、本年度办理结果", "total_handled"), ("四、结转下年度继续办理", "", "carried_forward")]
+_SPLIT_OTHER = [
+    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "（六）其他处理", "other_overdue_correction"),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "（六）其他处理", "other_overdue_fee"),
+    ("3.其它", "（六）其他处理", "other_other"),
+]
+
+
+def _observe(rows):
+    return [
+        _RowObservation(1, label_core(label), label_core(group), label, (("total", _cell("1")),))
+        for label, group, _ in rows
+    ]
+
+
+def test_printed_labels_map_to_their_rows_in_either_layout_of_other():
+    from extract.mapping import match_application_rows
+
+    single = [("（六）其他处理", "三、本年度办理结果", "other")]
+    for rows in (_PRINTED_ROWS + _SPLIT_OTHER + _TAIL, _PRINTED_ROWS + single + _TAIL):
+        assigned, doubtful = match_application_rows(_observe(rows), 0.55)
+        assert [assigned.get(i) for i in range(len(rows))] == [key for _, _, key in rows]
+        assert doubtful == []
+
+
+def test_a_weak_match_is_reported():
+    from extract.mapping import match_application_rows
+
+    rows = [("2.其他法律", "（三）不予公开", "withheld_prohibited_by_law")]
+    assigned, doubtful = match_application_rows(_observe(rows), 0.55)
+    assert assigned == {0: "withheld_prohibited_by_law"} and doubtful == [(0, "withheld_prohibited_by_law")]
