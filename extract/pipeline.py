@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -134,14 +134,26 @@ def _locate(finding: Finding, cells: dict[str, CellRecord]) -> Finding:
     return finding.model_copy(update={"locations": locations})
 
 
-def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **options: Any) -> Report:
-    """Extract one report. `options` override fields of `Settings` (e.g. pages=(4, 5))."""
-    settings = replace(settings or DEFAULT_SETTINGS, **options)
+@dataclass(frozen=True)
+class TableReading:
+    """What the table stages saw in one file: its pages, every ruled grid on them, and
+    where the mapping placed each grid cell. Kept apart from the record so a check (or a
+    test) can hold the record against the grids it came from."""
+
+    path: Path
+    pages: tuple[PageContent, ...]
+    total_pages: int
+    grids: tuple[Grid, ...]
+    mapping: Mapping
+
+
+def read_tables(path: Union[str, Path], settings: Settings) -> TableReading:
+    """Pages -> grids -> template cells. Raises an ExtractError when the file cannot be
+    read or holds no report table."""
     path = Path(path)
     if not path.is_file():
         raise InputNotFound(str(path), "no such file")
     pages, total_pages = _read_pages(path, settings)
-
     grids = [g for page in pages for g in grids_on_page(page, settings)]
     mapping = map_tables(grids, settings)
     if settings.debug_dir:
@@ -149,7 +161,18 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
 
         write_debug(Path(settings.debug_dir), path, pages, grids, mapping, settings)
     _require_tables(path, pages, grids, mapping)
+    return TableReading(path, tuple(pages), total_pages, tuple(grids), mapping)
 
+
+def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **options: Any) -> Report:
+    """Extract one report. `options` override fields of `Settings` (e.g. pages=(4, 5))."""
+    settings = replace(settings or DEFAULT_SETTINGS, **options)
+    return build_report(read_tables(path, settings), settings)
+
+
+def build_report(reading: TableReading, settings: Settings) -> Report:
+    """Template cells -> the record: values, repairs, rule findings, metadata."""
+    pages, grids, mapping = list(reading.pages), list(reading.grids), reading.mapping
     head_lines = [page_lines(p) for p in pages[:3]]
     probe = read_info(head_lines[0], "".join(line for lines in head_lines for line in lines), None)
     version, findings = decide_version(mapping.votes, probe.year)
@@ -167,7 +190,7 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
     kinds = {p.source for p in pages}
     kind = "mixed" if len(kinds) > 1 else ("scanned" if kinds == {"ocr"} else "digital")
     return Report(
-        source=Source(file=path.name, sha256=sha256_file(path), pages=total_pages, kind=kind),
+        source=Source(file=reading.path.name, sha256=sha256_file(reading.path), pages=reading.total_pages, kind=kind),
         report=info,
         tables=build_tables(version, values),
         cells=cells,
