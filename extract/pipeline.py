@@ -107,6 +107,10 @@ def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int]
                     dpi = min(max(images.native_dpi, settings.min_render_dpi), settings.max_render_dpi)
                     image = pdf.render_page(doc, number - 1, dpi)
                     page = read_scanned_page(image, _ocr_engine(settings, name), settings, page_text=k == 0)
+                elif images.coverage:  # a table pasted as a picture into a text page
+                    from .picture import read_table_pictures
+
+                    page = read_table_pictures(doc, number - 1, page, lambda: _ocr_engine(settings, name), settings)
             pages.append(page)
             check_time()
         return pages, total

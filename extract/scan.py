@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Optional, Sequence
 
 import cv2
 import numpy as np
 
-from .geometry import BBox, keep_anchored, merge_segments
+from .geometry import BBox, Segment, keep_anchored, merge_segments
 from .grid import table_shapes
 from .ocr import LineResult, OcrEngine
 from .page import PageContent, TextBox
@@ -177,16 +177,39 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
     """One page image -> PageContent (source "ocr"). With page_text, lines outside the
     tables are read too (the title and prose that name the agency and year)."""
     upright = straighten(page, engine)
-    dpi, scale = page.dpi, page.scale
-    segments, line_mask = ruling_segments(upright.ink, dpi)
+    return read_upright_image(page.number, upright.gray, upright.ink, page.dpi, engine, settings, page_text)
+
+
+def table_rulings(ink: np.ndarray, dpi: float, settings: Settings) -> tuple[list[Segment], np.ndarray]:
+    """Ruling lines of an upright image in points (short ones anchored at both ends), and
+    the mask of their pixels."""
+    segments, line_mask = ruling_segments(ink, dpi)
     segments = keep_anchored(
         merge_segments(segments, settings.snap_tolerance_pt), 2 * settings.snap_tolerance_pt, _FREE_RULING_PT
     )
+    return segments, line_mask
+
+
+def read_upright_image(
+    number: int,
+    gray: np.ndarray,
+    ink: np.ndarray,
+    dpi: float,
+    engine: OcrEngine,
+    settings: Settings,
+    page_text: bool,
+    rulings: Optional[tuple[list[Segment], np.ndarray]] = None,
+) -> PageContent:
+    """An upright, deskewed image (a page, or a picture of a table) -> PageContent in
+    points from the image's top-left corner: rulings, then each cell's lines recognised.
+    `rulings` is `table_rulings(ink, dpi, settings)` when the caller has it already."""
+    scale = 72.0 / dpi
+    segments, line_mask = rulings if rulings is not None else table_rulings(ink, dpi, settings)
     # Ruling pixels grown by ~0.5 pt: the anti-aliased, JPEG-blurred edge of a scanned
     # line left behind reads as "1" or "」" at a cell border.
     grow = max(3, int(dpi / 100) * 2 + 1)
     line_mask = cv2.dilate(line_mask, cv2.getStructuringElement(cv2.MORPH_RECT, (grow, grow)))
-    text_ink = _despeckle(cv2.bitwise_and(upright.ink, cv2.bitwise_not(line_mask)), max(3, int((dpi / 100) ** 2 * 2)))
+    text_ink = _despeckle(cv2.bitwise_and(ink, cv2.bitwise_not(line_mask)), max(3, int((dpi / 100) ** 2 * 2)))
 
     crops: list[_LineCrop] = []
     table_boxes: list[tuple[float, float, float, float]] = []
@@ -195,7 +218,7 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
         table_boxes.append((xs[0] / scale, ys[0] / scale, xs[-1] / scale, ys[-1] / scale))
         for r, c, rs, cs in shape.spans:
             cell_px = (int(xs[c] / scale), int(ys[r] / scale), int(xs[c + cs] / scale), int(ys[r + rs] / scale))
-            crops.extend(cell_line_crops(upright.gray, text_ink, cell_px, dpi))
+            crops.extend(cell_line_crops(gray, text_ink, cell_px, dpi))
 
     results = _recognize(engine, [c.image for c in crops])
     doubtful = [i for i, r in enumerate(results) if _doubtful(r, settings)]
@@ -214,10 +237,10 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
     for i, alts in zip(doubtful, alternatives, strict=True):
         boxes[i] = replace(boxes[i], alternatives=tuple(a for a in dict.fromkeys(alts) if a and a != boxes[i].text))
     if page_text:
-        boxes.extend(_text_outside_tables(upright.gray, table_boxes, engine, scale))
-    height_px, width_px = upright.gray.shape[:2]
+        boxes.extend(_text_outside_tables(gray, table_boxes, engine, scale))
+    height_px, width_px = gray.shape[:2]
     return PageContent(
-        number=page.number,
+        number=number,
         width=width_px * scale,
         height=height_px * scale,
         boxes=tuple(boxes),
