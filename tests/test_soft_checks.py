@@ -46,6 +46,79 @@ def test_prose_figures_against_tables():
     assert prose_vs_tables("予以公开17件，部分公开2件", values) == []
 
 
+
+def _warned(prose: str, **values: int) -> dict[str, tuple[float, float]]:
+    """prose_vs_tables on short keys (new_received=30 → applications.new_received.total):
+    {first cell: (stated, table)} for each warning."""
+    cells = {
+        "new_received": "applications.new_received.total",
+        "granted": "applications.granted.total",
+        "partially_granted": "applications.partially_granted.total",
+        "review": "review_litigation.review.total",
+        "litigation_direct": "review_litigation.litigation_direct.total",
+        "litigation_after_review": "review_litigation.litigation_after_review.total",
+    }
+    findings = prose_vs_tables(prose, {cells[k]: v for k, v in values.items()})
+    assert all(f.rule == "prose.contradicts_table" and f.severity == "warning" for f in findings)
+    return {f.cells[0].split(".")[1]: (f.expected, f.printed) for f in findings}
+
+
+def test_prose_whole_agency_figures_still_contradict():
+    # the agency's own figure for the year, in plain words
+    assert _warned("本年度共收到政府信息公开申请28件。", new_received=30) == {"new_received": (28.0, 30.0)}
+    assert _warned("2024年，我局全年共受理政府信息公开申请28件，均已按时答复。", new_received=30)
+    assert _warned("本机关收到依申请公开28件，主要涉及审批业务。", new_received=30)  # the seed report's phrasing
+    assert _warned("本单位共收到申请28件。", new_received=30)
+    assert _warned("本机关共受理政府信息公开申请 3119 件。", new_received=3000)  # spaced digits
+    # a later clause about another period or share does not change the figure's own scope
+    prose = "2022年，南岭市市场监督管理局共收到政府信息公开申请166件，上年结转12件；其中自然人申请120件。"
+    assert _warned(prose, new_received=160) == {"new_received": (166.0, 160.0)}
+    # 其中本年新收… splits 办理 into 新收 and 结转: the year's own figure
+    assert _warned("共办理申请30件，其中本年新收政府信息公开申请25件，上年结转5件。", new_received=20)
+    # naming every kind of applicant is all applicants
+    assert _warned("收到公民和法人提出的政府信息公开申请28件。", new_received=30)
+    # the concluded cases stated as the 复议 figure (sample r2022-prose-review-01)
+    prose = "全年共发生政府信息公开行政复议3件、行政诉讼5件。"
+    assert _warned(prose, review=4, litigation_direct=2, litigation_after_review=3) == {"review": (3.0, 4.0)}
+    assert _warned("其中，予以公开1件，部分公开1件。", granted=2, partially_granted=1) == {"granted": (1.0, 2.0)}
+
+
+def test_prose_figures_of_another_scope_are_not_compared():
+    # one office's share of a district report (issue 7)
+    assert _warned("2024年，区政府办代表区政府受理政府信息公开申请17件。", new_received=95) == {}
+    assert _warned("全区共收到申请95件，其中区政府办受理政府信息公开申请17件。", new_received=17) == {}
+    # an applicant type
+    assert _warned("其中，收到自然人政府信息公开申请15件。", new_received=30) == {}
+    assert _warned("受理法人或其他组织申请5件。", new_received=30) == {}
+    # r2023-prose-granted-natural-01 prints this against granted 总计 17 (自然人 12): the
+    # figure says it is the 自然人 share, so it is not a contradiction of the 总计.
+    assert _warned("从申请人类型看，自然人申请占绝大多数，对自然人提出的申请予以公开12件。", granted=17) == {}
+    # another period, or several years together
+    assert _warned("受理上年结转政府信息公开申请3件。", new_received=30) == {}
+    assert _warned("截至2024年12月31日，共受理政府信息公开申请500件。", new_received=30) == {}
+    assert _warned("2019年至2024年累计受理政府信息公开申请500件。", new_received=30) == {}
+    # a channel
+    assert _warned("通过信函受理政府信息公开申请5件。", new_received=30) == {}
+    assert _warned("其中网上受理政府信息公开申请20件。", new_received=30) == {}
+    # several agencies together: even a district government's tables usually hold only its
+    # own (本级) applications, and a department's never the district's; the prose cannot
+    # tell which, so 全区/各部门/各镇街 figures are not compared in either direction.
+    assert _warned("全区各部门共受理政府信息公开申请300件。", new_received=12) == {}
+    assert _warned("各镇街共受理政府信息公开申请40件。", new_received=12) == {}
+    # another quantity
+    assert _warned("共受理并答复政府信息公开申请28件。", new_received=30) == {}
+    assert _warned("受理政府信息公开咨询申请200件。", new_received=30) == {}
+    assert _warned("共受理行政许可申请3000件。", new_received=30) == {}  # not a disclosure request
+    assert _warned("行政复议纠正1件。政府信息公开行政诉讼败诉1件。", review=4, litigation_direct=0, litigation_after_review=3) == {}
+    assert _warned("在门户网站公开行政复议决定书12件。", review=4) == {}
+    assert _warned("本局全年办理行政复议案件120件。", review=0) == {}  # a 司法局's own 复议 work
+    # a figure stated twice with different numbers stays ambiguous when both are in scope,
+    # and an out-of-scope one does not make the in-scope one ambiguous
+    assert _warned("本年共收到政府信息公开申请28件。……本机关收到申请29件。", new_received=30) == {}
+    assert _warned("全区共受理政府信息公开申请300件；本机关收到申请28件。", new_received=30) == {
+        "new_received": (28.0, 30.0)}
+
+
 def test_who_makes_regulations():
     assert makes_regulations("淮安市人民政府")
     assert makes_regulations("江苏省人民政府办公厅")
