@@ -117,6 +117,23 @@ TWINS: list[dict] = [
     dict(name="scan-r2025-zeros-split-unable-01", source="r2025-zeros-split-unable-01",
          seed=2501, format="pdf", dpi=200, color="gray", quality=35, skew=2.0, rotate={},
          noise=6.0, blur=1.0, lighting=0.15, seals=["signature", "table"], seal_text="curved"),
+    # Real-producer layouts (samples/README.md): greyscale office scans of table-only pages
+    # (short numbers, shaded label rows, little prose), landscape pages scanned upright.
+    dict(name="scan-r2022-word-shaded-01", source="r2022-word-shaded-01", seed=2221,
+         format="pdf", dpi=150, color="gray", quality=45, skew=1.2, rotate={}, noise=5.0,
+         blur=0.8, lighting=0.10, seals=["signature"], seal_text="curved"),
+    dict(name="scan-r2025-lo-landscape-01", source="r2025-lo-landscape-01", seed=2521,
+         format="pdf", dpi=150, color="gray", quality=45, skew=1.0, rotate={}, noise=5.0,
+         blur=0.8, lighting=0.12, seals=[], seal_text="curved"),
+    dict(name="scan-r2023-word-tbrl-01", source="r2023-word-tbrl-01", seed=2321,
+         format="pdf", dpi=150, color="gray", quality=40, skew=1.5, rotate={}, noise=6.0,
+         blur=0.9, lighting=0.12, seals=["signature", "table"], seal_text="curved"),
+    dict(name="scan-r2024-wps-vertical-01", source="r2024-wps-vertical-01", seed=2421,
+         format="pdf", dpi=200, color="gray", quality=50, skew=1.5, rotate={}, noise=8.0,
+         blur=0.9, lighting=0.12, seals=["signature"], seal_text="curved+straight"),
+    dict(name="scan-r2022-other-single-01", source="r2022-other-single-01", seed=2222,
+         format="pdf", dpi=150, color="gray", quality=40, skew=1.8, rotate={}, noise=6.0,
+         blur=0.8, lighting=0.14, seals=["signature", "table"], seal_text="curved"),
 ]
 
 A4_MM = (210.0, 297.0)
