@@ -56,3 +56,49 @@ def scan_pdf(src: Path, out: Path, dpi: int = 200, quality: int = 50, skew_deg: 
         new.gen_content()
     dst.save(str(out))
     return out
+
+
+def grey_office_scan(src: Path, out: Path, dpi: int = 150, quality: int = 40, max_skew: float = 0.9,
+                     noise: float = 7.0, blur: float = 0.6, seed: int = 11) -> Path:
+    """An image-only greyscale scan of every page of `src`, as a cheap office scanner makes
+    it: rendered at `dpi` in grey, each sheet skewed by its own angle in [-max_skew, max_skew]
+    degrees (the grey scanner bed shows in the uncovered corners), paper slightly grey with a
+    brightness ramp, a little optical blur (sigma in px), Gaussian sensor noise and JPEG
+    compression at `quality`. One greyscale JPEG per page, pages at the source's size.
+    Deterministic for a given seed. Built in a test's tmp dir only: never commit such files
+    made from a real report."""
+    import io
+
+    rng = np.random.default_rng(seed)
+    src_doc = pdfium.PdfDocument(str(src))
+    dst = pdfium.PdfDocument.new()
+    try:
+        for i in range(len(src_doc)):
+            page = src_doc[i]
+            width, height = page.get_size()
+            grey = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+            grey = grey[:, :, 0] if grey.ndim == 3 else grey
+            h, w = grey.shape
+            paper = grey.astype(np.float32) * (244 / 255)  # the white of scanned paper
+            yy, xx = np.mgrid[0:h, 0:w]
+            paper *= 1.0 - 0.08 * (0.6 * xx / w + 0.4 * yy / h)
+            angle = float(rng.uniform(-max_skew, max_skew))
+            matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+            img = cv2.warpAffine(paper, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=226)
+            if blur > 0:
+                img = cv2.GaussianBlur(img, (0, 0), blur)
+            img = np.clip(img + rng.normal(0, noise, img.shape), 0, 255).astype(np.uint8)
+            ok, jpeg = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
+            assert ok
+            new = dst.new_page(width, height)
+            picture = pdfium.PdfImage.new(dst)
+            picture.load_jpeg(io.BytesIO(jpeg.tobytes()), inline=True)
+            picture.set_matrix(pdfium.PdfMatrix().scale(width, height))
+            new.insert_obj(picture)
+            new.gen_content()
+            page.close()
+        dst.save(str(out))
+    finally:
+        dst.close()
+        src_doc.close()
+    return out
