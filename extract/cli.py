@@ -164,18 +164,26 @@ def _run_eval(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="extract eval",
         description="Run over PDFs with expected JSON (<name>.expected.json beside each PDF or in --expected) "
-        "and print per-table cell accuracy and rule-detection results. Exit 1 unless everything matches.",
+        "and print per-file results with failure classes (tables missing, rows unmatched, printed values "
+        "unplaced, wrong values, null-versus-value), per-table cell accuracy and rule detection. "
+        "Exit 1 unless everything matches.",
     )
     parser.add_argument("paths", nargs="+", type=Path, help="folders of PDFs, or PDFs")
     parser.add_argument("--expected", type=Path, help="folder holding <name>.expected.json files")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list every wrong cell")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every wrong cell and failure")
+    parser.add_argument("--json", action="store_true",
+                        help="print a JSON summary (per file and total: cells, findings, failure classes) instead of the text")
     _add_ocr(parser)
     _add_limits(parser)
     args = parser.parse_args(argv)
-    from .evaluate import evaluate, format_results
+    from .evaluate import evaluate, format_results, results_json
 
     results = evaluate(args.paths, args.expected, _settings(args))
-    print(format_results(results, verbose=args.verbose))
+    if args.json:
+        json.dump(results_json(results), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(format_results(results, verbose=args.verbose))
     return 0 if results and all(r.perfect for r in results) else 1
 
 

@@ -1,33 +1,80 @@
-"""`extract eval`: accuracy against expected JSON, per table, and rule detection."""
+"""`extract eval`: accuracy against expected JSON, per table, rule detection, and failure
+classes (tables missing, rows unmatched, printed values unplaced, wrong values,
+null-versus-value).
+
+`compare` is pure: an expected JSON and an output record (as `--json` prints it, both
+plain dicts) in, a `FileResult` out. `evaluate_file` does the reading and extracting.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 from .errors import ExtractError
 from .images import IMAGE_SUFFIXES
-from .records import flatten_tables
 from .settings import Settings
+from .template import TABLE_KEYS
 
 FindingKey = tuple[str, frozenset]
 _INPUT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES
 SOFT_RULE_PREFIXES = ("prose.", "plausibility.")
+
+# Failure classes, in display order: (JSON key, label in the text output).
+CLASSES: tuple[tuple[str, str], ...] = (
+    ("tables_missing", "tables missing"),
+    ("rows_unmatched", "rows unmatched"),
+    ("values_unplaced", "values unplaced"),
+    ("wrong_values", "wrong"),
+    ("null_vs_value", "null-vs-value"),
+)
+_TABLE_RULES = ("table.missing", "table.unread")
+_ROW_RULES = ("applications.unmatched_row", "proactive.unmatched_row")
+_UNPLACED_RULE = "table.unplaced_value"
+ABSENT = "<absent>"  # a key the output record does not have (compared as null)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One cell where output and expected differ. kind: "wrong" (both non-null),
+    "null_got" (expected a value, got null or no key), "null_expected" (got a value where
+    null is expected, or the expected JSON has no such key)."""
+
+    key: str
+    expected: object
+    got: object
+    kind: str
+
+    def describe(self) -> str:
+        if self.kind == "null_got":
+            head = "absent from output" if self.got == ABSENT else "null"
+            return f"{self.key}: {head}, printed {self.expected!r}"
+        if self.kind == "null_expected":
+            tail = " (key not in expected JSON)" if self.expected == ABSENT else ""
+            return f"{self.key}: got {self.got!r}, expected null{tail}"
+        return f"{self.key}: expected {self.expected!r}, got {self.got!r}"
+
+    def __iter__(self):  # (key, expected, got), as the former tuples
+        return iter((self.key, self.expected, self.got))
 
 
 @dataclass
 class FileResult:
     pdf: Path
     error: Optional[str] = None
-    cells: Counter = field(default_factory=Counter)  # table -> cells expected
+    cells: Counter = field(default_factory=Counter)  # table -> cells compared
     correct: Counter = field(default_factory=Counter)  # table -> cells right
-    wrong: list[tuple[str, object, object]] = field(default_factory=list)
+    wrong: list[Mismatch] = field(default_factory=list)  # every cell mismatch, of any kind
     metadata_diffs: list[str] = field(default_factory=list)
     expected_findings: set[FindingKey] = field(default_factory=set)
     found_findings: set[FindingKey] = field(default_factory=set)
+    tables_missing: list[str] = field(default_factory=list)  # tables with expected values not found/read
+    rows_unmatched: list[str] = field(default_factory=list)  # messages of the unmatched_row findings
+    values_unplaced: list[str] = field(default_factory=list)  # messages of table.unplaced_value findings
 
     @property
     def perfect(self) -> bool:
@@ -37,6 +84,37 @@ class FileResult:
             and not self.metadata_diffs
             and self.expected_findings == self.found_findings
         )
+
+    @property
+    def classes(self) -> dict[str, int]:
+        kinds = Counter(m.kind for m in self.wrong)
+        return {
+            "tables_missing": len(self.tables_missing),
+            "rows_unmatched": len(self.rows_unmatched),
+            "values_unplaced": len(self.values_unplaced),
+            "wrong_values": kinds["wrong"],
+            "null_vs_value": kinds["null_got"] + kinds["null_expected"],
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": str(self.pdf),
+            "error": self.error,
+            "exact": self.perfect,
+            "cells": sum(self.cells.values()),
+            "correct": sum(self.correct.values()),
+            "classes": self.classes,
+            "findings_missed": len(self.expected_findings - self.found_findings),
+            "findings_spurious": len(self.found_findings - self.expected_findings),
+            "metadata_diffs": list(self.metadata_diffs),
+            "mismatches": [
+                {"cell": m.key, "kind": m.kind, "expected": _plain(m.expected), "got": _plain(m.got)} for m in self.wrong
+            ],
+        }
+
+
+def _plain(value: object) -> object:
+    return None if value == ABSENT else value
 
 
 def _expected_path(pdf: Path, expected_dir: Optional[Path]) -> Path:
@@ -63,46 +141,155 @@ def _same(expected: object, got: object) -> bool:
     return expected == got
 
 
-def evaluate_file(pdf: Path, expected_file: Path, settings: Settings) -> FileResult:
-    from .pipeline import extract_file
+def _flatten(tables: Mapping[str, Any]) -> dict[str, dict[str, object]]:
+    """table -> {`table.row.column`: value}, from a tables dict (expected or output)."""
+    flat: dict[str, dict[str, object]] = {}
+    for table, rows in (tables or {}).items():
+        if not isinstance(rows, Mapping):  # "template" of the output record
+            continue
+        cells = flat.setdefault(table, {})
+        for row, columns in rows.items():
+            for column, value in (columns or {}).items():
+                cells[f"{table}.{row}.{column}"] = value
+    return flat
 
+
+def _is_null(value: object) -> bool:
+    return value is None or value == ABSENT
+
+
+def _finding_table(finding: Mapping[str, Any]) -> Optional[str]:
+    """The table a table.* finding is about: from its cells, else named in its message."""
+    for cell in finding.get("cells") or ():
+        table = str(cell).split(".", 1)[0]
+        if table in TABLE_KEYS:
+            return table
+    text = f"{finding.get('message_en', '')} {finding.get('message', '')}"
+    for table in TABLE_KEYS:
+        if re.search(rf"\b{table}\b", text):
+            return table
+    return None
+
+
+def compare(pdf: Path, expected: Mapping[str, Any], record: Mapping[str, Any]) -> FileResult:
+    """Compare an output record (`Report.model_dump(mode="json")`) with an expected JSON.
+
+    Cells compared: every key of the tables the expected JSON lists, plus any key of those
+    tables that only the output has: a key absent from the expected counts as expected null
+    (a null there is right and not counted; a value is a null-versus-value mismatch). A key
+    absent from the output counts as got null. Tables the expected JSON does not list are
+    not compared."""
     result = FileResult(pdf)
-    expected = json.loads(expected_file.read_text(encoding="utf-8"))
-    try:
-        report = extract_file(pdf, settings)
-    except ExtractError as exc:
-        result.error = exc.reason
-        return result
+    want_report, got_report = expected.get("report") or {}, record.get("report") or {}
     for key in ("agency", "year", "template"):
-        want, got = expected["report"].get(key), getattr(report.report, key)
+        want, got = want_report.get(key), got_report.get(key)
         if want != got:
             result.metadata_diffs.append(f"{key}: expected {want!r}, got {got!r}")
-    got_values = flatten_tables(report.tables)
-    for table, rows in expected["tables"].items():
-        for row, columns in rows.items():
-            for column, want in columns.items():
-                key = f"{table}.{row}.{column}"
-                result.cells[table] += 1
-                got = got_values.get(key, "<absent>")
-                if _same(want, got):
+
+    want_tables, got_tables = _flatten(expected.get("tables") or {}), _flatten(record.get("tables") or {})
+    for table, want_cells in want_tables.items():
+        got_cells = got_tables.get(table, {})
+        keys = list(want_cells) + [k for k in got_cells if k not in want_cells]
+        for key in keys:
+            want, got = want_cells.get(key, ABSENT), got_cells.get(key, ABSENT)
+            if _is_null(want) and _is_null(got):
+                if want != ABSENT:  # a null the expected lists: a cell, and right
+                    result.cells[table] += 1
                     result.correct[table] += 1
-                else:
-                    result.wrong.append((key, want, got))
+                continue
+            result.cells[table] += 1
+            if _same(want, got):
+                result.correct[table] += 1
+            elif _is_null(got):
+                result.wrong.append(Mismatch(key, want, got, "null_got"))
+            elif _is_null(want):
+                result.wrong.append(Mismatch(key, want, got, "null_expected"))
+            else:
+                result.wrong.append(Mismatch(key, want, got, "wrong"))
+
+    findings = list(record.get("findings") or [])
+    with_values = {t for t, cells in want_tables.items() if any(v is not None for v in cells.values())}
+    for f in findings:
+        rule = f.get("rule")
+        if rule in _TABLE_RULES:
+            table = _finding_table(f)
+            if table in with_values and table not in result.tables_missing:
+                result.tables_missing.append(table)
+        elif rule in _ROW_RULES:
+            result.rows_unmatched.append(f.get("message_en") or f.get("message") or rule)
+        elif rule == _UNPLACED_RULE:
+            result.values_unplaced.append(f.get("message_en") or f.get("message") or rule)
+
     # Compared: every error finding, and the warnings of the soft checks (prose against
     # tables, plausibility), which the expected JSON lists under "warnings".
     result.expected_findings = {
-        (f["rule"], frozenset(f["cells"])) for f in [*expected.get("findings", []), *expected.get("warnings", [])]
+        (f["rule"], frozenset(f.get("cells") or ()))
+        for f in [*expected.get("findings", []), *expected.get("warnings", [])]
     }
     result.found_findings = {
-        (f.rule, frozenset(f.cells))
-        for f in report.findings
-        if f.severity == "error" or (f.severity == "warning" and f.rule.startswith(SOFT_RULE_PREFIXES))
+        (f["rule"], frozenset(f.get("cells") or ()))
+        for f in findings
+        if f.get("severity") == "error"
+        or (f.get("severity") == "warning" and str(f.get("rule", "")).startswith(SOFT_RULE_PREFIXES))
     }
     return result
 
 
+def evaluate_file(pdf: Path, expected_file: Path, settings: Settings) -> FileResult:
+    from .pipeline import extract_file
+
+    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    try:
+        report = extract_file(pdf, settings)
+    except ExtractError as exc:
+        return FileResult(pdf, error=exc.reason)
+    except Exception as exc:  # a bug of ours: this file fails, the run goes on
+        return FileResult(pdf, error=f"internal error: {type(exc).__name__}: {exc}")
+    return compare(pdf, expected, report.model_dump(mode="json"))
+
+
 def evaluate(paths: Sequence[Path], expected_dir: Optional[Path], settings: Settings) -> list[FileResult]:
     return [evaluate_file(pdf, _expected_path(pdf, expected_dir), settings) for pdf in _collect(paths, expected_dir)]
+
+
+def total_classes(results: Sequence[FileResult]) -> dict[str, int]:
+    totals: Counter = Counter({key: 0 for key, _ in CLASSES})
+    for r in results:
+        totals.update(r.classes)
+    return dict(totals)
+
+
+def format_classes(counts: Mapping[str, int], zeros: bool = False) -> str:
+    """'wrong 1, null-vs-value 2' (non-zero classes only unless zeros)."""
+    return ", ".join(f"{label} {counts[key]}" for key, label in CLASSES if zeros or counts.get(key))
+
+
+def _totals(results: Sequence[FileResult]) -> tuple[Counter, Counter]:
+    cells, correct = Counter(), Counter()
+    for r in results:
+        cells.update(r.cells)
+        correct.update(r.correct)
+    return cells, correct
+
+
+def results_json(results: Sequence[FileResult]) -> dict[str, Any]:
+    """The machine-readable summary `extract eval --json` prints."""
+    cells, correct = _totals(results)
+    return {
+        "files": [r.to_json() for r in results],
+        "tables": {t: {"cells": cells[t], "correct": correct[t]} for t in TABLE_KEYS if cells[t]},
+        "totals": {
+            "files": len(results),
+            "exact": sum(r.perfect for r in results),
+            "failed": sum(r.error is not None for r in results),
+            "cells": sum(cells.values()),
+            "correct": sum(correct.values()),
+            "findings_expected": sum(len(r.expected_findings) for r in results),
+            "findings_found": sum(len(r.expected_findings & r.found_findings) for r in results),
+            "findings_spurious": sum(len(r.found_findings - r.expected_findings) for r in results),
+            "classes": total_classes(results),
+        },
+    }
 
 
 def format_results(results: Sequence[FileResult], verbose: bool = False) -> str:
@@ -117,25 +304,30 @@ def format_results(results: Sequence[FileResult], verbose: bool = False) -> str:
         else:
             missed = len(r.expected_findings - r.found_findings)
             spurious = len(r.found_findings - r.expected_findings)
+            classes = format_classes(r.classes)
             status = f"{right}/{total} cells"
+            status += "" if not classes else f" ({classes})"
             status += "" if not (missed or spurious) else f", findings missed {missed} spurious {spurious}"
             status += "" if not r.metadata_diffs else f", metadata: {'; '.join(r.metadata_diffs)}"
             status = ("ok    " if r.perfect else "FAIL  ") + status
         lines.append(f"{r.pdf.name:<{width}}  {status}")
         if verbose or not r.perfect:
-            for key, want, got in r.wrong[: None if verbose else 5]:
-                lines.append(f"    {key}: expected {want!r}, got {got!r}")
+            for table in r.tables_missing:
+                lines.append(f"    table missing: {table}")
+            for message in r.rows_unmatched[: None if verbose else 5]:
+                lines.append(f"    row unmatched: {message}")
+            for message in r.values_unplaced[: None if verbose else 5]:
+                lines.append(f"    value unplaced: {message}")
+            for mismatch in r.wrong[: None if verbose else 5]:
+                lines.append(f"    {mismatch.describe()}")
             for rule, cells in sorted(r.expected_findings - r.found_findings, key=str):
                 lines.append(f"    missed finding {rule} {sorted(cells)}")
             for rule, cells in sorted(r.found_findings - r.expected_findings, key=str):
                 lines.append(f"    spurious finding {rule} {sorted(cells)}")
-    cells, correct = Counter(), Counter()
-    for r in results:
-        cells.update(r.cells)
-        correct.update(r.correct)
+    cells, correct = _totals(results)
     lines.append("")
     lines.append(f"{'table':<20}{'cells':>8}{'correct':>9}{'accuracy':>10}")
-    for table in ("proactive", "applications", "review_litigation"):
+    for table in TABLE_KEYS:
         if cells[table]:
             lines.append(f"{table:<20}{cells[table]:>8}{correct[table]:>9}{100 * correct[table] / cells[table]:>9.2f}%")
     all_cells, all_correct = sum(cells.values()), sum(correct.values())
@@ -145,6 +337,7 @@ def format_results(results: Sequence[FileResult], verbose: bool = False) -> str:
     detected = sum(len(r.expected_findings & r.found_findings) for r in results)
     spurious = sum(len(r.found_findings - r.expected_findings) for r in results)
     lines.append(f"rule findings: {detected}/{expected} expected found (errors and soft-check warnings), {spurious} spurious")
+    lines.append(f"failure classes: {format_classes(total_classes(results), zeros=True)}")
     perfect = sum(r.perfect for r in results)
     errors = sum(r.error is not None for r in results)
     lines.append(f"files: {perfect}/{len(results)} exact, {errors} failed to read")
