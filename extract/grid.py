@@ -25,8 +25,11 @@ from .settings import Settings
 
 # Rows or columns thinner than this (pt) are double borders, not cells.
 _MIN_CELL_SIDE_PT = 4.0
-# A ruled region smaller than this (pt) is a box or an underline, not a table.
+# A ruled region is a table when it is at least this long one way (pt), at least a text
+# line tall the other way, and holds two cells or more: smaller ones are boxes, underlines
+# and frames. A table's last row carried alone onto the next page is one row, ~15 pt tall.
 _MIN_TABLE_SIDE_PT = 20.0
+_MIN_TABLE_THICKNESS_PT = 8.0
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,10 @@ def grid_shape(segments: Sequence[Segment], settings: Settings) -> Optional[Tabl
     xs = _close_open_edges(xs, hs, tol)
     if len(xs) < 2 or len(ys) < 2:
         return None
-    if xs[-1] - xs[0] < _MIN_TABLE_SIDE_PT or ys[-1] - ys[0] < _MIN_TABLE_SIDE_PT:
+    width, height = xs[-1] - xs[0], ys[-1] - ys[0]
+    if max(width, height) < _MIN_TABLE_SIDE_PT or min(width, height) < _MIN_TABLE_THICKNESS_PT:
+        return None
+    if (len(xs) - 1) * (len(ys) - 1) < 2:
         return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     parent = list(range(n_rows * n_cols))

@@ -102,7 +102,7 @@ def test_grid_shape_closes_a_row_without_its_top_border():
 
 
 def test_grid_shape_ignores_a_single_overhanging_line():
-    segs = [h(0, 0, 300), h(20, 0, 300), v(0, 0, 20), v(300, 0, 50)]
+    segs = [h(0, 0, 300), h(20, 0, 300), v(0, 0, 20), v(100, 0, 20), v(300, 0, 50)]
     shape = grid_shape(segs, S)
     assert shape is not None and [round(y) for y in shape.ys] == [0, 20]
 
@@ -144,3 +144,10 @@ def test_glyph_goes_to_the_cell_holding_its_ink():
     (grid,) = grids_on_page(page, S)
     texts = {c.col: c.text.replace("\n", "") for c in grid.cells}
     assert texts == {0: "本年度", 1: "予以公开"}
+
+
+def test_a_one_row_table_is_a_table_but_a_framed_box_is_not():
+    # The last row of a table carried alone onto the next page: two cells, 16 pt tall.
+    row = grid_shape([h(85, 79, 516), h(101, 79, 516), v(79, 85, 101), v(210, 85, 101), v(516, 85, 101)], S)
+    assert row is not None and len(row.spans) == 2
+    assert grid_shape([h(85, 79, 516), h(101, 79, 516), v(79, 85, 101), v(516, 85, 101)], S) is None
