@@ -1527,6 +1527,15 @@ def write_readme():
     rows = "\n".join(
         f"| `{s.name}` | {s.template} | {s.year} | {s.agency} | {'; '.join(s.features)} |"
         for s in SPECS)
+    # rows of samples made by other scripts (e.g. make_picture_samples.py) are kept
+    readme = SAMPLES_DIR / "README.md"
+    ours = {s.name for s in SPECS}
+    if readme.exists():
+        samples_part = readme.read_text(encoding="utf-8").split("## Samples", 1)[-1].split("###", 1)[0]
+        for line in samples_part.splitlines():
+            m = re.match(r"\| `([^`]+)` \| (2019|2021) \|", line)
+            if m and m.group(1) not in ours:
+                rows += "\n" + line
     errs = "\n".join(f"| `{s.name}` | " + ", ".join(f"`{k}` {d:+d}" for k, d in s.errors) + " |"
                      for s in SPECS if s.errors)
     text = f"""# Sample corpus
