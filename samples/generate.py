@@ -239,10 +239,9 @@ SPECS: list[Spec] = [
          prose_variant="review_concluded",
          warnings=(("prose.contradicts_table", ("review_litigation.review.total",)),)),
     Spec("r2023-prose-granted-natural-01", "云川市自然资源和规划局", 2023, "2021", 2306,
-         ["prose 予以公开 states only the 自然人 count (granted also has 法人或其他组织 columns): "
-          "warning prose.contradicts_table"],
-         prose_variant="granted_natural",
-         warnings=(("prose.contradicts_table", ("applications.granted.total",)),)),
+         ["prose 予以公开 figure qualified by 自然人 (对自然人提出的申请予以公开N件) states the 自然人 "
+          "count only: another scope than 予以公开 总计, so no prose.contradicts_table"],
+         prose_variant="granted_natural"),
     Spec("r2024-prose-received-01", "青峰县文化和旅游局", 2024, "2021", 2406,
          ["mostly zeros", "prose 共受理政府信息公开申请2件 (自然人 only) while 三 新收到 总计 is 3: "
           "warning prose.contradicts_table"],
@@ -650,7 +649,12 @@ def soft_warnings(spec: Spec, expected: dict, prose_text: str) -> list[dict]:
 
     out = []
     for pattern, cells in SOFT_PROSE_FIGURES:
-        stated = {int(m.group(1)) for m in re.finditer(pattern, prose_text)}
+        # A figure qualified by an applicant type (对自然人提出的申请…) is that column's share,
+        # not the table's total: not a statement about the same quantity.
+        stated = {
+            int(m.group(1)) for m in re.finditer(pattern, prose_text)
+            if not re.search(r"自然人|法人|其他组织", prose_text[max(0, m.start() - 12):m.end()])
+        }
         vals = [val(k) for k in cells]
         if len(stated) == 1 and None not in vals and stated != {sum(vals)}:
             out.append({"rule": "prose.contradicts_table", "cells": list(cells)})
