@@ -146,11 +146,16 @@ def _table_image(picture: _Picture, settings: Settings):
     # quarter turns) and its soft mask applied, so a transparent screenshot lands on white.
     bitmap = picture.obj.get_bitmap(render=True, scale_to_original=True)
     array = bitmap.to_numpy()
-    if array.ndim == 3 and array.shape[2] == 4 and bitmap.format == pdfium_c.FPDFBitmap_BGRA:
-        alpha = array[:, :, 3:4].astype(np.float32) / 255.0
-        array = (array[:, :, :3] * alpha + 255.0 * (1.0 - alpha)).astype(np.uint8)
-    elif array.ndim == 3 and array.shape[2] == 4:
+    if array.ndim == 3 and array.shape[2] == 4:
+        alpha = array[:, :, 3]
         array = array[:, :, :3]
+        if bitmap.format == pdfium_c.FPDFBitmap_BGRA and alpha.min() < 255:
+            # Only where something shows through: blending every pixel of an opaque
+            # photo would cost more than the rest of the check.
+            array = array.copy()
+            clear = alpha < 255
+            weight = alpha[clear].astype(np.float32)[:, None] / 255.0
+            array[clear] = (array[clear] * weight + 255.0 * (1.0 - weight)).astype(np.uint8)
     if picture.turns:
         array = np.rot90(array, picture.turns)
     array = np.ascontiguousarray(array)

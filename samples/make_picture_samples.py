@@ -21,7 +21,6 @@ tests/test_picture_tables.py imports `replace_with_pictures` to build its own va
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import sys
 from dataclasses import dataclass

@@ -19,7 +19,7 @@ from conftest import SAMPLES, load_expected
 
 from extract import pdf, pipeline
 from extract.evaluate import compare
-from extract.picture import read_table_pictures
+from extract.picture import _candidates, _table_image, read_table_pictures
 from extract.pipeline import extract_file
 from extract.settings import DEFAULT_SETTINGS
 
@@ -122,10 +122,12 @@ def _logo(size: int) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def photo_pdf(builder, tmp_path_factory):
-    """The digital sample with a photo (1800 x 1200 px, half the page wide) on page 1 and a
-    seal-like logo on page 5; the tables stay in the text layer."""
+    """The digital sample with a photo (1800 x 1200 px, half the page wide) on page 5 and a
+    seal-like logo (110 pt, big enough to be checked) on page 1; the tables stay in the
+    text layer."""
     out = tmp_path_factory.mktemp("photo") / "photo.pdf"
-    extras = [(0, (150.0, 520.0, 450.0, 720.0), _photo(1800, 1200, 3)), (4, (380.0, 640.0, 490.0, 750.0), _logo(400))]
+    # Both in blank space (a picture over text-layer glyphs is not even decoded).
+    extras = [(4, (150.0, 590.0, 450.0, 790.0), _photo(1800, 1200, 3)), (0, (400.0, 722.0, 510.0, 832.0), _logo(400))]
     builder.replace_with_pictures(SOURCE, out, [], [], extra_pictures=extras)
     return out
 
@@ -145,9 +147,13 @@ def test_photos_and_logos_cost_no_ocr(photo_pdf, monkeypatch):
 def test_the_picture_check_is_cheap(photo_pdf):
     doc = pdfium.PdfDocument(str(photo_pdf))
     try:
-        for index in (0, 4):
+        for index in (4, 0):
             page = pdf.read_page(doc, index, DEFAULT_SETTINGS)
-            assert pdf.page_images(doc, index).coverage > 0
+            pdf_page = doc[index]
+            frame = pdf._frame(pdf_page, pdf_page.get_textpage())
+            # the picture passes the size filters: its pixels are decoded and checked
+            (candidate,) = _candidates(pdf_page, frame, page, DEFAULT_SETTINGS.min_text_glyphs)
+            assert _table_image(candidate, DEFAULT_SETTINGS) is None
             best = float("inf")
             for _ in range(2):
                 started = time.perf_counter()
@@ -179,3 +185,42 @@ def test_text_over_a_background_picture_is_left_to_the_text_layer(builder, tmp_p
         assert read_table_pictures(doc, r.page, page, lambda: pytest.fail("OCR requested"), DEFAULT_SETTINGS) is page
     finally:
         doc.close()
+
+
+def test_a_turned_page_places_the_picture_in_the_display_frame(picture_report, tmp_path):
+    """A page whose content is drawn a quarter turn round in user space and shown upright by
+    /Rotate 90: the picture lands at the same place in the page frame, upright, as on the
+    plain page (geometry only, no recognition)."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    out, regions, _ = picture_report
+    region = regions[1]
+    writer = PdfWriter(clone_from=PdfReader(str(out)))
+    page = writer.pages[region.page]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    page.add_transformation(Transformation().rotate(90).translate(height, 0))
+    page.mediabox.upper_right = (height, width)
+    page.cropbox.upper_right = (height, width)
+    page.rotate(90)
+    turned = tmp_path / "turned.pdf"
+    with open(turned, "wb") as fh:
+        writer.write(fh)
+
+    def picture(path: Path):
+        doc = pdfium.PdfDocument(str(path))
+        pdf_page = doc[region.page]
+        textpage = pdf_page.get_textpage()
+        frame = pdf._frame(pdf_page, textpage)
+        content = pdf.read_page(doc, region.page, DEFAULT_SETTINGS)
+        (found,) = list(_candidates(pdf_page, frame, content, DEFAULT_SETTINGS.min_text_glyphs))
+        gray = _table_image(found, DEFAULT_SETTINGS)[0]
+        return frame.rotation, found.rect, gray, (content.width, content.height)
+
+    plain_rotation, plain_rect, plain_gray, plain_size = picture(out)
+    turned_rotation, turned_rect, turned_gray, turned_size = picture(turned)
+    assert (plain_rotation, turned_rotation) == (0, 90)
+    assert turned_size == pytest.approx(plain_size, abs=0.01)
+    for a, b in zip(plain_rect.as_tuple(), turned_rect.as_tuple()):
+        assert a == pytest.approx(b, abs=0.5)
+    assert turned_gray.shape == plain_gray.shape
+    assert np.mean(np.abs(turned_gray.astype(int) - plain_gray.astype(int))) < 8
