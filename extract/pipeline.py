@@ -191,7 +191,8 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
     findings += mapping.findings + _cell_findings(cells, settings) + validate(values, version, layout)
     findings += run_soft_checks(_prose(pages, grids), values, info.agency, version)
 
-    kinds = {p.source for p in pages}
+    # A text page with a table pasted as a picture is read partly by OCR: "mixed" too.
+    kinds = {p.source for p in pages} | {c.source for c in cells.values()}
     kind = "mixed" if len(kinds) > 1 else ("scanned" if kinds == {"ocr"} else "digital")
     return Report(
         source=Source(file=reading.path.name, sha256=sha256_file(reading.path), pages=reading.total_pages, kind=kind),
@@ -322,7 +323,7 @@ def _placement_findings(placement: Placement) -> list[Finding]:
                 severity="error",
                 message=f"{where}中印有数值“{cell.text}”，但未能对应到任何模板单元格",
                 message_en=f"the value {cell.text!r} printed in the {table} table on page {page} "
-                f"(bbox {list(cell.bbox.as_tuple(1))}) was not placed in any cell of the record",
+                f"(bbox {[float(v) for v in cell.bbox.as_tuple(1)]}) was not placed in any cell of the record",
                 printed=_as_float(parse_value(cell.text).value),
                 locations=(CellLocation(cell="", page=page, bbox=cell.bbox.as_tuple()),),
             )

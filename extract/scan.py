@@ -20,14 +20,16 @@ from .grid import table_shapes
 from .ocr import LineResult, OcrEngine
 from .page import PageContent, TextBox
 from .pixels import (
+    GlyphLine,
     PageImage,
     estimate_skew,
+    glyph_lines,
     ink_mask,
-    line_masks,
     rotate,
     ruling_segments,
     to_gray_without_red,
     turn,
+    without_rulings,
 )
 from .settings import Settings
 
@@ -70,17 +72,65 @@ def _runs(profile: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     return runs
 
 
-def cell_line_crops(gray: np.ndarray, ink: np.ndarray, cell_px: tuple[int, int, int, int], dpi: float) -> list[_LineCrop]:
-    """The text lines inside one cell: ink rows grouped by horizontal projection, each cut
-    to its ink with a margin. Rulings were erased from `ink` beforehand."""
+def _inner(cell_px: tuple[int, int, int, int], dpi: float) -> tuple[int, int, int, int]:
+    """The cell inside its borders (pixels)."""
     x0, top, x1, bottom = cell_px
     inset = max(2, int(dpi / 50))
-    x0, top, x1, bottom = x0 + inset, top + inset, x1 - inset, bottom - inset
+    return x0 + inset, top + inset, x1 - inset, bottom - inset
+
+
+def cell_text_rows(ink: np.ndarray, cell_px: tuple[int, int, int, int], dpi: float) -> list[tuple[int, int]]:
+    """[top, bottom) pixel rows of the cell's inked text rows, relative to its inside."""
+    x0, top, x1, bottom = _inner(cell_px, dpi)
     if x1 - x0 < 4 or bottom - top < 4:
         return []
     region = ink[top:bottom, x0:x1]
     min_line = max(3, int(dpi * 0.03))  # ~2 pt: shorter ink is noise, not a glyph row
-    rows = [(r0, r1) for r0, r1 in _runs(region.sum(axis=1), max(1, int(dpi / 100))) if r1 - r0 >= min_line]
+    return [(r0, r1) for r0, r1 in _runs(region.sum(axis=1), max(1, int(dpi / 100))) if r1 - r0 >= min_line]
+
+
+def typical_line_height(heights: Sequence[int]) -> float:
+    """The height (px) of one printed line in the page's cells: the median ink row, which
+    most cells (numbers, short labels) print on one line."""
+    return float(np.median(heights)) if len(heights) else 0.0
+
+
+def _split_touching_lines(profile: np.ndarray, r0: int, r1: int, line_height: float) -> list[tuple[int, int]]:
+    """A text row taller than one line is several wrapped lines set so tightly that no
+    blank pixel row separates them (WPS sets line height close to the font size; a
+    comma's tail reaches the next line). Cut it where the ink thins out: at the lightest
+    rows that leave every part at least 0.8 line tall."""
+    if line_height <= 0 or r1 - r0 < 1.7 * line_height:
+        return [(r0, r1)]
+    rows = profile[r0:r1].astype(np.float64)
+    smooth = np.convolve(rows, np.ones(3) / 3, mode="same")
+    level = 0.25 * float(np.median(rows[rows > 0])) if (rows > 0).any() else 0.0
+    margin = int(0.8 * line_height)
+    cuts: list[int] = []
+    for i in np.argsort(smooth, kind="stable"):
+        i = int(i)
+        if smooth[i] > level:
+            break
+        if i < margin or i > len(rows) - margin or any(abs(i - c) < margin for c in cuts):
+            continue
+        cuts.append(i)
+    bounds = [0, *sorted(cuts), len(rows)]
+    return [(r0 + a, r0 + b) for a, b in zip(bounds, bounds[1:])]
+
+
+def cell_line_crops(
+    gray: np.ndarray, ink: np.ndarray, cell_px: tuple[int, int, int, int], dpi: float, line_height: float = 0.0
+) -> list[_LineCrop]:
+    """The text lines inside one cell: ink rows grouped by horizontal projection (rows
+    taller than `line_height` allows cut into lines), each cut to its ink with a margin.
+    Rulings were erased from `ink` beforehand."""
+    x0, top, x1, bottom = _inner(cell_px, dpi)
+    rows = cell_text_rows(ink, cell_px, dpi)
+    if not rows:
+        return []
+    region = ink[top:bottom, x0:x1]
+    profile = region.sum(axis=1)
+    rows = [part for r0, r1 in rows for part in _split_touching_lines(profile, r0, r1, line_height)]
     tallest = max((r1 - r0 for r0, r1 in rows), default=0)
     lines = []
     for r0, r1 in rows:
@@ -97,59 +147,55 @@ def cell_line_crops(gray: np.ndarray, ink: np.ndarray, cell_px: tuple[int, int, 
     return lines
 
 
-def _row_profile_contrast(text_ink: np.ndarray) -> float:
-    """Coefficient of variation of the ink per pixel row. Upright text makes rows of ink
-    with white gaps between them (high contrast); the same page turned a quarter spreads
-    its ink evenly over the rows (low contrast)."""
-    profile = text_ink.sum(axis=1, dtype=np.float64)
-    mean = profile.mean()
-    return float(profile.std() / mean) if mean > 0 else 0.0
-
-
-def _sample_lines(gray: np.ndarray, ink: np.ndarray, dpi: float, limit: int) -> list[np.ndarray]:
-    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(dpi * 0.06)), 1)))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
-    candidates = [
-        tuple(stats[k][:4])
-        for k in range(1, count)
-        if dpi * 0.05 < stats[k][3] < dpi * 0.3 and stats[k][2] > 2.5 * stats[k][3]
-    ]
-    candidates.sort(key=lambda s: -s[2])
-    return [gray[y : y + h, x : x + w] for x, y, w, h in candidates[:limit]]
-
-
-# Row-profile contrast this many times higher one way than the other settles the quarter
-# turn without asking the recogniser (prose pages); tables print aligned columns that make
-# both ways contrasty, and those go to the recogniser.
-_DECISIVE_CONTRAST = 1.4
+# Glyphs in lines along one axis this many times those along the other settle the
+# quarter turn without the recogniser. On the table-only pages of
+# benchmarks/bench_orientation.py the wrong axis gets at most a third (cells printed in
+# vertical text), on most pages under a thirtieth.
+_DECISIVE_LINES = 2.0
+# Lines read both ways to tell a turn from its half-turn: the ones with the most glyphs,
+# on a table page labels of several characters rather than single numbers.
+_SAMPLE_LINES = 4
 
 
 def upright_turns(gray: np.ndarray, ink: np.ndarray, dpi: float, engine: OcrEngine) -> int:
-    """Quarter turns (counter-clockwise) that make the page upright. The row-profile
-    contrast of the text ink picks the quarter when it is decisive; otherwise both
-    quarters are tried. Between a turn and its half-turn, the recogniser's confidence on
-    a few text lines read both ways decides."""
-    h, v = line_masks(ink, dpi, 0.2)
-    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(cv2.bitwise_or(h, v), np.ones((5, 5), np.uint8))))
-    upright, sideways = _row_profile_contrast(text_ink), _row_profile_contrast(turn(text_ink, 1))
-    if upright > _DECISIVE_CONTRAST * sideways:
+    """Quarter turns (counter-clockwise) that make the page upright. The axis its text
+    lines run along (`glyph_lines`) picks the quarter when it is decisive, otherwise both
+    quarters are tried; the recogniser's confidence on a few of the longest lines, read
+    in each candidate turn, decides between a turn and its half-turn."""
+    text_ink = without_rulings(ink, dpi)
+    lines = {quarter: glyph_lines(text_ink, dpi, vertical=bool(quarter)) for quarter in (0, 1)}
+    weight = {quarter: sum(line.glyphs for line in found) for quarter, found in lines.items()}
+    if weight[0] >= _DECISIVE_LINES * weight[1] and weight[0]:
         quarters = [0]
-    elif sideways > _DECISIVE_CONTRAST * upright:
+    elif weight[1] >= _DECISIVE_LINES * weight[0] and weight[1]:
         quarters = [1]
     else:
         quarters = [0, 1]
-    best, best_score = quarters[0], -1.0
+    candidates: list[tuple[int, list[np.ndarray]]] = []
     for quarter in quarters:
-        lines = _sample_lines(turn(gray, quarter), turn(text_ink, quarter), dpi, 8)
-        if not lines:
-            continue
-        as_is = engine.recognize_lines(lines)
-        flipped = engine.recognize_lines([np.ascontiguousarray(np.rot90(x, 2)) for x in lines])
-        for turns, results in ((quarter, as_is), (quarter + 2, flipped)):
-            score = sum(r.confidence * len(r.text) for r in results) / max(1, sum(len(r.text) for r in results))
-            if score > best_score:
-                best, best_score = turns, score
-    return best
+        crops = [turn(crop, quarter) for crop in _longest_lines(gray, lines[quarter], dpi)]
+        candidates += [(quarter, crops), (quarter + 2, [turn(crop, 2) for crop in crops])]
+    results = iter(engine.recognize_lines([crop for _, crops in candidates for crop in crops]))
+    scores = {turns: _reading_score([next(results) for _ in crops]) for turns, crops in candidates}
+    return max(scores, key=lambda turns: (scores[turns], -turns))
+
+
+def _longest_lines(gray: np.ndarray, lines: Sequence[GlyphLine], dpi: float) -> list[np.ndarray]:
+    """Crops (with a ~2 pt margin) of the lines with the most glyphs, as found."""
+    pad = max(3, int(dpi / 40))
+    height, width = gray.shape[:2]
+    chosen = sorted(lines, key=lambda line: -line.glyphs)[:_SAMPLE_LINES]
+    return [
+        gray[max(0, y - pad) : min(height, y + h + pad), max(0, x - pad) : min(width, x + w + pad)]
+        for x, y, w, h in (line.box for line in chosen)
+    ]
+
+
+def _reading_score(results: Sequence[LineResult]) -> float:
+    """Mean confidence per recognised character (0..1): text read the right way up comes
+    back long and sure; turned text comes back short, odd and doubtful."""
+    chars = sum(len(r.text) for r in results)
+    return sum(r.confidence * len(r.text) for r in results) / chars if chars else 0.0
 
 
 @dataclass(frozen=True)
@@ -211,14 +257,17 @@ def read_upright_image(
     line_mask = cv2.dilate(line_mask, cv2.getStructuringElement(cv2.MORPH_RECT, (grow, grow)))
     text_ink = _despeckle(cv2.bitwise_and(ink, cv2.bitwise_not(line_mask)), max(3, int((dpi / 100) ** 2 * 2)))
 
-    crops: list[_LineCrop] = []
     table_boxes: list[tuple[float, float, float, float]] = []
+    cells_px: list[tuple[int, int, int, int]] = []
     for shape in table_shapes(segments, settings):
         xs, ys = shape.xs, shape.ys
         table_boxes.append((xs[0] / scale, ys[0] / scale, xs[-1] / scale, ys[-1] / scale))
-        for r, c, rs, cs in shape.spans:
-            cell_px = (int(xs[c] / scale), int(ys[r] / scale), int(xs[c + cs] / scale), int(ys[r + rs] / scale))
-            crops.extend(cell_line_crops(gray, text_ink, cell_px, dpi))
+        cells_px += [
+            (int(xs[c] / scale), int(ys[r] / scale), int(xs[c + cs] / scale), int(ys[r + rs] / scale))
+            for r, c, rs, cs in shape.spans
+        ]
+    line_height = typical_line_height([r1 - r0 for cell in cells_px for r0, r1 in cell_text_rows(text_ink, cell, dpi)])
+    crops = [crop for cell in cells_px for crop in cell_line_crops(gray, text_ink, cell, dpi, line_height)]
 
     results = _recognize(engine, [c.image for c in crops])
     doubtful = [i for i, r in enumerate(results) if _doubtful(r, settings)]

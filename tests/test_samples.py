@@ -1,12 +1,17 @@
 """Every sample report against its expected JSON: every cell exact, exactly the expected
-error findings, metadata right. One test per file, so a failure names the sample."""
+error findings, metadata right, and every printed number placed or reported (checked
+from the grids). One test per file, so a failure names the sample."""
 
+import json
 from pathlib import Path
 
 import pytest
 from conftest import SAMPLES
 
-from extract.evaluate import evaluate_file
+from invariant import assert_every_number_placed
+
+from extract.evaluate import compare
+from extract.pipeline import build_report, read_tables
 from extract.images import IMAGE_SUFFIXES
 from extract.settings import DEFAULT_SETTINGS
 
@@ -23,8 +28,11 @@ SCANNED = _reports(SAMPLES / "scanned")
 
 
 def _check(path: Path) -> None:
-    result = evaluate_file(path, path.parent / f"{path.stem}.expected.json", DEFAULT_SETTINGS)
-    assert result.error is None, result.error
+    reading = read_tables(path, DEFAULT_SETTINGS)
+    report = build_report(reading, DEFAULT_SETTINGS)
+    expected = json.loads((path.parent / f"{path.stem}.expected.json").read_text(encoding="utf-8"))
+    result = compare(path, expected, report.model_dump(mode="json"))
+    assert_every_number_placed(reading, report)
     assert result.wrong == []
     assert result.metadata_diffs == []
     assert result.found_findings == result.expected_findings
