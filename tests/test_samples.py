@@ -25,6 +25,22 @@ def _reports(folder: Path) -> list[Path]:
 
 DIGITAL = _reports(SAMPLES)
 SCANNED = _reports(SAMPLES / "scanned")
+# Samples the pipeline does not read exactly yet, each loud about it (the cells are
+# flagged, never silently wrong). Strict: the test fails as soon as one passes, so the
+# entry is removed then. See NOTES.md, known gaps.
+KNOWN_GAPS = {
+    "scan-r2023-word-tbrl-01": "grey scan, a seal's lettering over six numbers of 三: read as 城/临/UIP, "
+    "flagged unreadable; the rules cannot settle six unknowns from the readings the image supports",
+}
+
+
+def _params(paths: list[Path]) -> list:
+    return [
+        pytest.param(p, id=p.stem, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[p.stem]))
+        if p.stem in KNOWN_GAPS
+        else pytest.param(p, id=p.stem)
+        for p in paths
+    ]
 
 
 def _check(path: Path) -> None:
@@ -45,11 +61,11 @@ def test_the_corpus_is_there():
     assert any("error" in p.name for p in DIGITAL)
 
 
-@pytest.mark.parametrize("path", DIGITAL, ids=[p.stem for p in DIGITAL])
+@pytest.mark.parametrize("path", _params(DIGITAL))
 def test_digital_sample(path):
     _check(path)
 
 
-@pytest.mark.parametrize("path", SCANNED, ids=[p.stem for p in SCANNED])
+@pytest.mark.parametrize("path", _params(SCANNED))
 def test_scanned_sample(path):
     _check(path)
