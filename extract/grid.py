@@ -22,6 +22,7 @@ from .geometry import (
 )
 from .page import PageContent, TextBox, TextSource
 from .settings import Settings
+from .text import parse_value
 
 # Rows or columns thinner than this (pt) are double borders, not cells.
 _MIN_CELL_SIDE_PT = 4.0
@@ -277,20 +278,43 @@ def _fill(page: PageContent, shape: TableShape) -> Grid:
     cells = []
     for k, (r, c, rs, cs) in enumerate(shape.spans):
         members = inside.get(k, [])
+        bbox = BBox(xs[c], ys[r], xs[c + cs], ys[r + rs])
+        text = cell_text(members)
+        confidence = min((b.confidence for b in members), default=1.0)
+        if _unexplained_wrap(members, text, bbox):
+            confidence = min(confidence, _DOUBTFUL_WRAP_CONFIDENCE)
         cells.append(
             GridCell(
                 row=r,
                 col=c,
                 row_span=rs,
                 col_span=cs,
-                bbox=BBox(xs[c], ys[r], xs[c + cs], ys[r + rs]),
-                text=cell_text(members),
-                confidence=min((b.confidence for b in members), default=1.0),
+                bbox=bbox,
+                text=text,
+                confidence=confidence,
                 source=members[0].source if members else page.source,
                 alternatives=cell_alternatives(members),
             )
         )
     return Grid(page=page.number, xs=xs, ys=ys, cells=tuple(cells))
+
+
+# Confidence given to OCR'd digits read as a wrapped number without room to wrap: low
+# enough to be reported and settled by the rules among the lines' own readings.
+_DOUBTFUL_WRAP_CONFIDENCE = 0.5
+
+
+def _unexplained_wrap(members: Sequence[TextBox], text: str, cell: BBox) -> bool:
+    """OCR read digits on several lines of a cell where the first line had room to go on:
+    a number wraps only when it fills its cell, so the other line is more likely a mark
+    (a seal's lettering, a stroke of a stamp) than the number's tail. The text layer is
+    exact and never doubted."""
+    if "\n" not in text or not members or any(b.source != "ocr" for b in members):
+        return False
+    if not parse_value(text).ok or not any(ch.isdigit() for ch in text):
+        return False
+    first = min(members, key=lambda b: b.bbox.top)
+    return first.bbox.width < 0.6 * cell.width
 
 
 def _index(bounds: Sequence[float], v: float) -> int:
