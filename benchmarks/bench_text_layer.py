@@ -26,7 +26,22 @@ def _files(args: list[str]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         files += sorted(p.glob("*.pdf")) if p.is_dir() else [p]
-    return [f for f in files if f.is_file()]
+    return [f for f in files if f.is_file() and _text_layer_only(f)]
+
+
+def _text_layer_only(path: Path) -> bool:
+    """The text-layer path's cost is measured on files read without OCR: a digital report
+    with a table pasted as a picture (read by OCR) belongs to bench_scan."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(path))
+    try:
+        for page in doc:
+            if any(True for _ in page.get_objects(filter=(pypdfium2.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2)):
+                return False
+        return True
+    finally:
+        doc.close()
 
 
 def _best(fn, repeat: int) -> float:

@@ -92,7 +92,7 @@ def test_section_three_read_from_the_pictures(picture_report):
     # Page 3 holds both: the end of 二 from its text layer, the top of 三 from the picture.
     on_page_3 = {(c.source, k.split(".")[0]) for k, c in report.cells.items() if c.page == 3}
     assert on_page_3 == {("text", "proactive"), ("ocr", "applications")}
-    assert report.source.kind == "digital"  # every page still read from its text layer
+    assert report.source.kind == "mixed"  # text pages, with the 三 cells read from their pictures
 
 
 def _photo(width: int, height: int, seed: int) -> np.ndarray:
