@@ -583,6 +583,7 @@ _PROACTIVE_VERSION_COLUMNS = {
     for key in set(tpl.PROACTIVE_COLUMNS[version]) - set(tpl.PROACTIVE_COLUMNS[other])
 }
 _HEADER_MARK = "信息内容"
+_BLOCK_HEADING = "第二十条"
 
 
 def _map_proactive(table: LogicalTable, settings: Settings, out: Mapping) -> None:
@@ -592,7 +593,9 @@ def _map_proactive(table: LogicalTable, settings: Settings, out: Mapping) -> Non
     columns: list[_Column] = []
     for grid in table.fragments:
         for r in range(grid.n_rows):
-            cells = [c for c in grid.row_cells(r) if c.row == r]
+            # The block heading (第二十条第（一）项) is a row across the table, or a cell
+            # merged down the left of its block: either way it is not the row's label.
+            cells = [c for c in grid.row_cells(r) if c.row == r and _BLOCK_HEADING not in label_core(c.text)]
             if not cells:
                 continue
             first = label_core(cells[0].text)
@@ -644,7 +647,10 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
     复议后起诉) and the result (结果维持 … 总计) of each column come from the header
     cells above it. The data row may sit on the page after its header, and a page break
     may cut the header itself."""
-    group_labels = [(r.key, label_core(r.label)) for r in tpl.REVIEW_ROWS]
+    # A group is named by its own label or with its enclosing one (行政诉讼未经复议直接起诉).
+    group_labels = [
+        (r.key, name) for r in tpl.REVIEW_ROWS for name in {label_core(r.label), label_core(r.group + r.label)}
+    ]
     column_labels = [(c.key, label_core(c.label)) for c in tpl.REVIEW_COLUMNS]
     tracker = _HeaderTracker(_REVIEW_HEADER_WORDS)
     for grid in table.fragments:
@@ -659,8 +665,9 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
                 own = label_core(path[-1].text)
                 column_score, column = max((similarity(own, lab), key) for key, lab in column_labels)
                 group_score, group = max(
-                    (similarity(label_core(h.text), lab), key)
+                    (similarity(core, lab), key)
                     for h in path[:-1] or path
+                    for core in {label_core(h.text), label_core(h.text, keep_remarks=True)}
                     for key, lab in group_labels
                 )
                 if min(column_score, group_score) < settings.min_label_similarity:

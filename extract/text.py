@@ -23,14 +23,15 @@ def normalize(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
-def label_core(text: str) -> str:
+def label_core(text: str, keep_remarks: bool = False) -> str:
     """What identifies a label regardless of how it was printed: no numbering, no
     parenthetical remark, no punctuation, 其它 = 其他. The parenthetical is dropped only when
-    something remains without it."""
+    something remains without it, and kept (without its brackets) with keep_remarks: some
+    reports name a column 行政诉讼（未经复议直接起诉）, the remark being the name."""
     t = normalize(text).translate(_VARIANTS)
     t = _NUMBERING.sub("", t)
     stripped = _PARENTHETICAL.sub("", t)
-    if stripped:
+    if stripped and not keep_remarks:
         t = stripped
     return _PUNCT.sub("", t).replace("(", "").replace(")", "")
 

@@ -114,3 +114,58 @@ def test_a_weak_match_is_reported():
     rows = [("2.其他法律", "（三）不予公开", "withheld_prohibited_by_law")]
     assigned, doubtful = match_application_rows(_observe(rows), 0.55)
     assert assigned == {0: "withheld_prohibited_by_law"} and doubtful == [(0, "withheld_prohibited_by_law")]
+
+
+def _grid(rows, widths, page=1):
+    """A Grid from rows of (col, col_span, row_span, text) cells; unit row height 20 pt."""
+    from extract.grid import Grid
+
+    xs = [0.0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    cells = []
+    for r, row in enumerate(rows):
+        for c, cs, rs, text in row:
+            bbox = BBox(xs[c], 20.0 * r, xs[c + cs], 20.0 * (r + rs))
+            cells.append(GridCell(r, c, rs, cs, bbox, text, 1.0, "text"))
+    ys = tuple(20.0 * r for r in range(len(rows) + 1))
+    return Grid(page, tuple(xs), ys, tuple(cells))
+
+
+def test_review_groups_named_with_their_enclosing_label():
+    from extract.mapping import map_tables
+    from extract.settings import Settings
+
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    groups = ["行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"]
+    rows = [
+        [(5 * g, 5, 1, name) for g, name in enumerate(groups)],
+        [(5 * g + i, 1, 1, h) for g in range(3) for i, h in enumerate(heads)],
+        [(i, 1, 1, str(i)) for i in range(15)],
+    ]
+    mapping = map_tables([_grid(rows, [30] * 15)], Settings())
+    got = {k: m.cell.text for k, m in mapping.cells.items()}
+    assert got["review_litigation.litigation_direct.upheld"] == "5"
+    assert got["review_litigation.litigation_after_review.total"] == "14"
+    assert len(got) == 15
+
+
+def test_proactive_block_headings_merged_down_the_left():
+    from extract.mapping import map_tables
+    from extract.settings import Settings
+
+    rows = [
+        [(0, 1, 3, "第二十条第（一）项"), (1, 1, 1, "信息内容"), (2, 1, 1, "本年制发件数"), (3, 1, 1, "本年废止件数"), (4, 1, 1, "现行有效件数")],
+        [(1, 1, 1, "规章"), (2, 1, 1, "0"), (3, 1, 1, "1"), (4, 1, 1, "2")],
+        [(1, 1, 1, "行政规范性文件"), (2, 1, 1, "3"), (3, 1, 1, "4"), (4, 1, 1, "25")],
+        [(0, 1, 2, "第二十条第（五）项"), (1, 1, 1, "信息内容"), (2, 3, 1, "本年处理决定数量")],
+        [(1, 1, 1, "行政许可"), (2, 3, 1, "103,240")],
+    ]
+    mapping = map_tables([_grid(rows, [60, 80, 60, 60, 60])], Settings())
+    got = {k: m.cell.text for k, m in mapping.cells.items()}
+    assert got == {
+        "proactive.regulations.issued": "0", "proactive.regulations.repealed": "1",
+        "proactive.regulations.in_force": "2", "proactive.normative_documents.issued": "3",
+        "proactive.normative_documents.repealed": "4", "proactive.normative_documents.in_force": "25",
+        "proactive.licensing.decisions": "103,240",
+    }
