@@ -9,14 +9,19 @@ from .pixels import PageImage
 from .settings import Settings
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
-# A4 long side in inches: a report page image without a usable resolution tag is taken
-# to be an A4 page, which nearly all of them are.
+# A4 in inches: a report page image without a usable resolution tag is taken to be A4
+# wide, which nearly all of them are.
 _A4_LONG_IN = 297 / 25.4
+_A4_SHORT_IN = 210 / 25.4
+# An image this much longer than wide is pages stitched end to end (a phone's long
+# screenshot, a web page saved as one picture): its short side is the page width.
+_STITCHED_ASPECT = 1.6
 
 
 def _dpi(path: Path, index: int, width: int, height: int) -> float:
     """The resolution tag if it is plausible for an A4-or-smaller page, else the A4 guess."""
-    guess = max(width, height) / _A4_LONG_IN
+    long_px, short_px = max(width, height), min(width, height)
+    guess = short_px / _A4_SHORT_IN if long_px > _STITCHED_ASPECT * short_px else long_px / _A4_LONG_IN
     try:
         from PIL import Image
 

@@ -119,12 +119,16 @@ def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int]
 
 
 def _prose(pages: list[PageContent], grids: list[Grid]) -> str:
-    """The report's text outside its tables as one string: lines joined without a break,
-    since a sentence (and a figure like 行政诉\n讼5件) runs on across printed lines."""
+    """The report's text-layer text outside its tables as one string: lines joined without
+    a break, since a sentence (and a figure like 行政诉\n讼5件) runs on across printed lines.
+    OCR'd prose is left out: a misread digit in a sentence (29 read as 20) would accuse
+    the report of contradicting its own table, and nothing can check the reading."""
     lines = []
     for page in pages:
         boxes = [g.bbox for g in grids if g.page == page.number]
-        outside = tuple(b for b in page.boxes if not any(t.contains_point(*b.anchor) for t in boxes))
+        outside = tuple(
+            b for b in page.boxes if b.source == "text" and not any(t.contains_point(*b.anchor) for t in boxes)
+        )
         lines += page_lines(replace(page, boxes=outside))
     return "".join(lines)
 

@@ -56,3 +56,15 @@ def test_similarity_ranks_the_right_label_first():
     assert similarity("其他", "其他法律行政法规禁止公开") < similarity("其他", "其他")
     assert similarity("部分公开", label_core("（二）部分公开")) == 1.0
     assert similarity("", "x") == 0.0
+
+
+def test_resolution_of_an_untagged_page_image():
+    from pathlib import Path
+
+    from extract.images import _dpi
+
+    missing = Path("/nonexistent.png")  # no tag to read: the A4 guess decides
+    assert round(_dpi(missing, 0, 1241, 1754)) == 150  # an A4 page at 150 dpi
+    assert round(_dpi(missing, 0, 1754, 1241)) == 150  # the same, landscape
+    # Pages stitched end to end (a phone's long screenshot): A4 wide, not A4 long.
+    assert round(_dpi(missing, 0, 993, 4212)) == 120
