@@ -209,6 +209,63 @@ def turn(image: np.ndarray, quarter_turns_ccw: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, quarter_turns_ccw % 4))
 
 
+def without_rulings(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """Ink minus ruling lines (runs longer than 1/5 inch, grown by 2 px): the print."""
+    h, v = line_masks(ink, dpi, 0.2)
+    return cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(cv2.bitwise_or(h, v), np.ones((5, 5), np.uint8))))
+
+
+@dataclass(frozen=True)
+class GlyphLine:
+    """A run of glyphs along one axis of the image, as found (not yet turned upright)."""
+
+    box: tuple[int, int, int, int]  # x, y, width, height in pixels
+    glyphs: int  # ink components in it (a CJK character is one to a few)
+
+
+# Glyphs of one line are closer than this (inches, ~3 pt: a quarter of a 10.5-12 pt
+# character); lines of a wrapped cell and numbers in neighbouring rows are further apart.
+_GLYPH_GAP_IN = 0.04
+# A line is at least this many times longer than it is thick (a two-character label is 2x).
+_LINE_ELONGATION = 2.0
+# ... holds at least this many ink components (a lone "1" or "一" is long but one stroke) ...
+_LINE_MIN_GLYPHS = 3
+# ... and is 0.05-0.3 inch thick (3.6-21.6 pt: body text to headings).
+_LINE_THICKNESS_IN = (0.05, 0.3)
+
+
+def glyph_lines(text_ink: np.ndarray, dpi: float, vertical: bool) -> list[GlyphLine]:
+    """Runs of glyphs along the image's rows (vertical=False) or columns (True).
+
+    Printed text is a row of glyphs with small regular gaps; smearing the ink by a little
+    more than that gap along the axis joins each line into one long, thin blob. Smeared
+    across the lines instead, glyphs stay apart (or fuse into short, wide blocks). This is
+    local evidence: aligned columns of numbers, which make a table's whole-page ink
+    profile contrasty both ways, are a row height apart and never join."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(text_ink, connectivity=8)
+    speck = max(3, int((dpi / 100) ** 2 * 2))  # px area of JPEG noise
+    too_big = dpi * 0.5  # px: seal remnants, filled boxes
+    keep = np.zeros(count, dtype=bool)
+    keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= speck) & (stats[1:, 2] < too_big) & (stats[1:, 3] < too_big)
+    glyphs = np.where(keep[labels], labels, 0)
+    on = glyphs > 0
+    gap = max(2, int(dpi * _GLYPH_GAP_IN))
+    kernel = (1, gap) if vertical else (gap, 1)  # (width, height)
+    smear = cv2.dilate(on.astype(np.uint8) * 255, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+    n_blobs, blobs, blob_stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
+    # Components per blob: count distinct (component, blob) pairs over the ink pixels.
+    pairs = np.unique(glyphs[on].astype(np.int64) * n_blobs + blobs[on])
+    per_blob = np.bincount(pairs % n_blobs, minlength=n_blobs)
+    thin, thick = (dpi * t for t in _LINE_THICKNESS_IN)
+    lines = []
+    for k in range(1, n_blobs):
+        x, y, w, h = (int(v) for v in blob_stats[k][:4])
+        along, across = (h, w) if vertical else (w, h)
+        if per_blob[k] >= _LINE_MIN_GLYPHS and along >= _LINE_ELONGATION * across and thin < across < thick:
+            lines.append(GlyphLine((x, y, w, h), int(per_blob[k])))
+    return lines
+
+
 def ruling_segments(ink: np.ndarray, dpi: float) -> tuple[list[Segment], np.ndarray]:
     """Ruling lines as segments in points, and the mask of their pixels (to erase them
     from cell crops before recognition). A run must be 1/5 inch long: longer than any
