@@ -9,6 +9,8 @@ by the page break is joined again.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
@@ -96,6 +98,21 @@ def classify(grids: Sequence[Grid]) -> list[LogicalTable]:
 def _is_printed_number(cell: GridCell) -> bool:
     """A count or an amount (not a null marker): what must end up in the record."""
     return any(ch.isdigit() for ch in cell.text) and parse_value(cell.text).ok
+
+
+_CIRCLED_AT_START = re.compile(r"^\s*[①-⑳]")
+_NUMBERING_AT_START = re.compile(r"^\s*(?:[（(]\s*\d+\s*[）)]|\d+\s*[.、．,，])")
+# Digits inside a label that are a count, not a date or an ordinal: a label cell whose
+# rulings between label and values were not found reads 行政规范性文件 1 4 11.
+_EMBEDDED_NUMBER = re.compile(r"(?<![第\d.])\d+(?![\d年月日号])")
+
+
+def _has_embedded_number(cell: GridCell) -> bool:
+    """Text with a label and a number in one cell (not the label's own numbering)."""
+    text = unicodedata.normalize("NFKC", _CIRCLED_AT_START.sub("", cell.text))
+    if not any(ch.isdigit() for ch in text) or _is_printed_value(cell):
+        return False
+    return bool(_EMBEDDED_NUMBER.search(_NUMBERING_AT_START.sub("", text)))
 
 
 def _is_printed_value(cell: GridCell) -> bool:
@@ -711,6 +728,9 @@ def check_placement(mapping: Mapping, recorded: set[str]) -> Placement:
     for table in mapping.tables:
         for grid in table.fragments:
             for cell in grid.cells:
+                if _has_embedded_number(cell) and id(cell) not in keys_of:
+                    unplaced.append((table.kind, grid.page, cell))
+                    continue
                 if not _is_printed_number(cell):
                     continue
                 keys = keys_of.get(id(cell), [])

@@ -169,3 +169,21 @@ def test_proactive_block_headings_merged_down_the_left():
         "proactive.normative_documents.repealed": "4", "proactive.normative_documents.in_force": "25",
         "proactive.licensing.decisions": "103,240",
     }
+
+
+def test_a_label_cell_holding_numbers_is_reported_not_dropped():
+    """Rulings between a label and its values not found (faint grey lines on a scan): the
+    row reads as one cell 行政规范性文件 1 4 11. Its numbers are reported as unplaced; a
+    label's own numbering (1. ① （1）) is not a number."""
+    from extract.mapping import check_placement, map_tables
+    from extract.settings import Settings
+
+    rows = [
+        [(0, 1, 1, "信息内容"), (1, 1, 1, "本年制发件数"), (2, 1, 1, "本年废止件数"), (3, 1, 1, "现行有效件数")],
+        [(0, 1, 1, "规章"), (1, 1, 1, "0"), (2, 1, 1, "0"), (3, 1, 1, "0")],
+        [(0, 4, 1, "行政规范性文件 1 4 11")],
+        [(0, 1, 1, "①属于国家秘密"), (1, 1, 1, "/"), (2, 1, 1, "（1）第一项"), (3, 1, 1, "2.其他")],
+    ]
+    mapping = map_tables([_grid(rows, [80, 60, 60, 60])], Settings())
+    unplaced = check_placement(mapping, set(mapping.cells)).unplaced
+    assert [cell.text for _, _, cell in unplaced] == ["行政规范性文件 1 4 11"]
