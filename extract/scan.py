@@ -242,20 +242,19 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
 
     A page whose ruled tables do not read as the template's labels (`_reads_as_labels`)
     is likely turned the wrong way: the other turns are read too, most likely first
-    (`_retry_turns`), until one does; the reading with the most template pairs is kept.
-    This costs one more page reading per turn tried, and only on such pages."""
+    (`_retry_turns`), and the first that does is kept; if none does, the first reading
+    stands. This costs one more page reading per turn tried, and only on such pages."""
     upright = straighten(page, engine)
-    best = read_upright_image(page.number, upright.gray, upright.ink, page.dpi, engine, settings, page_text)
-    if not _table_boxes(best) or _reads_as_labels(best):
-        return best
-    for turns in _retry_turns(page, upright.turns, _characters_read(best), engine):
+    content = read_upright_image(page.number, upright.gray, upright.ink, page.dpi, engine, settings, page_text)
+    in_tables = _table_boxes(content, settings)
+    if not in_tables or _reads_as_labels(in_tables):
+        return content
+    for turns in _retry_turns(page, upright.turns, _characters(in_tables), engine):
         retry = straighten(page, engine, turns)
-        content = read_upright_image(page.number, retry.gray, retry.ink, page.dpi, engine, settings, page_text)
-        if _template_pairs_read(content) > _template_pairs_read(best):
-            best = content
-        if _reads_as_labels(best):
-            break
-    return best
+        other = read_upright_image(page.number, retry.gray, retry.ink, page.dpi, engine, settings, page_text)
+        if _reads_as_labels(_table_boxes(other, settings)):
+            return other
+    return content
 
 
 def _retry_turns(page: PageImage, turns: int, characters: int, engine: OcrEngine) -> list[int]:
@@ -264,7 +263,7 @@ def _retry_turns(page: PageImage, turns: int, characters: int, engine: OcrEngine
     turned by a half, as almost nothing. So with many characters read the other quarter
     comes first, its half-turn chosen by the recogniser on its longest lines; otherwise
     the half-turn does."""
-    if characters < _MIN_TEMPLATE_PAIRS:
+    if characters < _FEW_CHARACTERS:
         return [(turns + k) % 4 for k in (2, 1, 3)]
     gray = to_gray_without_red(page.image)
     quarter = (turns + 1) % 2
@@ -301,33 +300,33 @@ _MIN_TEMPLATE_PAIRS = 6
 # ... and this many per Chinese character read (upright: 0.59-0.77 on the benchmark pages;
 # turned a quarter: under 0.1, as the characters come one per line).
 _MIN_PAIRS_PER_CHARACTER = 0.3
+# Confident Chinese characters in tables read turned by a half: 0-3 on the benchmark pages;
+# by a quarter: 66 or more.
+_FEW_CHARACTERS = 6
 
 
-def _table_boxes(content: PageContent) -> list[TextBox]:
-    """Text read inside the span of the page's rulings (not the title or prose above)."""
-    h = [s for s in content.rulings if s.orientation == "h"]
-    v = [s for s in content.rulings if s.orientation == "v"]
-    if not h or not v:
-        return []
-    top, bottom = min(s.position for s in h), max(s.position for s in h)
-    left, right = min(s.position for s in v), max(s.position for s in v)
-    return [
-        box for box in content.boxes
-        if left < (box.bbox.x0 + box.bbox.x1) / 2 < right and top < (box.bbox.top + box.bbox.bottom) / 2 < bottom
-    ]
+def _table_boxes(content: PageContent, settings: Settings) -> list[TextBox]:
+    """Text read inside the page's ruled tables (not the title or prose around them, nor
+    inside a frame of rulings that is no table: the dark edges of a scanned sheet)."""
+    tables = [BBox(s.xs[0], s.ys[0], s.xs[-1], s.ys[-1]) for s in table_shapes(content.rulings, settings)]
+    return [box for box in content.boxes if any(_centre_inside(box.bbox, table) for table in tables)]
 
 
-def _template_pairs_read(content: PageContent) -> int:
-    return sum(len(_pairs(box.text) & _TEMPLATE_PAIRS) for box in _table_boxes(content) if box.confidence >= _SURE)
+def _centre_inside(box: BBox, outer: BBox) -> bool:
+    return outer.x0 < (box.x0 + box.x1) / 2 < outer.x1 and outer.top < (box.top + box.bottom) / 2 < outer.bottom
 
 
-def _characters_read(content: PageContent) -> int:
-    return sum(len(_CJK.findall(box.text)) for box in _table_boxes(content) if box.confidence >= _SURE)
+def _template_pairs(boxes: Sequence[TextBox]) -> int:
+    return sum(len(_pairs(box.text) & _TEMPLATE_PAIRS) for box in boxes if box.confidence >= _SURE)
 
 
-def _reads_as_labels(content: PageContent) -> bool:
-    pairs = _template_pairs_read(content)
-    return pairs >= _MIN_TEMPLATE_PAIRS and pairs >= _MIN_PAIRS_PER_CHARACTER * _characters_read(content)
+def _characters(boxes: Sequence[TextBox]) -> int:
+    return sum(len(_CJK.findall(box.text)) for box in boxes if box.confidence >= _SURE)
+
+
+def _reads_as_labels(boxes: Sequence[TextBox]) -> bool:
+    pairs = _template_pairs(boxes)
+    return pairs >= _MIN_TEMPLATE_PAIRS and pairs >= _MIN_PAIRS_PER_CHARACTER * _characters(boxes)
 
 
 def table_rulings(ink: np.ndarray, dpi: float, settings: Settings) -> tuple[list[Segment], np.ndarray]:
@@ -400,7 +399,6 @@ def read_upright_image(
         rulings=tuple(segments),
         source="ocr",
     )
-
 
 
 def _doubtful(result: LineResult, settings: Settings) -> bool:

@@ -65,5 +65,5 @@ def test_a_table_that_reads_as_nothing_is_read_in_the_other_turns(pages, engine,
     monkeypatch.setattr(scan, "upright_turns", lambda *args: wrong_by)
     content = scan.read_scanned_page(PageImage(3, gray, 150), engine, DEFAULT_SETTINGS, page_text=False)
     text = "".join(box.text for box in content.boxes)
-    assert scan._reads_as_labels(content)
+    assert scan._reads_as_labels(scan._table_boxes(content, DEFAULT_SETTINGS))
     assert "本机关不掌握相关政府信息" in text
