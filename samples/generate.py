@@ -1094,7 +1094,6 @@ NUMBERING = {
 
 
 def add_applications_table(doc, spec: Spec, d: dict, tw: float | None = None):
-    v = spec.template
     pt = spec.table_pt
     L = spec.labels
     rows = printed_rows(spec)

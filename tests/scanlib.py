@@ -3,11 +3,24 @@ image-only PDF. Deterministic for a given seed."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
+
+
+def add_jpeg_page(dst: pdfium.PdfDocument, width: float, height: float, image: np.ndarray, quality: int) -> None:
+    """A new page of dst (width x height pt) showing the image as a JPEG of this quality."""
+    ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    new = dst.new_page(width, height)
+    picture = pdfium.PdfImage.new(dst)
+    picture.load_jpeg(io.BytesIO(jpeg.tobytes()), inline=True)
+    picture.set_matrix(pdfium.PdfMatrix().scale(width, height))
+    new.insert_obj(picture)
+    new.gen_content()
 
 
 def degrade(image: np.ndarray, skew_deg: float, quality: int, seed: int, turns: int = 0) -> bytes:
@@ -67,7 +80,6 @@ def grey_office_scan(src: Path, out: Path, dpi: int = 150, quality: int = 40, ma
     compression at `quality`. One greyscale JPEG per page, pages at the source's size.
     Deterministic for a given seed. Built in a test's tmp dir only: never commit such files
     made from a real report."""
-    import io
 
     rng = np.random.default_rng(seed)
     src_doc = pdfium.PdfDocument(str(src))
@@ -88,14 +100,7 @@ def grey_office_scan(src: Path, out: Path, dpi: int = 150, quality: int = 40, ma
             if blur > 0:
                 img = cv2.GaussianBlur(img, (0, 0), blur)
             img = np.clip(img + rng.normal(0, noise, img.shape), 0, 255).astype(np.uint8)
-            ok, jpeg = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
-            assert ok
-            new = dst.new_page(width, height)
-            picture = pdfium.PdfImage.new(dst)
-            picture.load_jpeg(io.BytesIO(jpeg.tobytes()), inline=True)
-            picture.set_matrix(pdfium.PdfMatrix().scale(width, height))
-            new.insert_obj(picture)
-            new.gen_content()
+            add_jpeg_page(dst, width, height, img, quality)
             page.close()
         dst.save(str(out))
     finally:

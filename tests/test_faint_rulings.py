@@ -9,13 +9,13 @@ rotated, noised, JPEG-compressed, wrapped as an image-only PDF in a tmp dir."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
 from conftest import SAMPLES
+from scanlib import add_jpeg_page
 
 from extract.evaluate import evaluate_file
 from extract.pixels import estimate_skew, ink_mask, rotate, ruling_segments
@@ -57,14 +57,7 @@ def _faint_scan(src: Path, out: Path, skew_deg: float = 2.0, seed: int = 5) -> t
             width, height = page.get_size()
             image = _faint_border_page(page, skew_deg if i % 2 else -skew_deg, rng)
             images.append(image)
-            ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 95])
-            assert ok
-            new = dst.new_page(width, height)
-            picture = pdfium.PdfImage.new(dst)
-            picture.load_jpeg(io.BytesIO(jpeg.tobytes()), inline=True)
-            picture.set_matrix(pdfium.PdfMatrix().scale(width, height))
-            new.insert_obj(picture)
-            new.gen_content()
+            add_jpeg_page(dst, width, height, image, 95)
             page.close()
         dst.save(str(out))
     finally:
