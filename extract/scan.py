@@ -292,6 +292,7 @@ def _pairs(text: str) -> set[str]:
 # often correctly recognised) character per line, and turned by a half as stray
 # characters, so neither makes template pairs.
 _TEMPLATE_PAIRS = frozenset(pair for label in _template_labels() for pair in _pairs(label))
+_TEMPLATE_CHARACTERS = frozenset(ch for label in _template_labels() for ch in label if _CJK.fullmatch(ch))
 # Confidence (0..1) for a line to count as read.
 _SURE = 0.9
 # A page reads as labels with at least this many template pairs (one or two short labels;
@@ -370,10 +371,16 @@ def read_upright_image(
             for r, c, rs, cs in shape.spans
         ]
     line_height = typical_line_height([r1 - r0 for cell in cells_px for r0, r1 in cell_text_rows(text_ink, cell, dpi)])
-    crops = [crop for cell in cells_px for crop in cell_line_crops(gray, text_ink, cell, dpi, line_height)]
+    crops: list[_LineCrop] = []
+    cell_of: list[int] = []  # crop -> index of its cell
+    for k, cell in enumerate(cells_px):
+        found = cell_line_crops(gray, text_ink, cell, dpi, line_height)
+        crops += found
+        cell_of += [k] * len(found)
 
     results = _recognize(engine, [c.image for c in crops])
-    doubtful = [i for i, r in enumerate(results) if _doubtful(r, settings)]
+    in_label = _in_label_cells(results, cell_of)
+    doubtful = [i for i, r in enumerate(results) if _doubtful(r, settings, in_label[i])]
     alternatives = _reread(engine, [crops[i].image for i in doubtful])
     # Ink the recogniser returns nothing for is not an empty cell: it stands as "?" with
     # confidence 0, so the cell is reported as unreadable instead of read as blank.
@@ -401,13 +408,30 @@ def read_upright_image(
     )
 
 
-def _doubtful(result: LineResult, settings: Settings) -> bool:
+def _in_label_cells(results: Sequence[LineResult], cell_of: Sequence[int]) -> list[bool]:
+    """Per line: its cell has another line of Chinese text and no digits (a wrapped or
+    vertical label, one or two characters per line), unlike a value cell."""
+    chinese: dict[int, int] = {}
+    digits: set[int] = set()
+    for result, cell in zip(results, cell_of, strict=True):
+        if _CJK.search(result.text):
+            chinese[cell] = chinese.get(cell, 0) + 1
+        if any(ch.isdigit() for ch in result.text):
+            digits.add(cell)
+    return [chinese.get(cell, 0) >= 2 and cell not in digits for cell in cell_of]
+
+
+def _doubtful(result: LineResult, settings: Settings, in_label: bool = False) -> bool:
     """Worth a second reading: low confidence, nothing read, or one or two stray Chinese
-    characters — what a seal's lettering over a number reads as, often confidently."""
+    characters — what a seal's lettering over a number reads as, often confidently. The
+    pieces of a wrapped or vertical label (one character of 三、本年度办理结果 per line)
+    are template characters in a cell of several Chinese lines: not read twice."""
     text = result.text.strip()
     if result.confidence < settings.min_ocr_confidence or not text:
         return True
-    return len(text) <= 2 and bool(_CJK.search(text)) and not any(ch.isdigit() for ch in text)
+    if len(text) > 2 or any(ch.isdigit() for ch in text) or not _CJK.search(text):
+        return False
+    return not (in_label and all(ch in _TEMPLATE_CHARACTERS for ch in text if _CJK.fullmatch(ch)))
 
 
 def _recognize(engine: OcrEngine, images: Sequence[np.ndarray], first_reading: bool = True) -> list[LineResult]:

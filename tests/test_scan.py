@@ -196,3 +196,18 @@ def test_a_ruling_fused_with_a_seal_arc_is_still_found():
     (shape,) = table_shapes(segments, Settings())
     assert (len(shape.ys) - 1, len(shape.xs) - 1) == (3, 4)
     assert len(shape.spans) == 12
+
+
+def test_second_readings_go_to_stray_characters_not_to_label_pieces():
+    from extract.ocr import LineResult
+    from extract.scan import _doubtful, _in_label_cells
+    from extract.settings import DEFAULT_SETTINGS as sure
+
+    # A vertical label, one character per line, beside a value cell a seal's lettering
+    # covers ("然" over 70: a template character, but alone in its cell).
+    lines = [LineResult(ch, 0.99) for ch in "三本年度"] + [LineResult("然", 0.99), LineResult("25", 0.99)]
+    in_label = _in_label_cells(lines, [0, 0, 0, 0, 1, 2])
+    assert in_label == [True, True, True, True, False, False]
+    assert [_doubtful(r, sure, lab) for r, lab in zip(lines, in_label)] == [False] * 4 + [True, False]
+    assert _doubtful(LineResult("城", 0.99), sure, True)  # not a character of the template
+    assert _doubtful(LineResult("7", 0.5), sure) and _doubtful(LineResult("", 0.0), sure)
