@@ -111,7 +111,7 @@ def _text_angle(textpage: pdfium.PdfTextPage) -> int | None:
     return max(votes, key=votes.__getitem__) if votes else None
 
 
-def _frame(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> _Frame:
+def page_frame(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> _Frame:
     """The page turned so that its text reads upright. For a well-formed page that is the
     page as displayed (text direction = /Rotate); a page whose /Rotate disagrees with its
     text (sideways landscape tables, wrong scanner metadata) is turned by the text."""
@@ -134,7 +134,7 @@ def read_page(doc: pdfium.PdfDocument, index: int, settings: Settings) -> PageCo
     page = doc[index]
     textpage = page.get_textpage()
     try:
-        frame = _frame(page, textpage)
+        frame = page_frame(page, textpage)
         boxes, hidden, unmapped = _text_boxes(textpage, frame, settings)
         rulings = tuple(_rulings(page, frame, settings))
         width, height = frame.display_size
@@ -205,23 +205,23 @@ def _text_boxes(
 
 
 Matrix = tuple[float, float, float, float, float, float]
-_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 # Form XObjects nest; generators that wrap a whole page in one (imposition tools, some
 # WPS exports) put every ruling one or two levels down.
-_MAX_FORM_DEPTH = 4
+MAX_FORM_DEPTH = 4
 
 
-def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+def compose(inner: Matrix, outer: Matrix) -> Matrix:
     """The matrix of applying `inner`, then `outer` (PDF row-vector convention)."""
     a, b, c, d, e, f = inner
     A, B, C, D, E, F = outer
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _object_matrix(raw) -> Matrix:
+def object_matrix(raw) -> Matrix:
     m = pdfium_c.FS_MATRIX()
     if not pdfium_c.FPDFPageObj_GetMatrix(raw, m):
-        return _IDENTITY
+        return IDENTITY
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
@@ -231,15 +231,15 @@ def _path_objects(page: pdfium.PdfPage) -> Iterator[tuple[object, Matrix]]:
     def walk(objects: list, parent: Matrix, depth: int) -> Iterator[tuple[object, Matrix]]:
         for raw in objects:
             kind = pdfium_c.FPDFPageObj_GetType(raw)
-            matrix = _compose(_object_matrix(raw), parent)
+            matrix = compose(object_matrix(raw), parent)
             if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 yield raw, matrix
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
                 children = [pdfium_c.FPDFFormObj_GetObject(raw, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(raw))]
                 yield from walk(children, matrix, depth + 1)
 
     top = [pdfium_c.FPDFPage_GetObject(page.raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
-    yield from walk(top, _IDENTITY, 0)
+    yield from walk(top, IDENTITY, 0)
 
 
 def _rulings(page: pdfium.PdfPage, frame: _Frame, settings: Settings) -> Iterator[Segment]:

@@ -61,7 +61,7 @@ def read_table_pictures(
     pdf_page = doc[index]
     textpage = pdf_page.get_textpage()
     try:
-        frame = pdf._frame(pdf_page, textpage)
+        frame = pdf.page_frame(pdf_page, textpage)
         boxes: list[TextBox] = []
         rulings: list[Segment] = []
         ocr: Optional[OcrEngine] = None
@@ -88,10 +88,10 @@ def read_table_pictures(
 
 def _image_objects(pdf_page: pdfium.PdfPage) -> Iterator[tuple[pdfium.PdfImage, pdf.Matrix]]:
     """Every image object with its full matrix to user space (inside forms too)."""
-    parents: dict[int, pdf.Matrix] = {0: pdf._IDENTITY}
+    parents: dict[int, pdf.Matrix] = {0: pdf.IDENTITY}
     kinds = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM)
-    for obj in pdf_page.get_objects(filter=kinds, max_depth=pdf._MAX_FORM_DEPTH):
-        matrix = pdf._compose(pdf._object_matrix(obj.raw), parents[obj.level])
+    for obj in pdf_page.get_objects(filter=kinds, max_depth=pdf.MAX_FORM_DEPTH):
+        matrix = pdf.compose(pdf.object_matrix(obj.raw), parents[obj.level])
         if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
             parents[obj.level + 1] = matrix
         else:

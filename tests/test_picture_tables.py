@@ -150,7 +150,7 @@ def test_the_picture_check_is_cheap(photo_pdf):
         for index in (4, 0):
             page = pdf.read_page(doc, index, DEFAULT_SETTINGS)
             pdf_page = doc[index]
-            frame = pdf._frame(pdf_page, pdf_page.get_textpage())
+            frame = pdf.page_frame(pdf_page, pdf_page.get_textpage())
             # the picture passes the size filters: its pixels are decoded and checked
             (candidate,) = _candidates(pdf_page, frame, page, DEFAULT_SETTINGS.min_text_glyphs)
             assert _table_image(candidate, DEFAULT_SETTINGS) is None
@@ -210,7 +210,7 @@ def test_a_turned_page_places_the_picture_in_the_display_frame(picture_report, t
         doc = pdfium.PdfDocument(str(path))
         pdf_page = doc[region.page]
         textpage = pdf_page.get_textpage()
-        frame = pdf._frame(pdf_page, textpage)
+        frame = pdf.page_frame(pdf_page, textpage)
         content = pdf.read_page(doc, region.page, DEFAULT_SETTINGS)
         (found,) = list(_candidates(pdf_page, frame, content, DEFAULT_SETTINGS.min_text_glyphs))
         gray = _table_image(found, DEFAULT_SETTINGS)[0]
