@@ -39,7 +39,8 @@ def _page_image(path: Path, page: PageContent, settings: Settings) -> np.ndarray
                 image = pdf.render_page(doc, page.number - 1, dpi)
             finally:
                 doc.close()
-        upright = straighten(image, get_engine(settings.ocr_engine, settings.ocr_threads))
+        # The turns the reading settled on (a retry's, if one was kept), not a new decision.
+        upright = straighten(image, get_engine(settings.ocr_engine, settings.ocr_threads), turns=page.turns)
         gray = upright.gray
         scale = _DPI / image.dpi
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)

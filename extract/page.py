@@ -49,3 +49,5 @@ class PageContent:
     hidden_glyphs: int = 0
     # Glyphs whose font has no usable ToUnicode map: a text layer that cannot be trusted.
     unmapped_glyphs: int = 0
+    # Scanned pages: quarter turns (counter-clockwise) that made the page image upright.
+    turns: int = 0

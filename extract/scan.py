@@ -246,6 +246,7 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
     stands. This costs one more page reading per turn tried, and only on such pages."""
     upright = straighten(page, engine)
     content = read_upright_image(page.number, upright.gray, upright.ink, page.dpi, engine, settings, page_text)
+    content = replace(content, turns=upright.turns)
     in_tables = _table_boxes(content, settings)
     if not in_tables or _reads_as_labels(in_tables):
         return content
@@ -253,7 +254,7 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
         retry = straighten(page, engine, turns)
         other = read_upright_image(page.number, retry.gray, retry.ink, page.dpi, engine, settings, page_text)
         if _reads_as_labels(_table_boxes(other, settings)):
-            return other
+            return replace(other, turns=retry.turns)
     return content
 
 
