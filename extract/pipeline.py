@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Optional, Sequence, Union
 
 from . import pdf
 from .errors import (
+    ExtractError,
     InputNotFound,
     InvalidDocument,
     LimitExceeded,
@@ -66,7 +67,11 @@ def _ocr_engine(settings: Settings, name: str):
         raise OcrUnavailable(name, str(exc)) from None
 
 
-def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int]:
+# (page number, why) of pages pdfium could not load or read: skipped, and reported.
+Unreadable = list[tuple[int, str]]
+
+
+def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int, Unreadable]:
     name = str(path)
     started = time.monotonic()
 
@@ -83,7 +88,7 @@ def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int]
         for k, image in enumerate(images):
             pages.append(read_scanned_page(image, engine, settings, page_text=k == 0))
             check_time()
-        return pages, len(images)
+        return pages, len(images), []
 
     doc = pdf.open_pdf(path, settings)
     try:
@@ -93,14 +98,18 @@ def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int]
         if bad:
             raise InvalidDocument(name, f"page {bad[0]} does not exist (the PDF has {total} pages)")
         pages = []
+        unreadable: Unreadable = []
         for k, number in enumerate(wanted):
-            pdf.check_page_size(doc, name, number - 1, settings)
             try:
+                pdf.check_page_size(doc, name, number - 1, settings)
                 page = pdf.read_page(doc, number - 1, settings)
-            except Exception as exc:  # pdfium raises plain errors on damaged page streams
-                raise InvalidDocument(name, f"page {number} cannot be read ({exc})") from None
-            if settings.ocr:
-                images = pdf.page_images(doc, number - 1)
+                images = pdf.page_images(doc, number - 1) if settings.ocr else None
+            except ExtractError:
+                raise
+            except Exception as exc:  # pdfium raises plain errors on a damaged page: skip it, say so
+                unreadable.append((number, str(exc) or type(exc).__name__))
+                continue
+            if images is not None:
                 if _needs_ocr(page, images, settings):
                     from .scan import read_scanned_page
 
@@ -113,7 +122,10 @@ def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int]
                     page = read_table_pictures(doc, number - 1, page, lambda: _ocr_engine(settings, name), settings)
             pages.append(page)
             check_time()
-        return pages, total
+        if not pages:
+            number, why = unreadable[0]
+            raise InvalidDocument(name, f"no page can be read (page {number}: {why})")
+        return pages, total, unreadable
     finally:
         doc.close()
 
@@ -153,6 +165,7 @@ class TableReading:
     total_pages: int
     grids: tuple[Grid, ...]
     mapping: Mapping
+    unreadable_pages: tuple[tuple[int, str], ...] = ()  # (page number, why), skipped
 
 
 def read_tables(path: Union[str, Path], settings: Settings) -> TableReading:
@@ -161,15 +174,15 @@ def read_tables(path: Union[str, Path], settings: Settings) -> TableReading:
     path = Path(path)
     if not path.is_file():
         raise InputNotFound(str(path), "no such file")
-    pages, total_pages = _read_pages(path, settings)
+    pages, total_pages, unreadable = _read_pages(path, settings)
     grids = [g for page in pages for g in grids_on_page(page, settings)]
     mapping = map_tables(grids, settings)
     if settings.debug_dir:
         from .debug import write_debug
 
         write_debug(Path(settings.debug_dir), path, pages, grids, mapping, settings)
-    _require_tables(path, pages, grids, mapping)
-    return TableReading(path, tuple(pages), total_pages, tuple(grids), mapping)
+    _require_tables(path, pages, grids, mapping, unreadable)
+    return TableReading(path, tuple(pages), total_pages, tuple(grids), mapping, tuple(unreadable))
 
 
 def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **options: Any) -> Report:
@@ -191,6 +204,7 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
     values, repairs = repair(values, candidates, equations(version, layout))
     cells = _record_repairs(cells, repairs)
 
+    findings += _unreadable_page_findings(reading.unreadable_pages)
     findings += _table_findings(mapping, cells, version, layout)
     findings += mapping.findings + _cell_findings(cells, settings) + validate(values, version, layout)
     findings += run_soft_checks(_prose(pages, grids), values, info.agency, version)
@@ -207,9 +221,26 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
     )
 
 
-def _require_tables(path: Path, pages: list[PageContent], grids: list[Grid], mapping: Mapping) -> None:
+def _unreadable_page_findings(unreadable: Sequence[tuple[int, str]]) -> list[Finding]:
+    return [
+        Finding(
+            rule="page.unreadable",
+            severity="error",
+            message=f"第{number}页已损坏，无法读取，已跳过（{why}）",
+            message_en=f"page {number} is damaged and could not be read; it was skipped ({why})",
+        )
+        for number, why in unreadable
+    ]
+
+
+def _require_tables(
+    path: Path, pages: list[PageContent], grids: list[Grid], mapping: Mapping, unreadable: Unreadable
+) -> None:
     if mapping.cells:
         return
+    if unreadable:
+        skipped = ", ".join(str(number) for number, _ in unreadable)
+        raise NoReportTables(str(path), f"no report tables found on the pages that could be read (damaged: {skipped})")
     if not any(p.boxes for p in pages):
         reason = "no text found on any page (blank pages, or a scan OCR could not read)"
     elif not grids:
