@@ -37,9 +37,7 @@ def to_gray_without_red(image: np.ndarray) -> np.ndarray:
         return image
     b, g, r = (image[:, :, i].astype(np.int16) for i in range(3))
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    # Red against the mean of the other two channels: JPEG chroma blur turns a seal's
-    # edge pink, which a max() test would miss.
-    reddish = (r - (g + b) // 2) > 25
+    reddish = _reddish(image)
     out = gray.copy()
     if not reddish.any():
         return out
@@ -51,6 +49,56 @@ def to_gray_without_red(image: np.ndarray) -> np.ndarray:
     seal_level = float(np.percentile(r[reddish], 90))
     low, high = seal_level - 100, seal_level - 60
     out[reddish] = np.clip((r[reddish] - low) * 255 / (high - low), 0, 255).astype(np.uint8)
+    return out
+
+
+def _reddish(image: np.ndarray) -> np.ndarray:
+    """Pixels of red ink. Red against the mean of the other two channels: JPEG chroma blur
+    turns a seal's edge pink, which a max() test would miss."""
+    b, g, r = (image[:, :, i].astype(np.int16) for i in range(3))
+    return (r - (g + b) // 2) > 25
+
+
+def seal_mask(image: np.ndarray) -> np.ndarray | None:
+    """Red ink (255) on the rest (0), or None for a grey image or one without red. Where
+    an opaque stamp lies over a table, whitening it leaves gaps in the rulings: this
+    says where a gap has the seal to blame."""
+    if image.ndim == 2:
+        return None
+    red = _reddish(image)
+    return np.where(red, 255, 0).astype(np.uint8) if red.any() else None
+
+
+def bridge_under_seal(segments: list[Segment], seal: np.ndarray, dpi: float, tolerance: float) -> list[Segment]:
+    """Collinear ruling pieces joined across a gap the seal covers (at least 60 % of the
+    gap's pixels, the seal grown by ~2 pt, is red ink), up to 1.5 inch long: the line ran
+    on under the stamp. Segments in points; `seal` in pixels of the same image."""
+    scale = dpi / 72.0
+    grown = cv2.dilate(seal, np.ones((max(3, int(dpi / 36)),) * 2, np.uint8)) > 0
+    height, width = grown.shape
+
+    def covered(seg: Segment, a: float, b: float) -> bool:
+        along = np.linspace(a, b, max(2, int((b - a) * scale)))
+        across = np.full_like(along, seg.position)
+        xs, ys = (along, across) if seg.orientation == "h" else (across, along)
+        xi = np.clip((xs * scale).astype(int), 0, width - 1)
+        yi = np.clip((ys * scale).astype(int), 0, height - 1)
+        return float(grown[yi, xi].mean()) >= 0.6
+
+    out: list[Segment] = []
+    for orientation in ("h", "v"):
+        pieces = sorted((s for s in segments if s.orientation == orientation), key=lambda s: (round(s.position / tolerance), s.start))
+        for seg in pieces:
+            last = out[-1] if out and out[-1].orientation == orientation else None
+            if (
+                last is not None
+                and abs(last.position - seg.position) <= tolerance
+                and 0 < seg.start - last.end <= 108.0
+                and covered(seg, last.end, seg.start)
+            ):
+                out[-1] = Segment(orientation, (last.position + seg.position) / 2, last.start, max(last.end, seg.end))
+            else:
+                out.append(seg)
     return out
 
 

@@ -23,11 +23,13 @@ from .page import PageContent, TextBox
 from .pixels import (
     GlyphLine,
     PageImage,
+    bridge_under_seal,
     estimate_skew,
     glyph_lines,
     ink_mask,
     rotate,
     ruling_segments,
+    seal_mask,
     to_gray_without_red,
     turn,
     without_rulings,
@@ -218,22 +220,27 @@ class UprightPage:
     ink: np.ndarray  # rulings kept
     turns: int
     skew_deg: float
+    seal: Optional[np.ndarray] = None  # red ink (255) in the same frame, see seal_mask
 
 
 def straighten(page: PageImage, engine: OcrEngine, turns: Optional[int] = None) -> UprightPage:
     """The page turned upright and deskewed; `turns` forces the quarter turns instead of
     deciding them (a retry, see `read_scanned_page`)."""
     gray = to_gray_without_red(page.image)
+    seal = seal_mask(page.image)
     ink = ink_mask(gray, page.dpi)
     if turns is None:
         turns = upright_turns(gray, ink, page.dpi, engine)
     if turns % 4:
         gray, ink = turn(gray, turns), turn(ink, turns)
+        seal = turn(seal, turns) if seal is not None else None
     skew = estimate_skew(ink, page.dpi)
     if abs(skew) >= 0.05:
         gray = rotate(gray, skew)
         ink = ink_mask(gray, page.dpi)
-    return UprightPage(gray, ink, turns % 4, skew)
+        # rotate() fills with white: turn the mask's background white and back.
+        seal = 255 - rotate(255 - seal, skew) if seal is not None else None
+    return UprightPage(gray, ink, turns % 4, skew, seal)
 
 
 def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, page_text: bool) -> PageContent:
@@ -245,14 +252,18 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
     (`_retry_turns`), and the first that does is kept; if none does, the first reading
     stands. This costs one more page reading per turn tried, and only on such pages."""
     upright = straighten(page, engine)
-    content = read_upright_image(page.number, upright.gray, upright.ink, page.dpi, engine, settings, page_text)
+    content = read_upright_image(
+        page.number, upright.gray, upright.ink, page.dpi, engine, settings, page_text, seal=upright.seal
+    )
     content = replace(content, turns=upright.turns)
     in_tables = _table_boxes(content, settings)
     if not in_tables or _reads_as_labels(in_tables):
         return content
     for turns in _retry_turns(page, upright.turns, _characters(in_tables), engine):
         retry = straighten(page, engine, turns)
-        other = read_upright_image(page.number, retry.gray, retry.ink, page.dpi, engine, settings, page_text)
+        other = read_upright_image(
+            page.number, retry.gray, retry.ink, page.dpi, engine, settings, page_text, seal=retry.seal
+        )
         if _reads_as_labels(_table_boxes(other, settings)):
             return replace(other, turns=retry.turns)
     return content
@@ -331,13 +342,16 @@ def _reads_as_labels(boxes: Sequence[TextBox]) -> bool:
     return pairs >= _MIN_TEMPLATE_PAIRS and pairs >= _MIN_PAIRS_PER_CHARACTER * _characters(boxes)
 
 
-def table_rulings(ink: np.ndarray, dpi: float, settings: Settings) -> tuple[list[Segment], np.ndarray]:
-    """Ruling lines of an upright image in points (short ones anchored at both ends), and
-    the mask of their pixels."""
+def table_rulings(
+    ink: np.ndarray, dpi: float, settings: Settings, seal: Optional[np.ndarray] = None
+) -> tuple[list[Segment], np.ndarray]:
+    """Ruling lines of an upright image in points (short ones anchored at both ends; pieces
+    of one line joined across a stamp that covered it), and the mask of their pixels."""
     segments, line_mask = ruling_segments(ink, dpi)
-    segments = keep_anchored(
-        merge_segments(segments, settings.snap_tolerance_pt), 2 * settings.snap_tolerance_pt, _FREE_RULING_PT
-    )
+    segments = merge_segments(segments, settings.snap_tolerance_pt)
+    if seal is not None:
+        segments = bridge_under_seal(segments, seal, dpi, settings.snap_tolerance_pt)
+    segments = keep_anchored(segments, 2 * settings.snap_tolerance_pt, _FREE_RULING_PT)
     return segments, line_mask
 
 
@@ -350,12 +364,13 @@ def read_upright_image(
     settings: Settings,
     page_text: bool,
     rulings: Optional[tuple[list[Segment], np.ndarray]] = None,
+    seal: Optional[np.ndarray] = None,
 ) -> PageContent:
     """An upright, deskewed image (a page, or a picture of a table) -> PageContent in
     points from the image's top-left corner: rulings, then each cell's lines recognised.
     `rulings` is `table_rulings(ink, dpi, settings)` when the caller has it already."""
     scale = 72.0 / dpi
-    segments, line_mask = rulings if rulings is not None else table_rulings(ink, dpi, settings)
+    segments, line_mask = rulings if rulings is not None else table_rulings(ink, dpi, settings, seal)
     # Ruling pixels grown by ~0.5 pt: the anti-aliased, JPEG-blurred edge of a scanned
     # line left behind reads as "1" or "」" at a cell border.
     grow = max(3, int(dpi / 100) * 2 + 1)

@@ -151,3 +151,18 @@ def test_a_one_row_table_is_a_table_but_a_framed_box_is_not():
     row = grid_shape([h(85, 79, 516), h(101, 79, 516), v(79, 85, 101), v(210, 85, 101), v(516, 85, 101)], S)
     assert row is not None and len(row.spans) == 2
     assert grid_shape([h(85, 79, 516), h(101, 79, 516), v(79, 85, 101), v(516, 85, 101)], S) is None
+
+
+def test_ruling_pieces_are_joined_across_a_stamp_not_across_paper():
+    import numpy as np
+
+    from extract.pixels import bridge_under_seal
+
+    dpi = 72.0  # one pixel per point
+    seal = np.zeros((200, 400), np.uint8)
+    seal[40:120, 150:250] = 255  # a stamp over the middle of the line at y = 80
+    pieces = [h(80, 10, 150), h(80, 250, 390), h(160, 10, 150), h(160, 250, 390)]
+    joined = sorted((s.position, s.start, s.end) for s in bridge_under_seal(pieces, seal, dpi, 2.0))
+    # The line under the stamp runs on; the one on plain paper keeps its gap (a real
+    # merged cell's border stops there).
+    assert joined == [(80, 10, 390), (160, 10, 150), (160, 250, 390)]
