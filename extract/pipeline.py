@@ -29,6 +29,7 @@ from .records import (
     Finding,
     Report,
     Source,
+    as_number,
     build_tables,
 )
 from .repair import Repair, repair
@@ -359,7 +360,7 @@ def _placement_findings(placement: Placement) -> list[Finding]:
                 message=f"{where}中印有数值“{cell.text}”，但未能对应到任何模板单元格",
                 message_en=f"the value {cell.text!r} printed in the {table} table on page {page} "
                 f"(bbox {[float(v) for v in cell.bbox.as_tuple(1)]}) was not placed in any cell of the record",
-                printed=_as_float(parse_value(cell.text).value),
+                printed=as_number(parse_value(cell.text).value),
                 locations=(CellLocation(cell="", page=page, bbox=cell.bbox.as_tuple()),),
             )
         )
@@ -374,10 +375,6 @@ def _placement_findings(placement: Placement) -> list[Finding]:
             )
         )
     return findings
-
-
-def _as_float(value: CellValue) -> Optional[float]:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _table_findings(

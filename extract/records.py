@@ -18,6 +18,13 @@ from .template import TemplateVersion
 CellValue = Union[int, float, str, None]
 
 
+def as_number(value: CellValue) -> Optional[float]:
+    """A count or amount as a float; None for null, a unit-bearing string, or a bool."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
-from .records import CellValue, Finding
+from .records import CellValue, Finding, as_number
 from .template import TemplateVersion
 
 
@@ -150,10 +150,6 @@ def _stated(figure: _ProseFigure, prose: str) -> set[int]:
     return {int(m.group("n")) for m in figure.pattern.finditer(prose) if not _out_of_scope(figure, prose, m)}
 
 
-def _number(v: CellValue) -> Optional[float]:
-    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-
-
 def prose_vs_tables(prose: str, values: Mapping[str, CellValue]) -> list[Finding]:
     """A figure the prose states once, against the table cells it describes. Only the
     whole agency's figure for the year counts (see `_out_of_scope`); a figure stated with
@@ -163,7 +159,7 @@ def prose_vs_tables(prose: str, values: Mapping[str, CellValue]) -> list[Finding
         stated = _stated(figure, prose)
         if len(stated) != 1:
             continue
-        numbers = [_number(values.get(k)) for k in figure.cells]
+        numbers = [as_number(values.get(k)) for k in figure.cells]
         if any(n is None for n in numbers):
             continue
         said, table = stated.pop(), sum(numbers)  # type: ignore[arg-type]
@@ -203,7 +199,7 @@ def makes_regulations(agency: str) -> bool:
 def agency_plausibility(agency: Optional[str], values: Mapping[str, CellValue], version: TemplateVersion) -> list[Finding]:
     if not agency or makes_regulations(agency):
         return []
-    made = [k for k in _REGULATION_COUNTS[version] if (_number(values.get(k)) or 0) > 0]
+    made = [k for k in _REGULATION_COUNTS[version] if (as_number(values.get(k)) or 0) > 0]
     if not made:
         return []
     return [

@@ -10,18 +10,12 @@ from dataclasses import dataclass
 from typing import Iterator, Mapping, Optional
 
 from . import template as tpl
-from .records import CellValue, Finding
+from .records import CellValue, Finding, as_number
 from .template import TemplateVersion
 
 # Counts are integers; amounts may be decimals. Sums of integers compare exactly; the
 # tolerance only absorbs float rounding in decimal sums.
 _TOLERANCE = 1e-6
-
-
-def _number(value: CellValue) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -41,10 +35,10 @@ class Equation:
 
     def residual(self, values: Mapping[str, CellValue]) -> Optional[float]:
         """sum(parts) - sum(totals), or None when a cell is not a number."""
-        numbers = [_number(values.get(k)) for k in self.cells]
+        numbers = [as_number(values.get(k)) for k in self.cells]
         if any(n is None for n in numbers):
             return None
-        return sum(_number(values[k]) for k in self.parts) - sum(_number(values[k]) for k in self.totals)  # type: ignore[misc]
+        return sum(as_number(values[k]) for k in self.parts) - sum(as_number(values[k]) for k in self.totals)  # type: ignore[misc]
 
 
 def equations(version: TemplateVersion, layout: Optional[tpl.OtherLayout] = None) -> list[Equation]:
@@ -97,7 +91,7 @@ def equations(version: TemplateVersion, layout: Optional[tpl.OtherLayout] = None
 def check(equation: Equation, values: Mapping[str, CellValue]) -> Optional[Finding]:
     """None when the rule holds; an error when it does not; an unchecked note (info)
     when a cell is null or unreadable."""
-    missing = [k for k in equation.cells if _number(values.get(k)) is None]
+    missing = [k for k in equation.cells if as_number(values.get(k)) is None]
     if missing:
         return Finding(
             rule=equation.rule,
@@ -106,8 +100,8 @@ def check(equation: Equation, values: Mapping[str, CellValue]) -> Optional[Findi
             message_en=f"not checked (blank or unreadable cells: {', '.join(missing)}): {equation.en}",
             cells=equation.cells,
         )
-    parts = sum(_number(values[k]) for k in equation.parts)  # type: ignore[misc]
-    totals = sum(_number(values[k]) for k in equation.totals)  # type: ignore[misc]
+    parts = sum(as_number(values[k]) for k in equation.parts)  # type: ignore[misc]
+    totals = sum(as_number(values[k]) for k in equation.totals)  # type: ignore[misc]
     if abs(parts - totals) <= _TOLERANCE:
         return None
     return Finding(
