@@ -35,7 +35,7 @@ def to_gray_without_red(image: np.ndarray) -> np.ndarray:
     semi-transparent seal: that text is dark in red as well."""
     if image.ndim == 2:
         return image
-    b, g, r = (image[:, :, i].astype(np.int16) for i in range(3))
+    r = image[:, :, 2].astype(np.int16)
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     reddish = _reddish(image)
     out = gray.copy()
