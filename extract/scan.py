@@ -123,13 +123,19 @@ def _split_touching_lines(profile: np.ndarray, r0: int, r1: int, line_height: fl
 
 
 def cell_line_crops(
-    gray: np.ndarray, ink: np.ndarray, cell_px: tuple[int, int, int, int], dpi: float, line_height: float = 0.0
+    gray: np.ndarray,
+    ink: np.ndarray,
+    cell_px: tuple[int, int, int, int],
+    dpi: float,
+    line_height: float = 0.0,
+    rows: Optional[list[tuple[int, int]]] = None,
 ) -> list[_LineCrop]:
     """The text lines inside one cell: ink rows grouped by horizontal projection (rows
     taller than `line_height` allows cut into lines), each cut to its ink with a margin.
-    Rulings were erased from `ink` beforehand."""
+    Rulings were erased from `ink` beforehand. `rows` is `cell_text_rows(ink, cell_px,
+    dpi)` when the caller has it already."""
     x0, top, x1, bottom = _inner(cell_px, dpi)
-    rows = cell_text_rows(ink, cell_px, dpi)
+    rows = cell_text_rows(ink, cell_px, dpi) if rows is None else rows
     if not rows:
         return []
     region = ink[top:bottom, x0:x1]
@@ -386,11 +392,12 @@ def read_upright_image(
             (int(xs[c] / scale), int(ys[r] / scale), int(xs[c + cs] / scale), int(ys[r + rs] / scale))
             for r, c, rs, cs in shape.spans
         ]
-    line_height = typical_line_height([r1 - r0 for cell in cells_px for r0, r1 in cell_text_rows(text_ink, cell, dpi)])
+    rows_of = [cell_text_rows(text_ink, cell, dpi) for cell in cells_px]
+    line_height = typical_line_height([r1 - r0 for rows in rows_of for r0, r1 in rows])
     crops: list[_LineCrop] = []
     cell_of: list[int] = []  # crop -> index of its cell
     for k, cell in enumerate(cells_px):
-        found = cell_line_crops(gray, text_ink, cell, dpi, line_height)
+        found = cell_line_crops(gray, text_ink, cell, dpi, line_height, rows_of[k])
         crops += found
         cell_of += [k] * len(found)
 
