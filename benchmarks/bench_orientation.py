@@ -40,9 +40,9 @@ class BenchPage:
 
 def table_pages(sample: Path, max_prose_chars: int = _MAX_PROSE_CHARS):
     """(page index, label-cell boxes in points) of the sample's table-only pages."""
-    from extract import pdf
-    from extract.grid import grids_on_page
+    from extract.read import pdf
     from extract.settings import DEFAULT_SETTINGS as S
+    from extract.tables.grid import grids_on_page
 
     doc = pdf.open_pdf(sample, S)
     try:
@@ -126,7 +126,7 @@ def _old_sample_lines(gray, ink, dpi, limit):
 
 
 def old_upright_turns(gray, ink, dpi, engine) -> int:
-    from extract.pixels import line_masks, turn
+    from extract.scan.pixels import line_masks, turn
 
     h, v = line_masks(ink, dpi, 0.2)
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(cv2.bitwise_or(h, v), np.ones((5, 5), np.uint8))))
@@ -154,7 +154,7 @@ def old_upright_turns(gray, ink, dpi, engine) -> int:
 # --------------------------------------------------------------------------------------
 
 def evaluate(name: str, decide, pages: list[BenchPage], engine, verbose: bool) -> None:
-    from extract.pixels import ink_mask
+    from extract.scan.pixels import ink_mask
 
     right = {t: 0 for t in range(4)}
     total = {t: 0 for t in range(4)}
@@ -181,8 +181,8 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true", help="list the pages decided wrong")
     args = parser.parse_args()
 
-    from extract.ocr import get_engine
-    from extract.scan import upright_turns
+    from extract.scan.ocr import get_engine
+    from extract.scan.scanned_page import upright_turns
 
     samples = sorted((ROOT / "samples").glob("*.pdf"))
     samples = [s for s in samples if "encrypted" not in s.name][: args.limit or None]

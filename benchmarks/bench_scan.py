@@ -35,8 +35,8 @@ def _files(args: list[str]) -> list[Path]:
 
 def _page_images(path: Path):
     """The page images the pipeline would OCR, at the resolution it would use."""
-    from extract import pdf
-    from extract.images import IMAGE_SUFFIXES, load_image_pages
+    from extract.read import pdf
+    from extract.read.images import IMAGE_SUFFIXES, load_image_pages
     from extract.settings import DEFAULT_SETTINGS as S
 
     if path.suffix.lower() in IMAGE_SUFFIXES:
@@ -92,7 +92,7 @@ def main() -> int:
     from rapidocr import RapidOCR
 
     from extract import extract_file
-    from extract.ocr.manifest import pinned_files
+    from extract.scan.ocr.manifest import pinned_files
 
     models = pinned_files("rapidocr", Path(rapidocr.__file__).parent)
     pinned = {

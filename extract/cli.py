@@ -48,7 +48,7 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_ocr(parser: argparse.ArgumentParser) -> None:
-    from .ocr import ENGINE_NAMES
+    from .scan.ocr import ENGINE_NAMES
 
     parser.add_argument("--ocr", choices=ENGINE_NAMES, default=DEFAULT_SETTINGS.ocr_engine,
                         help=f"OCR engine for scanned pages (default {DEFAULT_SETTINGS.ocr_engine}; paddle needs the [paddle] extra)")
@@ -203,7 +203,7 @@ def _run_batch(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     if not args.dir.is_dir():
         return _fail(f"{args.dir}: not a folder", 3)
-    from .batch import run_batch
+    from .batch.runner import run_batch
 
     summary = run_batch(args.dir, args.db, _settings(args), jobs=args.jobs, progress=not args.quiet)
     print(summary.line(), file=sys.stderr)

@@ -12,22 +12,22 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from .grid import Grid
-from .mapping import Mapping
 from .page import PageContent
 from .settings import Settings
+from .tables.grid import Grid
+from .tables.mapping import Mapping
 
 _DPI = 110.0
 
 
 def _page_image(path: Path, page: PageContent, settings: Settings) -> np.ndarray:
     """The page in the frame its PageContent uses, at _DPI."""
-    from . import pdf
-    from .images import IMAGE_SUFFIXES, load_image_pages
+    from .read import pdf
+    from .read.images import IMAGE_SUFFIXES, load_image_pages
 
     if page.source == "ocr":
-        from .ocr import get_engine
-        from .scan import straighten
+        from .scan.ocr import get_engine
+        from .scan.scanned_page import straighten
 
         if path.suffix.lower() in IMAGE_SUFFIXES:
             image = load_image_pages(path, settings)[page.number - 1]

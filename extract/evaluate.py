@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
 from .errors import ExtractError
-from .images import IMAGE_SUFFIXES
+from .read.images import IMAGE_SUFFIXES
 from .settings import Settings
 from .template import TABLE_KEYS
 

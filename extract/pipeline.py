@@ -7,7 +7,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
-from . import pdf
+from .checks.repair import Repair, repair
+from .checks.soft_checks import run_soft_checks
+from .checks.validate import equations, validate
 from .errors import (
     ExtractError,
     InputNotFound,
@@ -17,11 +19,10 @@ from .errors import (
     OcrUnavailable,
 )
 from .files import sha256_file
-from .grid import Grid, grids_on_page
-from .images import IMAGE_SUFFIXES, load_image_pages
-from .mapping import Mapping, Placement, check_placement, map_tables
 from .metadata import decide_version, page_lines, read_info
 from .page import PageContent
+from .read import pdf
+from .read.images import IMAGE_SUFFIXES, load_image_pages
 from .records import (
     CellLocation,
     CellRecord,
@@ -32,9 +33,9 @@ from .records import (
     as_number,
     build_tables,
 )
-from .repair import Repair, repair
 from .settings import DEFAULT_SETTINGS, Settings
-from .soft_checks import run_soft_checks
+from .tables.grid import Grid, grids_on_page
+from .tables.mapping import Mapping, Placement, check_placement, map_tables
 from .template import (
     DEFAULT_OTHER_LAYOUT,
     OTHER_ROW_KEYS,
@@ -44,7 +45,6 @@ from .template import (
     all_cell_keys,
 )
 from .text import parse_value
-from .validate import equations, validate
 
 _TABLE_NAMES = {"proactive": "二、主动公开政府信息情况", "applications": "三、收到和处理政府信息公开申请情况",
                 "review_litigation": "四、政府信息公开行政复议、行政诉讼情况"}
@@ -60,7 +60,7 @@ def _needs_ocr(page: PageContent, images: pdf.PageImages, settings: Settings) ->
 
 
 def _ocr_engine(settings: Settings, name: str):
-    from .ocr import EngineUnavailable, get_engine
+    from .scan.ocr import EngineUnavailable, get_engine
 
     try:
         return get_engine(settings.ocr_engine, settings.ocr_threads)
@@ -81,7 +81,7 @@ def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int,
             raise LimitExceeded(name, f"reading took over {settings.timeout_s:g} s")
 
     if path.suffix.lower() in IMAGE_SUFFIXES:
-        from .scan import read_scanned_page
+        from .scan.scanned_page import read_scanned_page
 
         images = load_image_pages(path, settings)
         engine = _ocr_engine(settings, name)
@@ -112,13 +112,13 @@ def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int,
                 continue
             if images is not None:
                 if _needs_ocr(page, images, settings):
-                    from .scan import read_scanned_page
+                    from .scan.scanned_page import read_scanned_page
 
                     dpi = min(max(images.native_dpi, settings.min_render_dpi), settings.max_render_dpi)
                     image = pdf.render_page(doc, number - 1, dpi)
                     page = read_scanned_page(image, _ocr_engine(settings, name), settings, page_text=k == 0)
                 elif images.coverage:  # a table pasted as a picture into a text page
-                    from .picture import read_table_pictures
+                    from .read.picture import read_table_pictures
 
                     page = read_table_pictures(doc, number - 1, page, lambda: _ocr_engine(settings, name), settings)
             pages.append(page)

@@ -29,7 +29,14 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ContentStream, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, NumberObject
+from pypdf.generic import (
+    ContentStream,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -50,9 +57,9 @@ class Region:
 
 def application_regions(path: Path, pad: float = 2.0) -> list[Region]:
     """Where table 三 is printed: one rectangle per page fragment (the ruled grid, padded)."""
-    from extract import pdf
-    from extract.grid import grids_on_page
+    from extract.read import pdf
     from extract.settings import DEFAULT_SETTINGS
+    from extract.tables.grid import grids_on_page
 
     doc = pdfium.PdfDocument(str(path))
     try:

@@ -18,7 +18,7 @@ from conftest import SAMPLES
 from scanlib import add_jpeg_page
 
 from extract.evaluate import evaluate_file
-from extract.pixels import estimate_skew, ink_mask, rotate, ruling_segments
+from extract.scan.pixels import estimate_skew, ink_mask, rotate, ruling_segments
 from extract.settings import DEFAULT_SETTINGS
 
 SAMPLE = SAMPLES / "r2024-zeros-small-01.pdf"

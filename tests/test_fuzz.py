@@ -25,7 +25,6 @@ def test_a_page_pdfium_cannot_load_is_skipped_and_reported(tmp_path):
     import random
 
     from conftest import SAMPLES
-
     from fuzz_inputs import mutate
 
     data = (SAMPLES / "r2022-error-leaf-01.pdf").read_bytes()

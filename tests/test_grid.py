@@ -1,7 +1,7 @@
 from extract.geometry import BBox, Segment, cluster_values, merge_segments
-from extract.grid import cell_text, grid_shape, grids_on_page
 from extract.page import PageContent, TextBox
 from extract.settings import Settings
+from extract.tables.grid import cell_text, grid_shape, grids_on_page
 
 S = Settings()
 
@@ -156,7 +156,7 @@ def test_a_one_row_table_is_a_table_but_a_framed_box_is_not():
 def test_ruling_pieces_are_joined_across_a_stamp_not_across_paper():
     import numpy as np
 
-    from extract.pixels import bridge_under_seal
+    from extract.scan.pixels import bridge_under_seal
 
     dpi = 72.0  # one pixel per point
     seal = np.zeros((200, 400), np.uint8)

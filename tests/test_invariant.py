@@ -25,7 +25,7 @@ def test_a_row_that_matches_nothing_is_reported_where_it_was_printed(tmp_path):
     sample = SAMPLES / "r2022-error-leaf-01.pdf"
     reading = read_tables(sample, DEFAULT_SETTINGS)
     # Relabel the row 2.重复申请 as nonsense, then map again.
-    from extract.mapping import map_tables
+    from extract.tables.mapping import map_tables
 
     grids = []
     for grid in reading.grids:

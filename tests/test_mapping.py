@@ -1,8 +1,13 @@
 """Mapping decisions on hand-made observations and labels."""
 
 from extract.geometry import BBox
-from extract.grid import GridCell
-from extract.mapping import _join_split_row, _RowObservation, _stack_headers, _HeaderCell
+from extract.tables.grid import GridCell
+from extract.tables.mapping import (
+    _HeaderCell,
+    _join_split_row,
+    _RowObservation,
+    _stack_headers,
+)
 from extract.text import label_core
 
 
@@ -45,7 +50,7 @@ def test_header_cut_by_the_page_end_is_stacked():
 
 
 def test_unreadable_header_named_by_position_only_when_unambiguous():
-    from extract.mapping import _Column, _complete_by_order
+    from extract.tables.mapping import _Column, _complete_by_order
 
     order = ("a", "b", "c", "d")
     slots = [(0, 10), (10, 20), (20, 30), (30, 40)]
@@ -99,7 +104,7 @@ def _observe(rows):
 
 
 def test_printed_labels_map_to_their_rows_in_either_layout_of_other():
-    from extract.mapping import match_application_rows
+    from extract.tables.mapping import match_application_rows
 
     single = [("（六）其他处理", "三、本年度办理结果", "other")]
     for rows in (_PRINTED_ROWS + _SPLIT_OTHER + _TAIL, _PRINTED_ROWS + single + _TAIL):
@@ -109,7 +114,7 @@ def test_printed_labels_map_to_their_rows_in_either_layout_of_other():
 
 
 def test_a_weak_match_is_reported():
-    from extract.mapping import match_application_rows
+    from extract.tables.mapping import match_application_rows
 
     rows = [("2.其他法律", "（三）不予公开", "withheld_prohibited_by_law")]
     assigned, doubtful = match_application_rows(_observe(rows), 0.55)
@@ -118,7 +123,7 @@ def test_a_weak_match_is_reported():
 
 def _grid(rows, widths, page=1):
     """A Grid from rows of (col, col_span, row_span, text) cells; unit row height 20 pt."""
-    from extract.grid import Grid
+    from extract.tables.grid import Grid
 
     xs = [0.0]
     for w in widths:
@@ -133,8 +138,8 @@ def _grid(rows, widths, page=1):
 
 
 def test_review_groups_named_with_their_enclosing_label():
-    from extract.mapping import map_tables
     from extract.settings import Settings
+    from extract.tables.mapping import map_tables
 
     heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     groups = ["行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"]
@@ -151,8 +156,8 @@ def test_review_groups_named_with_their_enclosing_label():
 
 
 def test_proactive_block_headings_merged_down_the_left():
-    from extract.mapping import map_tables
     from extract.settings import Settings
+    from extract.tables.mapping import map_tables
 
     rows = [
         [(0, 1, 3, "第二十条第（一）项"), (1, 1, 1, "信息内容"), (2, 1, 1, "本年制发件数"), (3, 1, 1, "本年废止件数"), (4, 1, 1, "现行有效件数")],
@@ -175,8 +180,8 @@ def test_a_label_cell_holding_numbers_is_reported_not_dropped():
     """Rulings between a label and its values not found (faint grey lines on a scan): the
     row reads as one cell 行政规范性文件 1 4 11. Its numbers are reported as unplaced; a
     label's own numbering (1. ① （1）) is not a number."""
-    from extract.mapping import check_placement, map_tables
     from extract.settings import Settings
+    from extract.tables.mapping import check_placement, map_tables
 
     rows = [
         [(0, 1, 1, "信息内容"), (1, 1, 1, "本年制发件数"), (2, 1, 1, "本年废止件数"), (3, 1, 1, "现行有效件数")],

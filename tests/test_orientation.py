@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from conftest import ROOT, SAMPLES
 
-from extract import scan
-from extract.ocr import get_engine
-from extract.pixels import PageImage, glyph_lines, ink_mask, without_rulings
+from extract.scan import scanned_page as scan
+from extract.scan.ocr import get_engine
+from extract.scan.pixels import PageImage, glyph_lines, ink_mask, without_rulings
 from extract.settings import DEFAULT_SETTINGS
 
 _spec = importlib.util.spec_from_file_location("bench_orientation", ROOT / "benchmarks" / "bench_orientation.py")

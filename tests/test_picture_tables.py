@@ -17,10 +17,11 @@ import pypdfium2 as pdfium
 import pytest
 from conftest import SAMPLES, load_expected
 
-from extract import pdf, pipeline
+from extract import pipeline
 from extract.evaluate import compare
-from extract.picture import _candidates, _table_image, read_table_pictures
 from extract.pipeline import extract_file
+from extract.read import pdf
+from extract.read.picture import _candidates, _table_image, read_table_pictures
 from extract.settings import DEFAULT_SETTINGS
 
 # 三 split over pages 3 and 4, both with text-layer content beside it (二 above, 四 below);

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLES
-
 from invariant import assert_every_number_placed
 
 from extract.evaluate import compare
 from extract.pipeline import build_report, read_tables
-from extract.images import IMAGE_SUFFIXES
+from extract.read.images import IMAGE_SUFFIXES
 from extract.settings import DEFAULT_SETTINGS
 
 

@@ -10,14 +10,14 @@ from conftest import huaian_expected
 from scanlib import scan_pdf
 
 from extract import extract_file
-from extract.pixels import (
+from extract.records import flatten_tables
+from extract.scan.pixels import (
     estimate_skew,
     ink_mask,
     rotate,
     ruling_segments,
     to_gray_without_red,
 )
-from extract.records import flatten_tables
 
 
 def _grid_image(rows=6, cols=5, cell=(160, 60), margin=80):
@@ -46,8 +46,8 @@ def test_skew_is_measured_from_rulings(angle):
 
 
 def test_rulings_become_a_grid_in_points():
-    from extract.grid import table_shapes
     from extract.settings import Settings
+    from extract.tables.grid import table_shapes
 
     segments, _ = ruling_segments(ink_mask(to_gray_without_red(_grid_image()), 200), 200)
     (shape,) = table_shapes(segments, Settings())  # digit strokes are not rulings
@@ -74,7 +74,7 @@ def test_model_files_are_pinned_and_checked(tmp_path):
 
     import rapidocr
 
-    from extract.ocr.manifest import ModelMismatch, pinned_files
+    from extract.scan.ocr.manifest import ModelMismatch, pinned_files
 
     files = pinned_files("rapidocr", Path(rapidocr.__file__).parent)
     assert set(files) == {"det", "rec", "cls"}
@@ -89,7 +89,7 @@ def test_model_files_are_pinned_and_checked(tmp_path):
 def test_manifest_copy_in_package_matches_models_dir():
     from conftest import ROOT
 
-    assert (ROOT / "models" / "manifest.json").read_bytes() == (ROOT / "extract" / "ocr" / "manifest.json").read_bytes()
+    assert (ROOT / "models" / "manifest.json").read_bytes() == (ROOT / "extract" / "scan" / "ocr" / "manifest.json").read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -187,8 +187,8 @@ def test_unknown_or_missing_engine_is_a_clear_error(huaian_scan):
 def test_a_ruling_fused_with_a_seal_arc_is_still_found():
     """A grey seal's ring touching a table line makes one thick blob of 'line' pixels;
     the line inside it is recovered, the arc is not."""
-    from extract.grid import table_shapes
     from extract.settings import Settings
+    from extract.tables.grid import table_shapes
 
     img = _grid_image(rows=3, cols=4)
     cv2.ellipse(img, (330, 150), (170, 60), 0, 200, 340, (90, 90, 90), 14)  # grey arc over row line 1
@@ -199,8 +199,8 @@ def test_a_ruling_fused_with_a_seal_arc_is_still_found():
 
 
 def test_second_readings_go_to_stray_characters_not_to_label_pieces():
-    from extract.ocr import LineResult
-    from extract.scan import _doubtful, _in_label_cells
+    from extract.scan.ocr import LineResult
+    from extract.scan.scanned_page import _doubtful, _in_label_cells
     from extract.settings import DEFAULT_SETTINGS as sure
 
     # A vertical label, one character per line, beside a value cell a seal's lettering

@@ -1,5 +1,9 @@
+from extract.checks.soft_checks import (
+    agency_plausibility,
+    makes_regulations,
+    prose_vs_tables,
+)
 from extract.metadata import decide_version, read_info
-from extract.soft_checks import agency_plausibility, makes_regulations, prose_vs_tables
 
 
 def test_title_on_one_or_two_lines_and_year_first():

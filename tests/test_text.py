@@ -61,7 +61,7 @@ def test_similarity_ranks_the_right_label_first():
 def test_resolution_of_an_untagged_page_image():
     from pathlib import Path
 
-    from extract.images import _dpi
+    from extract.read.images import _dpi
 
     missing = Path("/nonexistent.png")  # no tag to read: the A4 guess decides
     assert round(_dpi(missing, 0, 1241, 1754)) == 150  # an A4 page at 150 dpi

@@ -2,8 +2,8 @@ import json
 
 from conftest import EXPECTED
 
+from extract.checks.validate import validate
 from extract.records import build_tables, flatten_tables
-from extract.validate import validate
 
 
 def _values():
@@ -71,8 +71,8 @@ def test_negative_and_fractional_counts():
 
 
 def test_repair_settles_doubtful_cells_with_rows_and_columns():
-    from extract.repair import repair
-    from extract.validate import equations
+    from extract.checks.repair import repair
+    from extract.checks.validate import equations
 
     values = _values()
     # Two doubtful cells in one row: neither the row rule nor a column rule alone can
@@ -91,8 +91,8 @@ def test_repair_settles_doubtful_cells_with_rows_and_columns():
 
 
 def test_repair_never_invents_a_value_the_image_does_not_show():
-    from extract.repair import repair
-    from extract.validate import equations
+    from extract.checks.repair import repair
+    from extract.checks.validate import equations
 
     values = _values()
     values["applications.granted.enterprise"] = 27  # printed 21
@@ -101,8 +101,8 @@ def test_repair_never_invents_a_value_the_image_does_not_show():
 
 
 def test_repair_leaves_cells_it_cannot_pin_down():
-    from extract.repair import repair
-    from extract.validate import equations
+    from extract.checks.repair import repair
+    from extract.checks.validate import equations
 
     values = _values()
     values["applications.granted.total"] = 1363  # the row now wants research + public_interest = 1

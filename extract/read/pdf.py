@@ -16,10 +16,10 @@ from typing import Iterator
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .errors import InvalidDocument, LimitExceeded, PasswordProtected
-from .geometry import BBox, Segment
-from .page import PageContent, TextBox
-from .settings import Settings
+from ..errors import InvalidDocument, LimitExceeded, PasswordProtected
+from ..geometry import BBox, Segment
+from ..page import PageContent, TextBox
+from ..settings import Settings
 
 # pdfium's FPDF_GetLastError codes (fpdfview.h).
 _ERR_PASSWORD = 4
@@ -324,7 +324,7 @@ def page_images(doc: pdfium.PdfDocument, index: int) -> PageImages:
 
 def render_page(doc: pdfium.PdfDocument, index: int, dpi: float):
     """The page as displayed (after /Rotate), as a BGR numpy array."""
-    from .pixels import PageImage
+    from ..scan.pixels import PageImage
 
     page = doc[index]
     try:

@@ -21,13 +21,13 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from ..geometry import BBox, Segment
+from ..page import PageContent, TextBox
+from ..scan.ocr import OcrEngine
+from ..scan.pixels import estimate_skew, ink_mask, rotate, to_gray_without_red
+from ..settings import Settings
+from ..tables.grid import table_shapes
 from . import pdf
-from .geometry import BBox, Segment
-from .grid import table_shapes
-from .ocr import OcrEngine
-from .page import PageContent, TextBox
-from .pixels import estimate_skew, ink_mask, rotate, to_gray_without_red
-from .settings import Settings
 
 # A picture narrower than this share of the page, or lower than this (pt: three rows of a
 # report table), holds no report table: logos, seals, signatures, icons.
@@ -72,7 +72,7 @@ def read_table_pictures(
             gray, ink, dpi, found = prepared
             if ocr is None:
                 ocr = engine()
-            from .scan import read_upright_image
+            from ..scan.scanned_page import read_upright_image
 
             content = read_upright_image(page.number, gray, ink, dpi, ocr, settings, page_text=False, rulings=found)
             placed_boxes, placed_rulings = _place(content, picture.rect)
@@ -170,7 +170,7 @@ def _table_image(picture: _Picture, settings: Settings):
         shrink = width * height < w_px * h_px
         array = cv2.resize(array, (width, height), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
 
-    from .scan import table_rulings
+    from ..scan.scanned_page import table_rulings
 
     gray = to_gray_without_red(array)
     ink = ink_mask(gray, dpi)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .geometry import Segment
+from ..geometry import Segment
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
-from .records import CellValue, Finding, as_number
-from .template import TemplateVersion
+from ..records import CellValue, Finding, as_number
+from ..template import TemplateVersion
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InvalidDocument, LimitExceeded
-from .pixels import PageImage
-from .settings import Settings
+from ..errors import InvalidDocument, LimitExceeded
+from ..scan.pixels import PageImage
+from ..settings import Settings
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 # A4 in inches: a report page image without a usable resolution tag is taken to be A4

@@ -38,8 +38,8 @@ class OcrEngine(Protocol):
 
 
 _ENGINES = {
-    "rapidocr": "extract.ocr.rapidocr_engine:RapidOcrEngine",
-    "paddle": "extract.ocr.paddle_engine:PaddleEngine",
+    "rapidocr": "extract.scan.ocr.rapidocr_engine:RapidOcrEngine",
+    "paddle": "extract.scan.ocr.paddle_engine:PaddleEngine",
 }
 ENGINE_NAMES = tuple(_ENGINES)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .records import CellValue
+from ..records import CellValue
 from .validate import _TOLERANCE, Equation
 
 

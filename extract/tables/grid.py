@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
-from .geometry import (
+from ..geometry import (
     BBox,
     Segment,
     cluster_values,
@@ -20,9 +20,9 @@ from .geometry import (
     group_into_lines,
     merge_segments,
 )
-from .page import PageContent, TextBox, TextSource
-from .settings import Settings
-from .text import parse_value
+from ..page import PageContent, TextBox, TextSource
+from ..settings import Settings
+from ..text import parse_value
 
 # Rows or columns thinner than this (pt) are double borders, not cells.
 _MIN_CELL_SIDE_PT = 4.0

@@ -10,7 +10,7 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-from ..files import sha256_file
+from ...files import sha256_file
 
 _MANIFEST = Path(__file__).with_name("manifest.json")
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Mapping, Optional
 
-from . import template as tpl
-from .records import CellValue, Finding, as_number
-from .template import TemplateVersion
+from .. import template as tpl
+from ..records import CellValue, Finding, as_number
+from ..template import TemplateVersion
 
 # Counts are integers; amounts may be decimals. Sums of integers compare exactly; the
 # tolerance only absorbs float rounding in decimal sums.

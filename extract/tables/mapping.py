@@ -15,12 +15,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from . import template as tpl
-from .geometry import overlap
+from .. import template as tpl
+from ..geometry import overlap
+from ..records import Finding
+from ..settings import Settings
+from ..text import label_core, parse_value, similarity
 from .grid import Grid, GridCell
-from .records import Finding
-from .settings import Settings
-from .text import label_core, parse_value, similarity
 
 TableKind = str  # one of template.TABLE_KEYS
 

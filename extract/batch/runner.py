@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .files import sha256_file
-from .images import IMAGE_SUFFIXES
-from .settings import Settings
+from ..files import sha256_file
+from ..read.images import IMAGE_SUFFIXES
+from ..settings import Settings
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -59,8 +59,8 @@ class BatchSummary:
 
 
 def _worker(path: str, settings: Settings, conn) -> None:
-    from .errors import ExtractError
-    from .pipeline import extract_file
+    from ..errors import ExtractError
+    from ..pipeline import extract_file
 
     try:
         report = extract_file(path, settings)

@@ -15,11 +15,12 @@ from typing import Optional, Sequence
 import cv2
 import numpy as np
 
-from . import template as tpl
-from .geometry import BBox, Segment, keep_anchored, merge_segments
-from .grid import table_shapes
+from .. import template as tpl
+from ..geometry import BBox, Segment, keep_anchored, merge_segments
+from ..page import PageContent, TextBox
+from ..settings import Settings
+from ..tables.grid import table_shapes
 from .ocr import LineResult, OcrEngine
-from .page import PageContent, TextBox
 from .pixels import (
     GlyphLine,
     PageImage,
@@ -34,7 +35,6 @@ from .pixels import (
     turn,
     without_rulings,
 )
-from .settings import Settings
 
 _UNREAD = "?"
 _CJK = re.compile(r"[\u3400-\u9fff]")

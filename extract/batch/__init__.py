@@ -1,0 +1,1 @@
+"""Batches: many reports into one SQLite store."""

@@ -1,0 +1,1 @@
+"""Checks: the template's consistency rules, constraint-guided repair, soft checks."""

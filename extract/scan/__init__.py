@@ -1,0 +1,1 @@
+"""Scanned pages: pixels to upright page images, rulings and OCR per cell (`PageContent`)."""

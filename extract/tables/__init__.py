@@ -1,0 +1,1 @@
+"""Tables: rulings and words to merged-cell grids, grids to template rows and columns."""
