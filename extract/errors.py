@@ -52,4 +52,5 @@ EXIT_CODES = {
     6: "no report tables found",
     7: "a limit was exceeded (pages, page size, file size, time)",
     8: "OCR needed but the engine or its pinned model files are not installed",
+    9: "the batch database cannot be opened or written (locked, read-only, not an extract database)",
 }

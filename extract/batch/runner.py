@@ -7,16 +7,19 @@ arrives: an interrupted batch keeps what it finished and skips it on the next ru
 
 from __future__ import annotations
 
+import argparse
 import json
 import multiprocessing as mp
+import os
 import sqlite3
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..files import sha256_file
+from ..options import add_limits, add_ocr, fail, settings_from
 from ..read.images import IMAGE_SUFFIXES
 from ..settings import Settings
 
@@ -178,3 +181,24 @@ def run_batch(folder: Path, db_path: Path, settings: Settings, jobs: int = 1, pr
             proc.kill()
         db.close()
     return summary
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="extract batch",
+        description="Extract every PDF under DIR into an SQLite database. Files already in the database "
+        "(same sha256) are skipped, so an interrupted batch resumes; a bad file is recorded with its "
+        "error and never stops the batch.",
+    )
+    parser.add_argument("dir", type=Path)
+    parser.add_argument("--db", type=Path, default=Path("results.sqlite"))
+    parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 1)), help="worker processes")
+    parser.add_argument("-q", "--quiet", action="store_true")
+    add_ocr(parser)
+    add_limits(parser)
+    args = parser.parse_args(argv)
+    if not args.dir.is_dir():
+        return fail(f"{args.dir}: not a folder", 3)
+    summary = run_batch(args.dir, args.db, settings_from(args), jobs=args.jobs, progress=not args.quiet)
+    print(summary.line(), file=sys.stderr)
+    return 0

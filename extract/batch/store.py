@@ -1,0 +1,278 @@
+"""The batch store: one SQLite file that analysts query directly (schema in the README).
+
+A *document* is one input file (by sha256); it holds zero reports (it failed, or held no
+report table), one, or several (a bound volume). A *report* is keyed by (sha256,
+first_page): the same file always yields the same keys, so reruns, corrections and
+cross-year findings can refer to a report across runs.
+
+Every document's rows are written in one transaction (`write_document`): a run killed at
+any moment leaves each document either absent or complete, never partial or twice.
+Corrections (`corrections`) are kept apart from what was printed and read: `cells` carries
+the value in effect (`value_num`/`value_text`), the value as read (`read_num`/`read_text`)
+and a `corrected` flag, and the `corrections` table is the audit trail.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from ..errors import ExtractError
+from ..records import CellValue
+
+SCHEMA_VERSION = 2
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    sha256 TEXT PRIMARY KEY,
+    path TEXT NOT NULL,              -- as given to the batch (the last path seen for this content)
+    status TEXT NOT NULL,            -- ok | failed
+    reason TEXT,                     -- one-line reason when failed
+    exit_code INTEGER,               -- the exit code `extract FILE` would give (README)
+    extractor_version TEXT NOT NULL, -- a rerun skips documents done by the same version
+    pages INTEGER,
+    reports INTEGER NOT NULL DEFAULT 0,
+    seconds REAL,
+    processed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE IF NOT EXISTS reports (
+    sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+    first_page INTEGER NOT NULL,     -- 1-based; 1 for a file holding one report
+    last_page INTEGER,
+    agency TEXT, year INTEGER, template TEXT,
+    kind TEXT,                       -- digital | scanned | mixed (| html | docx)
+    errors INTEGER NOT NULL, warnings INTEGER NOT NULL,
+    record TEXT NOT NULL,            -- the JSON record exactly as `extract FILE --json` prints it
+    reviewed_by TEXT, reviewed_at TEXT,
+    PRIMARY KEY (sha256, first_page)
+);
+CREATE TABLE IF NOT EXISTS cells (
+    sha256 TEXT NOT NULL,
+    first_page INTEGER NOT NULL,
+    key TEXT NOT NULL,               -- table.row.column (the data dictionary's keys)
+    table_name TEXT NOT NULL, row_key TEXT NOT NULL, column_key TEXT NOT NULL,
+    value_num REAL,                  -- the value in effect (corrected when corrected = 1)
+    value_text TEXT,                 -- ... or as printed text for unit-bearing amounts
+    read_num REAL, read_text TEXT,   -- the value as extracted, before any correction
+    corrected INTEGER NOT NULL DEFAULT 0,
+    printed TEXT, page INTEGER,
+    bbox TEXT,                       -- JSON [x0, top, x1, bottom], PDF points, top-left origin
+    confidence REAL, source TEXT,
+    flagged INTEGER NOT NULL DEFAULT 0,  -- named by an error/warning finding, or repaired
+    PRIMARY KEY (sha256, first_page, key),
+    FOREIGN KEY (sha256, first_page) REFERENCES reports(sha256, first_page) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS findings (
+    sha256 TEXT NOT NULL,
+    first_page INTEGER NOT NULL,
+    rule TEXT NOT NULL, severity TEXT NOT NULL,
+    message TEXT, message_en TEXT,
+    cells TEXT,                      -- JSON list of cell keys
+    locations TEXT,                  -- JSON list of {cell, page, bbox}
+    FOREIGN KEY (sha256, first_page) REFERENCES reports(sha256, first_page) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS findings_by_report ON findings(sha256, first_page);
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256 TEXT NOT NULL, first_page INTEGER NOT NULL, key TEXT NOT NULL,
+    old_value TEXT, new_value TEXT,  -- JSON values
+    reviewer TEXT NOT NULL,
+    at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    note TEXT
+);
+CREATE INDEX IF NOT EXISTS corrections_by_report ON corrections(sha256, first_page);
+CREATE TABLE IF NOT EXISTS cross_findings (
+    rule TEXT NOT NULL, severity TEXT NOT NULL,
+    message TEXT, message_en TEXT,
+    sha256_a TEXT NOT NULL, first_page_a INTEGER NOT NULL,   -- the earlier year
+    sha256_b TEXT NOT NULL, first_page_b INTEGER NOT NULL,   -- the later year
+    cells TEXT,                      -- JSON list of cell keys involved
+    checked_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+"""
+
+
+class StoreError(ExtractError):
+    """The database cannot be opened or written (locked, read-only, not ours, too old)."""
+
+    exit_code = 9
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """What one input file gave: its reports (JSON records as `--json` prints them, each
+    with its page range) or the reason it failed."""
+
+    sha256: str
+    path: str
+    status: str  # ok | failed
+    extractor_version: str
+    reason: Optional[str] = None
+    exit_code: int = 0
+    pages: Optional[int] = None
+    seconds: float = 0.0
+    # (first_page, last_page, record) per report found in the file
+    reports: tuple[tuple[int, int, dict[str, Any]], ...] = field(default_factory=tuple)
+
+
+def extractor_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("extract")
+    except metadata.PackageNotFoundError:  # run from a source tree without installing
+        return "0+unknown"
+
+
+def open_store(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open (creating when absent and writable) a batch database with foreign keys on and
+    WAL journaling (readers never block the batch writing). Raises StoreError with a
+    one-line reason."""
+    path = Path(path)
+    if readonly and not path.is_file():
+        raise StoreError(str(path), "no such database")
+    try:
+        uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+        db = sqlite3.connect(uri, uri=True, timeout=10.0)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            db.execute("PRAGMA journal_mode = WAL")
+            _migrate(db, path)
+        else:
+            _check_version(db, path)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(str(path), _reason(exc)) from None
+    return db
+
+
+def _reason(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "locked" in text:
+        return "the database is locked by another process"
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only"
+    if "not a database" in text or "malformed" in text:
+        return "not an extract database (SQLite could not read it)"
+    if "unable to open" in text:
+        return "cannot open the database file (missing folder or no permission)"
+    return f"database error: {text}"
+
+
+def _check_version(db: sqlite3.Connection, path: Path) -> None:
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "meta" not in tables:
+        if "reports" in tables:
+            raise StoreError(str(path), "made by an older extract (schema 1): start a new database")
+        raise StoreError(str(path), "not an extract database")
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None or int(row[0]) != SCHEMA_VERSION:
+        raise StoreError(str(path), f"schema {row[0] if row else '?'} is not {SCHEMA_VERSION}: start a new database")
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and "meta" not in tables:
+        _check_version(db, path)  # raises: someone else's file, or schema 1
+    with db:
+        db.executescript(SCHEMA)
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    _check_version(db, path)
+
+
+def done_documents(db: sqlite3.Connection, version: str) -> set[str]:
+    """sha256 of documents already extracted by this extractor version (failed ones are retried)."""
+    return {r[0] for r in db.execute(
+        "SELECT sha256 FROM documents WHERE status = 'ok' AND extractor_version = ?", (version,))}
+
+
+def _split_value(value: CellValue) -> tuple[Optional[float], Optional[str]]:
+    if isinstance(value, bool):
+        return None, None
+    if isinstance(value, (int, float)):
+        return float(value), None
+    return None, value
+
+
+def write_document(db: sqlite3.Connection, result: DocumentResult) -> None:
+    """Replace everything stored for this document in one transaction. Corrections are kept
+    and applied again to the new reading (they name a report by sha256 and first page)."""
+    with db:
+        db.execute("DELETE FROM documents WHERE sha256 = ?", (result.sha256,))
+        db.execute(
+            "INSERT INTO documents (sha256, path, status, reason, exit_code, extractor_version, pages,"
+            " reports, seconds) VALUES (?,?,?,?,?,?,?,?,?)",
+            (result.sha256, result.path, result.status, result.reason, result.exit_code,
+             result.extractor_version, result.pages, len(result.reports), round(result.seconds, 3)),
+        )
+        for first_page, last_page, record in result.reports:
+            _insert_report(db, result.sha256, first_page, last_page, record)
+        _reapply_corrections(db, result.sha256)
+
+
+def _insert_report(db: sqlite3.Connection, sha: str, first: int, last: int, record: dict[str, Any]) -> None:
+    info = record.get("report", {})
+    findings = record.get("findings", [])
+    flagged = {k for f in findings if f["severity"] in ("error", "warning") for k in f.get("cells", ())}
+    db.execute(
+        "INSERT INTO reports (sha256, first_page, last_page, agency, year, template, kind, errors, warnings,"
+        " record) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (sha, first, last, info.get("agency"), info.get("year"), info.get("template"),
+         record.get("source", {}).get("kind"),
+         sum(f["severity"] == "error" for f in findings), sum(f["severity"] == "warning" for f in findings),
+         json.dumps(record, ensure_ascii=False)),
+    )
+    rows = []
+    for key, c in record.get("cells", {}).items():
+        table, row, column = key.split(".")
+        num, text = _split_value(c.get("value"))
+        rows.append((sha, first, key, table, row, column, num, text, num, text, c.get("text"), c.get("page"),
+                     json.dumps(c.get("bbox")), c.get("confidence"), c.get("source"),
+                     int(key in flagged or c.get("repair") is not None)))
+    db.executemany(
+        "INSERT INTO cells (sha256, first_page, key, table_name, row_key, column_key, value_num, value_text,"
+        " read_num, read_text, printed, page, bbox, confidence, source, flagged)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany(
+        "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)",
+        [(sha, first, f["rule"], f["severity"], f["message"], f["message_en"], json.dumps(list(f.get("cells", ()))),
+          json.dumps(list(f.get("locations", ())), ensure_ascii=False)) for f in findings],
+    )
+
+
+def apply_correction(db: sqlite3.Connection, sha: str, first_page: int, key: str, value: CellValue) -> None:
+    """Set the value in effect of one cell (inside the caller's transaction). A cell with no
+    row yet (nothing was read there) gets one."""
+    num, text = _split_value(value)
+    table, row, column = key.split(".")
+    updated = db.execute(
+        "UPDATE cells SET value_num = ?, value_text = ?, corrected = 1 WHERE sha256 = ? AND first_page = ? AND key = ?",
+        (num, text, sha, first_page, key),
+    ).rowcount
+    if not updated:
+        db.execute(
+            "INSERT INTO cells (sha256, first_page, key, table_name, row_key, column_key, value_num, value_text,"
+            " corrected, flagged) VALUES (?,?,?,?,?,?,?,?,1,1)",
+            (sha, first_page, key, table, row, column, num, text),
+        )
+
+
+def _reapply_corrections(db: sqlite3.Connection, sha: str) -> None:
+    latest = db.execute(
+        "SELECT first_page, key, new_value FROM corrections WHERE id IN"
+        " (SELECT MAX(id) FROM corrections WHERE sha256 = ? GROUP BY first_page, key)", (sha,)).fetchall()
+    reports = {r[0] for r in db.execute("SELECT first_page FROM reports WHERE sha256 = ?", (sha,))}
+    for first_page, key, new_value in latest:
+        if first_page in reports:
+            apply_correction(db, sha, first_page, key, json.loads(new_value))
+
+
+def iter_reports(db: sqlite3.Connection) -> Iterator[sqlite3.Row]:
+    """Every report row (with its document's path), in a stable order."""
+    yield from db.execute(
+        "SELECT r.*, d.path FROM reports r JOIN documents d USING (sha256)"
+        " ORDER BY r.agency, r.year, d.path, r.first_page")

@@ -1,0 +1,79 @@
+"""Command-line options and conventions shared by `extract` and its subcommands
+(each subcommand lives beside the stage it drives and builds its parser from these)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from dataclasses import replace
+
+from .settings import DEFAULT_SETTINGS, Settings
+
+INTERNAL_ERROR = 10
+
+
+def parse_pages(spec: str) -> tuple[int, ...]:
+    """'4-5,7' -> (4, 5, 7)."""
+    pages: list[int] = []
+    try:
+        for part in spec.split(","):
+            if "-" in part:
+                lo, hi = part.split("-", 1)
+                pages.extend(range(int(lo), int(hi) + 1))
+            elif part.strip():
+                pages.append(int(part))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad page list {spec!r} (use e.g. 4-5,7)") from None
+    if not pages or min(pages) < 1:
+        raise argparse.ArgumentTypeError(f"bad page list {spec!r}")
+    return tuple(dict.fromkeys(pages))
+
+
+def add_limits(parser: argparse.ArgumentParser) -> None:
+    d = DEFAULT_SETTINGS
+    parser.add_argument("--max-pages", type=int, default=d.max_pages, help=f"refuse PDFs with more pages (default {d.max_pages})")
+    parser.add_argument("--max-page-side", type=float, default=d.max_page_side_pt, help=f"refuse pages larger than this, in pt (default {d.max_page_side_pt:g})")
+    parser.add_argument("--timeout", type=float, default=d.timeout_s, help=f"give up on a file after this many seconds (default {d.timeout_s:g})")
+
+
+def add_ocr(parser: argparse.ArgumentParser) -> None:
+    from .scan.ocr import ENGINE_NAMES
+
+    parser.add_argument("--ocr", choices=ENGINE_NAMES, default=DEFAULT_SETTINGS.ocr_engine,
+                        help=f"OCR engine for scanned pages (default {DEFAULT_SETTINGS.ocr_engine}; paddle needs the [paddle] extra)")
+    parser.add_argument("--no-ocr", action="store_true", help="read the text layer only, never OCR")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return replace(
+        DEFAULT_SETTINGS,
+        max_pages=args.max_pages,
+        max_page_side_pt=args.max_page_side,
+        timeout_s=args.timeout,
+        pages=getattr(args, "pages", None),
+        ocr_engine=getattr(args, "ocr", DEFAULT_SETTINGS.ocr_engine),
+        ocr=not getattr(args, "no_ocr", False),
+        debug_dir=getattr(args, "debug", None),
+    )
+
+
+def fail(message: str, code: int) -> int:
+    print(f"extract: {message}", file=sys.stderr)
+    return code
+
+
+def watchdog(seconds: float, path: str) -> threading.Timer:
+    """Hard stop for one file: pdfium runs in C with the GIL released, so a Python timer
+    thread can still end a process stuck inside a malformed page."""
+
+    def expire() -> None:
+        sys.stderr.write(f"extract: {path}: gave up after {seconds:g} s (limit, see --timeout)\n")
+        sys.stderr.flush()
+        os._exit(7)
+
+    timer = threading.Timer(seconds + 5.0, expire)
+    timer.daemon = True
+    timer.start()
+    return timer
