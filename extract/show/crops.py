@@ -1,0 +1,274 @@
+"""Cell crops: the piece of the page a value was read from, rendered again from the source
+file, so nobody has to keep page images.
+
+A cell record stores its page (1-based) and bbox `[x0, top, x1, bottom]` in PDF points
+from the top-left corner of the page *in the frame it was read in*:
+
+- a text page (and a table pasted as a picture into one): the page as displayed, turned
+  by its text direction when /Rotate disagrees with it (`pdf.page_frame`);
+- a scanned page (a PDF page read by OCR, or a page image): the page image turned upright
+  and deskewed (`scanned_page.straighten`), at the resolution it was read at.
+
+`DocumentCrops` puts each page into that same frame once (a few pages are cached) and
+cuts any number of crops from it: `crop_png(page, bbox)` gives PNG bytes.
+
+Scanned pages need the quarter turns that made them upright. The record does not store
+them, so they are decided again the way the reading decided them first (the OCR engine
+reads a few long lines); pass `page_turns` when they are known.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
+
+from ..errors import ExtractError
+from ..files import sha256_file
+from ..settings import DEFAULT_SETTINGS, Settings
+
+BBoxPt = Sequence[float]  # x0, top, x1, bottom in points, top-left origin
+
+# Pixels per PDF point of the crops returned (2 = 144 dpi: 10.5 pt digits ~ 30 px high).
+DEFAULT_SCALE = 2.0
+# Points of page added around a cell's bbox, so the ruling around the value shows.
+DEFAULT_MARGIN_PT = 3.0
+# Pages kept rendered per document: a report's tables span two or three pages.
+_CACHED_PAGES = 4
+
+
+class CropError(Exception):
+    """A crop cannot be made; `str()` is a one-line reason to show a person."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class SourceMissing(CropError):
+    """The source file is not where it was, or is not the file the record was read from."""
+
+
+@dataclass(frozen=True)
+class PageRaster:
+    """One page in the frame its bboxes were measured in: BGR pixels and their scale."""
+
+    number: int
+    image: np.ndarray
+    px_per_pt: float
+    scanned: bool
+
+    def cut(self, bbox: BBoxPt, margin_pt: float = DEFAULT_MARGIN_PT) -> np.ndarray:
+        """The pixels of bbox (points) grown by margin_pt, clipped to the page."""
+        h, w = self.image.shape[:2]
+        x0, top, x1, bottom = (float(v) for v in bbox)
+        s = self.px_per_pt
+        left = max(0, int(np.floor((x0 - margin_pt) * s)))
+        upper = max(0, int(np.floor((top - margin_pt) * s)))
+        right = min(w, int(np.ceil((x1 + margin_pt) * s)))
+        lower = min(h, int(np.ceil((bottom + margin_pt) * s)))
+        if right <= left or lower <= upper:
+            raise ValueError(f"bbox {list(bbox)} lies outside page {self.number}")
+        return self.image[upper:lower, left:right]
+
+
+def find_source(file: str | Path, sha256: Optional[str] = None, folders: Sequence[str | Path] = ()) -> Path:
+    """The source file of a record: `file` itself if it exists (and has `sha256`, when
+    given), else a file of that name under `folders`, else (with sha256) any file under
+    `folders` with that content. Raises SourceMissing saying where it looked."""
+    path = Path(file)
+    candidates = [path] if path.is_file() else []
+    for folder in map(Path, folders):
+        direct = folder / path.name
+        if direct.is_file():
+            candidates.append(direct)
+        elif folder.is_dir():
+            candidates += sorted(p for p in folder.rglob(path.name) if p.is_file())
+    for candidate in candidates:
+        if sha256 is None or sha256_file(candidate) == sha256:
+            return candidate
+    if sha256:
+        size_unknown = [p for folder in map(Path, folders) if folder.is_dir() for p in sorted(folder.rglob("*"))
+                        if p.is_file() and p.suffix.lower() == path.suffix.lower() and p not in candidates]
+        for candidate in size_unknown:
+            if sha256_file(candidate) == sha256:
+                return candidate
+    where = ", ".join(str(f) for f in folders) or "its path"
+    if candidates:
+        raise SourceMissing(str(file), f"the file found has changed since it was read (sha256 differs); looked in {where}")
+    raise SourceMissing(str(file), f"source file not found (looked in {where})")
+
+
+class DocumentCrops:
+    """Crops of one source document, each page rendered once (a small LRU cache).
+
+    `scale` is pixels per point of the crops returned. Use as a context manager, or call
+    `close()`, to release the PDF."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        scale: float = DEFAULT_SCALE,
+        settings: Settings = DEFAULT_SETTINGS,
+        page_turns: Optional[Mapping[int, int]] = None,
+    ):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise SourceMissing(str(path), "source file not found")
+        self.scale = scale
+        self.settings = settings
+        self.page_turns = dict(page_turns or {})
+        self._pages: OrderedDict[int, PageRaster] = OrderedDict()
+        self._doc = None
+        self._images = None  # page images of an image input, loaded once
+
+    # ------------------------------------------------------------------ public
+
+    def crop(self, page: int, bbox: BBoxPt, margin_pt: float = DEFAULT_MARGIN_PT) -> np.ndarray:
+        """The BGR pixels of bbox on page (1-based), grown by margin_pt, at `scale` px/pt."""
+        raster = self.page(page)
+        pixels = raster.cut(bbox, margin_pt)
+        if abs(raster.px_per_pt - self.scale) > 1e-6:
+            import cv2
+
+            factor = self.scale / raster.px_per_pt
+            size = (max(1, round(pixels.shape[1] * factor)), max(1, round(pixels.shape[0] * factor)))
+            pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
+        return pixels
+
+    def crop_png(self, page: int, bbox: BBoxPt, margin_pt: float = DEFAULT_MARGIN_PT) -> bytes:
+        """The crop as PNG bytes."""
+        import cv2
+
+        ok, encoded = cv2.imencode(".png", self.crop(page, bbox, margin_pt))
+        if not ok:
+            raise CropError(str(self.path), f"cannot encode the crop of page {page} as PNG")
+        return encoded.tobytes()
+
+    def page(self, number: int) -> PageRaster:
+        """Page `number` (1-based) in its reading frame, rendered once."""
+        if number in self._pages:
+            self._pages.move_to_end(number)
+            return self._pages[number]
+        raster = self._render(number)
+        self._pages[number] = raster
+        while len(self._pages) > _CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return raster
+
+    def close(self) -> None:
+        if self._doc is not None:
+            self._doc.close()
+            self._doc = None
+        self._pages.clear()
+        self._images = None
+
+    def __enter__(self) -> "DocumentCrops":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ rendering
+
+    def _render(self, number: int) -> PageRaster:
+        from ..read.images import IMAGE_SUFFIXES
+
+        try:
+            if self.path.suffix.lower() in IMAGE_SUFFIXES:
+                return self._render_image(number)
+            return self._render_pdf(number)
+        except CropError:
+            raise
+        except ExtractError as exc:
+            raise CropError(str(self.path), exc.reason) from None
+        except FileNotFoundError:
+            raise SourceMissing(str(self.path), "source file not found") from None
+
+    def _render_image(self, number: int) -> PageRaster:
+        from ..read.images import load_image_pages
+
+        if self._images is None:
+            self._images = load_image_pages(self.path, self.settings)
+        if not 1 <= number <= len(self._images):
+            raise CropError(str(self.path), f"page {number} does not exist (the image has {len(self._images)} pages)")
+        return self._upright(self._images[number - 1])
+
+    def _render_pdf(self, number: int) -> PageRaster:
+        from ..read import pdf
+
+        if self._doc is None:
+            self._doc = pdf.open_pdf(self.path, self.settings)
+        doc = self._doc
+        if not 1 <= number <= len(doc):
+            raise CropError(str(self.path), f"page {number} does not exist (the PDF has {len(doc)} pages)")
+        index = number - 1
+        content = pdf.read_page(doc, index, self.settings)
+        images = pdf.page_images(doc, index)
+        if _read_by_ocr(content, images, self.settings):
+            dpi = min(max(images.native_dpi, self.settings.min_render_dpi), self.settings.max_render_dpi)
+            return self._upright(pdf.render_page(doc, index, dpi))
+        page = doc[index]
+        textpage = page.get_textpage()
+        try:
+            frame = pdf.page_frame(page, textpage)
+            # pdfium renders the page as displayed (its /Rotate); a frame turned by the text
+            # direction needs the difference on top (both clockwise).
+            extra = (frame.rotation - page.get_rotation()) % 360
+            bitmap = page.render(scale=self.scale, rotation=extra)
+            array = bitmap.to_numpy()
+        finally:
+            textpage.close()
+            page.close()
+        if array.ndim == 3 and array.shape[2] == 4:
+            array = array[:, :, :3]
+        return PageRaster(number, np.ascontiguousarray(array), self.scale, scanned=False)
+
+    def _upright(self, image) -> PageRaster:
+        """A scanned page turned and deskewed as `scanned_page.straighten` does, in colour."""
+        from ..scan.pixels import (
+            estimate_skew,
+            ink_mask,
+            rotate,
+            to_gray_without_red,
+            turn,
+        )
+
+        pixels = image.image if image.image.ndim == 3 else np.dstack([image.image] * 3)
+        turns = self.page_turns.get(image.number)
+        if turns is None:
+            turns = self._decide_turns(image)
+        if turns % 4:
+            pixels = turn(pixels, turns)
+        gray = to_gray_without_red(pixels)
+        skew = estimate_skew(ink_mask(gray, image.dpi), image.dpi)
+        if abs(skew) >= 0.05:
+            pixels = rotate(pixels, skew)
+        return PageRaster(image.number, np.ascontiguousarray(pixels), image.dpi / 72.0, scanned=True)
+
+    def _decide_turns(self, image) -> int:
+        from ..scan.ocr import EngineUnavailable, get_engine
+        from ..scan.pixels import ink_mask, to_gray_without_red
+        from ..scan.scanned_page import upright_turns
+
+        try:
+            engine = get_engine(self.settings.ocr_engine, self.settings.ocr_threads)
+        except EngineUnavailable as exc:
+            raise CropError(str(self.path), f"cannot turn the scanned page upright: {exc}") from None
+        gray = to_gray_without_red(image.image)
+        return upright_turns(gray, ink_mask(gray, image.dpi), image.dpi, engine)
+
+
+def _read_by_ocr(content, images, settings: Settings) -> bool:
+    """Whether the pipeline read this PDF page as a scan: the same test as
+    `pipeline._needs_ocr` (a picture over most of the page with little visible text, or a
+    text layer whose glyphs mostly have no Unicode mapping)."""
+    glyphs = len(content.boxes) + content.unmapped_glyphs
+    if glyphs and content.unmapped_glyphs / glyphs > settings.max_unmapped_share:
+        return True
+    return len(content.boxes) < settings.min_text_glyphs and images.coverage > 0.5
