@@ -1,0 +1,6 @@
+"""`extract export`: a batch database as CSV (long and wide), JSONL, XLSX or Parquet.
+
+Every format carries the values in effect (reviewers' corrections applied) unless
+`--original` asks for the values as read. One module per format; `stored.py` reads the
+database, `labels.py` names the cells, `cli.py` is the command.
+"""

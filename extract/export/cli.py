@@ -1,0 +1,139 @@
+"""`extract export results.sqlite --format csv|csv-wide|jsonl|xlsx|parquet [--out PATH] [--original]`.
+
+Exit codes: 0 written; 2 usage (also: the format's optional library is missing, or the output
+cannot be written); 9 the database cannot be opened (README, exit codes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from ..errors import ExtractError
+from ..options import fail
+from .stored import StoredReport, load_cross_findings, load_reports
+
+FORMATS = ("csv", "csv-wide", "jsonl", "xlsx", "parquet")
+SUFFIXES = {"csv": ".csv", "csv-wide": ".wide.csv", "jsonl": ".jsonl", "xlsx": ".xlsx", "parquet": ".parquet"}
+TEXT_FORMATS = ("csv", "csv-wide", "jsonl")
+
+
+def default_out(db: Path, fmt: str) -> Path:
+    """Beside the database: results.sqlite -> results.csv, results.wide.csv, results.jsonl …"""
+    return db.with_name(db.stem + SUFFIXES[fmt])
+
+
+def dictionary_path(out: Path) -> Path:
+    """x.csv -> x.dictionary.csv (x.wide.csv -> x.wide.dictionary.csv)."""
+    return out.with_name(out.name[: -len(out.suffix)] + ".dictionary" + out.suffix) if out.suffix else \
+        out.with_name(out.name + ".dictionary.csv")
+
+
+def cross_counts(db: Path) -> dict[tuple[str, int], tuple[int, int]]:
+    """(sha256, first_page) -> (errors, warnings) of the cross-report findings naming it."""
+    counts: dict[tuple[str, int], list[int]] = {}
+    for f in load_cross_findings(db):
+        for side in {f.earlier, f.later}:
+            c = counts.setdefault(side, [0, 0])
+            c[0 if f.severity == "error" else 1] += f.severity in ("error", "warning")
+    return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+def _write_atomically(out: Path, write: Callable[[Path], int]) -> int:
+    """Write to a temporary file beside `out`, then rename: an interrupted export never
+    leaves a half-written file under the final name."""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        count = write(tmp)
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return count
+
+
+def export(db: Path, fmt: str, out: Optional[Path], original: bool) -> tuple[int, list[Path]]:
+    """Write the export; returns (number of reports, files written). `out` None: beside the
+    database; Path("-"): stdout (text formats only)."""
+    reports: list[StoredReport] = load_reports(db, original=original)
+    to_stdout = out is not None and str(out) == "-"
+    target = default_out(db, fmt) if out is None else out
+    written: list[Path] = []
+
+    if fmt in TEXT_FORMATS:
+        from .csv_long import write_long_csv
+        from .csv_wide import write_dictionary_csv, write_wide_csv
+        from .jsonl import write_jsonl
+
+        def body(stream) -> int:
+            if fmt == "csv":
+                return write_long_csv(reports, stream)
+            if fmt == "csv-wide":
+                return write_wide_csv(reports, stream, cross_counts(db))
+            return write_jsonl(reports, stream)
+
+        # CSV files start with a BOM so that Excel reads them as UTF-8 (not on stdout, and
+        # never in JSONL).
+        encoding = "utf-8-sig" if fmt != "jsonl" else "utf-8"
+        if to_stdout:
+            body(sys.stdout)
+        else:
+            def to_file(path: Path) -> int:
+                with open(path, "w", encoding=encoding, newline="") as stream:
+                    return body(stream)
+            _write_atomically(target, to_file)
+            written.append(target)
+        if fmt == "csv-wide" and not to_stdout:
+            dict_out = dictionary_path(target)
+
+            def dict_file(path: Path) -> int:
+                with open(path, "w", encoding="utf-8-sig", newline="") as stream:
+                    return write_dictionary_csv(stream)
+            _write_atomically(dict_out, dict_file)
+            written.append(dict_out)
+    elif to_stdout:
+        raise ExtractError("-", f"{fmt} is a binary format: give --out FILE")
+    elif fmt == "parquet":
+        from .parquet import write_parquet
+
+        _write_atomically(target, lambda path: write_parquet(reports, path))
+        written.append(target)
+    else:
+        from .xlsx import write_xlsx
+
+        cross = load_cross_findings(db)
+        _write_atomically(target, lambda path: write_xlsx(reports, path, cross, original=original))
+        written.append(target)
+    return len(reports), written
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="extract export",
+        description="Export a batch database: csv (long: one row per cell), csv-wide (one row per report, "
+        "labels in <out>.dictionary.csv), jsonl (one --json record per line), xlsx (an index sheet and one "
+        "sheet per report with its tables as printed), parquet (long form, typed; needs pyarrow). Values "
+        "in effect: reviewers' corrections applied, unless --original.",
+        epilog="exit codes: 0 written; 2 usage, missing optional library or unwritable output; 9 database error",
+    )
+    parser.add_argument("db", type=Path, help="the batch database (extract batch … --db FILE)")
+    parser.add_argument("--format", choices=FORMATS, required=True)
+    parser.add_argument("--out", type=Path,
+                        help="output file (default: beside the database, e.g. results.csv; '-' for stdout: csv, csv-wide, jsonl)")
+    parser.add_argument("--original", action="store_true", help="ignore corrections: the values as read")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
+    args = parser.parse_args(argv)
+    try:
+        count, written = export(args.db, args.format, args.out, args.original)
+    except ExtractError as exc:
+        return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
+    except OSError as exc:
+        return fail(f"{exc.filename or args.out}: cannot write: {exc.strerror or exc}", 2)
+    if not args.quiet:
+        where = ", ".join(map(str, written)) or "stdout"
+        print(f"export: {count} reports as {args.format}{' (as read)' if args.original else ''} -> {where}",
+              file=sys.stderr)
+    return 0

@@ -1,0 +1,46 @@
+"""CSV wide form: one row per report, one column per `table.row.column` key of either
+template version (the union, data-dictionary order; a key the report's version lacks is
+empty), after the report's columns. Unit-bearing amounts are written as printed ("251000元").
+
+The Chinese labels are in a companion dictionary CSV (`<out>.dictionary.csv`: key, table,
+row_key, column_key, label_2021, label_2019) rather than in a second header row, so that the
+wide file loads with one header in pandas, R or a database. Both are UTF-8 with BOM."""
+
+from __future__ import annotations
+
+import csv
+from typing import Iterable, TextIO
+
+from .csv_long import csv_text
+from .labels import dictionary, union_keys
+from .stored import StoredReport
+
+REPORT_COLUMNS = ("sha256", "first_page", "path", "agency", "year", "template", "kind",
+                  "errors", "warnings", "corrected_cells", "cross_errors", "cross_warnings")
+
+
+def write_wide_csv(reports: Iterable[StoredReport], out: TextIO,
+                   cross_counts: dict[tuple[str, int], tuple[int, int]] | None = None) -> int:
+    """`cross_counts`: (sha256, first_page) -> (errors, warnings) of `extract check` that
+    name the report (either side of a pair)."""
+    keys = union_keys()
+    writer = csv.writer(out)
+    writer.writerow(REPORT_COLUMNS + keys)
+    count = 0
+    for r in reports:
+        cross = (cross_counts or {}).get((r.sha256, r.first_page), (0, 0))
+        head = (r.sha256, r.first_page, r.path, r.agency, r.year, r.template, r.kind,
+                r.errors, r.warnings, len(r.corrected_keys), cross[0], cross[1])
+        values = [r.cells[k].value if k in r.cells else None for k in keys]
+        writer.writerow([csv_text(v) for v in (*head, *values)])
+        count += 1
+    return count
+
+
+def write_dictionary_csv(out: TextIO) -> int:
+    writer = csv.writer(out)
+    writer.writerow(("key", "table", "row_key", "column_key", "label_2021", "label_2019"))
+    entries = dictionary()
+    for e in entries:
+        writer.writerow((e.key, e.table, e.row_key, e.column_key, e.label_2021, e.label_2019))
+    return len(entries)

@@ -1,0 +1,232 @@
+"""Reports as stored in a batch database, with the values in effect (corrections applied) or
+as read (`original=True`, corrections ignored).
+
+Every export, `extract check` and `extract compare --db` read the database through this
+module, which reads it only through `extract.batch.store` (open_store, iter_reports) and SQL
+on its tables (`cells`, `findings`). A report's record (`reports.record`) is stored exactly as
+`extract FILE --json` printed it; corrections live in `cells` (value in effect, value as
+read, `corrected`) and the `corrections` audit trail, never in the record itself.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Optional
+
+from ..batch.store import iter_reports, open_store
+from ..records import CellValue
+from ..template import TABLE_KEYS, all_cell_keys
+
+
+@dataclass(frozen=True)
+class StoredCell:
+    """One value cell of a report. `value` is the value in effect (the correction when
+    `corrected`), `read_value` the value as extracted. Provenance (printed text, page, bbox
+    in PDF points from the top-left corner, confidence, source) is None for a cell nothing
+    was read in."""
+
+    key: str
+    value: CellValue
+    read_value: CellValue
+    corrected: bool
+    flagged: bool
+    printed: Optional[str] = None
+    page: Optional[int] = None
+    bbox: Optional[tuple[float, float, float, float]] = None
+    confidence: Optional[float] = None
+    source: Optional[str] = None
+
+    @property
+    def table(self) -> str:
+        return self.key.split(".")[0]
+
+    @property
+    def row(self) -> str:
+        return self.key.split(".")[1]
+
+    @property
+    def column(self) -> str:
+        return self.key.split(".")[2]
+
+
+@dataclass(frozen=True)
+class StoredFinding:
+    rule: str
+    severity: str
+    message: str
+    message_en: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """One report of the database. `cells` holds every key of the record (both layouts of
+    （六）其他处理), in template order; `record` is the record with the values in effect
+    (see `effective_record`)."""
+
+    sha256: str
+    first_page: int
+    last_page: Optional[int]
+    path: str
+    agency: Optional[str]
+    year: Optional[int]
+    template: Optional[str]
+    kind: Optional[str]
+    errors: int
+    warnings: int
+    reviewed_by: Optional[str]
+    reviewed_at: Optional[str]
+    record: Mapping[str, Any]
+    cells: Mapping[str, StoredCell]
+    findings: tuple[StoredFinding, ...]
+
+    @property
+    def ref(self) -> str:
+        """How commands name the report: the first 12 hex digits of the file's sha256, and the
+        first page when it is not 1 (a bound volume)."""
+        return self.sha256[:12] + (f":{self.first_page}" if self.first_page != 1 else "")
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency or '?'} {self.year or '?'} ({self.ref})"
+
+    def values(self) -> dict[str, CellValue]:
+        return {key: cell.value for key, cell in self.cells.items()}
+
+    @property
+    def corrected_keys(self) -> tuple[str, ...]:
+        return tuple(key for key, cell in self.cells.items() if cell.corrected)
+
+
+def value_from_columns(num: Optional[float], text: Optional[str]) -> CellValue:
+    """A cell value from the store's split columns: the printed text for unit-bearing amounts,
+    else the number (SQLite REAL), an int when integral (counts; the parser also gives an
+    int for an amount printed without decimals)."""
+    if text is not None:
+        return text
+    if num is None:
+        return None
+    return int(num) if float(num).is_integer() else float(num)
+
+
+def record_values(record: Mapping[str, Any]) -> dict[str, CellValue]:
+    """`tables.<table>.<row>.<column>` of a JSON record, flattened to `table.row.column`."""
+    flat: dict[str, CellValue] = {}
+    tables = record.get("tables", {})
+    for table in TABLE_KEYS:
+        for row, columns in (tables.get(table) or {}).items():
+            for column, value in columns.items():
+                flat[f"{table}.{row}.{column}"] = value
+    return flat
+
+
+def with_values(record: Mapping[str, Any], values: Mapping[str, CellValue]) -> dict[str, Any]:
+    """A copy of `record` whose `tables` hold `values` (keys absent from `values` unchanged).
+    `cells` (the provenance, with the value as read) and `findings` are left as extracted."""
+    out = json.loads(json.dumps(record, ensure_ascii=False))
+    for key, value in values.items():
+        table, row, column = key.split(".")
+        out["tables"][table][row][column] = value
+    return out
+
+
+def _flagged_keys(findings: tuple[StoredFinding, ...]) -> set[str]:
+    return {k for f in findings if f.severity in ("error", "warning") for k in f.cells}
+
+
+def _record_findings(record: Mapping[str, Any]) -> tuple[StoredFinding, ...]:
+    return tuple(
+        StoredFinding(f["rule"], f["severity"], f.get("message") or "", f.get("message_en") or "",
+                      tuple(f.get("cells") or ()))
+        for f in record.get("findings", ())
+    )
+
+
+def _table_findings(db: sqlite3.Connection, sha: str, first_page: int) -> tuple[StoredFinding, ...]:
+    rows = db.execute(
+        "SELECT rule, severity, message, message_en, cells FROM findings WHERE sha256 = ? AND first_page = ?"
+        " ORDER BY rowid", (sha, first_page))
+    return tuple(StoredFinding(r["rule"], r["severity"], r["message"] or "", r["message_en"] or "",
+                               tuple(json.loads(r["cells"] or "[]"))) for r in rows)
+
+
+def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredReport:
+    record = json.loads(row["record"])
+    read = record_values(record)
+    provenance = record.get("cells", {})
+    version = (record.get("tables") or {}).get("template") or row["template"]
+    keys = list(all_cell_keys(version)) if version else []
+    keys += [k for k in read if k not in keys]
+    stored = {r["key"]: r for r in db.execute(
+        "SELECT * FROM cells WHERE sha256 = ? AND first_page = ?", (row["sha256"], row["first_page"]))}
+
+    # As read: the record. In effect: the findings table (a review may have re-validated the
+    # report) and the cells table's values and flags.
+    findings = _record_findings(record) if original else _table_findings(db, row["sha256"], row["first_page"])
+    named = _flagged_keys(findings)
+    cells: dict[str, StoredCell] = {}
+    for key in keys:
+        prov = provenance.get(key) or {}
+        db_cell = stored.get(key)
+        corrected = bool(db_cell["corrected"]) if db_cell is not None and not original else False
+        value = value_from_columns(db_cell["value_num"], db_cell["value_text"]) if corrected else read.get(key)
+        flagged = key in named or prov.get("repair") is not None
+        if db_cell is not None and not original:
+            flagged = flagged or bool(db_cell["flagged"])
+        bbox = prov.get("bbox")
+        cells[key] = StoredCell(
+            key=key, value=value, read_value=read.get(key), corrected=corrected, flagged=flagged,
+            printed=prov.get("text"), page=prov.get("page"),
+            bbox=tuple(bbox) if bbox else None, confidence=prov.get("confidence"), source=prov.get("source"),
+        )
+    effective = record if original else with_values(record, {k: c.value for k, c in cells.items() if c.corrected})
+    keys_of = row.keys()
+    return StoredReport(
+        sha256=row["sha256"], first_page=row["first_page"], last_page=row["last_page"], path=row["path"],
+        agency=row["agency"], year=row["year"], template=row["template"], kind=row["kind"],
+        errors=sum(f.severity == "error" for f in findings), warnings=sum(f.severity == "warning" for f in findings),
+        reviewed_by=row["reviewed_by"] if "reviewed_by" in keys_of else None,
+        reviewed_at=row["reviewed_at"] if "reviewed_at" in keys_of else None,
+        record=effective, cells=cells, findings=findings,
+    )
+
+
+def iter_stored_reports(db: sqlite3.Connection, *, original: bool = False) -> Iterator[StoredReport]:
+    """Every report of the database in the store's stable order (agency, year, path, page)."""
+    for row in iter_reports(db):
+        yield _report(db, row, original)
+
+
+def load_reports(path: Path | str, *, original: bool = False) -> list[StoredReport]:
+    """Every report of the database at `path`, opened read-only (StoreError when it cannot be)."""
+    db = open_store(path, readonly=True)
+    try:
+        return list(iter_stored_reports(db, original=original))
+    finally:
+        db.close()
+
+
+@dataclass(frozen=True)
+class CrossFindingRow:
+    rule: str
+    severity: str
+    message: str
+    message_en: str
+    earlier: tuple[str, int]  # (sha256, first_page)
+    later: tuple[str, int]
+    cells: tuple[str, ...]
+
+
+def load_cross_findings(path: Path | str) -> list[CrossFindingRow]:
+    """The findings of the last `extract check` (empty before one ran)."""
+    db = open_store(path, readonly=True)
+    try:
+        rows = db.execute("SELECT * FROM cross_findings ORDER BY rowid").fetchall()
+    finally:
+        db.close()
+    return [CrossFindingRow(r["rule"], r["severity"], r["message"] or "", r["message_en"] or "",
+                            (r["sha256_a"], r["first_page_a"]), (r["sha256_b"], r["first_page_b"]),
+                            tuple(json.loads(r["cells"] or "[]"))) for r in rows]
