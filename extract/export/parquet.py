@@ -1,0 +1,35 @@
+"""Parquet (for DuckDB, polars, pandas): the long form of long_form.py with typed columns
+(int64 page/year, float64 values and confidence, bool flags). Needs pyarrow, the optional
+`parquet` extra: `pip install 'extract[parquet]'`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import ExtractError
+from .long_form import LONG_COLUMNS, long_rows
+from .stored import StoredReport
+
+
+class ParquetUnavailable(ExtractError):
+    exit_code = 2
+
+
+def write_parquet(reports: Iterable[StoredReport], out: Path) -> int:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ParquetUnavailable(str(out), "Parquet needs pyarrow: pip install 'extract[parquet]'") from None
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+    schema = pa.schema([pa.field(c.name, types[c.kind], metadata={"doc": c.doc}) for c in LONG_COLUMNS])
+    rows = list(long_rows(reports))
+    columns = {c.name: [None if r[c.name] is None else _typed(r[c.name], c.kind) for r in rows] for c in LONG_COLUMNS}
+    table = pa.table(columns, schema=schema)
+    pq.write_table(table, out)
+    return len(rows)
+
+
+def _typed(value, kind: str):
+    return float(value) if kind == "float" else value
