@@ -127,10 +127,10 @@ def test_batch_survives_bad_files_and_resumes(tmp_path, huaian):
     assert proc.returncode == 0, proc.stderr
     assert "1 extracted, 1 failed" in proc.stderr
     con = sqlite3.connect(db)
-    rows = dict(con.execute("SELECT status, count(*) FROM reports GROUP BY status").fetchall())
-    assert rows == {"ok": 1, "error": 1}
+    rows = dict(con.execute("SELECT status, count(*) FROM documents GROUP BY status").fetchall())
+    assert rows == {"ok": 1, "failed": 1}
     assert con.execute("SELECT value_num FROM cells WHERE key='applications.new_received.total'").fetchone() == (3119,)
-    error = con.execute("SELECT error FROM reports WHERE status='error'").fetchone()[0]
+    error = con.execute("SELECT reason FROM documents WHERE status='failed'").fetchone()[0]
     assert "corrupt" in error
     con.close()
     again = run("batch", folder, "--db", db)

@@ -1,204 +1,217 @@
-"""`extract batch`: many reports into one SQLite file, resumable, one process per file.
+"""`extract batch`: an archive's files into one SQLite store, unattended and resumable.
 
-Each file runs in its own worker process with a hard time limit, so a file that crashes or
-hangs the PDF library costs only itself. The parent writes and commits each result as it
-arrives: an interrupted batch keeps what it finished and skips it on the next run.
+The batch process lists the inputs, hashes each file just before handing it out (a file
+whose sha256 is already stored by this extractor version is skipped), and feeds a
+persistent pool of workers (local processes, or Ray actors with `--ray`). It alone writes
+the database, one transaction per document (`store.write_document`), so a run killed at
+any moment loses at most the documents in flight and never leaves a partial or duplicate
+row. Ctrl-C stops handing out work and waits for the documents in flight; a second
+Ctrl-C kills them (they are not recorded, the next run does them); either way the run
+ends with its summary and exit code 130.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import multiprocessing as mp
 import os
+import signal
 import sqlite3
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional, Protocol, Sequence
 
+from ..errors import ExtractError
 from ..files import sha256_file
 from ..options import add_limits, add_ocr, fail, settings_from
-from ..read.images import IMAGE_SUFFIXES
 from ..settings import Settings
+from .inputs import collect_inputs
+from .pool import Finished, LocalPool, Task
+from .progress import Display, Tally
+from .store import DocumentResult, StoreError, done_documents, extractor_version, open_store, write_document
+from .worker import worker_settings
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS reports (
-    sha256 TEXT PRIMARY KEY,
-    path TEXT NOT NULL,
-    status TEXT NOT NULL,            -- ok | error
-    error TEXT,                      -- one-line reason when status = error
-    exit_code INTEGER,
-    agency TEXT, year INTEGER, template TEXT,
-    errors INTEGER, warnings INTEGER,
-    record TEXT,                     -- the full JSON record (as `extract --json`)
-    seconds REAL,
-    processed_at TEXT NOT NULL DEFAULT (datetime('now'))
-);
-CREATE TABLE IF NOT EXISTS cells (
-    sha256 TEXT NOT NULL REFERENCES reports(sha256) ON DELETE CASCADE,
-    key TEXT NOT NULL,               -- table.row.column
-    value_num REAL, value_text TEXT, -- value as number, or as printed text for unit amounts
-    printed TEXT, page INTEGER, confidence REAL, source TEXT,
-    PRIMARY KEY (sha256, key)
-);
-CREATE TABLE IF NOT EXISTS findings (
-    sha256 TEXT NOT NULL REFERENCES reports(sha256) ON DELETE CASCADE,
-    rule TEXT NOT NULL, severity TEXT NOT NULL, message TEXT, message_en TEXT, cells TEXT
-);
-CREATE INDEX IF NOT EXISTS findings_by_report ON findings(sha256);
-"""
+INTERRUPTED_EXIT_CODE = 130
+DATABASE_EXIT_CODE = 9
+# How often the batch process wakes to refresh progress and notice Ctrl-C (seconds).
+TICK_S = 0.25
 
 
-@dataclass
-class BatchSummary:
-    done: int = 0
-    skipped: int = 0
-    failed: int = 0
+class Backend(Protocol):
+    free: int
+    in_flight: list[Task]
 
-    def line(self) -> str:
-        return f"batch: {self.done} extracted, {self.failed} failed, {self.skipped} already in the database"
+    def submit(self, task: Task) -> None: ...
+    def wait(self, timeout: float) -> list[Finished]: ...
+    def kill_in_flight(self) -> list[Task]: ...
+    def close(self) -> None: ...
 
 
-def _worker(path: str, settings: Settings, conn) -> None:
-    from ..errors import ExtractError
-    from ..pipeline import extract_file
-
+def available_cores() -> int:
     try:
-        report = extract_file(path, settings)
-        conn.send(("ok", report.model_dump(mode="json"), None, 0))
-    except ExtractError as exc:
-        conn.send(("error", None, exc.reason, exc.exit_code))
-    except Exception as exc:  # recorded, never fatal to the batch
-        conn.send(("error", None, f"internal error: {type(exc).__name__}: {exc}", 10))
-    finally:
-        conn.close()
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
-def _store(db: sqlite3.Connection, sha: str, path: Path, status: str, record: Optional[dict],
-           error: Optional[str], code: int, seconds: float) -> None:
-    with db:
-        db.execute("DELETE FROM reports WHERE sha256 = ?", (sha,))
-        db.execute("DELETE FROM cells WHERE sha256 = ?", (sha,))
-        db.execute("DELETE FROM findings WHERE sha256 = ?", (sha,))
-        info = (record or {}).get("report", {})
-        findings = (record or {}).get("findings", [])
-        db.execute(
-            "INSERT INTO reports (sha256, path, status, error, exit_code, agency, year, template,"
-            " errors, warnings, record, seconds) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                sha, str(path), status, error, code, info.get("agency"), info.get("year"), info.get("template"),
-                sum(f["severity"] == "error" for f in findings) if record else None,
-                sum(f["severity"] == "warning" for f in findings) if record else None,
-                json.dumps(record, ensure_ascii=False) if record else None, round(seconds, 3),
-            ),
-        )
-        if record:
-            db.executemany(
-                "INSERT INTO cells VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        sha, key,
-                        c["value"] if isinstance(c["value"], (int, float)) else None,
-                        c["value"] if isinstance(c["value"], str) else None,
-                        c["text"], c["page"], c["confidence"], c["source"],
-                    )
-                    for key, c in record["cells"].items()
-                ],
-            )
-            db.executemany(
-                "INSERT INTO findings VALUES (?,?,?,?,?,?)",
-                [(sha, f["rule"], f["severity"], f["message"], f["message_en"], json.dumps(f["cells"])) for f in findings],
-            )
+class _Interrupts:
+    """Counts Ctrl-C (and SIGTERM) while the batch runs; the main loop decides what a
+    count means. The handlers are restored afterwards."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> "_Interrupts":
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        self.count += 1
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
 
 
-def run_batch(folder: Path, db_path: Path, settings: Settings, jobs: int = 1, progress: bool = True) -> BatchSummary:
-    db = sqlite3.connect(db_path)
-    db.executescript(SCHEMA)
-    known = {row[0] for row in db.execute("SELECT sha256 FROM reports WHERE status = 'ok'")}
-    summary = BatchSummary()
-    queue: list[tuple[Path, str]] = []
-    suffixes = {".pdf"} | IMAGE_SUFFIXES
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes):
-        try:
-            sha = sha256_file(path)
-        except OSError as exc:
-            _store(db, f"unreadable:{path}", path, "error", None, f"cannot read the file ({exc.strerror})", 4, 0.0)
-            summary.failed += 1
-            continue
-        if sha in known:
-            summary.skipped += 1
-        else:
-            known.add(sha)  # the same file twice under two names is processed once
-            queue.append((path, sha))
+def _has_findings(result_reports) -> bool:
+    return any(f["severity"] in ("error", "warning") for _, _, record in result_reports for f in record["findings"])
 
-    ctx = mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context()
-    running: list[tuple[mp.Process, object, Path, str, float]] = []
-    limit = settings.timeout_s + 10.0
 
-    def finish(item, status, record, error, code) -> None:
-        proc, _, path, sha, started = item
-        _store(db, sha, path, status, record, error, code, time.monotonic() - started)
-        if status == "ok":
-            summary.done += 1
-        else:
-            summary.failed += 1
-        if progress:
-            print(f"{'ok  ' if status == 'ok' else 'FAIL'} {path}{'' if status == 'ok' else ': ' + str(error)}", file=sys.stderr)
+def _record(db: sqlite3.Connection, done: Finished, version: str, tally: Tally, display: Display) -> None:
+    task, result = done.task, done.result
+    write_document(db, DocumentResult(
+        sha256=task.sha256, path=str(task.path), status=result.status, extractor_version=version,
+        reason=result.reason, exit_code=result.exit_code, pages=result.pages, seconds=result.seconds,
+        reports=result.reports,
+    ))
+    if result.peak_rss_mb is not None:
+        tally.peak_worker_rss_mb = max(tally.peak_worker_rss_mb or 0.0, result.peak_rss_mb)
+    if result.status == "ok":
+        tally.extracted += 1
+        tally.reports += len(result.reports)
+        tally.pages += result.pages or 0
+        tally.with_findings += _has_findings(result.reports)
+    else:
+        tally.failed += 1
+        tally.failures[(result.exit_code, result.reason)] += 1
+        display.note(f"extract: {task.path}: {result.reason}")
 
-    try:
-        while queue or running:
-            while queue and len(running) < max(1, jobs):
-                path, sha = queue.pop(0)
-                parent, child = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_worker, args=(str(path), settings, child), daemon=True)
-                proc.start()
-                child.close()
-                running.append((proc, parent, path, sha, time.monotonic()))
-            time.sleep(0.02)
-            still = []
-            for item in running:
-                proc, conn, path, sha, started = item
-                if conn.poll():
-                    try:
-                        status, record, error, code = conn.recv()
-                    except (EOFError, OSError):
-                        status, record, error, code = "error", None, "worker died while extracting", 10
-                    proc.join(1)
-                    finish(item, status, record, error, code)
-                elif not proc.is_alive():
-                    finish(item, "error", None, f"worker died (exit code {proc.exitcode})", 10)
-                elif time.monotonic() - started > limit:
-                    proc.kill()
-                    proc.join(1)
-                    finish(item, "error", None, f"gave up after {limit:g} s", 7)
+
+def run_batch(files: Sequence[Path], db: sqlite3.Connection, backend: Backend, display: Display, *,
+              redo: bool = False, version: Optional[str] = None) -> bool:
+    """Extract `files` into `db`. Returns False when the run was interrupted (Ctrl-C)."""
+    tally = display.tally
+    version = version or extractor_version()
+    done = set() if redo else done_documents(db, version)
+    seen: set[str] = set()
+    pending = iter(files)
+    exhausted = False
+    with _Interrupts() as interrupts:
+        announced = 0
+        while True:
+            if interrupts.count != announced:
+                announced = interrupts.count
+                if announced == 1 and backend.in_flight:
+                    display.note(f"batch: stopping after the {len(backend.in_flight)} documents in flight "
+                                 "(Ctrl-C again to stop them too)")
+            if interrupts.count >= 2:
+                tally.interrupted += len(backend.kill_in_flight())
+                break
+            while not exhausted and not interrupts.count and backend.free:
+                path = next(pending, None)
+                if path is None:
+                    exhausted = True
+                    break
+                try:
+                    sha = sha256_file(path)
+                except OSError as exc:
+                    tally.unreadable += 1
+                    display.note(f"extract: {path}: cannot read the file ({exc.strerror or exc}); not stored")
+                    continue
+                if sha in seen:
+                    tally.duplicates += 1
+                elif sha in done:
+                    tally.skipped += 1
                 else:
-                    still.append(item)
-            running = still
-    finally:
-        for proc, *_ in running:
-            proc.kill()
-        db.close()
-    return summary
+                    seen.add(sha)
+                    backend.submit(Task(sha, path))
+            if not backend.in_flight and (exhausted or interrupts.count):
+                break
+            for finished in backend.wait(TICK_S):
+                _record(db, finished, version, tally, display)
+            display.update()
+        return interrupts.count == 0
+
+
+def _make_backend(args: argparse.Namespace, settings: Settings) -> Backend:
+    if args.ray is not None:
+        from .ray_pool import RayPool
+
+        return RayPool(args.ray, settings, ship_bytes=args.ship_bytes, actors=args.workers)
+    return LocalPool(args.workers or available_cores(), settings)
 
 
 def main(argv: Sequence[str]) -> int:
+    cores = available_cores()
     parser = argparse.ArgumentParser(
         prog="extract batch",
-        description="Extract every PDF under DIR into an SQLite database. Files already in the database "
-        "(same sha256) are skipped, so an interrupted batch resumes; a bad file is recorded with its "
-        "error and never stops the batch.",
+        description="Extract every report in PATHs (folders, recursively; glob patterns; @list files with one "
+        "path per line; PDFs, page images, HTML and Word files) into an SQLite database, one transaction per "
+        "document. Documents already stored with the same sha256 and extractor version are skipped, so a "
+        "killed or interrupted batch resumes where it stopped; a bad file is recorded as failed with its reason "
+        "and never stops the batch. Exit 0 when the batch ran to the end (some documents may have failed: see "
+        "the summary and the documents table), 130 when interrupted, 3 when a PATH is missing, 9 when the "
+        "database cannot be opened or written.",
     )
-    parser.add_argument("dir", type=Path)
-    parser.add_argument("--db", type=Path, default=Path("results.sqlite"))
-    parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 1)), help="worker processes")
-    parser.add_argument("-q", "--quiet", action="store_true")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="a folder, a file, a glob pattern, or @LIST (a file of paths)")
+    parser.add_argument("--db", type=Path, default=Path("results.sqlite"), help="the SQLite database (default results.sqlite)")
+    parser.add_argument("--workers", "--jobs", dest="workers", type=int, default=None,
+                        help=f"worker processes (default: the number of cores, {cores}); OCR threads are shared out "
+                        "so that workers x threads = cores")
+    parser.add_argument("--redo", action="store_true", help="extract again documents already in the database")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress; only the one-line total at the end")
+    parser.add_argument("--progress-every", type=float, default=60.0, metavar="S",
+                        help="when stderr is not a terminal, print a progress line every S seconds (default 60)")
+    parser.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                        help="run the work as Ray actors on the cluster at ADDRESS (e.g. ray://head:10001 or auto), or on "
+                        "a local Ray instance when no ADDRESS is given (write --ray=ADDRESS before the PATHs)")
+    parser.add_argument("--ship-bytes", action="store_true",
+                        help="with --ray: send each file's bytes to the actors instead of its path (no shared filesystem)")
     add_ocr(parser)
     add_limits(parser)
     args = parser.parse_args(argv)
-    if not args.dir.is_dir():
-        return fail(f"{args.dir}: not a folder", 3)
-    summary = run_batch(args.dir, args.db, settings_from(args), jobs=args.jobs, progress=not args.quiet)
-    print(summary.line(), file=sys.stderr)
-    return 0
+    if args.workers is not None and args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if args.ship_bytes and args.ray is None:
+        parser.error("--ship-bytes needs --ray")
+
+    try:
+        files = collect_inputs(args.paths)
+    except ExtractError as exc:
+        return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
+    try:
+        db = open_store(args.db)
+    except StoreError as exc:
+        return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
+
+    workers = args.workers or cores
+    settings = worker_settings(settings_from(args), cores // workers)
+    display = Display(Tally(total=len(files)), quiet=args.quiet, every_s=args.progress_every)
+    backend = None
+    try:
+        backend = _make_backend(args, settings)
+        completed = run_batch(files, db, backend, display, redo=args.redo)
+    except (sqlite3.Error, StoreError) as exc:
+        display.close()
+        reason = exc.reason if isinstance(exc, StoreError) else f"cannot write the database ({exc})"
+        return fail(f"{args.db}: {reason}", DATABASE_EXIT_CODE)
+    except ExtractError as exc:  # a backend that cannot start (Ray missing or unreachable)
+        display.close()
+        return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
+    finally:
+        if backend is not None:
+            backend.close()
+        db.close()
+    display.close()
+    return 0 if completed else INTERRUPTED_EXIT_CODE
