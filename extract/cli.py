@@ -28,6 +28,7 @@ from .options import (
 # Subcommands that live beside the stage they drive: name -> "module:function(argv) -> exit code".
 _STAGE_SUBCOMMANDS = {
     "batch": "extract.batch.runner:main",
+    "review": "extract.review.server:main",
     "export": "extract.export.cli:main",
 }
 

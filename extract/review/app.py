@@ -1,0 +1,267 @@
+"""The review web app (Starlette): the queue, the report page, cell crops, and the two
+state-changing requests (a decision on a cell, a report marked reviewed).
+
+Security: the server binds to loopback by default; the Host header must name the address
+served (no DNS rebinding); every POST needs the session token embedded in the page (sent as
+the `X-Review-Token` header, so a form on another site cannot forge it and a cross-site
+script cannot read it), an Origin, when sent, equal to the Host, and a JSON body. Pages
+forbid framing and any script, style or image from elsewhere (CSP).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import sqlite3
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..show import crops
+from . import data, pages
+
+TOKEN_HEADER = "x-review-token"
+_SHA = "{sha:str}"
+_STATIC = Path(__file__).parent / "static"
+_SECURITY_HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self';"
+     b" base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+]
+
+
+class _SecurityHeaders:
+    """Adds the headers above to every response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + _SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+@dataclass
+class ReviewConfig:
+    database: Path
+    reviewer: str
+    token: str
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+
+@dataclass
+class _Sources:
+    """Source files found per document (by path, else by sha256 in the batch's folders), and
+    the open `DocumentCrops` of the last few documents. Rendering is serialised: pdfium is
+    not thread-safe."""
+
+    found: dict[str, tuple[Optional[Path], str]] = field(default_factory=dict)
+    open: "OrderedDict[str, crops.DocumentCrops]" = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def locate(self, db: sqlite3.Connection, sha: str, path: str) -> tuple[Optional[Path], str]:
+        if sha not in self.found:
+            folders = sorted({str(Path(p).parent) for (p,) in db.execute("SELECT path FROM documents")})
+            try:
+                self.found[sha] = (crops.find_source(path, sha, folders), "")
+            except crops.CropError as exc:
+                self.found[sha] = (None, exc.reason)
+        return self.found[sha]
+
+    def crop_png(self, sha: str, source: Path, page: int, bbox) -> bytes:
+        with self.lock:
+            document = self.open.get(sha)
+            if document is None:
+                document = crops.DocumentCrops(source)
+                self.open[sha] = document
+                while len(self.open) > 3:
+                    self.open.popitem(last=False)[1].close()
+            self.open.move_to_end(sha)
+            return document.crop_png(page, bbox)
+
+
+def create_app(config: ReviewConfig) -> Starlette:
+    env = Environment(loader=PackageLoader("extract.review", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    sources = _Sources()
+
+    def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("token", config.token)
+        context.setdefault("reviewer", config.reviewer)
+        return HTMLResponse(env.get_template(name).render(**context), status_code=status_code)
+
+    def not_found(what: str) -> HTMLResponse:
+        return render("error.html", status_code=404, message=what)
+
+    def source_of(db: sqlite3.Connection, report: data.ReportData) -> dict[str, Any]:
+        path, reason = sources.locate(db, report.row["sha256"], report.row["path"])
+        return {"found": path is not None, "path": str(path) if path else report.row["path"], "reason": reason}
+
+    def report_state(db: sqlite3.Connection, sha: str, first: int) -> Optional[dict[str, Any]]:
+        report = data.load_report(db, sha, first)
+        if report is None:
+            return None
+        return pages.state(report, source_of(db, report))
+
+    def queue_page(request: Request) -> Response:
+        with _connection(config) as db:
+            items = data.queue(db)
+        return render("queue.html", items=items, database=str(config.database))
+
+    def report_page(request: Request) -> Response:
+        sha, first = request.path_params["sha"], request.path_params["first"]
+        with _connection(config) as db:
+            report = data.load_report(db, sha, first)
+            if report is None:
+                return not_found("no such report")
+            view = pages.state(report, source_of(db, report))
+        return render("report.html", state=view, layouts=pages.layouts(report))
+
+    def crop(request: Request) -> Response:
+        sha, first, key = (request.path_params[k] for k in ("sha", "first", "key"))
+        with _connection(config) as db:
+            row = db.execute("SELECT c.page, c.bbox, d.path FROM cells c JOIN documents d USING (sha256)"
+                             " WHERE c.sha256 = ? AND c.first_page = ? AND c.key = ?", (sha, first, key)).fetchone()
+            if row is None or row["page"] is None or not row["bbox"]:
+                return PlainTextResponse("no printed cell there", status_code=404)
+            source, reason = sources.locate(db, sha, row["path"])
+        if source is None:
+            return PlainTextResponse(reason, status_code=404)
+        try:
+            png = sources.crop_png(sha, source, row["page"], json.loads(row["bbox"]))
+        except (crops.CropError, ValueError) as exc:
+            return PlainTextResponse(str(exc), status_code=404)
+        return Response(png, media_type="image/png")
+
+    async def decide(request: Request) -> Response:
+        refused = _refuse(request, config)
+        if refused:
+            return refused
+        body = await _json_body(request)
+        if body is None:
+            return JSONResponse({"error": "the request body is not a JSON object"}, status_code=400)
+        sha, first, key = (request.path_params[k] for k in ("sha", "first", "key"))
+        action = body.get("action")
+        note = body.get("note") if isinstance(body.get("note"), str) else None
+        if action == "accept":
+            value = None
+        elif action == "correct":
+            ok, value = pages.parse_correction(body.get("value") if isinstance(body.get("value"), str) else None)
+            if not ok:
+                return JSONResponse({"error": f"not a value: {body.get('value')!r} (digits, or / for blank)"},
+                                    status_code=400)
+        else:
+            return JSONResponse({"error": "action must be accept or correct"}, status_code=400)
+        return await _in_thread(_decide, config, report_state, sha, first, key, action == "accept", value, note)
+
+    async def reviewed(request: Request) -> Response:
+        refused = _refuse(request, config)
+        if refused:
+            return refused
+        if await _json_body(request) is None:
+            return JSONResponse({"error": "the request body is not a JSON object"}, status_code=400)
+        sha, first = request.path_params["sha"], request.path_params["first"]
+        return await _in_thread(_mark, config, report_state, sha, first)
+
+    routes = [
+        Route("/", queue_page),
+        Route(f"/report/{_SHA}/{{first:int}}", report_page),
+        Route(f"/crop/{_SHA}/{{first:int}}/{{key:str}}", crop),
+        Route(f"/report/{_SHA}/{{first:int}}/cells/{{key:str}}", decide, methods=["POST"]),
+        Route(f"/report/{_SHA}/{{first:int}}/reviewed", reviewed, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=_STATIC), name="static"),
+    ]
+    middleware = [Middleware(_SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts))]
+    return Starlette(routes=routes, middleware=middleware)
+
+
+class _connection:
+    """One SQLite connection for one request, closed after it."""
+
+    def __init__(self, config: ReviewConfig):
+        self.db = data.connect(config.database)
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.db
+
+    def __exit__(self, *exc) -> None:
+        self.db.close()
+
+
+def _refuse(request: Request, config: ReviewConfig) -> Optional[Response]:
+    """Why a state-changing request is refused, or None: a missing or wrong session token,
+    an Origin other than this server, or a body that is not JSON."""
+    token = request.headers.get(TOKEN_HEADER, "")
+    if not hmac.compare_digest(token.encode(), config.token.encode()):
+        return JSONResponse({"error": "missing or wrong session token: reload the page"}, status_code=403)
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+        return JSONResponse({"error": "request from another origin"}, status_code=403)
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return JSONResponse({"error": "expected a JSON body"}, status_code=415)
+    return None
+
+
+async def _json_body(request: Request) -> Optional[dict]:
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+async def _in_thread(function, *args) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(function, *args)
+
+
+def _database_error(exc: sqlite3.DatabaseError) -> JSONResponse:
+    from ..batch.store import _reason
+
+    return JSONResponse({"error": _reason(exc)}, status_code=503)
+
+
+def _decide(config: ReviewConfig, report_state, sha: str, first: int, key: str, accept: bool, value, note) -> Response:
+    with _connection(config) as db:
+        try:
+            decision = data.decide_cell(db, sha, first, key, value, accept=accept, reviewer=config.reviewer, note=note)
+        except (data.UnknownReport, KeyError):
+            return JSONResponse({"error": "no such report or cell"}, status_code=404)
+        except sqlite3.DatabaseError as exc:
+            return _database_error(exc)
+        return JSONResponse({"decision": pages.decision_json(decision), "state": report_state(db, sha, first)})
+
+
+def _mark(config: ReviewConfig, report_state, sha: str, first: int) -> Response:
+    with _connection(config) as db:
+        try:
+            data.mark_reviewed(db, sha, first, config.reviewer)
+        except data.UnknownReport:
+            return JSONResponse({"error": "no such report"}, status_code=404)
+        except sqlite3.DatabaseError as exc:
+            return _database_error(exc)
+        return JSONResponse({"state": report_state(db, sha, first)})

@@ -1,0 +1,305 @@
+"""The review app's reads and writes of the batch database (extract/batch/store.py).
+
+Reads build plain dictionaries for the page; every write (a decision on a cell, a report
+marked reviewed) is one transaction: the audit row in `corrections`, the value in effect
+through `store.apply_correction`, the report's findings validated again, its counts and
+flags. What was printed and read (`cells.read_num`/`read_text`, `reports.record`) is never
+written here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from .. import template as tpl
+from ..batch import store
+from ..batch.store import StoreError
+from ..records import CellValue, Finding
+from ..settings import DEFAULT_SETTINGS
+from ..show.layout import TABLE_TITLES, printed_other_layout
+from . import rules
+
+LOW_CONFIDENCE = DEFAULT_SETTINGS.min_ocr_confidence
+# A request waits this long for the batch (or another writer) to let go of the database.
+BUSY_TIMEOUT_S = 5.0
+
+def check_database(path: Path, busy_timeout_s: float = 2.0) -> None:
+    """Refuse, with a one-line StoreError, a database the app could not serve: missing, not
+    an extract database (or another schema), read-only, or locked by a writer."""
+    if not path.is_file():
+        raise StoreError(str(path), "no such database")
+    store.open_store(path, readonly=True).close()  # our schema, without creating anything
+    try:
+        db = sqlite3.connect(path, timeout=busy_timeout_s)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(str(path), store._reason(exc)) from None
+    try:
+        db.execute("BEGIN IMMEDIATE")  # takes the write lock: fails when locked or read-only
+        db.execute("ROLLBACK")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(str(path), store._reason(exc)) from None
+    finally:
+        db.close()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection for one request (SQLite connections stay in the thread that made them)."""
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+# ------------------------------------------------------------------------------ values
+
+
+def cell_value(num: Optional[float], text: Optional[str]) -> CellValue:
+    """A cell's value from its REAL/TEXT columns: counts come back as integers."""
+    if text is not None:
+        return text
+    if num is None:
+        return None
+    return int(num) if float(num).is_integer() else float(num)
+
+
+def cell_label(key: str) -> str:
+    """Where a cell is printed, in the report's words: 表 · 行 · 列."""
+    table, row, column = key.split(".")
+    if table == "applications":
+        row_spec = next((r for r in tpl.APPLICATION_RECORD_ROWS if r.key == row), None)
+        col_spec = next((c for c in tpl.APPLICATION_COLUMNS if c.key == column), None)
+        row_label = (f"{row_spec.group} {row_spec.label}" if row_spec and row_spec.group else
+                     row_spec.label if row_spec else row)
+        col_label = (f"{col_spec.group} {col_spec.label}" if col_spec and col_spec.group else
+                     col_spec.label if col_spec else column)
+    elif table == "review_litigation":
+        row_spec = next((r for r in tpl.REVIEW_ROWS if r.key == row), None)
+        col_spec = next((c for c in tpl.REVIEW_COLUMNS if c.key == column), None)
+        row_label = (f"{row_spec.group} {row_spec.label}".strip() if row_spec else row)
+        col_label = col_spec.label if col_spec else column
+    else:
+        specs = [rows.get(row) for rows in tpl.PROACTIVE_ROWS.values()]
+        row_label = next((s[0] for s in specs if s), row)
+        col_label = next((cols[column] for cols in tpl.PROACTIVE_COLUMNS.values() if column in cols), column)
+    return f"{TABLE_TITLES.get(table, table)[:2].rstrip('、')} · {row_label} · {col_label}"
+
+
+def _finding(row: sqlite3.Row) -> Finding:
+    return Finding(rule=row["rule"], severity=row["severity"], message=row["message"] or "",
+                   message_en=row["message_en"] or "", cells=tuple(json.loads(row["cells"] or "[]")))
+
+
+# ------------------------------------------------------------------------------ queue
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    sha256: str
+    first_page: int
+    last_page: Optional[int]
+    path: str
+    agency: Optional[str]
+    year: Optional[int]
+    template: Optional[str]
+    kind: Optional[str]
+    errors: int
+    warnings: int
+    low_confidence: int
+    corrections: int
+    reviewed_by: Optional[str]
+    reviewed_at: Optional[str]
+
+
+def queue(db: sqlite3.Connection) -> list[QueueItem]:
+    """Every report, by need: errors first, then warnings, then low-confidence cells; those
+    marked reviewed last."""
+    rows = db.execute(
+        "SELECT r.sha256, r.first_page, r.last_page, d.path, r.agency, r.year, r.template, r.kind,"
+        " r.errors, r.warnings, r.reviewed_by, r.reviewed_at,"
+        " (SELECT COUNT(*) FROM cells c WHERE c.sha256 = r.sha256 AND c.first_page = r.first_page"
+        "   AND c.source = 'ocr' AND c.confidence < ?) AS low_confidence,"
+        " (SELECT COUNT(*) FROM corrections k WHERE k.sha256 = r.sha256 AND k.first_page = r.first_page)"
+        "   AS corrections"
+        " FROM reports r JOIN documents d USING (sha256)", (LOW_CONFIDENCE,)).fetchall()
+    items = [QueueItem(**{k: row[k] for k in row.keys()}) for row in rows]
+    return sorted(items, key=lambda i: (
+        i.reviewed_at is not None, -i.errors, -i.warnings, -i.low_confidence,
+        i.agency or "", i.year or 0, i.path, i.first_page))
+
+
+# ------------------------------------------------------------------------------ one report
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """One report as stored: its row, its record, its cells (value in effect and as read),
+    its current findings and its audit trail."""
+
+    row: dict[str, Any]
+    record: dict[str, Any]
+    cells: dict[str, dict[str, Any]]
+    findings: list[Finding]
+    corrections: list[dict[str, Any]]
+
+    @property
+    def version(self) -> tpl.TemplateVersion:
+        return self.row["template"] or self.record.get("tables", {}).get("template") or "2021"
+
+    @property
+    def layout(self) -> tpl.OtherLayout:
+        return printed_other_layout(self.version, {f.get("rule") for f in self.record.get("findings", [])})
+
+    def values(self) -> dict[str, CellValue]:
+        """Every cell of the template, with the value in effect (None where nothing was printed)."""
+        values: dict[str, CellValue] = {k: None for k in tpl.all_cell_keys(self.version)}
+        values.update({k: c["value"] for k, c in self.cells.items()})
+        return values
+
+    def reviewed_cells(self) -> set[str]:
+        return {c["key"] for c in self.corrections}
+
+
+def load_report(db: sqlite3.Connection, sha: str, first_page: int) -> Optional[ReportData]:
+    row = db.execute(
+        "SELECT r.*, d.path FROM reports r JOIN documents d USING (sha256) WHERE r.sha256 = ? AND r.first_page = ?",
+        (sha, first_page)).fetchone()
+    if row is None:
+        return None
+    cells = {}
+    for c in db.execute("SELECT * FROM cells WHERE sha256 = ? AND first_page = ?", (sha, first_page)):
+        cells[c["key"]] = {
+            "value": cell_value(c["value_num"], c["value_text"]),
+            "read": cell_value(c["read_num"], c["read_text"]),
+            "corrected": bool(c["corrected"]),
+            "printed": c["printed"], "page": c["page"],
+            "bbox": json.loads(c["bbox"]) if c["bbox"] else None,
+            "confidence": c["confidence"], "source": c["source"], "flagged": bool(c["flagged"]),
+        }
+    findings = [_finding(f) for f in db.execute(
+        "SELECT * FROM findings WHERE sha256 = ? AND first_page = ? ORDER BY rowid", (sha, first_page))]
+    corrections = [dict(c) for c in db.execute(
+        "SELECT id, key, old_value, new_value, reviewer, at, note FROM corrections"
+        " WHERE sha256 = ? AND first_page = ? ORDER BY id", (sha, first_page))]
+    data = dict(row)
+    record = json.loads(data.pop("record"))
+    return ReportData(data, record, cells, findings, corrections)
+
+
+def doubtful_keys(data: ReportData) -> list[str]:
+    """The cells a person should look at, most telling first: cells named by more broken
+    rules first (the one cell every broken rule names is the likely misread), then cells of
+    warnings, low-confidence and repaired cells; in template order within each."""
+    order = {k: i for i, k in enumerate(tpl.all_cell_keys(data.version))}
+    errors: dict[str, int] = {}
+    warned: set[str] = set()
+    for f in data.findings:
+        for key in f.cells:
+            if f.severity == "error":
+                errors[key] = errors.get(key, 0) + 1
+            elif f.severity == "warning":
+                warned.add(key)
+    record_cells = data.record.get("cells", {})
+    low = {k for k, c in data.cells.items() if c["source"] == "ocr" and (c["confidence"] or 0) < LOW_CONFIDENCE}
+    repaired = {k for k, c in record_cells.items() if c.get("repair")}
+    keys = set(errors) | warned | low | repaired
+    return sorted(keys, key=lambda k: (-errors.get(k, 0), k not in warned, k not in low, order.get(k, len(order)), k))
+
+
+# ------------------------------------------------------------------------------ writes
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What became of one decision: the cell's value before and after, and every rule that
+    involves the cell as it now stands."""
+
+    key: str
+    old_value: CellValue
+    new_value: CellValue
+    changed: bool
+    statuses: list[rules.RuleStatus]
+    errors: int
+    warnings: int
+
+
+class UnknownReport(LookupError):
+    pass
+
+
+def decide_cell(db: sqlite3.Connection, sha: str, first_page: int, key: str, new_value: CellValue,
+                *, accept: bool, reviewer: str, note: Optional[str] = None) -> Decision:
+    """Record a person's decision on a cell, in one transaction: accept the value in effect
+    (`accept`), or correct it to `new_value`. The report is validated again with the values
+    in effect and its findings, counts and flags are replaced."""
+    if key not in tpl.all_cell_keys(_version(db, sha, first_page)):
+        raise KeyError(key)
+    with db:
+        db.execute("BEGIN IMMEDIATE")  # read and write under one lock: no decision is lost
+        data = load_report(db, sha, first_page)
+        if data is None:
+            raise UnknownReport(f"{sha}/{first_page}")
+        old = data.cells.get(key, {}).get("value")
+        value = old if accept else new_value
+        changed = not accept and value != old
+        db.execute(
+            "INSERT INTO corrections (sha256, first_page, key, old_value, new_value, reviewer, note)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (sha, first_page, key, json.dumps(old, ensure_ascii=False), json.dumps(value, ensure_ascii=False),
+             reviewer, note or ("accepted as read" if accept else None)))
+        if changed:
+            store.apply_correction(db, sha, first_page, key, value)
+        data = load_report(db, sha, first_page)
+        assert data is not None
+        errors, warnings = _revalidate(db, data)
+    values = data.values()
+    return Decision(key, old, value, changed, rules.rules_for(key, values, data.version, data.layout), errors, warnings)
+
+
+def _version(db: sqlite3.Connection, sha: str, first_page: int) -> tpl.TemplateVersion:
+    row = db.execute("SELECT template FROM reports WHERE sha256 = ? AND first_page = ?", (sha, first_page)).fetchone()
+    if row is None:
+        raise UnknownReport(f"{sha}/{first_page}")
+    return row[0] or "2021"
+
+
+def _revalidate(db: sqlite3.Connection, data: ReportData) -> tuple[int, int]:
+    """Replace the report's `findings` rows (and its counts and cell flags) with those of the
+    values in effect. The record JSON keeps the findings of the reading."""
+    sha, first = data.row["sha256"], data.row["first_page"]
+    original = [Finding.model_validate(f) for f in data.record.get("findings", [])]
+    findings = rules.revalidated_findings(original, data.values(), data.version, data.layout, data.reviewed_cells())
+    db.execute("DELETE FROM findings WHERE sha256 = ? AND first_page = ?", (sha, first))
+    db.executemany("INSERT INTO findings (sha256, first_page, rule, severity, message, message_en, cells, locations)"
+                   " VALUES (?,?,?,?,?,?,?,?)", [
+        (sha, first, f.rule, f.severity, f.message, f.message_en, json.dumps(list(f.cells)),
+         json.dumps([{"cell": k, "page": data.cells[k]["page"], "bbox": data.cells[k]["bbox"]}
+                     for k in f.cells if k in data.cells and data.cells[k]["page"] is not None],
+                    ensure_ascii=False))
+        for f in findings])
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)
+    db.execute("UPDATE reports SET errors = ?, warnings = ? WHERE sha256 = ? AND first_page = ?",
+               (errors, warnings, sha, first))
+    flagged = {k for f in findings if f.severity in ("error", "warning") for k in f.cells}
+    flagged |= {k for k, c in data.record.get("cells", {}).items() if c.get("repair")}
+    db.execute("UPDATE cells SET flagged = 0 WHERE sha256 = ? AND first_page = ?", (sha, first))
+    db.executemany("UPDATE cells SET flagged = 1 WHERE sha256 = ? AND first_page = ? AND key = ?",
+                   [(sha, first, k) for k in flagged])
+    return errors, warnings
+
+
+def mark_reviewed(db: sqlite3.Connection, sha: str, first_page: int, reviewer: str) -> tuple[str, str]:
+    """Record who signed the report off, and when (UTC)."""
+    with db:
+        updated = db.execute(
+            "UPDATE reports SET reviewed_by = ?, reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+            " WHERE sha256 = ? AND first_page = ?", (reviewer, sha, first_page)).rowcount
+        if not updated:
+            raise UnknownReport(f"{sha}/{first_page}")
+        row = db.execute("SELECT reviewed_by, reviewed_at FROM reports WHERE sha256 = ? AND first_page = ?",
+                         (sha, first_page)).fetchone()
+    return row[0], row[1]

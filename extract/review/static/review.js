@@ -1,0 +1,362 @@
+// The report page: highlights, crops on hover/focus, findings that link to their cells,
+// and the "doubtful only" mode driven from the keyboard. Every text from the database is
+// put into the page with textContent (never as HTML). State changes go to the server as
+// JSON POSTs carrying the session token; the server answers with the report's new state.
+"use strict";
+
+(() => {
+  const token = document.querySelector('meta[name="review-token"]').content;
+  let state = JSON.parse(document.getElementById("state").textContent);
+  const base = `/report/${encodeURIComponent(state.report.sha256)}/${state.report.first_page}`;
+  const $ = (id) => document.getElementById(id);
+  const mode = { on: false, index: 0, key: null };
+
+  function el(tag, props = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(props)) {
+      if (name === "text") node.textContent = value;
+      else if (name === "class") node.className = value;
+      else node.setAttribute(name, value);
+    }
+    for (const child of children) node.append(child);
+    return node;
+  }
+
+  const cellNode = (key) => document.getElementById(`cell-${key}`);
+  const cropUrl = (key) => `/crop/${encodeURIComponent(state.report.sha256)}/${state.report.first_page}/${encodeURIComponent(key)}`;
+  const hasCrop = (key) => state.source.found && state.cells[key] && state.cells[key].has_crop;
+
+  // ------------------------------------------------------------------ drawing
+
+  function drawCells() {
+    const doubtful = new Set(state.doubtful.map((d) => d.key));
+    for (const [key, cell] of Object.entries(state.cells)) {
+      const node = cellNode(key);
+      if (!node) continue;
+      node.textContent = cell.value;
+      node.className = ["v", ...cell.classes, doubtful.has(key) ? "doubt" : "", mode.on && key === mode.key ? "current" : ""]
+        .filter(Boolean).join(" ");
+    }
+  }
+
+  function drawStatus() {
+    const r = state.report;
+    const status = $("report-status");
+    status.textContent = "";
+    status.className = "status " + (r.errors ? "bad" : "good");
+    status.append(
+      state.rules_hold ? "勾稽关系全部成立 All rules hold" : "勾稽关系有不成立 Some rules do not hold",
+      ` · 错误 ${r.errors} errors · 警告 ${r.warnings} warnings · 可疑单元格 ${state.doubtful.length} doubtful cells`,
+    );
+    $("reviewed-note").textContent = r.reviewed_at ? `已审核 Reviewed by ${r.reviewed_by} at ${r.reviewed_at}` : "未审核 Not reviewed yet";
+  }
+
+  function cellLink(key) {
+    const label = state.cells[key] ? state.cells[key].label : key;
+    const link = el("a", { href: `#cell-${key}`, class: "cell-link", text: label });
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      focusCell(key);
+    });
+    return link;
+  }
+
+  function drawFindings() {
+    const list = $("findings-list");
+    list.textContent = "";
+    const order = { error: 0, warning: 1, info: 2 };
+    const findings = [...state.findings].sort((a, b) => order[a.severity] - order[b.severity]);
+    for (const f of findings) {
+      const item = el("li", { class: f.severity },
+        el("span", { class: "badge", text: f.severity }), " ",
+        el("code", { text: f.rule }), " ",
+        el("span", { text: f.message }),
+        el("div", { class: "en", text: f.message_en }));
+      if (f.cells.length) {
+        const links = el("div", { class: "links" });
+        f.cells.forEach((key, i) => {
+          if (i) links.append(" · ");
+          links.append(cellLink(key));
+        });
+        item.append(links);
+        item.addEventListener("mouseenter", () => f.cells.forEach((k) => cellNode(k) && cellNode(k).classList.add("linked")));
+        item.addEventListener("mouseleave", () => f.cells.forEach((k) => cellNode(k) && cellNode(k).classList.remove("linked")));
+      }
+      list.append(item);
+    }
+    if (!findings.length) list.append(el("li", { text: "没有发现 No findings" }));
+  }
+
+  function drawCorrections() {
+    const list = $("corrections-list");
+    list.textContent = "";
+    for (const c of [...state.corrections].reverse()) {
+      const what = c.old === c.new ? `确认 confirmed ${c.new}` : `${c.old} → ${c.new}`;
+      list.append(el("li", {}, cellLink(c.key), el("span", { text: ` ${what} · ${c.reviewer} · ${c.at}${c.note ? " · " + c.note : ""}` })));
+    }
+    if (!state.corrections.length) list.append(el("li", { text: "尚无 None yet" }));
+  }
+
+  function describeRule(rule) {
+    const states = { holds: "✓ 成立 holds", broken: "✗ 不成立 broken", unchecked: "? 无法核对 unchecked" };
+    const sums = rule.parts === null || rule.totals === null ? "" : ` (${fmt(rule.parts)} vs ${fmt(rule.totals)})`;
+    const item = el("li", { class: rule.state },
+      el("b", { text: states[rule.state] }), " ", el("span", { text: rule.label }), el("span", { class: "sums", text: sums }));
+    if (rule.expected_text) item.append(el("div", { class: "expected", text: `此格应为 this cell should be ${rule.expected_text}` }));
+    return item;
+  }
+
+  const fmt = (x) => (Number.isInteger(x) ? String(x) : String(Math.round(x * 1e6) / 1e6));
+
+  function drawDoubtful() {
+    const panel = $("doubtful-panel");
+    panel.hidden = !mode.on;
+    document.body.classList.toggle("doubtful-only", mode.on);
+    if (!mode.on) return;
+    const item = mode.key && state.doubtful.find((d) => d.key === mode.key);
+    const key = mode.key;
+    if (!key) {
+      $("doubtful-position").textContent = "";
+      $("doubtful-label").textContent = "没有待审的可疑单元格 No doubtful cells left: mark the report reviewed";
+      for (const id of ["doubtful-read", "doubtful-value", "doubtful-expected"]) $(id).textContent = "";
+      $("doubtful-rules").textContent = "";
+      $("doubtful-crop").hidden = true;
+      $("doubtful-crop-missing").hidden = true;
+      return;
+    }
+    const cell = state.cells[key];
+    const index = state.doubtful.findIndex((d) => d.key === key);
+    $("doubtful-position").textContent = index >= 0 ? `${index + 1} / ${state.doubtful.length}` : "";
+    $("doubtful-label").textContent = cell.label;
+    const crop = $("doubtful-crop");
+    if (hasCrop(key)) {
+      crop.hidden = false;
+      $("doubtful-crop-missing").hidden = true;
+      if (crop.dataset.key !== key) {
+        crop.src = cropUrl(key);
+        crop.dataset.key = key;
+      }
+    } else {
+      crop.hidden = true;
+      $("doubtful-crop-missing").hidden = false;
+    }
+    const confidence = cell.confidence === null ? "" : ` · 置信度 confidence ${cell.confidence.toFixed(2)}`;
+    $("doubtful-read").textContent = cell.source ? `“${cell.printed}” → ${cell.read || "空 blank"}${confidence}` : "未印 nothing printed";
+    $("doubtful-value").textContent = (cell.value || "空 blank") + (cell.decision ? ` (${cell.decision.changed ? "更正 corrected" : "确认 confirmed"} · ${cell.decision.reviewer})` : "");
+    $("doubtful-expected").textContent = item && item.expected ? item.expected : "—";
+    const rules = $("doubtful-rules");
+    rules.textContent = "";
+    for (const rule of item ? item.rules : []) rules.append(describeRule(rule));
+    if (item && !item.rules.length) rules.append(el("li", { text: "没有涉及此格的勾稽关系 No rule involves this cell" }));
+    if (cell.repair) rules.append(el("li", { class: "repair", text: `自动修正 repaired: ${cell.repair}` }));
+  }
+
+  function drawAll() {
+    drawCells();
+    drawStatus();
+    drawFindings();
+    drawCorrections();
+    drawDoubtful();
+  }
+
+  // ------------------------------------------------------------------ crops on hover and focus
+
+  const popover = $("popover");
+
+  function showPopover(node) {
+    const key = node.dataset.key;
+    const cell = state.cells[key];
+    const img = $("popover-crop");
+    if (hasCrop(key)) {
+      img.hidden = false;
+      if (img.dataset.key !== key) {
+        img.src = cropUrl(key);
+        img.dataset.key = key;
+      }
+    } else {
+      img.hidden = true;
+    }
+    const text = $("popover-text");
+    text.textContent = "";
+    text.append(el("div", { class: "cell-label", text: cell.label }));
+    if (cell.source) {
+      const conf = cell.confidence === null ? "" : ` · ${cell.confidence.toFixed(2)}`;
+      text.append(el("div", { text: `印刷 printed “${cell.printed}” · 读作 read ${cell.read || "空"}${conf}` }));
+    } else {
+      text.append(el("div", { text: "表中未印此格 not printed" }));
+    }
+    if (cell.value !== cell.read) text.append(el("div", { text: `当前值 in effect ${cell.value || "空"}` }));
+    if (!state.source.found) text.append(el("div", { class: "missing", text: "原件未找到 source file missing" }));
+    const box = node.getBoundingClientRect();
+    popover.hidden = false;
+    popover.style.left = `${Math.max(4, Math.min(window.scrollX + box.left, window.scrollX + window.innerWidth - 340))}px`;
+    popover.style.top = `${window.scrollY + box.bottom + 6}px`;
+  }
+
+  function hidePopover() {
+    popover.hidden = true;
+  }
+
+  for (const node of document.querySelectorAll("td.v")) {
+    node.addEventListener("mouseenter", () => showPopover(node));
+    node.addEventListener("mouseleave", hidePopover);
+    node.addEventListener("focus", () => showPopover(node));
+    node.addEventListener("blur", hidePopover);
+    node.addEventListener("click", () => openCell(node.dataset.key));
+    node.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        openCell(node.dataset.key);
+      }
+    });
+  }
+
+  function focusCell(key) {
+    const node = cellNode(key);
+    if (!node) return;
+    node.scrollIntoView({ block: "center", inline: "center" });
+    node.focus();
+    node.classList.add("flash");
+    setTimeout(() => node.classList.remove("flash"), 1200);
+  }
+
+  // ------------------------------------------------------------------ doubtful-only mode
+
+  function enter(key) {
+    mode.on = true;
+    mode.key = key;
+    drawCells();
+    drawDoubtful();
+    if (key) cellNode(key).scrollIntoView({ block: "center", inline: "nearest" });
+    const entry = $("entry");
+    entry.value = "";
+    entry.focus();
+  }
+
+  function openCell(key) {
+    enter(key);
+  }
+
+  function firstUndecided(after) {
+    const list = state.doubtful;
+    const start = after ? list.findIndex((d) => d.key === after) + 1 : 0;
+    for (let i = 0; i < list.length; i++) {
+      const d = list[(start + i) % list.length];
+      if (!state.cells[d.key].decision) return d.key;
+    }
+    return null;
+  }
+
+  function step(delta) {
+    const list = state.doubtful;
+    if (!list.length) return;
+    const index = list.findIndex((d) => d.key === mode.key);
+    const next = index < 0 ? 0 : Math.max(0, Math.min(list.length - 1, index + delta));
+    enter(list[next].key);
+  }
+
+  function leave() {
+    mode.on = false;
+    const key = mode.key;
+    mode.key = null;
+    drawCells();
+    drawDoubtful();
+    if (key) focusCell(key);
+  }
+
+  async function post(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Review-Token": token },
+      body: JSON.stringify(body),
+    });
+    let answer;
+    try {
+      answer = await response.json();
+    } catch (e) {
+      answer = { error: response.statusText };
+    }
+    if (!response.ok) throw new Error(answer.error || response.statusText);
+    return answer;
+  }
+
+  function showResult(decision) {
+    const box = $("decision-result");
+    box.hidden = false;
+    box.textContent = "";
+    box.className = "decision " + (decision.rules_hold ? "good" : "bad");
+    const what = decision.changed ? `已更正 corrected ${decision.old} → ${decision.new}` : `已确认 confirmed ${decision.new}`;
+    box.append(el("p", {}, el("b", { text: decision.label }), el("span", { text: ` ${what}` })));
+    const n = decision.rules.length;
+    box.append(el("p", {
+      class: "verdict",
+      text: !n ? "没有涉及此格的勾稽关系 No rule involves this cell"
+        : decision.rules_hold ? `涉及此格的 ${n} 条勾稽关系现已全部成立 All ${n} rules involving it now hold`
+        : "涉及此格的勾稽关系仍有不成立 Some rules involving it still do not hold",
+    }));
+    const list = el("ul", { class: "rules" });
+    for (const rule of decision.rules) list.append(describeRule(rule));
+    box.append(list);
+  }
+
+  function showError(message) {
+    const box = $("decision-result");
+    box.hidden = false;
+    box.className = "decision bad";
+    box.textContent = `未保存 Not saved: ${message}`;
+  }
+
+  async function decide(action) {
+    const key = mode.key;
+    if (!key) return;
+    const value = $("entry").value.trim();
+    const note = $("note").value.trim();
+    try {
+      const answer = await post(`${base}/cells/${encodeURIComponent(key)}`, { action, value, note });
+      state = answer.state;
+      $("note").value = "";
+      drawAll();
+      showResult(answer.decision);
+      enter(firstUndecided(key));
+    } catch (error) {
+      showError(error.message);
+    }
+  }
+
+  $("entry").addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const empty = !event.target.value.trim();
+    const commands = {
+      Enter: () => decide(empty ? "accept" : "correct"),
+      a: () => empty && decide("accept"),
+      n: () => step(1), j: () => step(1),
+      p: () => step(-1), k: () => step(-1),
+      Escape: leave,
+    };
+    const command = commands[event.key];
+    if (command) {
+      event.preventDefault();
+      command();
+    }
+  });
+
+  $("doubtful-button").addEventListener("click", () => (mode.on ? leave() : enter(firstUndecided(null) || (state.doubtful[0] || {}).key || null)));
+  $("reviewed-button").addEventListener("click", async () => {
+    try {
+      const answer = await post(`${base}/reviewed`, {});
+      state = answer.state;
+      drawAll();
+    } catch (error) {
+      showError(error.message);
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    const typing = event.target instanceof HTMLInputElement;
+    if (!typing && !mode.on && event.key === "d" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      $("doubtful-button").click();
+    }
+  });
+
+  drawAll();
+})();
