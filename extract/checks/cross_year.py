@@ -1,0 +1,273 @@
+"""Cross-report checks that only an archive can make: one agency's reports of consecutive years.
+
+- `cross_year.carried_over` (error): 二、上年结转政府信息公开申请数量 of year N+1
+  (`applications.carried_over.<column>`) equals 四、结转下年度继续办理 of year N
+  (`applications.carried_forward.<column>`), in every applicant column and the total.
+- `cross_year.in_force` (warning, a soft check): 现行有效件数 of 规章 and of 行政规范性文件 in
+  year N+1 equals year N's plus N+1's 本年制发件数 minus N+1's 本年废止件数 (2021 template
+  on both sides; the 2019 template has no 现行有效件数). Clean-up campaigns can legitimately
+  break it, hence a warning.
+
+A rule with a null side is not checked. Agencies are matched tolerantly (`same_agency`):
+淮安市洪泽区人民政府 and 洪泽区人民政府 are one agency, two different districts never are.
+
+`extract check results.sqlite` runs the rules over the values in effect (corrections
+applied), replaces the `cross_findings` table, and prints a summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Optional, Sequence
+
+from ..records import CellValue, as_number
+from ..template import APPLICATION_COLUMNS
+
+CARRIED_RULE = "cross_year.carried_over"
+IN_FORCE_RULE = "cross_year.in_force"
+# in_force(N+1) - (in_force(N) + issued(N+1) - repealed(N+1)) allowed before a warning.
+IN_FORCE_TOLERANCE = 0
+IN_FORCE_ROWS = {"regulations": "规章", "normative_documents": "行政规范性文件"}
+
+
+@dataclass(frozen=True)
+class YearReport:
+    """What the rules need of one report: who, when, and its values in effect."""
+
+    sha256: str
+    first_page: int
+    agency: Optional[str]
+    year: Optional[int]
+    values: Mapping[str, CellValue]
+
+    @property
+    def ref(self) -> str:
+        return self.sha256[:12] + (f":{self.first_page}" if self.first_page != 1 else "")
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency or '?'} {self.year or '?'} ({self.ref})"
+
+
+@dataclass(frozen=True)
+class CrossFinding:
+    rule: str
+    severity: str  # error | warning
+    message: str
+    message_en: str
+    earlier: YearReport
+    later: YearReport
+    # Cell keys involved: for carried_over, the earlier report's carried_forward and the
+    # later report's carried_over; for in_force, in_force of both and the later issued/repealed.
+    cells: tuple[str, ...]
+
+
+# ---------------------------------------------------------------- agency names
+
+# A level above the district/county one: stripped from the front of a longer name.
+_HIGHER = r"[\u4e00-\u9fff]{2,9}?(?:省|自治区|特别行政区|市|自治州|州|盟|地区)"
+_HIGHER_CHAIN = re.compile(f"(?:{_HIGHER})+")
+# A name that starts with its own place: X市/X区/X旗/X镇/X乡/X街道 (two characters at least),
+# or X县 (沛县 has one). Characters of agency bodies cannot be part of a place name, so that
+# 住房和城乡建设局 does not read as a place ending in 乡.
+_BODY_CHARS = "和与及局委厅办部会院所处室站队科"
+_PLACE_START = re.compile(
+    f"^(?:[^{_BODY_CHARS}]{{2,9}}?(?:省|自治区|市|自治州|州|盟|地区|区|旗|镇|乡|街道)"
+    f"|[^{_BODY_CHARS}]{{1,9}}?(?:县|自治县))"
+)
+
+
+def normalise_agency(name: str) -> str:
+    """Full-width to half-width (NFKC), no whitespace, 政府 written 人民政府 (区政府办公室 ->
+    区人民政府办公室)."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    return re.sub(r"(?<!人民)政府", "人民政府", text)
+
+
+def same_agency(a: str, b: str) -> bool:
+    """One agency written two ways: equal once normalised, or the shorter is the longer
+    without a leading chain of province/prefecture names (江苏省淮安市洪泽区… vs 洪泽区…), the
+    shorter then starting with its own place. Two districts of different names never match;
+    namesakes in different cities (南京市鼓楼区 vs 徐州市鼓楼区) neither."""
+    a, b = normalise_agency(a), normalise_agency(b)
+    if a == b:
+        return True
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if not longer.endswith(shorter) or not _PLACE_START.match(shorter):
+        return False
+    return bool(_HIGHER_CHAIN.fullmatch(longer[: len(longer) - len(shorter)]))
+
+
+def agency_groups(names: Iterable[str]) -> dict[str, str]:
+    """name -> the canonical name of its agency: the longest name it matches, when all the
+    names it matches are one agency; a short name matching two different agencies (鼓楼区…
+    beside 南京市鼓楼区… and 徐州市鼓楼区…) stays on its own."""
+    distinct = sorted(set(names), key=lambda n: (-len(normalise_agency(n)), n))
+    canonical: dict[str, str] = {}
+    for name in distinct:
+        longer = [m for m in distinct if len(normalise_agency(m)) > len(normalise_agency(name)) and same_agency(m, name)]
+        if longer and all(same_agency(longer[0], m) for m in longer[1:]):
+            canonical[name] = canonical.get(longer[0], longer[0])
+        else:
+            canonical[name] = name
+    return canonical
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _carried_over(earlier: YearReport, later: YearReport) -> list[CrossFinding]:
+    out = []
+    for column in APPLICATION_COLUMNS:
+        forward_key = f"applications.carried_forward.{column.key}"
+        over_key = f"applications.carried_over.{column.key}"
+        forward, over = as_number(earlier.values.get(forward_key)), as_number(later.values.get(over_key))
+        if forward is None or over is None or forward == over:
+            continue
+        label = f"{column.group}›{column.label}" if column.group else column.label
+        out.append(CrossFinding(
+            CARRIED_RULE, "error",
+            f"{label}列：{later.year}年“二、上年结转政府信息公开申请数量”为{_fmt(over)}，"
+            f"应等于{earlier.year}年“四、结转下年度继续办理”{_fmt(forward)}（{later.title} ← {earlier.title}）",
+            f"column {column.key}: carried_over of {later.year} is {_fmt(over)}, carried_forward of "
+            f"{earlier.year} is {_fmt(forward)} ({later.title} <- {earlier.title})",
+            earlier, later, (forward_key, over_key),
+        ))
+    return out
+
+
+def _in_force(earlier: YearReport, later: YearReport) -> list[CrossFinding]:
+    out = []
+    for row, label in IN_FORCE_ROWS.items():
+        keys = [f"proactive.{row}.{c}" for c in ("in_force", "issued", "repealed")]
+        before = as_number(earlier.values.get(keys[0]))
+        now, issued, repealed = (as_number(later.values.get(k)) for k in keys)
+        if None in (before, now, issued, repealed):
+            continue  # a null side, or a 2019-template report: not checkable
+        expected = before + issued - repealed  # type: ignore[operator]
+        if abs(now - expected) <= IN_FORCE_TOLERANCE:  # type: ignore[operator]
+            continue
+        out.append(CrossFinding(
+            IN_FORCE_RULE, "warning",
+            f"{label}：{later.year}年现行有效件数{_fmt(now)}，按{earlier.year}年{_fmt(before)}件加本年制发"
+            f"{_fmt(issued)}件减本年废止{_fmt(repealed)}件应为{_fmt(expected)}（{later.title} ← {earlier.title}）",
+            f"{row}: in_force of {later.year} is {_fmt(now)}; {earlier.year}'s {_fmt(before)} + issued "
+            f"{_fmt(issued)} - repealed {_fmt(repealed)} gives {_fmt(expected)} ({later.title} <- {earlier.title})",
+            earlier, later, tuple(keys),
+        ))
+    return out
+
+
+def check_pair(earlier: YearReport, later: YearReport) -> list[CrossFinding]:
+    """The cross-year rules for one report of year N and one of year N+1."""
+    return _carried_over(earlier, later) + _in_force(earlier, later)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: tuple[CrossFinding, ...]
+    pairs: tuple[tuple[YearReport, YearReport], ...]
+    agencies: int
+    unplaced: tuple[YearReport, ...]  # no agency or no year: not checkable
+
+
+def consecutive_pairs(reports: Sequence[YearReport]) -> tuple[list[tuple[YearReport, YearReport]], int, list[YearReport]]:
+    """(earlier, later) for every two reports of one agency in years N and N+1, the number of
+    agencies, and the reports without agency or year."""
+    placed = [r for r in reports if r.agency and r.year]
+    unplaced = [r for r in reports if not (r.agency and r.year)]
+    canonical = agency_groups(r.agency for r in placed)  # type: ignore[misc]
+    by_agency: dict[str, dict[int, list[YearReport]]] = defaultdict(lambda: defaultdict(list))
+    for r in placed:
+        by_agency[canonical[r.agency]][r.year].append(r)  # type: ignore[index]
+    pairs = [
+        (a, b)
+        for years in by_agency.values()
+        for year in sorted(years)
+        for a in years[year]
+        for b in years.get(year + 1, ())
+    ]
+    return pairs, len(by_agency), unplaced
+
+
+def check_reports(reports: Sequence[YearReport]) -> CheckResult:
+    pairs, agencies, unplaced = consecutive_pairs(reports)
+    findings = tuple(f for a, b in pairs for f in check_pair(a, b))
+    return CheckResult(findings, tuple(pairs), agencies, tuple(unplaced))
+
+
+# ---------------------------------------------------------------- the database
+
+
+def write_cross_findings(db, findings: Iterable[CrossFinding]) -> None:
+    """Replace every row of `cross_findings` (one transaction)."""
+    with db:
+        db.execute("DELETE FROM cross_findings")
+        db.executemany(
+            "INSERT INTO cross_findings (rule, severity, message, message_en, sha256_a, first_page_a,"
+            " sha256_b, first_page_b, cells) VALUES (?,?,?,?,?,?,?,?,?)",
+            [(f.rule, f.severity, f.message, f.message_en, f.earlier.sha256, f.earlier.first_page,
+              f.later.sha256, f.later.first_page, json.dumps(list(f.cells))) for f in findings],
+        )
+
+
+def summary(result: CheckResult, reports: int) -> str:
+    errors = sum(f.severity == "error" for f in result.findings)
+    warnings = len(result.findings) - errors
+    lines = [f"check: {reports} reports, {result.agencies} agencies, {len(result.pairs)} pairs of consecutive "
+             f"years: {errors} error, {warnings} warning"]
+    if result.unplaced:
+        lines.append(f"  not checked (agency or year unknown): {', '.join(r.ref for r in result.unplaced)}")
+    lines += [f"  [{f.severity}] {f.rule}: {f.message}" for f in result.findings]
+    return "\n".join(lines)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="extract check",
+        description="Cross-report checks of a batch database: for one agency in consecutive years, "
+        "上年结转 (N+1) = 结转下年度继续办理 (N) per applicant column (error), and 现行有效件数 of 规章 and "
+        "行政规范性文件 moving with 本年制发 and 本年废止 (warning). Uses the values in effect (corrections "
+        "applied); replaces the cross_findings table.",
+        epilog="exit codes: 0 done; 1 --strict and errors were found; 9 database error",
+    )
+    parser.add_argument("db", type=Path, help="the batch database")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a cross-report error is found")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    args = parser.parse_args(argv)
+
+    from ..batch.store import StoreError, open_store
+    from ..export.stored import iter_stored_reports
+    from ..options import fail
+
+    try:
+        if not args.db.is_file():
+            raise StoreError(str(args.db), "no such database")
+        db = open_store(args.db)
+        try:
+            stored = list(iter_stored_reports(db))
+            reports = [YearReport(r.sha256, r.first_page, r.agency, r.year, r.values()) for r in stored]
+            result = check_reports(reports)
+            write_cross_findings(db, result.findings)
+        finally:
+            db.close()
+    except StoreError as exc:
+        return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
+    except sqlite3.DatabaseError as exc:  # while writing: locked, read-only
+        from ..batch.store import _reason
+
+        return fail(f"{args.db}: {_reason(exc)}", 9)
+    text = summary(result, len(reports))
+    print(text.splitlines()[0] if args.quiet else text)
+    return 1 if args.strict and any(f.severity == "error" for f in result.findings) else 0
