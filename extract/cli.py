@@ -86,19 +86,12 @@ def _run_file(argv: Sequence[str]) -> int:
     if args.json:
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    if args.quiet:
-        pass
-    elif args.json or args.out:
+    if not args.quiet:
         text = _summary(report)
         if args.verbose:
             text += "".join(f"\n  [info] {f.rule}: {f.message}" for f in report.findings if f.severity == "info")
-        # With a JSON record asked for, stdout carries only that; the summary goes to stderr.
+        # stdout carries only the JSON record; the human summary always goes to stderr.
         print(text, file=sys.stderr)
-    else:
-        # No record asked for: the tables as printed and the findings are the output.
-        from .show.terminal import print_report
-
-        print_report(report, verbose=args.verbose)
     if args.strict and any(f.severity == "error" for f in report.findings):
         return 1
     return 0
