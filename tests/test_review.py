@@ -1,0 +1,255 @@
+"""`extract review` over plain HTTP (no browser): the queue order, decisions saved with
+their audit row and re-validation, the session token and Host/Origin checks, escaping, crops
+and a missing source, and the one-line errors for a taken port or a bad database."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import sqlite3
+from pathlib import Path
+
+import httpx
+import pytest
+
+from extract.review import data, rules
+from reviewlib import SAMPLES, corrections, injected_errors, record_of, run_review, start_review, write_record
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+
+ERROR_SAMPLE = "r2024-error-grandtotal-01"  # （七）总计 of 三 printed 3 too low
+CLEAN_SAMPLE = "r2024-zeros-small-01"
+ROW_SAMPLE = "r2023-error-rowtotal-01"
+HOSTILE = '<script>alert("pwned")</script>'
+HOSTILE_TEXT = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture(scope="module")
+def records() -> dict[str, dict]:
+    return {name: record_of(SAMPLES / f"{name}.pdf") for name in (ERROR_SAMPLE, CLEAN_SAMPLE, ROW_SAMPLE)}
+
+
+@pytest.fixture()
+def batch(tmp_path: Path, records) -> tuple[Path, Path]:
+    """A batch database of three reports, their sources copied into one folder."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    db_path = tmp_path / "results.sqlite"
+    for name, record in records.items():
+        source = folder / f"{name}.pdf"
+        shutil.copy(SAMPLES / f"{name}.pdf", source)
+        write_record(db_path, source, record)
+    return db_path, folder
+
+
+def sha_of(records, name: str) -> str:
+    return records[name]["source"]["sha256"]
+
+
+def token_of(html: str) -> str:
+    match = re.search(r'<meta name="review-token" content="([^"]+)">', html)
+    assert match, "no session token in the page"
+    return match.group(1)
+
+
+def state_of(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="state">(.*?)</script>', html, re.S)
+    assert match
+    return json.loads(match.group(1))
+
+
+@pytest.fixture()
+def server(batch):
+    running = start_review(batch[0], reviewer="http-tester")
+    yield running
+    running.stop()
+
+
+# ------------------------------------------------------------------------------ database level
+
+
+def test_queue_puts_errors_first_and_reviewed_last(batch, records):
+    db = data.connect(batch[0])
+    order = [item.sha256 for item in data.queue(db)]
+    error_reports = [sha_of(records, ERROR_SAMPLE), sha_of(records, ROW_SAMPLE)]
+    assert set(order[:2]) == set(error_reports) and order[2] == sha_of(records, CLEAN_SAMPLE)
+    data.mark_reviewed(db, sha_of(records, ERROR_SAMPLE), 1, "someone")
+    order = [item.sha256 for item in data.queue(db)]
+    assert order[-1] == sha_of(records, ERROR_SAMPLE)
+    row = db.execute("SELECT reviewed_by, reviewed_at FROM reports WHERE sha256 = ?", (sha_of(records, ERROR_SAMPLE),)).fetchone()
+    assert row[0] == "someone" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row[1])
+
+
+def test_correction_revalidates_and_keeps_the_reading(batch, records):
+    (key, delta), = injected_errors(ERROR_SAMPLE).items()
+    sha = sha_of(records, ERROR_SAMPLE)
+    db = data.connect(batch[0])
+    before = data.load_report(db, sha, 1)
+    printed = before.cells[key]["value"]
+    statuses = rules.rules_for(key, before.values(), before.version, before.layout)
+    assert {s.state for s in statuses} == {"broken"}
+    # Every broken rule fixes the same value for the changed cell: the consistent one.
+    assert rules.expected_value(statuses) == printed - delta
+    assert doubtful_first(before) == key
+    record_before = db.execute("SELECT record FROM reports WHERE sha256 = ?", (sha,)).fetchone()[0]
+
+    decision = data.decide_cell(db, sha, 1, key, printed - delta, accept=False, reviewer="r1", note="checked the scan")
+    assert decision.changed and decision.errors == 0
+    assert all(s.state == "holds" for s in decision.statuses) and len(decision.statuses) >= 2
+    cell = db.execute("SELECT value_num, read_num, corrected, flagged FROM cells WHERE sha256 = ? AND key = ?", (sha, key)).fetchone()
+    assert tuple(cell) == (printed - delta, printed, 1, 0)
+    assert db.execute("SELECT errors FROM reports WHERE sha256 = ?", (sha,)).fetchone()[0] == 0
+    assert not db.execute("SELECT COUNT(*) FROM findings WHERE sha256 = ? AND severity = 'error'", (sha,)).fetchone()[0]
+    assert db.execute("SELECT record FROM reports WHERE sha256 = ?", (sha,)).fetchone()[0] == record_before
+    (audit,) = corrections(batch[0])
+    assert (audit["key"], json.loads(audit["old_value"]), json.loads(audit["new_value"]), audit["reviewer"], audit["note"]) == (
+        key, printed, printed - delta, "r1", "checked the scan")
+
+
+def doubtful_first(report: data.ReportData) -> str:
+    return data.doubtful_keys(report)[0]
+
+
+def test_accepting_a_value_is_audited_but_not_a_correction(batch, records):
+    sha = sha_of(records, ROW_SAMPLE)
+    (key, _), = injected_errors(ROW_SAMPLE).items()
+    db = data.connect(batch[0])
+    decision = data.decide_cell(db, sha, 1, key, None, accept=True, reviewer="r2")
+    assert not decision.changed and decision.errors >= 1  # the rule still does not hold
+    assert db.execute("SELECT corrected FROM cells WHERE sha256 = ? AND key = ?", (sha, key)).fetchone()[0] == 0
+    (audit,) = corrections(batch[0])
+    assert audit["old_value"] == audit["new_value"] and audit["note"] == "accepted as read"
+
+
+# ------------------------------------------------------------------------------ HTTP
+
+
+def test_pages_load_and_a_decision_needs_the_session_token(server, batch, records):
+    sha = sha_of(records, ERROR_SAMPLE)
+    (key, delta), = injected_errors(ERROR_SAMPLE).items()
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        queue = client.get("/")
+        assert queue.status_code == 200 and f"/report/{sha}/1" in queue.text
+        page = client.get(f"/report/{sha}/1")
+        assert page.status_code == 200
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        state = state_of(page.text)
+        assert "error" in state["cells"][key]["classes"]
+        token = token_of(page.text)
+        url = f"/report/{sha}/1/cells/{key}"
+        body = {"action": "correct", "value": "1"}
+        refused = [
+            client.post(url, json=body),  # no token: what another site's script or form could send
+            client.post(url, json=body, headers={"X-Review-Token": "guess"}),
+            client.post(url, json=body, headers={"X-Review-Token": token, "Origin": "http://evil.example"}),
+            client.post(url, data={"action": "correct", "value": "1"}, headers={"X-Review-Token": token}),
+            client.post(f"/report/{sha}/1/reviewed", json={}),
+        ]
+        assert [r.status_code for r in refused] == [403, 403, 403, 415, 403]
+        assert corrections(batch[0]) == []
+        # DNS rebinding: a page served under another name gets nothing.
+        assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+        right = state["cells"][key]["value"]
+        answer = client.post(url, json={"action": "correct", "value": str(int(right) - delta)},
+                             headers={"X-Review-Token": token, "Origin": server.url.rstrip("/")})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["decision"]["rules_hold"] and answer.json()["state"]["rules_hold"]
+        assert client.post(url, json={"action": "correct", "value": "abc"}, headers={"X-Review-Token": token}).status_code == 400
+        marked = client.post(f"/report/{sha}/1/reviewed", json={}, headers={"X-Review-Token": token})
+        assert marked.json()["state"]["report"]["reviewed_by"] == "http-tester"
+    (audit,) = corrections(batch[0])
+    assert audit["reviewer"] == "http-tester" and audit["at"]
+
+
+def test_every_value_and_label_is_escaped(tmp_path, records):
+    record = json.loads(json.dumps(records[ERROR_SAMPLE]))
+    record["report"]["agency"] = HOSTILE
+    key = next(iter(record["cells"]))
+    record["cells"][key]["text"] = HOSTILE_TEXT
+    record["findings"][0]["message"] = HOSTILE
+    source = tmp_path / f"{HOSTILE_TEXT}.pdf"  # a file name is shown too
+    db_path = tmp_path / "hostile.sqlite"
+    sha = write_record(db_path, source, record)
+    running = start_review(db_path)
+    try:
+        with httpx.Client(base_url=running.url, timeout=30) as client:
+            for page in (client.get("/"), client.get(f"/report/{sha}/1")):
+                assert page.status_code == 200
+                assert HOSTILE not in page.text and HOSTILE_TEXT not in page.text
+                assert "<script>alert" not in page.text and "<img src=x" not in page.text
+            assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in client.get("/").text
+            state = state_of(client.get(f"/report/{sha}/1").text)
+            assert state["report"]["agency"] == HOSTILE  # intact as data, drawn with textContent
+            assert state["cells"][key]["printed"] == HOSTILE_TEXT
+    finally:
+        running.stop()
+
+
+def test_crops_and_a_source_found_by_sha256_or_missing(batch, records):
+    db_path, folder = batch
+    sha = sha_of(records, ERROR_SAMPLE)
+    (key, _), = injected_errors(ERROR_SAMPLE).items()
+    # The batch's file was renamed since: found again by its content in the batch's folder.
+    (folder / f"{ERROR_SAMPLE}.pdf").rename(folder / "renamed.pdf")
+    # Another report's file is gone altogether.
+    (folder / f"{ROW_SAMPLE}.pdf").unlink()
+    running = start_review(db_path)
+    try:
+        with httpx.Client(base_url=running.url, timeout=60) as client:
+            crop = client.get(f"/crop/{sha}/1/{key}")
+            assert crop.status_code == 200 and crop.headers["content-type"] == "image/png"
+            assert crop.content.startswith(b"\x89PNG")
+            assert state_of(client.get(f"/report/{sha}/1").text)["source"]["found"]
+            gone = sha_of(records, ROW_SAMPLE)
+            page = client.get(f"/report/{gone}/1")
+            assert re.search(r'<p id="source-missing" class="source-missing">\s*原件未找到', page.text)
+            assert "Source file not found" in page.text
+            assert not state_of(page.text)["source"]["found"]
+            assert client.get(f"/crop/{gone}/1/{key}").status_code == 404
+    finally:
+        running.stop()
+
+
+# ------------------------------------------------------------------------------ one-line errors
+
+
+def test_port_taken_is_one_line(batch):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = run_review([str(batch[0]), "--port", str(port)])
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"extract: 127.0.0.1:{port}: port {port} is already in use (stop the other server or choose --port)"
+    assert result.stdout == ""
+
+
+def test_database_errors_are_one_line_exit_9(tmp_path, batch):
+    missing = run_review([str(tmp_path / "nothing.sqlite")])
+    assert (missing.returncode, missing.stderr.strip()) == (9, f"extract: {tmp_path / 'nothing.sqlite'}: no such database")
+    assert not (tmp_path / "nothing.sqlite").exists()
+
+    text = tmp_path / "notes.sqlite"
+    text.write_text("not a database at all, just some text that is long enough" * 20)
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    for path in (text, other, empty):
+        result = run_review([str(path)])
+        assert result.returncode == 9, result.stderr
+        assert result.stderr.count("\n") == 1 and "not an extract database" in result.stderr
+
+    holder = sqlite3.connect(batch[0], isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another writer holds the database
+    try:
+        locked = run_review([str(batch[0])])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert locked.returncode == 9
+    assert locked.stderr.strip() == f"extract: {batch[0]}: the database is locked by another process"
