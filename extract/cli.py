@@ -38,7 +38,8 @@ def _summary(report) -> str:
     info = report.report
     lines = [
         f"{report.source.file}: {info.agency or '?'} {info.year or '?'} (template {info.template}), "
-        f"{report.source.pages} pages, {len(report.cells)} cells read",
+        + (f"{report.source.pages} pages" if report.source.pages is not None else f"a {report.source.kind} document")
+        + f", {len(report.cells)} cells read",
     ]
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning", "info")}
     lines.append(f"findings: {counts['error']} error, {counts['warning']} warning, {counts['info']} info")
@@ -86,12 +87,19 @@ def _run_file(argv: Sequence[str]) -> int:
     if args.json:
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    if not args.quiet:
+    if args.quiet:
+        pass
+    elif args.json or args.out:
         text = _summary(report)
         if args.verbose:
             text += "".join(f"\n  [info] {f.rule}: {f.message}" for f in report.findings if f.severity == "info")
-        # stdout carries only the JSON record; the human summary always goes to stderr.
+        # With a JSON record asked for, stdout carries only that; the summary goes to stderr.
         print(text, file=sys.stderr)
+    else:
+        # No record asked for: the tables as printed and the findings are the output.
+        from .show.terminal import print_report
+
+        print_report(report, verbose=args.verbose)
     if args.strict and any(f.severity == "error" for f in report.findings):
         return 1
     return 0
