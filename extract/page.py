@@ -12,6 +12,8 @@ from typing import Literal, Optional
 from .geometry import BBox, Segment
 
 TextSource = Literal["text", "ocr"]
+# Cells read from the markup of a web page or a Word file (no page, no glyphs).
+MarkupSource = Literal["html", "docx"]
 
 
 @dataclass(frozen=True)

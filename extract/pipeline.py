@@ -23,11 +23,13 @@ from .metadata import decide_version, page_lines, read_info
 from .page import PageContent
 from .read import pdf
 from .read.images import IMAGE_SUFFIXES, load_image_pages
+from .read.markup import MARKUP_SUFFIXES, MarkupDocument
 from .records import (
     CellLocation,
     CellRecord,
     CellValue,
     Finding,
+    MarkupPlace,
     Report,
     Source,
     as_number,
@@ -150,7 +152,9 @@ def _locate(finding: Finding, cells: dict[str, CellRecord]) -> Finding:
     if not finding.cells:
         return finding
     locations = tuple(
-        CellLocation(cell=k, page=cells[k].page, bbox=cells[k].bbox) for k in finding.cells if k in cells
+        CellLocation(cell=k, page=cells[k].page, bbox=cells[k].bbox, locator=cells[k].locator)
+        for k in finding.cells
+        if k in cells
     )
     return finding.model_copy(update={"locations": locations})
 
@@ -167,6 +171,8 @@ class TableReading:
     grids: tuple[Grid, ...]
     mapping: Mapping
     unreadable_pages: tuple[tuple[int, str], ...] = ()  # (page number, why), skipped
+    # Web pages and Word files (no pages): their text lines and tables (extract/read/markup.py).
+    markup: Optional[MarkupDocument] = None
 
 
 def read_tables(path: Union[str, Path], settings: Settings) -> TableReading:
@@ -175,6 +181,8 @@ def read_tables(path: Union[str, Path], settings: Settings) -> TableReading:
     path = Path(path)
     if not path.is_file():
         raise InputNotFound(str(path), "no such file")
+    if path.suffix.lower() in MARKUP_SUFFIXES:
+        return _read_markup(path, settings)
     pages, total_pages, unreadable = _read_pages(path, settings)
     grids = [g for page in pages for g in grids_on_page(page, settings)]
     mapping = map_tables(grids, settings)
@@ -186,6 +194,39 @@ def read_tables(path: Union[str, Path], settings: Settings) -> TableReading:
     return TableReading(path, tuple(pages), total_pages, tuple(grids), mapping, tuple(unreadable))
 
 
+def _read_markup(path: Path, settings: Settings) -> TableReading:
+    """Web pages and Word files: the tables come from the markup, not from pages."""
+    from .read.markup import read_markup
+
+    document = read_markup(path, settings)
+    mapping = map_tables(list(document.grids), settings)
+    if not mapping.cells:
+        seen = f"{document.tables_found} table(s), none of the annual-report template" if document.tables_found else "no tables"
+        raise NoReportTables(str(path), f"no report tables found (the {document.kind} document has {seen})")
+    return TableReading(path, (), 0, document.grids, mapping, markup=document)
+
+
+def _markup_tables(reading: TableReading) -> frozenset[int]:
+    """The markup tables the mapping read as the report's (by their index in the document)."""
+    document = reading.markup
+    assert document is not None
+    return frozenset(t for table in reading.mapping.tables for g in table.fragments if (t := document.table_of(g)))
+
+
+def _head_text(reading: TableReading) -> tuple[list[str], str]:
+    """The lines that can hold the title, and all the text (for the reporting period)."""
+    if reading.markup is not None:
+        return reading.markup.head_lines(_markup_tables(reading)), reading.markup.all_text()
+    head_lines = [page_lines(p) for p in reading.pages[:3]]
+    return head_lines[0], "".join(line for lines in head_lines for line in lines)
+
+
+def _report_prose(reading: TableReading) -> str:
+    if reading.markup is not None:
+        return reading.markup.prose(_markup_tables(reading))
+    return _prose(list(reading.pages), list(reading.grids))
+
+
 def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **options: Any) -> Report:
     """Extract one report. `options` override fields of `Settings` (e.g. pages=(4, 5))."""
     settings = replace(settings or DEFAULT_SETTINGS, **options)
@@ -195,8 +236,7 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
 def build_report(reading: TableReading, settings: Settings) -> Report:
     """Template cells -> the record: values, repairs, rule findings, metadata."""
     pages, grids, mapping = list(reading.pages), list(reading.grids), reading.mapping
-    head_lines = [page_lines(p) for p in pages[:3]]
-    probe = read_info(head_lines[0], "".join(line for lines in head_lines for line in lines), None)
+    probe = read_info(*_head_text(reading), None)
     version, findings = decide_version(mapping.votes, probe.year)
     info = probe.model_copy(update={"template": version})
 
@@ -208,13 +248,16 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
     findings += _unreadable_page_findings(reading.unreadable_pages)
     findings += _table_findings(mapping, cells, version, layout)
     findings += mapping.findings + _cell_findings(cells, settings) + validate(values, version, layout)
-    findings += run_soft_checks(_prose(pages, grids), values, info.agency, version)
+    findings += run_soft_checks(_report_prose(reading), values, info.agency, version)
 
     # A text page with a table pasted as a picture is read partly by OCR: "mixed" too.
     kinds = {p.source for p in pages} | {c.source for c in cells.values()}
     kind = "mixed" if len(kinds) > 1 else ("scanned" if kinds == {"ocr"} else "digital")
+    if reading.markup is not None:
+        kind = reading.markup.kind
+    total_pages = None if reading.markup is not None else reading.total_pages
     return Report(
-        source=Source(file=reading.path.name, sha256=sha256_file(reading.path), pages=reading.total_pages, kind=kind),
+        source=Source(file=reading.path.name, sha256=sha256_file(reading.path), pages=total_pages, kind=kind),
         report=info,
         tables=build_tables(version, values),
         cells=cells,
@@ -270,10 +313,13 @@ def _read_cells(
         cells[key] = CellRecord(
             text=cell.text,
             value=parsed.value,
-            page=mapped.page,
-            bbox=cell.bbox.as_tuple(),
+            # A markup cell has no page: its grid's coordinates are synthetic (read/markup.py).
+            page=None if cell.locator else mapped.page,
+            bbox=None if cell.locator else cell.bbox.as_tuple(),
             confidence=cell.confidence,
             source=cell.source,
+            locator=cell.locator,
+            place=MarkupPlace(table=cell.place[0], row=cell.place[1], column=cell.place[2]) if cell.place else None,
         )
         if cell.source == "ocr" and (cell.confidence < settings.min_ocr_confidence or not parsed.ok):
             readings = [parsed.value] + [parse_value(t).value for t in cell.alternatives]
@@ -352,6 +398,9 @@ def _placement_findings(placement: Placement) -> list[Finding]:
     that does not is an error that says where it was printed."""
     findings = []
     for table, page, cell in placement.unplaced:
+        if cell.locator:  # a web page or Word file: no page, the cell's element instead
+            findings.append(_unplaced_markup_finding(table, cell))
+            continue
         where = f"第{page}页 {_TABLE_NAMES[table]}"
         findings.append(
             Finding(
@@ -375,6 +424,17 @@ def _placement_findings(placement: Placement) -> list[Finding]:
             )
         )
     return findings
+
+
+def _unplaced_markup_finding(table: str, cell) -> Finding:
+    return Finding(
+        rule="table.unplaced_value",
+        severity="error",
+        message=f"{_TABLE_NAMES[table]}中印有数值“{cell.text}”（{cell.locator}），但未能对应到任何模板单元格",
+        message_en=f"the value {cell.text!r} in the {table} table ({cell.locator}) was not placed in any cell of the record",
+        printed=as_number(parse_value(cell.text).value),
+        locations=(CellLocation(cell="", page=None, bbox=None, locator=cell.locator),),
+    )
 
 
 def _table_findings(

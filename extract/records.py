@@ -29,20 +29,38 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# Where a cell of a web page or Word file sits in its markup (these have no pages).
+CellSource = Literal["text", "ocr", "html", "docx"]
+
+
+class MarkupPlace(_Frozen):
+    """A cell's place in an HTML or Word document's tables: 1-based, in document order."""
+
+    table: int = Field(ge=1, description="the table's number among the document's tables (nested ones too)")
+    row: int = Field(ge=1, description="the cell's first row in that table")
+    column: int = Field(ge=1, description="the cell's first column, merged cells (rowspan/colspan, vMerge/gridSpan) resolved")
+
+
 class CellRecord(_Frozen):
     """Where a value came from. bbox is [x0, top, x1, bottom] in PDF points (1/72 inch),
-    origin at the top-left corner of the page as displayed."""
+    origin at the top-left corner of the page as displayed. Cells of web pages and Word
+    files have no page or bbox (null): `locator` and `place` say where they are instead."""
 
     text: str = Field(description="the cell's printed text, whitespace-normalised")
     value: CellValue
-    page: int = Field(ge=1, description="1-based page number")
-    bbox: tuple[float, float, float, float]
+    page: Optional[int] = Field(ge=1, description="1-based page number; null for HTML and Word cells")
+    bbox: Optional[tuple[float, float, float, float]]
     confidence: float = Field(ge=0.0, le=1.0)
-    source: Literal["text", "ocr"]
+    source: CellSource
     # Set only when the table's arithmetic corrected an OCR misread: the value as read,
     # and why the repaired value was accepted.
     read_value: CellValue = None
     repair: Optional[str] = None
+    # HTML and Word cells only: an XPath 1.0 expression selecting the cell's element (HTML:
+    # in the page as lxml parses it, no tbody added; Word: a w:tc in word/document.xml, with
+    # the prefix w for the WordprocessingML namespace), and its table, row and column.
+    locator: Optional[str] = None
+    place: Optional[MarkupPlace] = None
 
 
 Severity = Literal["error", "warning", "info"]
@@ -52,8 +70,9 @@ class CellLocation(_Frozen):
     """Where a cell named by a finding is printed (bbox as in CellRecord)."""
 
     cell: str
-    page: int
-    bbox: tuple[float, float, float, float]
+    page: Optional[int]
+    bbox: Optional[tuple[float, float, float, float]]
+    locator: Optional[str] = None  # HTML and Word cells, as in CellRecord
 
 
 class Finding(_Frozen):
@@ -70,8 +89,8 @@ class Finding(_Frozen):
 class Source(_Frozen):
     file: str
     sha256: str
-    pages: int
-    kind: Literal["digital", "scanned", "mixed"]
+    pages: Optional[int] = Field(description="pages in the file; null for web pages and Word files")
+    kind: Literal["digital", "scanned", "mixed", "html", "docx"]  # docx: also .doc/.wps converted
 
 
 class ReportInfo(_Frozen):

@@ -8,7 +8,7 @@ elementary cells -> merged cells (spans) -> cell text.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 from ..geometry import (
     BBox,
@@ -20,7 +20,7 @@ from ..geometry import (
     group_into_lines,
     merge_segments,
 )
-from ..page import PageContent, TextBox, TextSource
+from ..page import MarkupSource, PageContent, TextBox, TextSource
 from ..settings import Settings
 from ..text import parse_value
 
@@ -42,9 +42,13 @@ class GridCell:
     bbox: BBox
     text: str  # lines joined by "\n", in reading order
     confidence: float
-    source: TextSource
+    source: Union[TextSource, MarkupSource]
     # Other texts the cell's ink supports (see TextBox.alternatives), best first.
     alternatives: tuple[str, ...] = ()
+    # Cells of web pages and Word files (extract/read/markup.py): the XPath of the cell's
+    # element and its (table, row, column), 1-based; None for cells drawn on a page.
+    locator: Optional[str] = None
+    place: Optional[tuple[int, int, int]] = None
 
     @property
     def last_row(self) -> int:

@@ -1,0 +1,221 @@
+"""Word files (.docx, WordprocessingML): the report's tables read from word/document.xml.
+
+Spans come from the markup: w:gridSpan (and the w:hMerge of old Word versions) across,
+w:vMerge restart/continue down; w:gridBefore shifts a row's first cell. Cell widths
+(w:tcW) are ignored: the grid is by columns, not by measure. Tables nested in a cell are
+tables of their own (a layout table holding the report table). A w:br inside a paragraph
+breaks a label's line as a paragraph does. Deleted text of tracked changes (w:delText)
+and hidden runs (w:vanish) are not text; inserted text (w:ins) is.
+
+The whole document's text (body paragraphs, and paragraphs in tables not of the report)
+feeds the metadata and the prose checks.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Iterator, Optional
+
+from ..errors import InvalidDocument, LimitExceeded
+from ..settings import Settings
+from .markup import (
+    MAX_SPAN,
+    MarkupDocument,
+    MarkupTable,
+    PlacedCell,
+    TextLine,
+    cell_text,
+    element_path,
+    normalized_line,
+    table_grid,
+)
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PREFIXES = {W: "w"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a .doc, or an encrypted .docx
+# document.xml larger than this (uncompressed) is not a report (a zip bomb, or worse).
+_MAX_XML_BYTES = 100 * 1024 * 1024
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+_P, _TBL, _TR, _TC, _R, _T, _BR, _CR, _TAB = (_w(t) for t in ("p", "tbl", "tr", "tc", "r", "t", "br", "cr", "tab"))
+_SDT, _SDT_CONTENT, _SMART, _CUSTOM, _INS, _HYPERLINK, _FLD = (
+    _w(t) for t in ("sdt", "sdtContent", "smartTag", "customXml", "ins", "hyperlink", "fldSimple")
+)
+# Containers whose children are read as if they stood in their place.
+_TRANSPARENT = {_SDT, _SDT_CONTENT, _SMART, _CUSTOM, _INS, _HYPERLINK, _FLD}
+
+
+def is_ole_file(data: bytes) -> bool:
+    return data.startswith(_OLE_MAGIC)
+
+
+def _children(element, wanted: str) -> Iterator:
+    """`wanted` children of the element, looking through content controls, smart tags,
+    custom XML and tracked insertions."""
+    for child in element:
+        if child.tag == wanted:
+            yield child
+        elif child.tag in _TRANSPARENT:
+            yield from _children(child, wanted)
+
+
+def _val(element, path: str) -> Optional[str]:
+    found = element.find(path, {"w": W})
+    return None if found is None else found.get(_w("val"), "")
+
+
+def _int(text: Optional[str], default: int) -> int:
+    try:
+        return int(text) if text else default
+    except ValueError:
+        return default
+
+
+def _is_hidden_run(run) -> bool:
+    vanish = run.find("w:rPr/w:vanish", {"w": W})
+    return vanish is not None and vanish.get(_w("val"), "true").lower() not in ("0", "false", "off")
+
+
+def _paragraph_lines(paragraph) -> list[str]:
+    """A paragraph's text, broken at w:br / w:cr (a label's manual line breaks)."""
+    lines, parts = [], []
+    for run in _children(paragraph, _R):
+        if _is_hidden_run(run):
+            continue
+        for item in run:
+            if item.tag == _T:
+                parts.append(item.text or "")
+            elif item.tag in (_BR, _CR):
+                lines.append("".join(parts))
+                parts = []
+            elif item.tag == _TAB:
+                parts.append(" ")
+    lines.append("".join(parts))
+    return lines
+
+
+class _Reader:
+    def __init__(self, root) -> None:
+        # Tables numbered in document order of their opening tags (outer before nested).
+        self.index = {t: i + 1 for i, t in enumerate(root.iter(_TBL))}
+        self.tables: list[MarkupTable] = []
+        self.lines: list[TextLine] = []
+
+    def block(self, element, within: frozenset[int]) -> None:
+        """Body-level content: paragraphs become lines, tables are read (and their text
+        kept as lines tagged with the tables they sit in)."""
+        for child in element:
+            if child.tag == _P:
+                for line in _paragraph_lines(child):
+                    text = normalized_line(line)
+                    if text:
+                        self.lines.append(TextLine(text, within))
+            elif child.tag == _TBL:
+                self.table(child, within)
+            elif child.tag in _TRANSPARENT:
+                self.block(child, within)
+
+    def table(self, tbl, within: frozenset[int]) -> None:
+        index = self.index[tbl]
+        inside = within | {index}
+        rows: list[list[tuple[int, int, list]]] = []  # per row: (column, span, [w:tc, …])
+        for tr in _children(tbl, _TR):
+            column = _int(_val(tr, "w:trPr/w:gridBefore"), 0)
+            row: list[tuple[int, int, list]] = []
+            for tc in _children(tr, _TC):
+                span = max(1, min(_int(_val(tc, "w:tcPr/w:gridSpan"), 1), MAX_SPAN))
+                h_merge = _val(tc, "w:tcPr/w:hMerge")
+                if h_merge is not None and h_merge != "restart" and row:
+                    col0, span0, parts = row[-1]  # old Word's horizontal merge: one wider cell
+                    row[-1] = (col0, span0 + span, parts + [tc])
+                else:
+                    row.append((column, span, [tc]))
+                column += span
+            rows.append(row)
+        placed: dict[tuple[int, int], list] = {}  # (row, column) -> [row, column, rows, span, lines, tc]
+        order = []
+        for r, row in enumerate(rows):
+            for column, span, parts in row:
+                tc = parts[0]
+                lines = [line for part in parts for line in self._cell_lines(part, inside)]
+                merge = _val(tc, "w:tcPr/w:vMerge")
+                above = placed.get((r - 1, column))
+                if merge is not None and merge != "restart" and above is not None and above[3] == span:
+                    above[2] += 1  # a continuation: the cell above reaches one row further down
+                    above[4] += lines
+                    placed[(r, column)] = above
+                    continue
+                entry = [r, column, 1, span, lines, tc]
+                placed[(r, column)] = entry
+                order.append(entry)
+        cells = tuple(
+            PlacedCell(r, c, rs, cs, cell_text(lines), element_path(tc, PREFIXES)) for r, c, rs, cs, lines, tc in order
+        )
+        n_cols = max((c + cs for _, c, _, cs, _, _ in order), default=0)
+        self.tables.append(MarkupTable(index=index, n_rows=len(rows), n_cols=n_cols, cells=cells))
+
+    def _cell_lines(self, tc, inside: frozenset[int]) -> list[str]:
+        """The cell's own lines (its paragraphs'), and its nested tables read as tables;
+        the lines also go to the document's text, tagged with the enclosing tables."""
+        lines: list[str] = []
+        for child in tc:
+            if child.tag in _TRANSPARENT:
+                lines += self._cell_lines(child, inside)
+            elif child.tag == _P:
+                for line in _paragraph_lines(child):
+                    lines.append(line)
+                    text = normalized_line(line)
+                    if text:
+                        self.lines.append(TextLine(text, inside))
+            elif child.tag == _TBL:
+                self.table(child, inside)
+        return lines
+
+
+def _document_xml(data: bytes, name: str) -> bytes:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise InvalidDocument(name, "not a Word document (.docx is a zip archive; this is not one)") from None
+    with archive:
+        try:
+            info = archive.getinfo("word/document.xml")
+        except KeyError:
+            raise InvalidDocument(name, "not a Word document (the archive has no word/document.xml)") from None
+        if info.file_size > _MAX_XML_BYTES:
+            raise LimitExceeded(name, f"word/document.xml is {info.file_size} bytes, over {_MAX_XML_BYTES}")
+        try:
+            return archive.read(info)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # a damaged member
+            raise InvalidDocument(name, f"the Word document is damaged ({exc})") from None
+
+
+def read_docx_bytes(data: bytes, name: str) -> MarkupDocument:
+    from lxml import etree
+
+    xml = _document_xml(data, name)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InvalidDocument(name, f"the Word document is damaged (word/document.xml: {exc})") from None
+    body = root.find(_w("body"))
+    if body is None:
+        raise InvalidDocument(name, "not a Word document (word/document.xml has no body)")
+    reader = _Reader(root)
+    reader.block(body, frozenset())
+    tables = sorted(reader.tables, key=lambda t: t.index)
+    # A table holding tables is a layout table: its tables are read on their own, its text is prose.
+    layout = {reader.index[t] for t in reader.index if t.find(f".//{_TBL}") is not None}
+    grids = tuple(g for t in tables if t.index not in layout and (g := table_grid(t, "docx")) is not None)
+    return MarkupDocument(kind="docx", grids=grids, lines=tuple(reader.lines), tables_found=len(tables))
+
+
+def read_docx(path: Path, data: bytes) -> MarkupDocument:
+    return read_docx_bytes(data, str(path))

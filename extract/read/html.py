@@ -1,0 +1,243 @@
+"""Saved web pages: the report's tables read from the HTML itself (lxml), as the browser
+lays them out: rowspan/colspan, tables nested in layout tables, labels broken by <br> or
+paragraphs, numbers wrapped in <span>/<font>/<strong>, &nbsp;, hidden elements left out.
+
+Government sites serve these pages in UTF-8 or in GB2312/GBK (read as GB18030, the
+superset browsers use for all three): the encoding comes from a byte-order mark, else the
+<meta charset> or http-equiv declaration, else whichever of UTF-8 and GB18030 decodes the
+bytes; a declaration the bytes contradict (a GBK page declaring UTF-8) is overruled the
+same way.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+from typing import Iterator, Optional
+
+from ..errors import InvalidDocument
+from ..settings import Settings
+from .markup import (
+    MAX_SPAN,
+    MarkupDocument,
+    MarkupTable,
+    TextLine,
+    cell_text,
+    element_path,
+    normalized_line,
+    place_by_spans,
+    read_limited,
+    table_grid,
+)
+
+# Where a page declares its encoding: <meta charset=gbk>, or
+# <meta http-equiv="Content-Type" content="text/html; charset=gb2312">. Word's exports put
+# it after long style blocks, so more than the 1 KB a browser prescans is searched.
+_DECLARED = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_PRESCAN_BYTES = 64 * 1024
+_CHINESE_LEGACY = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "cp936", "windows-936", "ms936", "euc-cn", "gb18030"}
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+# Elements that start a new line where they open and close, as a browser renders them.
+_BLOCKS = frozenset(
+    "address article aside blockquote caption center dd div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
+# Elements whose content is not displayed text.
+_NOT_TEXT = frozenset("head script style noscript template iframe object svg math select option button".split())
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_TITLE_WORDS = "政府信息公开工作年度报告"
+_TITLE_SEPARATORS = re.compile(r"[_|｜—–]+|\s-\s")
+
+
+def decode_page(data: bytes, name: str) -> str:
+    """The page's text, decoded as described in the module docstring."""
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InvalidDocument(name, "not an HTML page (binary content)")
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise InvalidDocument(name, f"the page is not valid {encoding} despite its byte-order mark") from None
+    candidates: list[str] = []
+    declared = _DECLARED.search(data[:_PRESCAN_BYTES])
+    if declared:
+        label = declared.group(1).decode("ascii", "replace").lower()
+        if label in _CHINESE_LEGACY:
+            candidates.append("gb18030")
+        else:
+            try:
+                candidates.append(codecs.lookup(label).name)
+            except LookupError:
+                pass
+    candidates += [e for e in ("utf-8", "gb18030") if e not in candidates]
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    said = f" (it declares {declared.group(1).decode('ascii', 'replace')})" if declared else ""
+    raise InvalidDocument(name, f"cannot decode the page: neither UTF-8 nor GB18030{said}")
+
+
+def _is_hidden(element) -> bool:
+    if element.get("hidden") is not None:
+        return True
+    style = element.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _tag(element) -> Optional[str]:
+    return element.tag.lower() if isinstance(element.tag, str) else None
+
+
+class _LineWriter:
+    """Text pieces -> lines, broken where a browser breaks them (blocks and <br>)."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, frozenset[int]]] = []
+        self._parts: list[str] = []
+        self._tables: frozenset[int] = frozenset()
+
+    def add(self, text: Optional[str], tables: frozenset[int]) -> None:
+        if text:
+            self._parts.append(text)
+            self._tables = self._tables | tables
+
+    def end_line(self) -> None:
+        if self._parts:
+            self.lines.append(("".join(self._parts), self._tables))
+        self._parts, self._tables = [], frozenset()
+
+
+def _walk_text(root, writer: _LineWriter, table_index: dict, skip_tables: bool) -> None:
+    """Every displayed text piece under `root` (its tail excluded), in order; nested tables
+    skipped when `skip_tables` (a cell's own text), else their lines carry their index."""
+    from lxml import etree
+
+    stack: list[int] = []
+    skipped = set()  # elements whose content is not shown (their end event still comes)
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = _tag(element)
+        if event == "start":
+            if tag is None:
+                continue  # a comment or processing instruction: only its tail is text
+            if element is not root and (tag in _NOT_TEXT or _is_hidden(element) or (skip_tables and tag == "table")):
+                walker.skip_subtree()
+                skipped.add(element)
+                continue
+            if tag == "table":
+                stack.append(table_index[element])
+            if tag in _BLOCKS:
+                writer.end_line()
+            if tag == "br":
+                writer.end_line()
+            writer.add(element.text, frozenset(stack))
+        else:
+            shown = element not in skipped
+            if tag == "table" and shown:
+                stack.pop()
+            if tag in _BLOCKS and shown:
+                writer.end_line()
+            if element is not root:
+                writer.add(element.tail, frozenset(stack))
+
+
+def _rows(table) -> Iterator:
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            yield child
+        elif tag in ("thead", "tbody", "tfoot"):
+            yield from (row for row in child if _tag(row) == "tr")
+
+
+def _span(element, name: str) -> int:
+    m = re.match(r"\s*(\d+)", element.get(name) or "")
+    return min(int(m.group(1)), MAX_SPAN) if m else 1
+
+
+def _read_table(table, index: int, table_index: dict) -> MarkupTable:
+    tree = table.getroottree()
+    rows = []
+    for tr in _rows(table):
+        if _is_hidden(tr):
+            continue
+        cells = []
+        for td in tr:
+            if _tag(td) not in ("td", "th") or _is_hidden(td):
+                continue
+            writer = _LineWriter()
+            _walk_text(td, writer, table_index, skip_tables=True)
+            writer.end_line()
+            text = cell_text([line for line, _ in writer.lines])
+            # rowspan="0" reaches to the last row (place_by_spans).
+            cells.append((_span(td, "rowspan"), _span(td, "colspan"), text, tree.getpath(td)))
+        rows.append(cells)
+    n_rows, n_cols, placed = place_by_spans(rows)
+    return MarkupTable(index=index, n_rows=n_rows, n_cols=n_cols, cells=tuple(placed))
+
+
+def _title_lines(root) -> tuple[tuple[str, ...], Optional[object]]:
+    """The report's title as the page shows it (the first heading that names the report),
+    and that element; else the <title>'s part that names it (sites append their own
+    name: 「…年度报告_政务公开_××市人民政府」)."""
+    for element in root.iter():
+        if _tag(element) in ("h1", "h2", "h3", "h4") or "title" in (element.get("class") or "").lower():
+            writer = _LineWriter()
+            _walk_text(element, writer, {}, skip_tables=True)
+            writer.end_line()
+            lines = tuple(normalized_line(t) for t, _ in writer.lines)
+            if _TITLE_WORDS in "".join(lines) and len("".join(lines)) <= 80:
+                return tuple(line for line in lines if line), element
+    title = root.find(".//title")
+    if title is not None and title.text:
+        for part in _TITLE_SEPARATORS.split(title.text):
+            if _TITLE_WORDS in normalized_line(part):
+                return (normalized_line(part),), None
+    return (), None
+
+
+def read_html(path: Path, settings: Settings) -> MarkupDocument:
+    """The page's tables as grids and its visible text as lines."""
+    from lxml import etree, html
+
+    name = str(path)
+    text = _XML_DECLARATION.sub("", decode_page(read_limited(path, settings), name), count=1)
+    if not text.strip():
+        raise InvalidDocument(name, "the page is empty")
+    try:
+        root = html.document_fromstring(text, parser=html.HTMLParser(remove_comments=True, remove_pis=True))
+    except (etree.ParserError, ValueError) as exc:
+        raise InvalidDocument(name, f"not an HTML page ({exc})") from None
+    tables = [t for t in root.iter("table")]
+    table_index = {t: i + 1 for i, t in enumerate(tables)}
+    grids = []
+    for table in tables:
+        if any(_is_hidden(a) for a in table.iterancestors()) or _is_hidden(table):
+            continue
+        if next(table.iterdescendants("table"), None) is not None:
+            continue  # a layout table: its tables are read on their own, its text is prose
+        grid = table_grid(_read_table(table, table_index[table], table_index), "html")
+        if grid is not None:
+            grids.append(grid)
+    title, title_element = _title_lines(root)
+    body = root.find("body")
+    writer = _LineWriter()
+    if body is not None:
+        _walk_text(body, writer, table_index, skip_tables=False)
+        writer.end_line()
+    lines = [TextLine(normalized_line(t), tables) for t, tables in writer.lines]
+    lines = [line for line in lines if line.text]
+    body_from = 0
+    if title_element is not None:
+        # The title is read from the heading on: a site's menus and breadcrumbs come before it.
+        heading = "".join(title)
+        at = next((i for i, line in enumerate(lines) if line.text in heading), None)
+        body_from = 0 if at is None else at + len(title)
+    return MarkupDocument(
+        kind="html", grids=tuple(grids), lines=tuple(lines), title=title, body_from=body_from, tables_found=len(tables)
+    )

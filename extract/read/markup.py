@@ -1,0 +1,275 @@
+"""What the HTML and Word readers share: tables given as cells with spans become the same
+`Grid`s the ruled-table builder makes from a PDF page, so mapping, records, validation and
+findings run unchanged; the document's text comes as lines for metadata and prose checks.
+
+A markup table has no geometry. Its grid gets synthetic coordinates, one fixed step per
+row and column (`_COLUMN_STEP`, `_ROW_STEP`): the mapping compares cells only by their
+relative extents (which columns a header spans, what lies left of the value columns),
+which the steps preserve exactly. These coordinates never reach the record: a markup
+cell's record has no page or bbox, and carries its XPath and (table, row, column) instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Optional, Sequence
+
+from ..errors import InvalidDocument, LimitExceeded
+from ..settings import Settings
+from ..tables.grid import Grid, GridCell
+
+MarkupKind = Literal["html", "docx"]
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+WORD_SUFFIXES = frozenset({".docx", ".doc", ".wps"})
+OFD_SUFFIXES = frozenset({".ofd"})
+MARKUP_SUFFIXES = HTML_SUFFIXES | WORD_SUFFIXES | OFD_SUFFIXES
+
+# Synthetic grid steps (arbitrary units, far above the mapping's snap tolerance).
+_COLUMN_STEP = 40.0
+_ROW_STEP = 20.0
+# A colspan/rowspan above this is a typo (HTML caps colspan at 1000, rowspan at 65534).
+MAX_SPAN = 1000
+
+# Spaces as a browser collapses them (not &nbsp; or the ideographic space, which are text).
+_COLLAPSIBLE = re.compile(r"[ \t\r\n\f]+")
+# A caption printed as the first row of the table itself (三、收到和处理政府信息公开申请情况,
+# 表1 …): one cell across the whole table, before any header.
+_CAPTION_ROW = re.compile(r"^(?:表\s*\d*[：:．.、]?\s*)?[一二三四五六七八九十]+[、．.]|情况(?:统计)?表?$")
+_NOT_A_CAPTION = "第二十条"  # section 二's block headings also run across the table
+
+
+@dataclass(frozen=True)
+class PlacedCell:
+    """One cell of a markup table, placed on the table's grid (0-based row and column of
+    its top-left slot, spans resolved), with its text (lines joined by newlines) and the
+    XPath of its element."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    text: str
+    locator: str
+
+
+@dataclass(frozen=True)
+class MarkupTable:
+    index: int  # 1-based, document order of the opening tags (an outer table before its nested ones)
+    n_rows: int
+    n_cols: int
+    cells: tuple[PlacedCell, ...]
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of the document's visible text (NFKC, no whitespace, as `page_lines` gives
+    for a PDF page), with the tables it sits in (1-based indexes; empty outside tables)."""
+
+    text: str
+    tables: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class MarkupDocument:
+    kind: MarkupKind
+    grids: tuple[Grid, ...]
+    lines: tuple[TextLine, ...]
+    # Title lines found apart from the body (an HTML <h1> or <title>): read first.
+    title: tuple[str, ...] = ()
+    body_from: int = 0  # the first line after the title (menus and breadcrumbs come before it)
+    tables_found: int = 0  # every table, layout tables and empty ones included
+
+    def table_of(self, grid: Grid) -> Optional[int]:
+        return next((c.place[0] for c in grid.cells if c.place), None)
+
+    def head_lines(self, report_tables: frozenset[int]) -> list[str]:
+        """The lines that can hold the title: the separate title, then the body outside
+        the report's tables."""
+        body = self.lines[self.body_from :]
+        return list(self.title) + [line.text for line in body if not line.tables & report_tables]
+
+    def prose(self, report_tables: frozenset[int]) -> str:
+        """The text outside the report's tables as one string (lines joined without a
+        break, as for PDF pages: a sentence runs on across lines). Text inside a layout
+        table that holds the report's tables is prose."""
+        return "".join(line.text for line in self.lines if not line.tables & report_tables)
+
+    def all_text(self) -> str:
+        return "".join(line.text for line in self.lines)
+
+
+def clean_line(text: str) -> str:
+    """A rendered line of a cell: spaces collapsed as a browser does, &nbsp; as a space,
+    ends trimmed."""
+    return _COLLAPSIBLE.sub(" ", text).replace("\xa0", " ").strip()
+
+
+def cell_text(lines: Sequence[str]) -> str:
+    return "\n".join(line for line in (clean_line(t) for t in lines) if line)
+
+
+def normalized_line(text: str) -> str:
+    """As metadata.page_lines prints a line: NFKC, no whitespace of any kind."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def read_limited(path: Path, settings: Settings) -> bytes:
+    name = str(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise InvalidDocument(name, "the file is empty")
+    if size > settings.max_file_bytes:
+        raise LimitExceeded(name, f"file is {size} bytes, over the limit of {settings.max_file_bytes}")
+    return path.read_bytes()
+
+
+def table_grid(table: MarkupTable, source: MarkupKind) -> Optional[Grid]:
+    """The table as a Grid on page 1 (a markup document is one flow, never cut by a page
+    break), without the rows that print nothing (an empty first row, a spacer) and without
+    a caption row inside the table. None for a table with no text at all."""
+    if not table.cells or not any(c.text for c in table.cells):
+        return None
+    covering: dict[int, list[PlacedCell]] = {}
+    for cell in table.cells:
+        for r in range(cell.row, cell.row + cell.row_span):
+            covering.setdefault(r, []).append(cell)
+    dropped: set[int] = set()
+    seen_text = False
+    for r in range(table.n_rows):
+        cells = covering.get(r, [])
+        alone = all(c.row == r and c.row_span == 1 for c in cells)
+        if alone and not any(c.text for c in cells):
+            dropped.add(r)
+            continue
+        if not seen_text and alone and len(cells) == 1 and cells[0].col_span == table.n_cols:
+            core = normalized_line(cells[0].text)
+            if _CAPTION_ROW.search(core) and _NOT_A_CAPTION not in core:
+                dropped.add(r)
+                continue
+        seen_text = True
+    kept = [r for r in range(table.n_rows) if r not in dropped]
+    if not kept:
+        return None
+    new_row = {r: i for i, r in enumerate(kept)}
+    xs = tuple(c * _COLUMN_STEP for c in range(table.n_cols + 1))
+    ys = tuple(r * _ROW_STEP for r in range(len(kept) + 1))
+    cells = []
+    for cell in table.cells:
+        if cell.row in dropped:
+            continue
+        row = new_row[cell.row]
+        cells.append(
+            GridCell(
+                row=row,
+                col=cell.col,
+                row_span=cell.row_span,
+                col_span=cell.col_span,
+                bbox=_box(xs, ys, row, cell.col, cell.row_span, cell.col_span),
+                text=cell.text,
+                confidence=1.0,
+                source=source,
+                locator=cell.locator,
+                place=(table.index, cell.row + 1, cell.col + 1),
+            )
+        )
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Grid(page=1, xs=xs, ys=ys, cells=tuple(cells))
+
+
+def _box(xs: Sequence[float], ys: Sequence[float], row: int, col: int, row_span: int, col_span: int):
+    from ..geometry import BBox
+
+    return BBox(xs[col], ys[row], xs[col + col_span], ys[row + row_span])
+
+
+def place_by_spans(rows: Sequence[Sequence[tuple[int, int, str, str]]]) -> tuple[int, int, list[PlacedCell]]:
+    """HTML's table model: cells given row by row as (rowspan, colspan, text, locator), each
+    put in the first free slot of its row, left to right; a rowspan reaches down into the
+    next rows' slots (rowspan 0: to the last row). A slot already taken by an overlapping
+    span (bad markup) stays with the first cell. Returns (rows, columns, cells)."""
+    n_rows = len(rows)
+    taken: set[tuple[int, int]] = set()
+    placed: list[PlacedCell] = []
+    n_cols = 0
+    for r, row in enumerate(rows):
+        c = 0
+        for row_span, col_span, text, locator in row:
+            while (r, c) in taken:
+                c += 1
+            row_span = n_rows - r if row_span <= 0 else min(row_span, n_rows - r)
+            col_span = max(1, min(col_span, MAX_SPAN))
+            # Shrink a span that runs into a slot another cell holds.
+            while col_span > 1 and any((r, cc) in taken for cc in range(c, c + col_span)):
+                col_span -= 1
+            while row_span > 1 and any((rr, cc) in taken for rr in range(r, r + row_span) for cc in range(c, c + col_span)):
+                row_span -= 1
+            for rr in range(r, r + row_span):
+                for cc in range(c, c + col_span):
+                    taken.add((rr, cc))
+            placed.append(PlacedCell(r, c, row_span, col_span, text, locator))
+            c += col_span
+            n_cols = max(n_cols, c)
+    return n_rows, n_cols, placed
+
+
+def element_path(element, prefixes: Optional[dict[str, str]] = None) -> str:
+    """An absolute XPath 1.0 path to the element: each step its tag and its position among
+    the preceding siblings of the same tag (always written, so a path stays unambiguous).
+    `prefixes` maps namespace URIs to the prefixes to write (Word's w:)."""
+    steps = []
+    node = element
+    while node is not None:
+        tag = node.tag
+        parent = node.getparent()
+        same = [s for s in parent if s.tag == tag] if parent is not None else [node]
+        steps.append(f"{_qualified(tag, prefixes)}[{same.index(node) + 1}]")
+        node = parent
+    return "/" + "/".join(reversed(steps))
+
+
+def _qualified(tag: str, prefixes: Optional[dict[str, str]]) -> str:
+    if tag.startswith("{") and prefixes:
+        uri, _, local = tag[1:].partition("}")
+        return f"{prefixes[uri]}:{local}" if uri in prefixes else f"*[local-name()='{local}']"
+    return tag
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def read_markup(path: Path, settings: Settings) -> MarkupDocument:
+    """A web page or a Word file, by its suffix, checked against its first bytes: sites
+    serve HTML named .doc (Word's 'web page' format) and .docx saved as .doc."""
+    name = str(path)
+    suffix = path.suffix.lower()
+    if suffix in OFD_SUFFIXES:
+        from .ofd import read_ofd
+
+        return read_ofd(path, settings)
+    if suffix in HTML_SUFFIXES:
+        from .html import read_html
+
+        return read_html(path, settings)
+    data = read_limited(path, settings)
+    from .docx import is_ole_file, read_docx_bytes
+
+    if data.startswith(_ZIP_MAGIC):
+        return read_docx_bytes(data, name)
+    if _looks_like_html(data):
+        from .html import read_html
+
+        return read_html(path, settings)
+    if suffix == ".docx" and not is_ole_file(data):
+        raise InvalidDocument(name, "not a Word document (.docx is a zip archive; this is not one)")
+    from .convert import convert_to_docx
+
+    return read_docx_bytes(convert_to_docx(path, settings), name)
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and (b"<html" in head or b"<!doctype html" in head or b"<table" in head)
