@@ -31,6 +31,7 @@ _STAGE_SUBCOMMANDS = {
     "review": "extract.review.server:main",
     "export": "extract.export.cli:main",
     "check": "extract.checks.cross_year:main",
+    "compare": "extract.compare:main",
 }
 
 

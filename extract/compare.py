@@ -1,0 +1,296 @@
+"""`extract compare A B`: two reports side by side, every number with its change, and the
+cross-year rules for the pair (the year-over-year view auditors ask for).
+
+A and B are two files (PDF or page images, extracted on the fly), or, with `--db FILE`,
+two reports of a batch database named `SHA256-PREFIX[:FIRST_PAGE]` or `AGENCY:YEAR` (the
+agency matched as `extract check` matches it). Values in effect (corrections applied)
+unless `--original`.
+
+Lives beside pipeline.py (not in a stage folder) because it extracts files on the fly.
+Exit codes: 0 shown; 1 --strict and a cross-year error; 2 usage (a name matching no
+report or several); 3-8 and 10 as `extract FILE` for a file; 9 database error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional, Sequence
+
+from .checks.cross_year import CrossFinding, YearReport, check_pair, same_agency
+from .errors import ExtractError
+from .export.labels import cell_label, union_keys
+from .records import CellValue, as_number
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Side:
+    """One report being compared: where it came from and its values."""
+
+    ref: str  # the file, or the database report's sha256 prefix (and first page)
+    sha256: str
+    first_page: int
+    agency: Optional[str]
+    year: Optional[int]
+    template: Optional[str]
+    values: Mapping[str, CellValue]
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency or '?'} {self.year or '?'}"
+
+    def as_year_report(self) -> YearReport:
+        return YearReport(self.sha256, self.first_page, self.agency, self.year, self.values)
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    key: str
+    label: str
+    a: CellValue
+    b: CellValue
+    change: Optional[float]  # b - a when both are numbers
+    change_pct: Optional[float]  # change / a in percent, when a is not 0
+    cross_year: str  # the cross-year findings involving this key, '; '-joined
+
+
+@dataclass(frozen=True)
+class Comparison:
+    a: Side
+    b: Side
+    rows: tuple[CompareRow, ...]
+    findings: tuple[CrossFinding, ...]
+    notes: tuple[str, ...]  # why rules were not applied, agencies that differ
+
+
+# ---------------------------------------------------------------- the two sides
+
+
+def side_from_file(path: Path, settings: Settings) -> Side:
+    from .export.stored import record_values
+    from .pipeline import extract_file
+
+    record = extract_file(path, settings).model_dump(mode="json")
+    info = record["report"]
+    return Side(str(path), record["source"]["sha256"], 1, info.get("agency"), info.get("year"),
+                info.get("template"), record_values(record))
+
+
+_SHA_REF = re.compile(r"^([0-9a-fA-F]{6,64})(?::(\d+))?$")
+
+
+def find_report(reports, ref: str):
+    """The stored report named `SHA256-PREFIX[:FIRST_PAGE]` or `AGENCY:YEAR`. Raises
+    ExtractError (exit 2) when none or several match."""
+    match = _SHA_REF.match(ref)
+    if match:
+        prefix, page = match.group(1).lower(), match.group(2)
+        found = [r for r in reports if r.sha256.startswith(prefix) and (page is None or r.first_page == int(page))]
+    else:
+        agency, _, year = ref.rpartition(":")
+        if not agency or not year.strip().isdigit():
+            raise ExtractError(ref, "name a report as SHA256-PREFIX[:FIRST_PAGE] or AGENCY:YEAR")
+        found = [r for r in reports if r.year == int(year) and r.agency and same_agency(r.agency, agency)]
+    if not found:
+        raise ExtractError(ref, "no report of the database matches")
+    if len(found) > 1:
+        names = ", ".join(f"{r.ref} ({r.agency} {r.year})" for r in found[:5])
+        raise ExtractError(ref, f"{len(found)} reports match: {names}")
+    return found[0]
+
+
+def sides_from_db(db: Path, refs: Sequence[str], original: bool) -> list[Side]:
+    from .export.stored import load_reports
+
+    reports = load_reports(db, original=original)
+    out = []
+    for ref in refs:
+        r = find_report(reports, ref)
+        out.append(Side(r.ref, r.sha256, r.first_page, r.agency, r.year, r.template, r.values()))
+    return out
+
+
+# ---------------------------------------------------------------- the comparison
+
+
+def compare(a: Side, b: Side) -> Comparison:
+    notes: list[str] = []
+    findings: list[CrossFinding] = []
+    if a.agency and b.agency and not same_agency(a.agency, b.agency):
+        notes.append(f"the agencies differ: {a.agency} / {b.agency}")
+    if a.year and b.year and abs(a.year - b.year) == 1:
+        earlier, later = (a, b) if a.year < b.year else (b, a)
+        findings = check_pair(earlier.as_year_report(), later.as_year_report())
+    else:
+        notes.append(f"cross-year rules not applied: years {a.year or '?'} and {b.year or '?'} are not consecutive")
+
+    by_key: dict[str, list[str]] = {}
+    for f in findings:
+        for key in f.cells:
+            by_key.setdefault(key, []).append(f"[{f.severity}] {f.rule}")
+    keys = [k for k in union_keys() if k in a.values or k in b.values]
+    keys += [k for k in (*a.values, *b.values) if k not in keys]
+    rows = []
+    for key in dict.fromkeys(keys):
+        va, vb = a.values.get(key), b.values.get(key)
+        if va is None and vb is None:
+            continue  # printed in neither: nothing to compare
+        na, nb = as_number(va), as_number(vb)
+        change = nb - na if na is not None and nb is not None else None
+        pct = 100.0 * change / na if change is not None and na else None
+        version = a.template if key in a.values else b.template
+        rows.append(CompareRow(key, cell_label(key, version), va, vb, change, pct, "; ".join(by_key.get(key, ()))))
+    return Comparison(a, b, tuple(rows), tuple(findings), tuple(notes))
+
+
+def _num(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def _change(value: Optional[float]) -> str:
+    return "" if value is None else f"{value:+g}"
+
+
+def _pct(value: Optional[float]) -> str:
+    return "" if value is None else f"{value:+.1f}%"
+
+
+# ---------------------------------------------------------------- output
+
+
+CSV_COLUMNS = ("key", "label", "a", "b", "change", "change_pct", "cross_year")
+
+
+def write_csv(comparison: Comparison, out) -> None:
+    """The comparison as CSV: first the two reports' identity (keys report.*), then one row
+    per value printed in either report; `cross_year` names the cross-year findings a value
+    is involved in."""
+    a, b = comparison.a, comparison.b
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for field in ("ref", "agency", "year", "template"):
+        writer.writerow((f"report.{field}", "", _num(getattr(a, field)), _num(getattr(b, field)), "", "", ""))
+    for r in comparison.rows:
+        writer.writerow((r.key, r.label, _num(r.a), _num(r.b), _change(r.change),
+                         "" if r.change_pct is None else f"{r.change_pct:.1f}", r.cross_year))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _footer(comparison: Comparison) -> list[str]:
+    lines = [f"note: {n}" for n in comparison.notes]
+    errors = sum(f.severity == "error" for f in comparison.findings)
+    if not any("not applied" in n for n in comparison.notes):
+        lines.append(f"cross-year rules: {errors} error, {len(comparison.findings) - errors} warning")
+    lines += [f"  [{f.severity}] {f.rule}: {f.message}" for f in comparison.findings]
+    return lines
+
+
+def render_plain(comparison: Comparison) -> str:
+    a, b = comparison.a, comparison.b
+    # The label goes last: the longest (（六）其他处理's sub-rows) would push the numbers away.
+    head = ("key", f"A {a.year or '?'}", f"B {b.year or '?'}", "change", "%", "cross-year", "label")
+    body = [(r.key, _num(r.a), _num(r.b), _change(r.change), _pct(r.change_pct), r.cross_year, r.label)
+            for r in comparison.rows]
+    widths = [max(_width(row[i]) for row in (head, *body)) for i in range(len(head))]
+    numeric = {1, 2, 3, 4}
+    lines = [f"A: {a.ref}  {a.title} (template {a.template or '?'})",
+             f"B: {b.ref}  {b.title} (template {b.template or '?'})", ""]
+    for row in (head, *body):
+        lines.append("  ".join(_pad(cell, widths[i], i in numeric) for i, cell in enumerate(row)).rstrip())
+    return "\n".join(lines + [""] + _footer(comparison))
+
+
+def print_rich(comparison: Comparison) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    a, b = comparison.a, comparison.b
+    table = Table(title=f"A: {a.title} ({a.ref})   B: {b.title} ({b.ref})")
+    table.add_column("label", overflow="fold", ratio=3)
+    for name in (f"A {a.year or '?'}", f"B {b.year or '?'}", "change", "%"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("key", style="dim", overflow="fold", ratio=2)
+    previous = None
+    for r in comparison.rows:
+        if previous and r.key.split(".")[0] != previous:
+            table.add_section()
+        previous = r.key.split(".")[0]
+        change = _change(r.change)
+        if r.change:
+            change = f"[green]{change}[/]" if r.change > 0 else f"[red]{change}[/]"
+        key = f"{r.key} [bold red]{r.cross_year}[/]" if r.cross_year else r.key
+        table.add_row(r.label, _num(r.a), _num(r.b), change, _pct(r.change_pct), key,
+                      style="bold" if r.cross_year else None)
+    console = Console()
+    console.print(table)
+    for line in _footer(comparison):
+        console.print(line, markup=False, style="red" if "[error]" in line else None)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    from .options import INTERNAL_ERROR, add_limits, add_ocr, fail, settings_from
+
+    parser = argparse.ArgumentParser(
+        prog="extract compare",
+        description="Two reports side by side: every number of both with its change (B - A), and the "
+        "cross-year rules when their years are consecutive. A and B are files (extracted now) or, with "
+        "--db, reports of a batch database named SHA256-PREFIX[:FIRST_PAGE] or AGENCY:YEAR.",
+        epilog="exit codes: 0 shown; 1 --strict and a cross-year error; 2 usage or no/several matching reports; "
+        "3-8, 10 as extract FILE; 9 database error",
+    )
+    parser.add_argument("a", help="the first report (a file, or a database report name with --db)")
+    parser.add_argument("b", help="the second report")
+    parser.add_argument("--db", type=Path, help="compare two reports of this batch database")
+    parser.add_argument("--original", action="store_true", help="with --db: ignore corrections")
+    parser.add_argument("--csv", type=Path, metavar="PATH", help="also write the comparison as CSV (UTF-8 with BOM)")
+    parser.add_argument("--plain", action="store_true", help="plain text even on a terminal (rich otherwise)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a cross-year rule is broken")
+    add_ocr(parser)
+    add_limits(parser)
+    args = parser.parse_args(argv)
+
+    try:
+        if args.db:
+            a, b = sides_from_db(args.db, (args.a, args.b), args.original)
+        else:
+            settings = settings_from(args)
+            a, b = side_from_file(Path(args.a), settings), side_from_file(Path(args.b), settings)
+    except ExtractError as exc:
+        return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
+    except Exception as exc:  # a bug of ours: still one line
+        return fail(f"{args.a} / {args.b}: internal error: {type(exc).__name__}: {exc}", INTERNAL_ERROR)
+
+    comparison = compare(a, b)
+    if args.csv:
+        try:
+            with open(args.csv, "w", encoding="utf-8-sig", newline="") as out:
+                write_csv(comparison, out)
+        except OSError as exc:
+            return fail(f"{args.csv}: cannot write: {exc.strerror or exc}", 2)
+    use_rich = sys.stdout.isatty() and not args.plain
+    if use_rich:
+        try:
+            print_rich(comparison)
+        except ImportError:
+            use_rich = False
+    if not use_rich:
+        print(render_plain(comparison))
+    return 1 if args.strict and any(f.severity == "error" for f in comparison.findings) else 0
