@@ -3,6 +3,7 @@ with corrections in effect or ignored (--original)."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import subprocess
@@ -100,13 +101,21 @@ def test_original_ignores_corrections(batch, tmp_path):
 
 def test_jsonl_lines_are_the_json_records(batch, tmp_path):
     db, leaf, procurement, printed = batch
+    leaf = copy.deepcopy(leaf)
     out = _export(db, "jsonl", tmp_path / "x.jsonl")
     records = {r["source"]["sha256"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     assert records[procurement["source"]["sha256"]] == procurement  # no correction: exactly --json
     corrected = records[leaf["source"]["sha256"]]
     assert corrected["tables"]["applications"]["granted"]["natural_person"] == printed - 1
     assert corrected["cells"][WRONG]["value"] == printed  # the provenance keeps the value as read
+    # the rules through the corrected cell are decided again: the two errors it caused are gone
+    broken = {(f["rule"], f["severity"]) for f in leaf["findings"] if WRONG in f["cells"]}
+    assert {("applications.row_total", "error"), ("applications.column_total", "error")} <= broken
+    assert not [f for f in corrected["findings"] if WRONG in f["cells"] and f["severity"] == "error"]
+    assert [f for f in corrected["findings"] if f["rule"] == "applications.row_total" and f["severity"] == "info"] == \
+        [f for f in leaf["findings"] if f["rule"] == "applications.row_total" and f["severity"] == "info"]
     corrected["tables"]["applications"]["granted"]["natural_person"] = printed
+    del corrected["findings"], leaf["findings"]
     assert corrected == leaf  # nothing else changed
 
 

@@ -182,7 +182,13 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
             printed=prov.get("text"), page=prov.get("page"),
             bbox=tuple(bbox) if bbox else None, confidence=prov.get("confidence"), source=prov.get("source"),
         )
-    effective = record if original else with_values(record, {k: c.value for k, c in cells.items() if c.corrected})
+    effective = record
+    if not original:
+        effective = with_values(record, {k: c.value for k, c in cells.items() if c.corrected})
+        reviewed = {r[0] for r in db.execute(
+            "SELECT DISTINCT key FROM corrections WHERE sha256 = ? AND first_page = ?", (row["sha256"], row["first_page"]))}
+        if reviewed and version:
+            effective["findings"] = _decided_again(record, {k: c.value for k, c in cells.items()}, version, reviewed)
     keys_of = row.keys()
     return StoredReport(
         sha256=row["sha256"], first_page=row["first_page"], last_page=row["last_page"], path=row["path"],
@@ -192,6 +198,32 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
         reviewed_at=row["reviewed_at"] if "reviewed_at" in keys_of else None,
         record=effective, cells=cells, findings=findings,
     )
+
+
+def _decided_again(record: Mapping[str, Any], values: Mapping[str, CellValue], version: str,
+                   reviewed: set[str]) -> list[dict[str, Any]]:
+    """The record's findings after a review, as the review app decides them
+    (review.rules.revalidated_findings: the rules decided again with the values in effect,
+    reading doubts dropped for the cells a person confirmed or corrected), each located
+    like the pipeline locates its findings."""
+    from ..records import Finding
+    from ..review.rules import revalidated_findings
+    from ..show.layout import printed_other_layout
+
+    original = [Finding.model_validate(f) for f in record.get("findings", ())]
+    layout = printed_other_layout(version, {f.rule for f in original})  # type: ignore[arg-type]
+    findings = revalidated_findings(original, values, version, layout, reviewed)  # type: ignore[arg-type]
+    provenance = record.get("cells", {})
+    out = []
+    for f in findings:
+        dumped = f.model_dump(mode="json")
+        if not dumped.get("locations"):
+            dumped["locations"] = [
+                {"cell": k, "page": provenance[k]["page"], "bbox": provenance[k]["bbox"]}
+                for k in f.cells if k in provenance and provenance[k].get("page") is not None]
+            dumped = Finding.model_validate(dumped).model_dump(mode="json")
+        out.append(dumped)
+    return out
 
 
 def iter_stored_reports(db: sqlite3.Connection, *, original: bool = False) -> Iterator[StoredReport]:
