@@ -1,0 +1,212 @@
+"""XLSX (openpyxl): an index sheet, a sheet of cross-year findings, and one sheet per report
+rebuilding 二, 三 and 四 the way they are printed (extract/show/layout.py: merged header
+cells, merged group label cells, Chinese labels), with the values in effect.
+
+Marks: a cell named by an error finding is filled red, by a warning (or repaired) yellow,
+each with a comment naming its findings; a corrected cell is filled blue with a comment
+giving the value as read. The findings of the report are listed under its tables.
+Needs openpyxl (the optional `xlsx` extra).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from ..errors import ExtractError
+from ..show.layout import TableLayout, printed_other_layout, table_layouts
+from .stored import CrossFindingRow, StoredReport
+
+ERROR_FILL = "FFC7CE"     # Excel's "bad" red
+WARNING_FILL = "FFEB9C"   # Excel's "neutral" yellow
+CORRECTED_FILL = "BDD7EE"  # blue: a reviewer's value
+HEADER_FILL = "D9D9D9"
+INDEX_SHEET = "索引 index"
+CROSS_SHEET = "跨年核对 cross-year"
+# Excel forbids these in sheet names, and caps names at 31 characters.
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+class XlsxUnavailable(ExtractError):
+    exit_code = 2
+
+
+def sheet_name(index: int, report: StoredReport, taken: set[str]) -> str:
+    """`001 淮安市人民政府 2024`: numbered (unique, in index order), at most 31 characters."""
+    agency = _SHEET_FORBIDDEN.sub("_", report.agency or "?")
+    name = f"{index:03d} {agency}"[:26] + f" {report.year or '?'}"
+    while name in taken:
+        name = name[:-1] + "_"
+    taken.add(name)
+    return name
+
+
+def _findings_by_cell(report: StoredReport) -> dict[str, list]:
+    named: dict[str, list] = {}
+    for f in report.findings:
+        for key in f.cells:
+            named.setdefault(key, []).append(f)
+    return named
+
+
+def _write_table(ws, layout: TableLayout, top: int, report: StoredReport, named: dict[str, list], styles) -> int:
+    """Write one table with its title on row `top` (1-based); returns the next free row."""
+    from openpyxl.comments import Comment
+
+    Font, Alignment, PatternFill, Border, Side = styles
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    ws.cell(top, 1, layout.title).font = Font(bold=True, size=12)
+    first = top + 1
+    for cell in layout.cells:
+        row, col = first + cell.row, 1 + cell.col
+        target = ws.cell(row, col)
+        if cell.kind == "value":
+            stored = report.cells.get(cell.key)
+            value = stored.value if stored is not None else None
+            if value is None and stored is not None and stored.printed:
+                value = stored.printed  # "/", "—", "无": shown as printed
+            target.value = value
+            target.alignment = Alignment(horizontal="right", vertical="center")
+            notes, fill = [], None
+            findings = [f for f in named.get(cell.key, ()) if f.severity in ("error", "warning")]
+            if findings:
+                fill = ERROR_FILL if any(f.severity == "error" for f in findings) else WARNING_FILL
+                notes += [f"[{f.severity}] {f.rule}: {f.message}" for f in findings]
+            elif stored is not None and stored.flagged:
+                fill = WARNING_FILL
+                notes.append("repaired or flagged")
+            if stored is not None and stored.corrected:
+                fill = CORRECTED_FILL
+                read = "" if stored.read_value is None else stored.read_value
+                notes.insert(0, f"corrected by a reviewer; read: {read!s}")
+            if fill:
+                target.fill = PatternFill("solid", start_color=fill, end_color=fill)
+            if notes:
+                target.comment = Comment("\n".join(notes), "extract", width=360, height=40 + 18 * len(notes))
+        else:
+            target.value = cell.text
+            target.alignment = Alignment(wrap_text=True, vertical="center",
+                                         horizontal="center" if cell.kind == "header" else "left")
+            if cell.kind == "header":
+                target.font = Font(bold=True)
+                target.fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
+        for r in range(row, row + cell.row_span):
+            for c in range(col, col + cell.col_span):
+                ws.cell(r, c).border = border
+        if cell.row_span > 1 or cell.col_span > 1:
+            ws.merge_cells(start_row=row, start_column=col,
+                           end_row=row + cell.row_span - 1, end_column=col + cell.col_span - 1)
+    return first + layout.n_rows + 1
+
+
+def _report_sheet(ws, report: StoredReport, styles, index_link: str) -> None:
+    Font = styles[0]
+    ws.cell(1, 1, f"{report.agency or '?'} {report.year or '?'}").font = Font(bold=True, size=14)
+    ws.cell(2, 1, f"template {report.template or '?'} · {report.path} · sha256 {report.sha256} · first page "
+                  f"{report.first_page} · {report.errors} error, {report.warnings} warning"
+                  f"{' · ' + str(len(report.corrected_keys)) + ' corrected' if report.corrected_keys else ''}")
+    back = ws.cell(3, 1, "← index")
+    back.hyperlink = index_link
+    back.font = Font(color="0563C1", underline="single")
+    version = report.template or (report.record.get("tables") or {}).get("template") or "2021"
+    rules = {f.get("rule") for f in report.record.get("findings", ())}
+    named = _findings_by_cell(report)
+    row = 5
+    for layout in table_layouts(version, printed_other_layout(version, rules)):
+        row = _write_table(ws, layout, row, report, named, styles)
+    ws.cell(row, 1, "findings").font = Font(bold=True, size=12)
+    for i, f in enumerate(report.findings, start=row + 1):
+        ws.cell(i, 1, f.severity)
+        ws.cell(i, 2, f.rule)
+        ws.cell(i, 3, f.message)
+        ws.cell(i, 11, ", ".join(f.cells[:8]) + (" …" if len(f.cells) > 8 else ""))
+    widths = {"A": 9, "B": 16, "C": 34}
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+    for col in range(4, 16):
+        from openpyxl.utils import get_column_letter
+
+        ws.column_dimensions[get_column_letter(col)].width = 10
+
+
+INDEX_COLUMNS = ("#", "agency", "year", "template", "kind", "errors", "warnings", "corrected", "cross-year errors",
+                 "cross-year warnings", "reviewed by", "path", "sha256", "first page", "sheet")
+
+
+def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[CrossFindingRow] = (), *,
+               original: bool = False) -> int:
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    except ImportError:
+        raise XlsxUnavailable(str(out), "XLSX needs openpyxl: pip install 'extract[xlsx]'") from None
+    styles = (Font, Alignment, PatternFill, Border, Side)
+    cross = list(cross)
+    wb = Workbook()
+    index = wb.active
+    index.title = INDEX_SHEET
+    index_link = f"#'{INDEX_SHEET}'!A1"
+    taken = {INDEX_SHEET, CROSS_SHEET}
+    names: dict[tuple[str, int], str] = {}
+    for i, report in enumerate(reports, start=1):
+        names[(report.sha256, report.first_page)] = sheet_name(i, report, taken)
+
+    counts: dict[tuple[str, int], list[int]] = {}
+    for f in cross:
+        for side in {f.earlier, f.later}:
+            c = counts.setdefault(side, [0, 0])
+            c[0 if f.severity == "error" else 1] += 1
+
+    index.append(INDEX_COLUMNS)
+    for cell in index[1]:
+        cell.font = Font(bold=True)
+    for i, report in enumerate(reports, start=1):
+        ident = (report.sha256, report.first_page)
+        name = names[ident]
+        cross_counts = counts.get(ident, [0, 0])
+        index.append((i, report.agency, report.year, report.template, report.kind, report.errors, report.warnings,
+                      len(report.corrected_keys), cross_counts[0], cross_counts[1], report.reviewed_by,
+                      report.path, report.sha256, report.first_page, name))
+        link = index.cell(i + 1, len(INDEX_COLUMNS))
+        link.hyperlink = f"#'{name}'!A1"
+        link.font = Font(color="0563C1", underline="single")
+        if report.errors:
+            index.cell(i + 1, 6).fill = PatternFill("solid", start_color=ERROR_FILL, end_color=ERROR_FILL)
+        _report_sheet(wb.create_sheet(name), report, styles, index_link)
+    index.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHIJKLMNO", (5, 30, 6, 8, 8, 6, 8, 9, 8, 8, 12, 40, 20, 6, 30)):
+        index.column_dimensions[letter].width = width
+    if original:
+        index.cell(len(reports) + 3, 1, "values as read: corrections ignored (--original)")
+
+    sheet = wb.create_sheet(CROSS_SHEET)
+    sheet.append(("severity", "rule", "message", "earlier report", "later report", "cells"))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for f in cross:
+        sheet.append((f.severity, f.rule, f.message, names.get(f.earlier, f.earlier[0][:12]),
+                      names.get(f.later, f.later[0][:12]), ", ".join(f.cells)))
+        for col, side in ((4, f.earlier), (5, f.later)):
+            if side in names:
+                sheet.cell(sheet.max_row, col).hyperlink = f"#'{names[side]}'!A1"
+    for letter, width in zip("ABCDEF", (9, 24, 90, 28, 28, 60)):
+        sheet.column_dimensions[letter].width = width
+    wb.save(out)
+    return len(reports)
+
+
+def find_value_cell(ws, key: str, report: StoredReport) -> Optional[tuple[int, int]]:
+    """(row, column), 1-based, where `key`'s value is on a report sheet written by
+    write_xlsx (for readers and tests: the layout decides it)."""
+    version = report.template or "2021"
+    rules = {f.get("rule") for f in report.record.get("findings", ())}
+    row = 5
+    for layout in table_layouts(version, printed_other_layout(version, rules)):
+        first = row + 1
+        for cell in layout.value_cells:
+            if cell.key == key:
+                return first + cell.row, 1 + cell.col
+        row = first + layout.n_rows + 1
+    return None
