@@ -120,10 +120,12 @@
       $("doubtful-label").textContent = "没有待审的可疑单元格 No doubtful cells left: mark the report reviewed";
       for (const id of ["doubtful-read", "doubtful-value", "doubtful-expected"]) $(id).textContent = "";
       $("doubtful-rules").textContent = "";
-      $("doubtful-crop").hidden = true;
-      $("doubtful-crop-missing").hidden = true;
+      document.querySelector("#doubtful-panel .crop-box").hidden = true;
+      document.querySelector("#doubtful-panel .cell-facts").hidden = true;
       return;
     }
+    document.querySelector("#doubtful-panel .crop-box").hidden = false;
+    document.querySelector("#doubtful-panel .cell-facts").hidden = false;
     const cell = state.cells[key];
     const index = state.doubtful.findIndex((d) => d.key === key);
     $("doubtful-position").textContent = index >= 0 ? `${index + 1} / ${state.doubtful.length}` : "";
