@@ -158,7 +158,10 @@ class _Reader:
             PlacedCell(r, c, rs, cs, cell_text(lines), element_path(tc, PREFIXES)) for r, c, rs, cs, lines, tc in order
         )
         n_cols = max((c + cs for _, c, _, cs, _, _ in order), default=0)
-        self.tables.append(MarkupTable(index=index, n_rows=len(rows), n_cols=n_cols, cells=cells))
+        # The grid's column widths (twips); w:tcW, a cell's preferred width, is not read.
+        grid_widths = [_int(col.get(_w("w")), 0) for col in tbl.findall("w:tblGrid/w:gridCol", {"w": W})]
+        widths = tuple(float(w) for w in grid_widths[:n_cols]) if len(grid_widths) >= n_cols and all(grid_widths[:n_cols]) else ()
+        self.tables.append(MarkupTable(index=index, n_rows=len(rows), n_cols=n_cols, cells=cells, column_widths=widths))
 
     def _cell_lines(self, tc, inside: frozenset[int]) -> list[str]:
         """The cell's own lines (its paragraphs'), and its nested tables read as tables;

@@ -29,6 +29,7 @@ from .markup import (
     place_by_spans,
     read_limited,
     table_grid,
+    widths_from_cells,
 )
 
 # Where a page declares its encoding: <meta charset=gbk>, or
@@ -160,9 +161,39 @@ def _span(element, name: str) -> int:
     return min(int(m.group(1)), MAX_SPAN) if m else 1
 
 
+_STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*([\d.]+)\s*(pt|px|cm|mm|in|%)?", re.IGNORECASE)
+_ATTRIBUTE_WIDTH = re.compile(r"^\s*([\d.]+)\s*(%|px)?\s*$", re.IGNORECASE)
+_TO_PX = {"pt": 4 / 3, "px": 1.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "in": 96.0}
+
+
+def _width(cell) -> Optional[tuple[float, str]]:
+    """The cell's declared width as (value, "px" | "%"): its style's (Word exports it in
+    pt), else its width attribute (pixels, or a percentage)."""
+    for pattern, text in ((_STYLE_WIDTH, cell.get("style") or ""), (_ATTRIBUTE_WIDTH, cell.get("width") or "")):
+        m = pattern.search(text)
+        if m:
+            try:
+                value = float(m.group(1))
+            except ValueError:
+                continue
+            unit = (m.group(2) or "px").lower()
+            return (value, "%") if unit == "%" else (value * _TO_PX[unit], "px")
+    return None
+
+
+def _column_widths(n_cols: int, placed, widths) -> tuple[float, ...]:
+    for unit in ("px", "%"):
+        spans = [(p.col, p.col_span, w[0]) for p, w in zip(placed, widths) if w is not None and w[1] == unit]
+        found = widths_from_cells(n_cols, spans)
+        if found:
+            return found
+    return ()
+
+
 def _read_table(table, index: int, table_index: dict) -> MarkupTable:
     tree = table.getroottree()
     rows = []
+    widths = []
     for tr in _rows(table):
         if _is_hidden(tr):
             continue
@@ -176,9 +207,12 @@ def _read_table(table, index: int, table_index: dict) -> MarkupTable:
             text = cell_text([line for line, _ in writer.lines])
             # rowspan="0" reaches to the last row (place_by_spans).
             cells.append((_span(td, "rowspan"), _span(td, "colspan"), text, tree.getpath(td)))
+            widths.append(_width(td))
         rows.append(cells)
     n_rows, n_cols, placed = place_by_spans(rows)
-    return MarkupTable(index=index, n_rows=n_rows, n_cols=n_cols, cells=tuple(placed))
+    return MarkupTable(
+        index=index, n_rows=n_rows, n_cols=n_cols, cells=tuple(placed), column_widths=_column_widths(n_cols, placed, widths)
+    )
 
 
 def _title_lines(root) -> tuple[tuple[str, ...], Optional[object]]:

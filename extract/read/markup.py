@@ -62,6 +62,10 @@ class MarkupTable:
     n_rows: int
     n_cols: int
     cells: tuple[PlacedCell, ...]
+    # Each column's width as the markup gives it (any one unit), () when unknown. Producers
+    # add sliver columns where rows' borders do not line up (LibreOffice's .doc import,
+    # Word's HTML): counted as full columns, they would tilt which header a value sits under.
+    column_widths: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,7 +159,7 @@ def table_grid(table: MarkupTable, source: MarkupKind) -> Optional[Grid]:
     if not kept:
         return None
     new_row = {r: i for i, r in enumerate(kept)}
-    xs = tuple(c * _COLUMN_STEP for c in range(table.n_cols + 1))
+    xs = _column_lines(table)
     ys = tuple(r * _ROW_STEP for r in range(len(kept) + 1))
     cells = []
     for cell in table.cells:
@@ -178,6 +182,57 @@ def table_grid(table: MarkupTable, source: MarkupKind) -> Optional[Grid]:
         )
     cells.sort(key=lambda c: (c.row, c.col))
     return Grid(page=1, xs=xs, ys=ys, cells=tuple(cells))
+
+
+def _column_lines(table: MarkupTable) -> tuple[float, ...]:
+    """Column boundaries: by the markup's widths when it gives them all (scaled so that an
+    average column is one `_COLUMN_STEP`), else one step per column."""
+    widths = table.column_widths
+    if len(widths) != table.n_cols or not widths or sum(widths) <= 0:
+        return tuple(c * _COLUMN_STEP for c in range(table.n_cols + 1))
+    mean = sum(widths) / len(widths)
+    scale = _COLUMN_STEP / mean
+    lines = [0.0]
+    for width in widths:
+        lines.append(lines[-1] + max(width, _MIN_COLUMN_SHARE * mean) * scale)
+    return tuple(lines)
+
+
+# A column narrower than this share of the average one keeps this width (no zero-width cell).
+_MIN_COLUMN_SHARE = 0.02
+
+
+def widths_from_cells(n_cols: int, spans: Sequence[tuple[int, int, float]]) -> tuple[float, ...]:
+    """Column widths from the widths of cells (column, column span, width). A cell with one
+    column still unknown gives it exactly what is left of its width; when none has, the cell
+    with the fewest unknown columns shares what is left evenly among them. () when some
+    column stays unknown."""
+    widths: list[Optional[float]] = [None] * n_cols
+    cells = [(col, span, width) for col, span, width in spans if width > 0 and col + span <= n_cols]
+
+    def unknown(col: int, span: int) -> list[int]:
+        return [c for c in range(col, col + span) if widths[c] is None]
+
+    def left(col: int, span: int, width: float) -> float:
+        return max(width - sum(widths[c] or 0.0 for c in range(col, col + span)), 0.0)
+
+    while any(w is None for w in widths):
+        exact = [(col, span, width) for col, span, width in cells if len(unknown(col, span)) == 1]
+        if exact:
+            for col, span, width in exact:
+                missing = unknown(col, span)
+                if missing:
+                    widths[missing[0]] = left(col, span, width)
+            continue
+        open_cells = [(len(unknown(col, span)), col, span, width) for col, span, width in cells if unknown(col, span)]
+        if not open_cells:
+            return ()
+        _, col, span, width = min(open_cells)
+        missing = unknown(col, span)
+        share = left(col, span, width) / len(missing)
+        for c in missing:
+            widths[c] = share
+    return tuple(float(w) for w in widths)  # type: ignore[arg-type]
 
 
 def _box(xs: Sequence[float], ys: Sequence[float], row: int, col: int, row_span: int, col_span: int):

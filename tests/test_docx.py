@@ -1,0 +1,185 @@
+"""Word files: every .docx sample exact (vMerge/gridSpan spans, labels broken by w:br, a
+report nested in a layout table), locators pointing at the w:tc they were read from, a
+.doc converted through LibreOffice, and the one-line errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES
+from test_html import assert_every_number_placed_by_locator
+
+from extract.cli import main
+from extract.evaluate import compare
+from extract.pipeline import build_report, read_tables
+from extract.read.docx import W, read_docx_bytes
+from extract.settings import DEFAULT_SETTINGS
+from extract.text import parse_value
+
+DOCX_SAMPLES = sorted((SAMPLES / "docx").glob("*.docx"))
+
+
+def _check_exact(path: Path, kind: str = "docx"):
+    reading = read_tables(path, DEFAULT_SETTINGS)
+    report = build_report(reading, DEFAULT_SETTINGS)
+    name = re.sub(r"\.(docx|doc|wps)$", "", path.name)
+    expected_path = SAMPLES / "docx" / f"{name}.expected.json"
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    result = compare(path, expected, report.model_dump(mode="json"))
+    assert result.wrong == []
+    assert result.metadata_diffs == []
+    assert result.found_findings == result.expected_findings
+    assert sum(result.cells.values()) >= 195
+    assert_every_number_placed_by_locator(reading, report)
+    assert report.source.kind == kind and report.source.pages is None
+    return report
+
+
+def test_the_docx_samples_are_there():
+    assert {p.stem.split("-")[0] for p in DOCX_SAMPLES} >= {"word", "nested"}
+
+
+@pytest.mark.parametrize("path", DOCX_SAMPLES, ids=lambda p: p.stem)
+def test_docx_sample_is_exact(path):
+    report = _check_exact(path)
+    assert all(r.source == "docx" and r.page is None and r.bbox is None for r in report.cells.values())
+
+
+def _document_xml(path: Path):
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as archive:
+        return etree.fromstring(archive.read("word/document.xml"))
+
+
+@pytest.mark.parametrize("path", DOCX_SAMPLES, ids=lambda p: p.stem)
+def test_locators_point_at_the_cells(path):
+    report = build_report(read_tables(path, DEFAULT_SETTINGS), DEFAULT_SETTINGS)
+    root = _document_xml(path)
+    tables = list(root.iter(f"{{{W}}}tbl"))
+    for key, record in report.cells.items():
+        found = root.getroottree().xpath(record.locator, namespaces={"w": W})
+        assert len(found) == 1, (key, record.locator)
+        tc = found[0]
+        assert tc.tag == f"{{{W}}}tc"
+        shown = "".join(t.text or "" for t in tc.iter(f"{{{W}}}t"))
+        assert re.sub(r"\s+", "", shown) == re.sub(r"\s+", "", record.text), (key, record.locator)
+        table = next(tc.iterancestors(f"{{{W}}}tbl"))
+        assert tables.index(table) + 1 == record.place.table
+        rows = [tr for tr in table.iter(f"{{{W}}}tr") if next(tr.iterancestors(f"{{{W}}}tbl")) is table]
+        assert rows.index(tc.getparent()) + 1 == record.place.row
+
+
+def test_vertical_merges_grid_spans_and_line_breaks():
+    """generate.py's own .docx: 三's corner note is a 3x3 merge (gridSpan 3 + vMerge), the
+    vertical 三、本年度办理结果 is one character per line (w:br) down a vMerge of the result rows."""
+    path = SAMPLES / "docx" / "word-r2024-wps-vertical-01.docx"
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode()
+    assert "w:vMerge" in xml and "w:gridSpan" in xml and "<w:br/>" in xml
+    document = read_docx_bytes(path.read_bytes(), str(path))
+    apps = next(g for g in document.grids if any("申请人情况" in c.text for c in g.cells))
+    corner = next(c for c in apps.cells if c.row == 0 and c.col == 0)
+    assert (corner.row_span, corner.col_span) == (3, 3)
+    applicants = next(c for c in apps.cells if c.text == "申请人情况")
+    assert (applicants.row_span, applicants.col_span) == (1, 7)
+    results = next(c for c in apps.cells if c.text.replace("\n", "") == "三、本年度办理结果")
+    assert results.text == "\n".join("三、本年度办理结果") and results.row_span >= 20
+    withheld = next(c for c in apps.cells if c.col == 1 and "不予公开" in c.text.replace("\n", ""))
+    assert withheld.row_span == 8
+
+
+def test_nested_report_tables():
+    path = SAMPLES / "docx" / "nested-r2022-nulls-slash-01.docx"
+    document = read_docx_bytes(path.read_bytes(), str(path))
+    assert document.tables_found == 4 and len(document.grids) == 3  # the layout table is not a grid
+    report = build_report(read_tables(path, DEFAULT_SETTINGS), DEFAULT_SETTINGS)
+    assert {r.place.table for r in report.cells.values()} == {2, 3, 4}
+    assert all("/w:tbl[1]/w:tr[1]/w:tc[1]/w:tbl[" in r.locator for r in report.cells.values())
+
+
+def _docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
+    from docx import Document
+
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        t = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, text in enumerate(row):
+                t.cell(r, c).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_document_without_report_table_exits_6(tmp_path, capsys):
+    path = tmp_path / "notice.docx"
+    path.write_bytes(_docx(["关于召开会议的通知"], [["姓名", "电话"], ["张三", "1"]]))
+    assert main([str(path)]) == 6
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and err.startswith(f"extract: {path}: no report tables found") and "1 table" in err
+
+
+def test_unreadable_word_files_exit_4(tmp_path, capsys):
+    sample = (SAMPLES / "docx" / "nested-r2022-nulls-slash-01.docx").read_bytes()
+    truncated = tmp_path / "truncated.docx"
+    truncated.write_bytes(sample[: len(sample) // 2])
+    text = tmp_path / "text.docx"
+    text.write_text("这不是Word文件", encoding="utf-8")
+    no_document = tmp_path / "nodoc.docx"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "x")
+    no_document.write_bytes(buffer.getvalue())
+    for path in (truncated, text, no_document):
+        assert main([str(path)]) == 4, path
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(f"extract: {path}: ") and "\n" not in err
+
+
+def test_doc_without_libreoffice_names_what_to_install(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "report.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert main([str(path)]) == 8
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "needs LibreOffice" in err and "install" in err
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_doc_is_converted_through_libreoffice(tmp_path, capsys):
+    """A .doc made at test time from a .docx sample (LibreOffice's MS Word 97 filter) reads
+    exactly as the .docx does."""
+    source = tmp_path / "nested-r2022-nulls-slash-01.docx"
+    shutil.copyfile(SAMPLES / "docx" / source.name, source)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "doc", "--outdir", str(tmp_path / "doc"), str(source)],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180,
+    )
+    doc = tmp_path / "doc" / "nested-r2022-nulls-slash-01.doc"
+    assert doc.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # a real binary .doc
+    report = _check_exact(doc)
+    assert report.source.file.endswith(".doc")
+    # A damaged .doc: LibreOffice cannot convert it, the usual one-line error and exit 4.
+    broken = tmp_path / "broken.doc"
+    broken.write_bytes(doc.read_bytes()[:1024])
+    assert main([str(broken)]) == 4
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "LibreOffice could not convert it" in err
+
+
+def test_values_read_from_the_docx_match_what_word_shows():
+    """Spot check against the XML itself: a slash-marked null stays a printed '/' with value null."""
+    path = SAMPLES / "docx" / "nested-r2022-nulls-slash-01.docx"
+    report = build_report(read_tables(path, DEFAULT_SETTINGS), DEFAULT_SETTINGS)
+    slashes = [k for k, r in report.cells.items() if r.text == "/"]
+    assert slashes and all(report.cells[k].value is None and parse_value("/").value is None for k in slashes)
