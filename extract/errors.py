@@ -47,10 +47,10 @@ EXIT_CODES = {
     1: "--strict and the report has error findings",
     2: "usage error",
     3: "input file not found",
-    4: "not a readable PDF (empty, corrupt, truncated, not a PDF)",
+    4: "not a readable document (empty, corrupt, truncated, not a PDF/page/Word file; OFD)",
     5: "password-protected PDF (a user password is required to open it)",
     6: "no report tables found",
     7: "a limit was exceeded (pages, page size, file size, time)",
-    8: "OCR needed but the engine or its pinned model files are not installed",
+    8: "a reader the file needs is not installed (OCR engine or its pinned model files; LibreOffice for .doc/.wps)",
     9: "the batch database cannot be opened or written (locked, read-only, not an extract database)",
 }

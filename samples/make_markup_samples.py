@@ -458,37 +458,73 @@ def nested_docx(report: Report) -> bytes:
 # ---------------------------------------------------------------- the samples
 
 HTML_SAMPLES = {
-    # name: (base sample, writer)
-    "word-r2019-basic-procurement-01": ("r2019-basic-procurement-01", lambda r: word_export(r), 9),
-    "word-r2023-labels-wrapped-01": ("r2023-labels-wrapped-01", lambda r: word_export(r), 6),
-    "cms-r2024-prose-received-01": ("r2024-prose-received-01", lambda r: cms_page(r), 0),
-    "inline-r2022-other-single-01": ("r2022-other-single-01", lambda r: inline_page(r), 0),
+    # name: (base sample, writer, label wrap width (0: none), what it exercises)
+    "word-r2019-basic-procurement-01": (
+        "r2019-basic-procurement-01", word_export, 9,
+        "Word's HTML export, declared and encoded gb2312 (other characters as &#NNNN;); 2019 template; "
+        "mso classes, <span lang=EN-US>, &nbsp; in empty cells, widths in pt; labels broken with <br>"),
+    "word-r2023-labels-wrapped-01": (
+        "r2023-labels-wrapped-01", word_export, 6,
+        "Word's HTML export, gb2312; long labels broken with <br> into 2-4 lines; 三's group labels merged over rows"),
+    "cms-r2024-prose-received-01": (
+        "r2024-prose-received-01", cms_page, 0,
+        "UEditor article in a site's page (menus, breadcrumbs, a hidden share box, footer), UTF-8 <meta charset>; "
+        "<tbody>, <p>/<span style> in cells; the prose contradicts 三 (warning prose.contradicts_table)"),
+    "inline-r2022-other-single-01": (
+        "r2022-other-single-01", inline_page, 0,
+        "inline-styled tables nested in a layout table; <th> header rows; an empty first row and a caption row "
+        "inside each table; numbers in <strong>; widths in pt; title in a <div> broken by <br>; （六） as one row"),
     "gbk-r2021-split-fullwidth-01": (
         "r2021-split-fullwidth-01",
         lambda r: cms_page(r, "gbk", font_tags=True,
                            charset_meta='<meta http-equiv="Content-Type" content="text/html; charset=gb2312" />'),
         0,
-    ),
-    "gbk-r2024-error-grandtotal-01": ("r2024-error-grandtotal-01", lambda r: cms_page(r, "gbk"), 7),
+        "KindEditor-like <font> tags, &nbsp; around numbers, GBK bytes declared gb2312 by http-equiv; full-width "
+        "digits and ideographic spaces"),
+    "gbk-r2024-error-grandtotal-01": (
+        "r2024-error-grandtotal-01", lambda r: cms_page(r, "gbk"), 7,
+        "UEditor article served as GBK (<meta charset=\"gbk\">); labels broken with <br/>; error-injected "
+        "（七）总计 (three error findings)"),
 }
 DOCX_SAMPLES = {
-    "word-r2024-wps-vertical-01": ("r2024-wps-vertical-01", generator_docx),
-    "word-r2020-wrap-bigfont-01": ("r2020-wrap-bigfont-01", generator_docx),
-    "nested-r2022-nulls-slash-01": ("r2022-nulls-slash-01", nested_docx),
+    "word-r2024-wps-vertical-01": (
+        "r2024-wps-vertical-01", generator_docx, 0,
+        "generate.py's own .docx: w:gridSpan and w:vMerge merges, 三、本年度办理结果 one character per line (w:br)"),
+    "word-r2020-wrap-bigfont-01": (
+        "r2020-wrap-bigfont-01", generator_docx, 0,
+        "generate.py's own .docx, 2019 template: labels wrapped with w:br, procurement amount in 万元"),
+    "nested-r2022-nulls-slash-01": (
+        "nested-r2022-nulls-slash-01".split("-", 1)[1], nested_docx, 0,
+        "the three tables nested in a one-cell layout table (Table Grid style, python-docx merges); “/” for nulls"),
 }
+
+
+def write_readme(folder: str, samples: dict, suffix: str) -> None:
+    lines = [
+        f"# {folder}/: {'web pages' if folder == 'html' else 'Word files'} of sample reports",
+        "",
+        "Made by `samples/make_markup_samples.py` (see its docstring) from the PDF samples named in",
+        "each file name: the same values, prose and title, so the same `<name>.expected.json`.",
+        "Regenerate with `python samples/make_markup_samples.py`; two runs give identical bytes.",
+        "",
+        "| file | from | exercises |",
+        "|---|---|---|",
+    ]
+    for name, (base, _, _, what) in samples.items():
+        lines.append(f"| `{name}{suffix}` | `{base}` | {what} |")
+    (SAMPLES / folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> int:
     for folder, samples, suffix in (("html", HTML_SAMPLES, ".html"), ("docx", DOCX_SAMPLES, ".docx")):
         out = SAMPLES / folder
         out.mkdir(exist_ok=True)
-        for name, entry in samples.items():
-            base, writer = entry[0], entry[1]
-            wrap = entry[2] if len(entry) > 2 else 0
+        for name, (base, writer, wrap, _) in samples.items():
             report = load_report(base, wrap)
             (out / f"{name}{suffix}").write_bytes(writer(report))
             (out / f"{name}.expected.json").write_bytes((SAMPLES / f"{base}.expected.json").read_bytes())
             print(f"{folder}/{name}{suffix}")
+        write_readme(folder, samples, suffix)
     return 0
 
 
