@@ -10,7 +10,9 @@ Needs openpyxl (the optional `xlsx` extra).
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
@@ -48,6 +50,29 @@ def _findings_by_cell(report: StoredReport) -> dict[str, list]:
         for key in f.cells:
             named.setdefault(key, []).append(f)
     return named
+
+
+LINE_HEIGHT_PT = 15.0
+COLUMN_WIDTHS = {1: 16, 2: 16, 3: 40}  # label columns; the others VALUE_WIDTH
+VALUE_WIDTH = 10
+
+
+def _column_width(col: int) -> float:
+    return COLUMN_WIDTHS.get(col, VALUE_WIDTH)
+
+
+def _fit_height(ws, text: str, row: int, row_span: int, col: int, col_span: int) -> None:
+    """Give the rows under a wrapped label enough height for its lines: neither Excel nor
+    LibreOffice fits rows to merged cells. Widths are in Excel's units (one digit), a CJK
+    character takes two."""
+    width = sum(_column_width(c) for c in range(col, col + col_span)) - 1
+    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    lines = max(1, math.ceil(units / max(width, 1)))
+    per_row = lines * LINE_HEIGHT_PT / row_span
+    for r in range(row, row + row_span):
+        current = ws.row_dimensions[r].height or LINE_HEIGHT_PT
+        if per_row > current:
+            ws.row_dimensions[r].height = per_row
 
 
 def _write_table(ws, layout: TableLayout, top: int, report: StoredReport, named: dict[str, list], styles) -> int:
@@ -95,6 +120,8 @@ def _write_table(ws, layout: TableLayout, top: int, report: StoredReport, named:
         for r in range(row, row + cell.row_span):
             for c in range(col, col + cell.col_span):
                 ws.cell(r, c).border = border
+        if cell.kind != "value" and cell.text:
+            _fit_height(ws, cell.text, row, cell.row_span, col, cell.col_span)
         if cell.row_span > 1 or cell.col_span > 1:
             ws.merge_cells(start_row=row, start_column=col,
                            end_row=row + cell.row_span - 1, end_column=col + cell.col_span - 1)
@@ -114,21 +141,24 @@ def _report_sheet(ws, report: StoredReport, styles, index_link: str) -> None:
     rules = {f.get("rule") for f in report.record.get("findings", ())}
     named = _findings_by_cell(report)
     row = 5
-    for layout in table_layouts(version, printed_other_layout(version, rules)):
+    layouts = table_layouts(version, printed_other_layout(version, rules))
+    for layout in layouts:
         row = _write_table(ws, layout, row, report, named, styles)
     ws.cell(row, 1, "findings").font = Font(bold=True, size=12)
     for i, f in enumerate(report.findings, start=row + 1):
         ws.cell(i, 1, f.severity)
         ws.cell(i, 2, f.rule)
         ws.cell(i, 3, f.message)
-        ws.cell(i, 11, ", ".join(f.cells[:8]) + (" …" if len(f.cells) > 8 else ""))
-    widths = {"A": 9, "B": 16, "C": 34}
-    for letter, width in widths.items():
-        ws.column_dimensions[letter].width = width
-    for col in range(4, 16):
-        from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter
 
-        ws.column_dimensions[get_column_letter(col)].width = 10
+    for col in range(1, 16):
+        ws.column_dimensions[get_column_letter(col)].width = _column_width(col)
+    # Printed (or saved as PDF) one page wide, as the report prints its tables.
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_setup.orientation = "landscape"
+    ws.print_area = f"A1:{get_column_letter(max(l.n_cols for l in layouts))}{ws.max_row}"
 
 
 INDEX_COLUMNS = ("#", "agency", "year", "template", "kind", "errors", "warnings", "corrected", "cross-year errors",
