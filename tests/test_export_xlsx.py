@@ -114,3 +114,8 @@ def test_index_and_cross_year_sheets(workbook):
     assert [(r[0], r[1], r[3], r[4]) for r in cross] == [
         ("error", "cross_year.carried_over", earlier_sheet.title, later_sheet.title)]
     assert all(len(name) <= 31 for name in wb.sheetnames)
+    # each report's sheet lists the cross-year finding, linked to the other report
+    for sheet, other in ((later_sheet, earlier_sheet), (earlier_sheet, later_sheet)):
+        row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 2).value == "cross_year.carried_over")
+        assert sheet.cell(row, 1).value == "error" and "17" in sheet.cell(row, 3).value
+        assert other.title in (sheet.cell(row, 2).hyperlink.location or sheet.cell(row, 2).hyperlink.target)

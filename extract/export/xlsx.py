@@ -128,7 +128,8 @@ def _write_table(ws, layout: TableLayout, top: int, report: StoredReport, named:
     return first + layout.n_rows + 1
 
 
-def _report_sheet(ws, report: StoredReport, styles, index_link: str) -> None:
+def _report_sheet(ws, report: StoredReport, styles, index_link: str, cross: Sequence[CrossFindingRow] = (),
+                  names: Optional[dict] = None) -> None:
     Font = styles[0]
     ws.cell(1, 1, f"{report.agency or '?'} {report.year or '?'}").font = Font(bold=True, size=14)
     ws.cell(2, 1, f"template {report.template or '?'} · {report.path} · sha256 {report.sha256} · first page "
@@ -149,6 +150,18 @@ def _report_sheet(ws, report: StoredReport, styles, index_link: str) -> None:
         ws.cell(i, 1, f.severity)
         ws.cell(i, 2, f.rule)
         ws.cell(i, 3, f.message)
+    ident = (report.sha256, report.first_page)
+    mine = [f for f in cross if ident in (f.earlier, f.later)]
+    if mine:
+        row = ws.max_row + 2
+        ws.cell(row, 1, "cross-year findings (extract check)").font = Font(bold=True, size=12)
+        for i, f in enumerate(mine, start=row + 1):
+            other = f.later if f.earlier == ident else f.earlier
+            ws.cell(i, 1, f.severity)
+            ws.cell(i, 2, f.rule)
+            ws.cell(i, 3, f.message)
+            if names and other in names:
+                ws.cell(i, 2).hyperlink = f"#'{names[other]}'!A1"
     from openpyxl.utils import get_column_letter
 
     for col in range(1, 16):
@@ -204,7 +217,7 @@ def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[Cross
         link.font = Font(color="0563C1", underline="single")
         if report.errors:
             index.cell(i + 1, 6).fill = PatternFill("solid", start_color=ERROR_FILL, end_color=ERROR_FILL)
-        _report_sheet(wb.create_sheet(name), report, styles, index_link)
+        _report_sheet(wb.create_sheet(name), report, styles, index_link, cross, names)
     index.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGHIJKLMNO", (5, 30, 6, 8, 8, 6, 8, 9, 8, 8, 12, 40, 20, 6, 30)):
         index.column_dimensions[letter].width = width
