@@ -23,7 +23,7 @@ from typing import Optional
 
 from ..options import INTERNAL_ERROR
 from ..settings import Settings
-from .worker import WorkResult, worker_main
+from .worker import WORKER_IGNORES, WorkResult, worker_main
 
 # A worker gets this long past the pipeline's own time limit (which it checks between
 # pages) before it is killed: the same grace `extract FILE`'s watchdog gives.
@@ -85,7 +85,19 @@ class LocalPool:
         process = self._context.Process(
             target=worker_main, args=(child, self._settings, os.getpid()), name="extract-batch-worker", daemon=True
         )
-        process.start()
+        # Ctrl-C goes to the whole process group, and a new worker spends a second
+        # importing the pipeline before it can ignore it: it starts with SIGINT and SIGTERM
+        # ignored (an ignored disposition survives exec). Here they are blocked meanwhile,
+        # and Linux keeps a blocked signal pending even while ignored: one arriving during
+        # the start reaches our own handler once it is back.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, WORKER_IGNORES)
+        handlers = {sig: signal.signal(sig, signal.SIG_IGN) for sig in WORKER_IGNORES}
+        try:
+            process.start()
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()
         return _Slot(process, parent)
 

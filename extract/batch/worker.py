@@ -28,6 +28,8 @@ from ..options import INTERNAL_ERROR
 from ..settings import Settings
 
 TEST_FAULT_VARIABLE = "EXTRACT_BATCH_TEST_FAULT"
+# Signals the batch process handles for its workers (see worker_main).
+WORKER_IGNORES = frozenset({signal.SIGINT, signal.SIGTERM})
 
 # Volumes (several reports in one PDF) bring `extract_reports`; until then one file is one
 # report. Looked up once, at import.
@@ -144,9 +146,11 @@ def worker_settings(settings: Settings, threads: int) -> Settings:
 
 def worker_main(conn, settings: Settings, parent_pid: int) -> None:
     """A local worker process: documents in, results out, until the pipe closes. Ctrl-C
-    reaches the whole process group; the batch process decides what it means, so workers
-    ignore it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    (and a service manager's SIGTERM) reaches the whole process group; the batch process
+    decides what it means, so workers ignore both (they die with it, see _die_with_parent)."""
+    for sig in WORKER_IGNORES:
+        signal.signal(sig, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, WORKER_IGNORES)
     _die_with_parent()
     if os.getppid() != parent_pid:  # the parent died before the death signal was armed
         return
