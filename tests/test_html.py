@@ -225,3 +225,37 @@ def test_a_sliver_column_does_not_move_values(tmp_path):
     assert (review.litigation_direct.upheld, review.litigation_direct.total) == (5, 6)
     assert (review.litigation_after_review.upheld, review.litigation_after_review.total) == (0, 2)
     assert report.cells["review_litigation.review.total"].place.column == 5
+
+
+def _mhtml(html_bytes: bytes, charset: str) -> bytes:
+    """A web archive as Word's "single file web page" writes it: multipart/related, the page
+    quoted-printable in its charset, plus an image part."""
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.nonmultipart import MIMENonMultipart
+    from email import encoders
+
+    message = MIMEMultipart("related")
+    page = MIMENonMultipart("text", "html", charset=charset)
+    page.set_payload(html_bytes)
+    encoders.encode_quopri(page)
+    message.attach(page)
+    message.attach(MIMEImage(b"\x89PNG\r\n\x1a\n" + bytes(32), "png"))
+    return message.as_bytes()
+
+
+@pytest.mark.parametrize("suffix", [".mht", ".doc"])
+def test_web_archive_and_html_named_doc(tmp_path, suffix):
+    """Word's single-file web page (.mht, also saved as .doc) and a Word HTML export named
+    .doc read as the page itself does."""
+    source = SAMPLES / "html" / "word-r2019-basic-procurement-01.html"
+    _, want = _read(source)
+    archive = tmp_path / f"report{suffix}"
+    archive.write_bytes(_mhtml(source.read_bytes(), "gb2312"))
+    data = archive.read_bytes()
+    assert b"Content-Transfer-Encoding: quoted-printable" in data and b"=3D" in data  # really quoted-printable
+    _, got = _read(archive)
+    assert got.tables == want.tables and got.report == want.report and got.source.kind == "html"
+    named = tmp_path / f"export{suffix}"
+    named.write_bytes(source.read_bytes())
+    assert _read(named)[1].tables == want.tables

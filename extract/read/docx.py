@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -184,7 +185,7 @@ class _Reader:
 def _document_xml(data: bytes, name: str) -> bytes:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise InvalidDocument(name, "not a Word document (.docx is a zip archive; this is not one)") from None
     with archive:
         try:
@@ -195,7 +196,7 @@ def _document_xml(data: bytes, name: str) -> bytes:
             raise LimitExceeded(name, f"word/document.xml is {info.file_size} bytes, over {_MAX_XML_BYTES}")
         try:
             return archive.read(info)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # a damaged member
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:  # a damaged member
             raise InvalidDocument(name, f"the Word document is damaged ({exc})") from None
 
 

@@ -83,6 +83,25 @@ def decode_page(data: bytes, name: str) -> str:
     raise InvalidDocument(name, f"cannot decode the page: neither UTF-8 nor GB18030{said}")
 
 
+_MIME_HEAD = re.compile(rb"^(?:[\x21-\x39\x3b-\x7e]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?MIME-Version\s*:", re.IGNORECASE)
+
+
+def mhtml_page(data: bytes, name: str) -> bytes:
+    """The HTML part of a web archive (.mht/.mhtml: Word's "single file web page", a
+    browser's "save as MHTML"), transfer encoding undone, re-declared in its MIME charset."""
+    import email
+
+    message = email.message_from_bytes(data)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset:  # the MIME header decides, as it does for a browser
+                payload = f'<meta charset="{charset}">'.encode("ascii", "ignore") + payload
+            return payload
+    raise InvalidDocument(name, "a web archive (MHTML) without an HTML part")
+
+
 def _is_hidden(element) -> bool:
     if element.get("hidden") is not None:
         return True
@@ -240,7 +259,10 @@ def read_html(path: Path, settings: Settings) -> MarkupDocument:
     from lxml import etree, html
 
     name = str(path)
-    text = _XML_DECLARATION.sub("", decode_page(read_limited(path, settings), name), count=1)
+    data = read_limited(path, settings)
+    if _MIME_HEAD.match(data[:8192]):
+        data = mhtml_page(data, name)
+    text = _XML_DECLARATION.sub("", decode_page(data, name), count=1)
     if not text.strip():
         raise InvalidDocument(name, "the page is empty")
     try:

@@ -23,7 +23,7 @@ from ..tables.grid import Grid, GridCell
 
 MarkupKind = Literal["html", "docx"]
 
-HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml"})
 WORD_SUFFIXES = frozenset({".docx", ".doc", ".wps"})
 OFD_SUFFIXES = frozenset({".ofd"})
 MARKUP_SUFFIXES = HTML_SUFFIXES | WORD_SUFFIXES | OFD_SUFFIXES
@@ -327,4 +327,6 @@ def read_markup(path: Path, settings: Settings) -> MarkupDocument:
 
 def _looks_like_html(data: bytes) -> bool:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"mime-version:" in head and b"multipart/" in data[:8192].lower():  # a web archive (Word's .mht saved as .doc)
+        return True
     return head.startswith(b"<") and (b"<html" in head or b"<!doctype html" in head or b"<table" in head)
