@@ -259,3 +259,19 @@ def test_web_archive_and_html_named_doc(tmp_path, suffix):
     named = tmp_path / f"export{suffix}"
     named.write_bytes(source.read_bytes())
     assert _read(named)[1].tables == want.tables
+
+
+@pytest.mark.parametrize("sample, agency, year", [
+    ("inline-r2022-other-single-01", "青峰县卫生健康局", 2022),
+    ("cms-r2024-prose-received-01", "青峰县文化和旅游局", 2024),
+])
+def test_title_only_in_the_body_after_site_chrome(tmp_path, sample, agency, year):
+    """A site's own name in <title>, no heading: the title is found in the body, past the
+    menus, breadcrumbs and article info before it (its agency on the line above or in it)."""
+    text = (SAMPLES / "html" / f"{sample}.html").read_text(encoding="utf-8")
+    text = re.sub(r"<title>.*?</title>", "<title>青峰县人民政府门户网站</title>", text)
+    text = re.sub(r"<h1>(.*?)</h1>", r"<p><strong>\1</strong></p>", text)
+    path = tmp_path / "page.html"
+    path.write_text(text, encoding="utf-8")
+    _, report = _read(path)
+    assert (report.report.agency, report.report.year) == (agency, year)

@@ -288,12 +288,18 @@ def read_html(path: Path, settings: Settings) -> MarkupDocument:
         writer.end_line()
     lines = [TextLine(normalized_line(t), tables) for t, tables in writer.lines]
     lines = [line for line in lines if line.text]
+    # Metadata reads the title from the first lines: a site's menus, breadcrumbs and
+    # article info come before the title in the body, so the body is read from the title on.
+    named = next((i for i, line in enumerate(lines) if _TITLE_WORDS in line.text and len(line.text) <= 80), None)
     body_from = 0
     if title_element is not None:
-        # The title is read from the heading on: a site's menus and breadcrumbs come before it.
         heading = "".join(title)
         at = next((i for i, line in enumerate(lines) if line.text in heading), None)
         body_from = 0 if at is None else at + len(title)
+    elif named is not None:
+        # After the line that repeats the <title>'s words; with no title, from a few lines
+        # before the first line naming the report (its agency may sit on the line above).
+        body_from = named + 1 if title else max(0, named - 3)
     return MarkupDocument(
         kind="html", grids=tuple(grids), lines=tuple(lines), title=title, body_from=body_from, tables_found=len(tables)
     )
