@@ -160,6 +160,47 @@ def review_table(spec, d: dict) -> Table:
     return Table("review_litigation", "四、政府信息公开行政复议、行政诉讼情况", 15, rows)
 
 
+def split_table(table: Table, k: int, repeat_header: bool) -> tuple[Table, Table]:
+    """The table cut into two before its row k, as a CMS page gets it from a Word file with
+    a page break inside the table: merged labels cut in two (the lower part blank), the
+    header rows repeated on the second table or not."""
+    placed, taken = [], set()
+    for r, row in enumerate(table.rows):
+        col = 0
+        for cell in row:
+            while (r, col) in taken:
+                col += 1
+            placed.append((r, col, cell))
+            for rr in range(r, r + cell.rowspan):
+                for cc in range(col, col + cell.colspan):
+                    taken.add((rr, cc))
+            col += cell.colspan
+    top: list[list[Cell]] = [[] for _ in range(k)]
+    bottom: list[list[Cell]] = [[] for _ in range(len(table.rows) - k)]
+    cut: list[tuple[int, Cell]] = []
+    for r, col, cell in placed:
+        if r >= k:
+            bottom[r - k].append(cell)
+            continue
+        if r + cell.rowspan > k:
+            cut.append((col, Cell("", rowspan=r + cell.rowspan - k, colspan=cell.colspan, kind=cell.kind)))
+            cell = Cell(cell.text, rowspan=k - r, colspan=cell.colspan, kind=cell.kind)
+        top[r].append(cell)
+    bottom[0] = [cell for _, cell in sorted(cut, key=lambda t: t[0])] + bottom[0]
+    head = [list(row) for row in table.rows[:3]] if repeat_header else []
+    return Table(table.key, table.heading, table.ncols, top), Table(table.key, "", table.ncols, head + bottom)
+
+
+def cut_inside_withheld(report: Report, repeat_header: bool = True) -> Report:
+    """三 as two tables, cut after the third row of （三）不予公开."""
+    apps = next(t for t in report.tables if t.key == "applications")
+    group = next(r for r, row in enumerate(apps.rows) if any(c.text.replace("\n", "").endswith("不予公开") and c.rowspan > 1 for c in row))
+    first, second = split_table(apps, group + 3, repeat_header)
+    tables = [t for t in report.tables if t.key != "applications"]
+    return Report(report.name, report.spec, report.title, report.agency, report.year, report.prose,
+                  [tables[0], first, second, tables[1]])
+
+
 def load_report(name: str, wrap: int = 0) -> Report:
     """The base sample's report, checked against its committed expected JSON."""
     spec = next(s for s in gen.SPECS if s.name == name)
@@ -324,7 +365,8 @@ def cms_page(report: Report, encoding: str = "utf-8", font_tags: bool = False, c
 
     parts += [para(k, t) for k, t in before]
     for table in report.tables:
-        parts.append(para("h", table.heading))
+        if table.heading:
+            parts.append(para("h", table.heading))
         parts.append("<table border=\"1\" cellspacing=\"0\" cellpadding=\"0\" width=\"100%\" style=\"border-collapse:collapse;\">\n<tbody>\n")
         for row in table.rows:
             parts.append("<tr>" + "".join(cell(c) for c in row) + "</tr>\n")
@@ -481,6 +523,10 @@ HTML_SAMPLES = {
         0,
         "KindEditor-like <font> tags, &nbsp; around numbers, GBK bytes declared gb2312 by http-equiv; full-width "
         "digits and ideographic spaces"),
+    "cms-r2020-split-withheld-repeat-01": (
+        "r2020-split-withheld-repeat-01", lambda r: cms_page(cut_inside_withheld(r)), 0,
+        "UEditor article, 2019 template; 三 as two tables cut inside （三）不予公开 (the merged labels cut in two, "
+        "the header repeated on the second), as a Word page break comes out of a CMS"),
     "gbk-r2024-error-grandtotal-01": (
         "r2024-error-grandtotal-01", lambda r: cms_page(r, "gbk"), 7,
         "UEditor article served as GBK (<meta charset=\"gbk\">); labels broken with <br/>; error-injected "
