@@ -63,6 +63,9 @@ def _run_file(argv: Sequence[str]) -> int:
     parser.add_argument("--out", type=Path, help="write the JSON record to this file")
     parser.add_argument("--pages", type=parse_pages, help="only these pages, e.g. 3-5")
     parser.add_argument("--strict", action="store_true", help="exit 1 when the report has error findings")
+    parser.add_argument("--split-only", action="store_true",
+                        help="list the reports found in the file (a volume) with their pages, titles and confidence; "
+                        "extract nothing (--json: as JSON)")
     parser.add_argument("--debug", metavar="DIR", help="write page images with rulings and cells, and grid dumps, to DIR")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json)")
     parser.add_argument("-v", "--verbose", action="store_true", help="also list info findings")
@@ -70,17 +73,22 @@ def _run_file(argv: Sequence[str]) -> int:
     add_limits(parser)
     args = parser.parse_args(argv)
 
-    from .pipeline import extract_file
+    from .pipeline import extract_reports, split_file
 
     timer = watchdog(args.timeout, args.file)
     try:
-        report = extract_file(args.file, settings_from(args))
+        if args.split_only:
+            return _print_split(args, split_file(args.file, settings_from(args)))
+        found = extract_reports(args.file, settings_from(args))
     except ExtractError as exc:
         return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
     except Exception as exc:  # a bug of ours: still one line, and a distinct exit code
         return fail(f"{args.file}: internal error: {type(exc).__name__}: {exc}", INTERNAL_ERROR)
     finally:
         timer.cancel()
+    if len(found) > 1:
+        return _print_volume(args, found)
+    report = found[0].report
 
     payload = report.model_dump(mode="json")
     if args.out:
@@ -103,6 +111,54 @@ def _run_file(argv: Sequence[str]) -> int:
         print_report(report, verbose=args.verbose)
     if args.strict and any(f.severity == "error" for f in report.findings):
         return 1
+    return 0
+
+
+def _print_volume(args: argparse.Namespace, found) -> int:
+    """A file holding several reports: a JSON array of their records (each with
+    source.first_page / last_page), and a summary per report on stderr."""
+    payload = [item.report.model_dump(mode="json") for item in found]
+    text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    if args.json:
+        sys.stdout.write(text)
+    if not args.quiet:
+        lines = [f"{args.file}: {len(found)} reports"]
+        for item in found:
+            lines.append(f"pages {item.first_page}-{item.last_page}: " + _summary(item.report).replace("\n", "\n  "))
+            if args.verbose:
+                lines += [f"  [info] {f.rule}: {f.message}" for f in item.report.findings if f.severity == "info"]
+        print("\n".join(lines), file=sys.stderr)
+    if args.strict and any(f.severity == "error" for item in found for f in item.report.findings):
+        return 1
+    return 0
+
+
+def _print_split(args: argparse.Namespace, split) -> int:
+    """`--split-only`: the reports found and the pages that belong to none."""
+    if args.json:
+        payload = {
+            "reports": [
+                {"first_page": r.first_page, "last_page": r.last_page, "title": r.title, "agency": r.agency,
+                 "year": r.year, "confidence": r.confidence,
+                 "findings": [f.model_dump(mode="json", include={"rule", "severity", "message", "message_en"})
+                              for f in r.findings]}
+                for r in split.reports
+            ],
+            "unassigned": [{"page": u.page, "role": u.role, "text": u.text} for u in split.unassigned],
+        }
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for r in split.reports:
+            print(f"pages {r.first_page}-{r.last_page}\tconfidence {r.confidence:.2f}\t{r.title or '(no title found)'}")
+            for f in r.findings:
+                print(f"    [{f.severity}] {f.rule}: {f.message}")
+        for u in split.unassigned:
+            print(f"page {u.page}\tno report ({u.role})\t{u.text}")
+    if not split.reports:
+        return fail(f"{args.file}: no report found", 6)
     return 0
 
 

@@ -237,20 +237,62 @@ def compare(pdf: Path, expected: Mapping[str, Any], record: Mapping[str, Any]) -
 
 
 def evaluate_file(pdf: Path, expected_file: Path, settings: Settings) -> FileResult:
-    from .pipeline import extract_file
-
+    """One report per file: a file the splitter reads as several reports fails."""
     expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    found = _extract_reports(pdf, settings)
+    if isinstance(found, FileResult):
+        return found
+    if len(found) != 1:
+        pages = ", ".join(f"{r.first_page}-{r.last_page}" for r in found)
+        return FileResult(pdf, error=f"read as {len(found)} reports (pages {pages}), expected one")
+    return compare(pdf, expected, found[0].report.model_dump(mode="json"))
+
+
+def _extract_reports(pdf: Path, settings: Settings) -> Any:
+    """The file's reports (`pipeline.extract_reports`), or a failed FileResult."""
+    from .pipeline import extract_reports
+
     try:
-        report = extract_file(pdf, settings)
+        return extract_reports(pdf, settings)
     except ExtractError as exc:
         return FileResult(pdf, error=exc.reason)
     except Exception as exc:  # a bug of ours: this file fails, the run goes on
         return FileResult(pdf, error=f"internal error: {type(exc).__name__}: {exc}")
-    return compare(pdf, expected, report.model_dump(mode="json"))
+
+
+def evaluate_volume(pdf: Path, expected: Sequence[Mapping[str, Any]], settings: Settings) -> list[FileResult]:
+    """A volume: its expected JSON is an array of the member reports' expected records,
+    each with `source.first_page` / `last_page`. One result per expected report, named
+    `<file>#<first>-<last>`, matched by page range; a report found at other pages, or
+    none found, fails."""
+    found = _extract_reports(pdf, settings)
+    if isinstance(found, FileResult):
+        return [found]
+    got = {(r.first_page, r.last_page): r.report.model_dump(mode="json") for r in found}
+    results = []
+    for want in expected:
+        pages = want.get("source") or {}
+        key = (pages.get("first_page"), pages.get("last_page"))
+        label = pdf.with_name(f"{pdf.name}#{key[0]}-{key[1]}")
+        if key in got:
+            results.append(compare(label, want, got.pop(key)))
+        else:
+            results.append(FileResult(label, error=f"no report found at pages {key[0]}-{key[1]}"))
+    for first, last in got:
+        results.append(FileResult(pdf.with_name(f"{pdf.name}#{first}-{last}"), error="a report found where none is expected"))
+    return results
 
 
 def evaluate(paths: Sequence[Path], expected_dir: Optional[Path], settings: Settings) -> list[FileResult]:
-    return [evaluate_file(pdf, _expected_path(pdf, expected_dir), settings) for pdf in _collect(paths, expected_dir)]
+    results: list[FileResult] = []
+    for pdf in _collect(paths, expected_dir):
+        expected_file = _expected_path(pdf, expected_dir)
+        expected = json.loads(expected_file.read_text(encoding="utf-8"))
+        if isinstance(expected, list):
+            results += evaluate_volume(pdf, expected, settings)
+        else:
+            results.append(evaluate_file(pdf, expected_file, settings))
+    return results
 
 
 def total_classes(results: Sequence[FileResult]) -> dict[str, int]:

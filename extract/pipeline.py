@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 from .checks.repair import Repair, repair
 from .checks.soft_checks import run_soft_checks
@@ -37,7 +37,7 @@ from .records import (
 )
 from .settings import DEFAULT_SETTINGS, Settings
 from .tables.grid import Grid, grids_on_page
-from .tables.mapping import Mapping, Placement, check_placement, map_tables
+from .tables.mapping import Mapping, Placement, check_placement, classify, map_tables
 from .template import (
     DEFAULT_OTHER_LAYOUT,
     OTHER_ROW_KEYS,
@@ -47,6 +47,16 @@ from .template import (
     all_cell_keys,
 )
 from .text import parse_value
+from .volumes import (
+    PageSignals,
+    ReportSpan,
+    UnassignedPage,
+    VolumeSplit,
+    looks_like_title,
+    page_signals,
+    split_volume,
+    unassigned_finding,
+)
 
 _TABLE_NAMES = {"proactive": "二、主动公开政府信息情况", "applications": "三、收到和处理政府信息公开申请情况",
                 "review_litigation": "四、政府信息公开行政复议、行政诉讼情况"}
@@ -74,7 +84,20 @@ def _ocr_engine(settings: Settings, name: str):
 Unreadable = list[tuple[int, str]]
 
 
-def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int, Unreadable]:
+def _page_text_policy(k: int, page_text: Optional[Callable[[Sequence[str]], bool]]) -> Any:
+    """What of the k-th (0-based) scanned page's text outside its tables to read: the first
+    page's in full; with a title check, the others' when their head passes it."""
+    if page_text is None:
+        return k == 0
+    return (lambda head: True) if k == 0 else page_text
+
+
+def _read_pages(
+    path: Path, settings: Settings, page_text: Optional[Callable[[Sequence[str]], bool]] = None
+) -> tuple[list[PageContent], int, Unreadable]:
+    """Every wanted page, read once. Scanned pages read their text outside tables on the
+    first page; with `page_text` (a volume's title check), also on every page whose head
+    lines pass it (see `scan.scanned_page.PageText`)."""
     name = str(path)
     started = time.monotonic()
 
@@ -89,7 +112,7 @@ def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int,
         engine = _ocr_engine(settings, name)
         pages = []
         for k, image in enumerate(images):
-            pages.append(read_scanned_page(image, engine, settings, page_text=k == 0))
+            pages.append(read_scanned_page(image, engine, settings, page_text=_page_text_policy(k, page_text)))
             check_time()
         return pages, len(images), []
 
@@ -118,7 +141,9 @@ def _read_pages(path: Path, settings: Settings) -> tuple[list[PageContent], int,
 
                     dpi = min(max(images.native_dpi, settings.min_render_dpi), settings.max_render_dpi)
                     image = pdf.render_page(doc, number - 1, dpi)
-                    page = read_scanned_page(image, _ocr_engine(settings, name), settings, page_text=k == 0)
+                    page = read_scanned_page(
+                        image, _ocr_engine(settings, name), settings, page_text=_page_text_policy(k, page_text)
+                    )
                 elif images.coverage:  # a table pasted as a picture into a text page
                     from .read.picture import read_table_pictures
 
@@ -496,3 +521,144 @@ def _table_findings(
             )
         )
     return findings
+
+
+# ---------------------------------------------------------------- volumes: many reports in one file
+
+# Files that are one document by nature (web pages, Word, OFD): never split.
+_UNPAGED_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml", ".docx", ".doc", ".wps", ".ofd"}
+
+
+@dataclass(frozen=True)
+class ReportInPages:
+    """One report of a file and the pages it was read from (1-based, inclusive). A file
+    holding one report gives the record `extract_file` gives, over the pages read."""
+
+    first_page: int
+    last_page: int
+    report: Report
+
+
+@dataclass(frozen=True)
+class VolumeReading:
+    """A file read once, page by page, and split into reports (`extract.volumes`)."""
+
+    path: Path
+    pages: tuple[PageContent, ...]
+    total_pages: int
+    grids: tuple[Grid, ...]
+    unreadable_pages: tuple[tuple[int, str], ...]
+    split: VolumeSplit
+
+
+def read_volume(path: Union[str, Path], settings: Settings) -> VolumeReading:
+    """Every page read once (scanned pages: tables, plus a title check of the head and the
+    page number at the foot), the ruled tables found, and the file split into reports."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputNotFound(str(path), "no such file")
+    pages, total_pages, unreadable = _read_pages(path, settings, page_text=looks_like_title)
+    grids = [g for page in pages for g in grids_on_page(page, settings)]
+    signals = [_page_signals(page, [g for g in grids if g.page == page.number]) for page in pages]
+    return VolumeReading(path, tuple(pages), total_pages, tuple(grids), tuple(unreadable), split_volume(signals))
+
+
+def _page_signals(page: PageContent, grids: Sequence[Grid]) -> PageSignals:
+    kinds = []
+    for grid in grids:
+        tables = classify([grid])  # a grid of too few known labels (a fragment) has no kind
+        kinds.append(tables[0].kind if tables else None)
+    return page_signals(page, [g.bbox for g in grids], kinds, partial=page.source == "ocr")
+
+
+def extract_reports(path: Union[str, Path], settings: Optional[Settings] = None, **options: Any) -> list[ReportInPages]:
+    """Every report in a file, each with its page range: one for an ordinary report, one
+    per report for a volume (a bound volume or a year's reports scanned into one PDF).
+    `options` override fields of `Settings`, as for `extract_file`. Raises an
+    ExtractError as `extract_file` does (NoReportTables when no report table is found)."""
+    settings = replace(settings or DEFAULT_SETTINGS, **options)
+    path = Path(path)
+    if path.suffix.lower() in _UNPAGED_SUFFIXES:
+        return [ReportInPages(1, 1, extract_file(path, settings))]
+    volume = read_volume(path, settings)
+    pages, grids = list(volume.pages), list(volume.grids)
+    if len(volume.split.reports) <= 1:
+        # One report: the whole file, exactly as extract_file reads it.
+        mapping = map_tables(grids, settings)
+        _debug(path, pages, grids, mapping, settings)
+        _require_tables(path, pages, grids, mapping, list(volume.unreadable_pages))
+        reading = TableReading(path, tuple(pages), volume.total_pages, tuple(grids), mapping, volume.unreadable_pages)
+        return [ReportInPages(pages[0].number, pages[-1].number, build_report(reading, settings))]
+
+    readings = [_span_reading(volume, span, settings) for span in volume.split.reports]
+    if not any(r.mapping.cells for r in readings):
+        _require_tables(path, pages, grids, map_tables(grids, settings), list(volume.unreadable_pages))
+    notes = _unassigned_notes(volume.split)
+    results = []
+    for k, (span, reading) in enumerate(zip(volume.split.reports, readings)):
+        report = build_report(reading, settings)
+        extra = span.findings + ((unassigned_finding(notes[k]),) if notes.get(k) else ())
+        source = report.source.model_copy(update={"first_page": span.first_page, "last_page": span.last_page})
+        report = report.model_copy(update={"source": source, "findings": report.findings + extra})
+        results.append(ReportInPages(span.first_page, span.last_page, report))
+    return results
+
+
+def split_file(path: Union[str, Path], settings: Optional[Settings] = None, **options: Any) -> VolumeSplit:
+    """Where each report of a file starts and ends, without building records (`--split-only`)."""
+    settings = replace(settings or DEFAULT_SETTINGS, **options)
+    return read_volume(path, settings).split
+
+
+def _span_reading(volume: VolumeReading, span: ReportSpan, settings: Settings) -> TableReading:
+    """The pages of one report (the shared page of a report that starts or ends mid-page
+    cut at the title) and their tables, mapped."""
+    pages: list[PageContent] = []
+    grids: list[Grid] = []
+    for page in volume.pages:
+        if not span.first_page <= page.number <= span.last_page:
+            continue
+        top = span.start_y if page.number == span.first_page else None
+        bottom = span.end_y if page.number == span.last_page else None
+        if top is None and bottom is None:
+            pages.append(page)
+            grids += [g for g in volume.grids if g.page == page.number]
+        else:
+            cut = _cut_page(page, top, bottom)
+            pages.append(cut)
+            grids += grids_on_page(cut, settings)
+    mapping = map_tables(grids, settings)
+    _debug(volume.path, pages, grids, mapping, settings)
+    unreadable = tuple((n, why) for n, why in volume.unreadable_pages if span.first_page <= n <= span.last_page)
+    return TableReading(volume.path, tuple(pages), volume.total_pages, tuple(grids), mapping, unreadable)
+
+
+def _cut_page(page: PageContent, top: Optional[float], bottom: Optional[float]) -> PageContent:
+    """The part of a page between top and bottom (points; None: the page's edge)."""
+    lo, hi = top if top is not None else float("-inf"), bottom if bottom is not None else float("inf")
+    boxes = tuple(b for b in page.boxes if lo <= b.anchor[1] < hi)
+    rulings = []
+    for s in page.rulings:
+        if s.orientation == "h":
+            if lo <= s.position < hi:
+                rulings.append(s)
+        elif min(s.end, hi) > max(s.start, lo):
+            rulings.append(replace(s, start=max(s.start, lo), end=min(s.end, hi)))
+    return replace(page, boxes=boxes, rulings=tuple(rulings))
+
+
+def _unassigned_notes(split: VolumeSplit) -> dict[int, list[UnassignedPage]]:
+    """Unassigned pages, each told on the report that follows it (the last report for
+    pages after it): report index -> pages."""
+    notes: dict[int, list[UnassignedPage]] = {}
+    for page in split.unassigned:
+        after = [k for k, span in enumerate(split.reports) if span.first_page > page.page]
+        notes.setdefault(after[0] if after else len(split.reports) - 1, []).append(page)
+    return notes
+
+
+def _debug(path: Path, pages: list[PageContent], grids: list[Grid], mapping: Mapping, settings: Settings) -> None:
+    if settings.debug_dir:
+        from .debug import write_debug
+
+        write_debug(Path(settings.debug_dir), path, pages, grids, mapping, settings)

@@ -6,9 +6,9 @@ are built from `extract.template`, so the keys here cannot drift from the data d
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Union
+from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_serializer
 
 from . import template as tpl
 from .template import TemplateVersion
@@ -91,6 +91,19 @@ class Source(_Frozen):
     sha256: str
     pages: Optional[int] = Field(description="pages in the file; null for web pages and Word files")
     kind: Literal["digital", "scanned", "mixed", "html", "docx"]  # docx: also .doc/.wps converted
+    # Volumes only (a file holding several reports): the pages this report was read from,
+    # 1-based, inclusive. Absent from the output of a file holding one report.
+    first_page: Optional[int] = Field(default=None, ge=1, description="volumes only: the report's first page in the file")
+    last_page: Optional[int] = Field(default=None, ge=1, description="volumes only: the report's last page in the file")
+
+    @model_serializer(mode="wrap")
+    def _without_unset_page_range(self, handler: Any) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("first_page", "last_page"):
+                if data.get(key) is None:
+                    data.pop(key, None)
+        return data
 
 
 class ReportInfo(_Frozen):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence, Union
 
 import cv2
 import numpy as np
@@ -249,7 +249,15 @@ def straighten(page: PageImage, engine: OcrEngine, turns: Optional[int] = None) 
     return UprightPage(gray, ink, turns % 4, skew, seal)
 
 
-def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, page_text: bool) -> PageContent:
+# What of a scanned page's text outside its tables to read: all of it above the first table
+# (True: detection there, for the title), none (False), or, given a test, the head and foot
+# lines cheaply (`margins.read_margins`), and all of it above the first table only when the
+# test passes on the head lines' texts (a volume's pages: a title check costs a few line
+# recognitions, not a detection pass).
+PageText = Union[bool, Callable[[Sequence[str]], bool]]
+
+
+def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, page_text: PageText) -> PageContent:
     """One page image -> PageContent (source "ocr"). With page_text, lines outside the
     tables are read too (the title and prose that name the agency and year).
 
@@ -258,21 +266,44 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
     (`_retry_turns`), and the first that does is kept; if none does, the first reading
     stands. This costs one more page reading per turn tried, and only on such pages."""
     upright = straighten(page, engine)
-    content = read_upright_image(
-        page.number, upright.gray, upright.ink, page.dpi, engine, settings, page_text, seal=upright.seal
-    )
-    content = replace(content, turns=upright.turns)
+    content = _read_upright_page(page, upright, engine, settings, page_text)
     in_tables = _table_boxes(content, settings)
     if not in_tables or _reads_as_labels(in_tables):
         return content
     for turns in _retry_turns(page, upright.turns, _characters(in_tables), engine):
         retry = straighten(page, engine, turns)
-        other = read_upright_image(
-            page.number, retry.gray, retry.ink, page.dpi, engine, settings, page_text, seal=retry.seal
-        )
+        other = _read_upright_page(page, retry, engine, settings, page_text)
         if _reads_as_labels(_table_boxes(other, settings)):
-            return replace(other, turns=retry.turns)
+            return other
     return content
+
+
+def _read_upright_page(
+    page: PageImage, upright: UprightPage, engine: OcrEngine, settings: Settings, page_text: PageText
+) -> PageContent:
+    if not callable(page_text):
+        content = read_upright_image(
+            page.number, upright.gray, upright.ink, page.dpi, engine, settings, page_text, seal=upright.seal
+        )
+        return replace(content, turns=upright.turns)
+    from .margins import read_margins
+
+    rulings = table_rulings(upright.ink, page.dpi, settings, upright.seal)
+    shapes = table_shapes(rulings[0], settings)
+    px = page.dpi / 72.0
+    top = int(min(s.ys[0] for s in shapes) * px) if shapes else None
+    bottom = int(max(s.ys[-1] for s in shapes) * px) if shapes else None
+    head, foot = read_margins(upright.gray, upright.ink, page.dpi, engine, top, bottom)
+    wanted = bool(page_text([b.text for b in head]))
+    content = read_upright_image(
+        page.number, upright.gray, upright.ink, page.dpi, engine, settings, wanted, rulings=rulings, seal=upright.seal
+    )
+    if wanted:
+        # The detection pass read the head (above the first table, or the top third of a
+        # page without one, as `_text_outside_tables`): keep only head lines below that.
+        covered = (top if top is not None else upright.gray.shape[0] / 3) / px
+        head = [b for b in head if b.bbox.top >= covered]
+    return replace(content, boxes=content.boxes + tuple(head) + tuple(foot), turns=upright.turns)
 
 
 def _retry_turns(page: PageImage, turns: int, characters: int, engine: OcrEngine) -> list[int]:
