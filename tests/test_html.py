@@ -275,3 +275,19 @@ def test_title_only_in_the_body_after_site_chrome(tmp_path, sample, agency, year
     path.write_text(text, encoding="utf-8")
     _, report = _read(path)
     assert (report.report.agency, report.report.year) == (agency, year)
+
+
+def test_report_table_with_a_table_nested_in_a_cell(tmp_path):
+    """A table nested in a cell of the report table (a note in the corner cell) does not
+    make the report table a layout table: it is read, the note is a table of its own."""
+    source = SAMPLES / "html" / "cms-r2024-prose-received-01.html"
+    text = source.read_text(encoding="utf-8")
+    corner = "（本列数据的勾稽关系为"
+    assert text.count(corner) == 1
+    text = text.replace(corner, "<table><tr><td>注</td><td>单位：件</td></tr></table>" + corner)
+    path = tmp_path / "nested-note.html"
+    path.write_text(text, encoding="utf-8")
+    _, want = _read(source)
+    reading, got = _read(path)
+    assert got.tables == want.tables
+    assert len(reading.markup.grids) == 4 == reading.markup.tables_found  # 三 kept, its note a table too

@@ -29,6 +29,7 @@ from .markup import (
     TextLine,
     cell_text,
     element_path,
+    is_layout,
     normalized_line,
     table_grid,
 )
@@ -215,9 +216,10 @@ def read_docx_bytes(data: bytes, name: str) -> MarkupDocument:
     reader = _Reader(root)
     reader.block(body, frozenset())
     tables = sorted(reader.tables, key=lambda t: t.index)
-    # A table holding tables is a layout table: its tables are read on their own, its text is prose.
-    layout = {reader.index[t] for t in reader.index if t.find(f".//{_TBL}") is not None}
-    grids = tuple(g for t in tables if t.index not in layout and (g := table_grid(t, "docx")) is not None)
+    holding = {reader.index[t] for t in reader.index if t.find(f".//{_TBL}") is not None}
+    grids = tuple(
+        g for t in tables if not is_layout(t, t.index in holding) and (g := table_grid(t, "docx")) is not None
+    )
     return MarkupDocument(kind="docx", grids=grids, lines=tuple(reader.lines), tables_found=len(tables))
 
 

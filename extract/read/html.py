@@ -24,7 +24,7 @@ from .markup import (
     MarkupTable,
     TextLine,
     cell_text,
-    element_path,
+    is_layout,
     normalized_line,
     place_by_spans,
     read_limited,
@@ -275,9 +275,10 @@ def read_html(path: Path, settings: Settings) -> MarkupDocument:
     for table in tables:
         if any(_is_hidden(a) for a in table.iterancestors()) or _is_hidden(table):
             continue
-        if next(table.iterdescendants("table"), None) is not None:
-            continue  # a layout table: its tables are read on their own, its text is prose
-        grid = table_grid(_read_table(table, table_index[table], table_index), "html")
+        read = _read_table(table, table_index[table], table_index)
+        if is_layout(read, next(table.iterdescendants("table"), None) is not None):
+            continue
+        grid = table_grid(read, "html")
         if grid is not None:
             grids.append(grid)
     title, title_element = _title_lines(root)

@@ -131,6 +131,16 @@ def read_limited(path: Path, settings: Settings) -> bytes:
     return path.read_bytes()
 
 
+# A table that holds tables and has fewer rows or columns than this is a page's layout (a
+# menu column beside the article, a frame around it): its tables are read on their own and
+# its text is prose. A larger one is a report table with something nested in a cell.
+_LAYOUT_MAX_SIDE = 2
+
+
+def is_layout(table: MarkupTable, holds_tables: bool) -> bool:
+    return holds_tables and min(table.n_rows, table.n_cols) <= _LAYOUT_MAX_SIDE
+
+
 def table_grid(table: MarkupTable, source: MarkupKind) -> Optional[Grid]:
     """The table as a Grid on page 1 (a markup document is one flow, never cut by a page
     break), without the rows that print nothing (an empty first row, a spacer) and without
