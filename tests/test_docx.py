@@ -169,6 +169,10 @@ def test_doc_is_converted_through_libreoffice(tmp_path, capsys):
     assert doc.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # a real binary .doc
     report = _check_exact(doc)
     assert report.source.file.endswith(".doc")
+    # WPS Office's .wps is the same binary format: LibreOffice converts it alike.
+    wps = tmp_path / "report.wps"
+    shutil.copyfile(doc, wps)
+    assert build_report(read_tables(wps, DEFAULT_SETTINGS), DEFAULT_SETTINGS).tables == report.tables
     # A damaged .doc: LibreOffice cannot convert it, the usual one-line error and exit 4.
     broken = tmp_path / "broken.doc"
     broken.write_bytes(doc.read_bytes()[:1024])
