@@ -50,10 +50,10 @@ def time_limit_result(limit_s: float, seconds: float) -> WorkResult:
 
 def died_result(how: str, seconds: float) -> WorkResult:
     return WorkResult("failed", f"the worker process died ({how}) while extracting this file", INTERNAL_ERROR,
-                      seconds=seconds)
+                      seconds=seconds, worker_died=True)
 
 
-def _how_it_died(exitcode: Optional[int]) -> str:
+def how_it_died(exitcode: Optional[int]) -> str:
     if exitcode is not None and exitcode < 0:
         try:
             return signal.Signals(-exitcode).name
@@ -148,7 +148,7 @@ class LocalPool:
                     result = None
                 if result is None:  # no answer: the process is gone
                     slot.process.join(5)
-                    result = died_result(_how_it_died(slot.process.exitcode), seconds)
+                    result = died_result(how_it_died(slot.process.exitcode), seconds)
                     self._replace(slot)
                 slot.task = None
                 finished.append(Finished(task, result))

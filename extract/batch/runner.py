@@ -139,6 +139,9 @@ def run_batch(files: Sequence[Path], db: sqlite3.Connection, backend: Backend, d
             if not backend.in_flight and (exhausted or interrupts.count):
                 break
             for finished in backend.wait(TICK_S):
+                if interrupts.count and finished.result.worker_died:
+                    tally.interrupted += 1  # the interrupt may have reached it (a Ray node): not its fault
+                    continue
                 _record(db, finished, version, tally, display)
             display.update()
         return interrupts.count == 0

@@ -51,6 +51,7 @@ class WorkResult:
     seconds: float = 0.0
     reports: tuple[ReportRange, ...] = field(default_factory=tuple)
     peak_rss_mb: Optional[float] = None  # the worker's high-water mark so far (Linux)
+    worker_died: bool = False  # no answer: the worker died (crash, OOM, a signal) holding it
 
 
 def reports_of(path: Path, settings: Settings) -> tuple[ReportRange, ...]:
