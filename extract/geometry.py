@@ -124,15 +124,17 @@ def drop_floating(segments: Sequence[Segment], tolerance: float) -> list[Segment
 
 
 def keep_anchored(segments: Sequence[Segment], tolerance: float, free_length: float) -> list[Segment]:
-    """Segments whose two ends both meet a perpendicular segment, or that are at least
-    `free_length` long. A table ruling runs from border to border; the straight-looking
+    """Segments whose two ends both meet a perpendicular segment (or fall in a break
+    between two pieces of one), or that are at least `free_length` long. A table ruling runs from border to border; the straight-looking
     bits of a seal's ring or star, or of a signature, stop in mid-air. Repeated until
     stable, since dropping one stray piece can leave another unanchored."""
 
     def meets(point_along: float, line: float, others: Sequence[Segment]) -> bool:
-        return any(
-            abs(o.position - point_along) <= tolerance and o.start - tolerance <= line <= o.end + tolerance
-            for o in others
+        # The perpendicular ruling may be broken right where this one meets it (a border
+        # under a shaded row loses contrast in places): pieces of it on both sides count.
+        pieces = [o for o in others if abs(o.position - point_along) <= tolerance]
+        return any(o.start - tolerance <= line <= o.end + tolerance for o in pieces) or (
+            any(o.end <= line for o in pieces) and any(o.start >= line for o in pieces)
         )
 
     kept = list(segments)

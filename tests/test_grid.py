@@ -166,3 +166,20 @@ def test_ruling_pieces_are_joined_across_a_stamp_not_across_paper():
     # The line under the stamp runs on; the one on plain paper keeps its gap (a real
     # merged cell's border stops there).
     assert joined == [(80, 10, 390), (160, 10, 150), (160, 250, 390)]
+
+
+def test_a_short_ruling_ending_in_a_break_of_its_crossing_line_is_kept():
+    """A border under a shaded row loses contrast in places, so the row line is found in
+    pieces; a short vertical ending in the break between two pieces is still anchored,
+    while one ending beyond every piece of that line (a stroke in mid-air) is not."""
+    from extract.geometry import keep_anchored
+
+    borders = [v(0, 0, 300), v(400, 0, 300), h(0, 0, 400), h(300, 0, 400)]
+    row_line_in_pieces = [h(100, 0, 150), h(100, 170, 330)]
+    bottom = [h(160, 0, 400)]
+    in_the_break = v(160, 100, 160)
+    beyond_the_line = v(360, 100, 160)
+    segments = borders + row_line_in_pieces + bottom + [in_the_break, beyond_the_line]
+    kept = keep_anchored(segments, 2.0, 72.0)
+    assert in_the_break in kept
+    assert beyond_the_line not in kept

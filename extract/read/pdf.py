@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+import cv2
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -320,6 +322,81 @@ def page_images(doc: pdfium.PdfDocument, index: int) -> PageImages:
         return PageImages(min(1.0, covered / (width * height)) if width and height else 0.0, best_dpi)
     finally:
         page.close()
+
+
+# A scanned page's own pixels are used as they are (no resampling) when its image covers
+# the page to within this many points on every side and its two axes' resolutions agree
+# to within this share.
+_PAGE_COVER_SLACK_PT = 2.0
+_SQUARE_PIXELS = 0.01
+# FPDFImageObj_GetBitmap formats that map to numpy directly: grey, BGR, BGRx, BGRA.
+_PLAIN_FORMATS = (pdfium_c.FPDFBitmap_Gray, pdfium_c.FPDFBitmap_BGR, pdfium_c.FPDFBitmap_BGRx, pdfium_c.FPDFBitmap_BGRA)
+# Mean grey-level difference (0-255) allowed between the page's own pixels and pdfium's
+# rendering of the page, both at a thumbnail's resolution: a decode array, a stencil mask
+# or a colour space the raw bitmap does not apply shows up as a large difference.
+_RAW_VS_RENDERED_MAX = 12.0
+_CHECK_DPI = 24.0
+
+
+def scanned_page_image(doc: pdfium.PdfDocument, index: int, min_dpi: float, max_dpi: float):
+    """The page as displayed, at the resolution it was scanned at: the page's own image
+    pixels when the page is one upright image covering it (how scanners and scan-to-PDF
+    software write pages), else a rendering at the image's resolution clamped to
+    [min_dpi, max_dpi].
+
+    Rendering resamples: pdfium's page size in pixels rounds up, so even at the native
+    resolution a 1-2 px grey table border is smeared over neighbouring pixels and loses
+    half its contrast, enough for a faint 0.3-0.5 pt border to vanish from one page and
+    not from another depending on the sub-pixel phase."""
+    images = page_images(doc, index)
+    dpi = min(max(images.native_dpi, min_dpi), max_dpi)
+    native = _native_pixels(doc, index, min_dpi, max_dpi)
+    return native if native is not None else render_page(doc, index, dpi)
+
+
+def _native_pixels(doc: pdfium.PdfDocument, index: int, min_dpi: float, max_dpi: float):
+    from ..scan.pixels import PageImage
+
+    page = doc[index]
+    try:
+        if page.get_rotation() % 360:
+            return None
+        objects = list(page.get_objects(max_depth=1))
+        pictures = [o for o in objects if o.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+        # Anything drawn besides the picture and text (an OCR layer is text) would be lost.
+        if len(pictures) != 1 or any(o.type not in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT) for o in objects):
+            return None
+        picture = pictures[0]
+        a, b, c, d, _, _ = picture.get_matrix().get()
+        if b or c or a <= 0 or d <= 0:  # turned, mirrored or sheared in placement
+            return None
+        left, bottom, right, top = picture.get_bounds()
+        x0, y0, x1, y1 = page.get_bbox()
+        if max(abs(left - x0), abs(bottom - y0), abs(right - x1), abs(top - y1)) > _PAGE_COVER_SLACK_PT:
+            return None
+        px_w, px_h = picture.get_px_size()
+        dpi_x, dpi_y = px_w / ((x1 - x0) / 72.0), px_h / ((y1 - y0) / 72.0)
+        # A 300 dpi scan of an A4 page measures 300.08 dpi against the page box: in range.
+        if abs(dpi_x - dpi_y) > _SQUARE_PIXELS * dpi_x or not (1 - _SQUARE_PIXELS) * min_dpi <= dpi_x <= (1 + _SQUARE_PIXELS) * max_dpi:
+            return None
+        bitmap = picture.get_bitmap(render=False)
+        if bitmap.format not in _PLAIN_FORMATS:
+            return None
+        array = bitmap.to_numpy()
+        if array.ndim == 3 and array.shape[2] == 4:
+            array = array[:, :, :3]
+        if array.shape[:2] != (px_h, px_w):
+            return None
+        array = np.ascontiguousarray(array)
+        thumbnail = page.render(scale=_CHECK_DPI / 72.0, grayscale=True).to_numpy()
+    finally:
+        page.close()
+    thumbnail = thumbnail[:, :, 0] if thumbnail.ndim == 3 else thumbnail
+    gray = array if array.ndim == 2 else cv2.cvtColor(array, cv2.COLOR_BGR2GRAY)
+    small = cv2.resize(gray, (thumbnail.shape[1], thumbnail.shape[0]), interpolation=cv2.INTER_AREA)
+    if float(np.abs(small.astype(np.int16) - thumbnail.astype(np.int16)).mean()) > _RAW_VS_RENDERED_MAX:
+        return None
+    return PageImage(index + 1, array, (dpi_x + dpi_y) / 2)
 
 
 def render_page(doc: pdfium.PdfDocument, index: int, dpi: float):
