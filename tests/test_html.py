@@ -203,12 +203,16 @@ def test_ofd_gets_a_clear_error(tmp_path, capsys):
     assert err.startswith(f"extract: {path}: OFD files are not read") and "PDF" in err
 
 
-def test_a_sliver_column_does_not_move_values(tmp_path):
+@pytest.mark.parametrize("declared", ["cells", "cols"])
+def test_a_sliver_column_does_not_move_values(tmp_path, declared):
     """Where rows' borders do not line up, producers add a narrow column (here 3 pt, between
-    行政复议's 总计 and 行政诉讼): cells spanning it keep their header by the declared widths."""
+    行政复议's 总计 and 行政诉讼): cells spanning it keep their header by the declared widths,
+    the cells' own (style width in pt) or the table's <col>s."""
     w = 30  # pt, an ordinary column
     def td(text, width, colspan=1, rowspan=1):
-        return f'<td colspan="{colspan}" rowspan="{rowspan}" style="width:{width}pt">{text}</td>'
+        style = f' style="width:{width}pt"' if declared == "cells" else ""
+        return f'<td colspan="{colspan}" rowspan="{rowspan}"{style}>{text}</td>'
+    cols = "".join(f'<col width="{x}">' for x in [40] * 5 + [4] + [40] * 10) if declared == "cols" else ""
     heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     rows = [
         td("行政复议", 5 * w, 5) + td("行政诉讼", 10 * w + 3, 11),
@@ -217,7 +221,7 @@ def test_a_sliver_column_does_not_move_values(tmp_path):
         "".join(td(h, w) for h in heads * 2),
         "".join(td(v, w) for v in "1234") + td("10", w + 3, 2) + "".join(td(v, w) for v in ["5", "0", "0", "1", "6", "0", "0", "2", "0", "2"]),
     ]
-    page = _page(tmp_path, "<p>四、政府信息公开行政复议、行政诉讼情况</p><table border=1>"
+    page = _page(tmp_path, "<p>四、政府信息公开行政复议、行政诉讼情况</p><table border=1>" + cols
                  + "".join(f"<tr>{r}</tr>" for r in rows) + "</table>")
     report = build_report(read_tables(page, DEFAULT_SETTINGS), DEFAULT_SETTINGS)
     review = report.tables.review_litigation

@@ -200,7 +200,21 @@ def _width(cell) -> Optional[tuple[float, str]]:
     return None
 
 
-def _column_widths(n_cols: int, placed, widths) -> tuple[float, ...]:
+def _declared_columns(table) -> list[Optional[tuple[float, str]]]:
+    """Widths the table declares per column (<col>, inside <colgroup> or not; span repeats)."""
+    columns: list[Optional[tuple[float, str]]] = []
+    for child in table:
+        cols = [child] if _tag(child) == "col" else [c for c in child if _tag(c) == "col"] if _tag(child) == "colgroup" else []
+        for col in cols:
+            columns += [_width(col)] * max(1, min(_span(col, "span"), MAX_SPAN))
+    return columns
+
+
+def _column_widths(n_cols: int, placed, widths, declared) -> tuple[float, ...]:
+    """The <col> widths when the table declares one per column in one unit, else the
+    widths its cells declare."""
+    if len(declared) == n_cols and all(declared) and len({w[1] for w in declared}) == 1:
+        return tuple(w[0] for w in declared)
     for unit in ("px", "%"):
         spans = [(p.col, p.col_span, w[0]) for p, w in zip(placed, widths) if w is not None and w[1] == unit]
         found = widths_from_cells(n_cols, spans)
@@ -230,7 +244,7 @@ def _read_table(table, index: int, table_index: dict) -> MarkupTable:
         rows.append(cells)
     n_rows, n_cols, placed = place_by_spans(rows)
     return MarkupTable(
-        index=index, n_rows=n_rows, n_cols=n_cols, cells=tuple(placed), column_widths=_column_widths(n_cols, placed, widths)
+        index=index, n_rows=n_rows, n_cols=n_cols, cells=tuple(placed), column_widths=_column_widths(n_cols, placed, widths, _declared_columns(table))
     )
 
 
