@@ -224,6 +224,10 @@ def _read_markup(path: Path, settings: Settings) -> TableReading:
 
     document = read_markup(path, settings)
     mapping = map_tables(list(document.grids), settings)
+    if settings.debug_dir:
+        from .read.markup import write_markup_debug
+
+        write_markup_debug(Path(settings.debug_dir), document, mapping.cells)
     if not mapping.cells:
         seen = f"{document.tables_found} table(s), none of the annual-report template" if document.tables_found else "no tables"
         raise NoReportTables(str(path), f"no report tables found (the {document.kind} document has {seen})")

@@ -234,3 +234,14 @@ def test_old_binary_word_named_docx_is_converted(tmp_path):
     shutil.copyfile(tmp_path / "doc" / "nested-r2022-nulls-slash-01.doc", misnamed)
     want = build_report(read_tables(source, DEFAULT_SETTINGS), DEFAULT_SETTINGS)
     assert build_report(read_tables(misnamed, DEFAULT_SETTINGS), DEFAULT_SETTINGS).tables == want.tables
+
+
+def test_debug_dump_of_a_word_file(tmp_path):
+    """--debug DIR for a Word file: each grid cell with its locator and template key."""
+    path = SAMPLES / "docx" / "nested-r2022-nulls-slash-01.docx"
+    assert main([str(path), "-q", "--debug", str(tmp_path / "debug")]) == 0
+    dump = (tmp_path / "debug" / "tables.txt").read_text(encoding="utf-8")
+    report = build_report(read_tables(path, DEFAULT_SETTINGS), DEFAULT_SETTINGS)
+    for key, record in report.cells.items():
+        assert f"{record.locator}  -> {key}" in dump
+    assert "二、主动公开政府信息情况" in (tmp_path / "debug" / "text.txt").read_text(encoding="utf-8")

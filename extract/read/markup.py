@@ -340,3 +340,24 @@ def _looks_like_html(data: bytes) -> bool:
     if b"mime-version:" in head and b"multipart/" in data[:8192].lower():  # a web archive (Word's .mht saved as .doc)
         return True
     return head.startswith(b"<") and (b"<html" in head or b"<!doctype html" in head or b"<table" in head)
+
+
+def write_markup_debug(folder: Path, document: MarkupDocument, mapped_cells: dict) -> None:
+    """`--debug DIR` for a web page or Word file (nothing to draw): `tables.txt`, each grid
+    with its cells (row, column, spans, text, locator) and the template cell each was
+    mapped to; `text.txt`, the document's lines with the tables they sit in.
+    `mapped_cells`: template key -> MappedCell (tables.mapping)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    where = {id(m.cell): key for key, m in mapped_cells.items()}
+    out = []
+    for grid in document.grids:
+        out.append(f"table {document.table_of(grid)}: {grid.n_rows} rows x {grid.n_cols} columns")
+        for cell in grid.cells:
+            key = where.get(id(cell), "")
+            out.append(
+                f"  r{cell.row} c{cell.col} span {cell.row_span}x{cell.col_span}: {cell.text.replace(chr(10), '/')!r}"
+                f"  {cell.locator}" + (f"  -> {key}" if key else "")
+            )
+    (folder / "tables.txt").write_text("\n".join(out) + "\n", encoding="utf-8")
+    text = [f"{sorted(line.tables) or ''} {line.text}" for line in document.lines]
+    (folder / "text.txt").write_text("\n".join(text) + "\n", encoding="utf-8")
