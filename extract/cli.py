@@ -69,6 +69,9 @@ def _run_file(argv: Sequence[str]) -> int:
     parser.add_argument("--debug", metavar="DIR", help="write page images with rulings and cells, and grid dumps, to DIR")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json)")
     parser.add_argument("-v", "--verbose", action="store_true", help="also list info findings")
+    parser.add_argument("--html", type=Path, metavar="FILE",
+                        help="write one self-contained HTML page of the report to FILE: the tables as printed, "
+                        "each value with the crop of the page it was read from, the findings")
     add_ocr(parser)
     add_limits(parser)
     args = parser.parse_args(argv)
@@ -87,6 +90,11 @@ def _run_file(argv: Sequence[str]) -> int:
     finally:
         timer.cancel()
     if len(found) > 1:
+        for item in found if args.html else ():  # a volume: one page per report, named by its pages
+            page = args.html.with_name(f"{args.html.stem}-p{item.first_page}-{item.last_page}{args.html.suffix}")
+            failed = _write_html(item.report, args.file, page)
+            if isinstance(failed, int):
+                return failed
         return _print_volume(args, found)
     report = found[0].report
 
@@ -96,13 +104,19 @@ def _run_file(argv: Sequence[str]) -> int:
     if args.json:
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+    if args.html:
+        note = _write_html(report, args.file, args.html)
+        if isinstance(note, int):
+            return note
     if args.quiet:
         pass
-    elif args.json or args.out:
+    elif args.json or args.out or args.html:
         text = _summary(report)
         if args.verbose:
             text += "".join(f"\n  [info] {f.rule}: {f.message}" for f in report.findings if f.severity == "info")
-        # With a JSON record asked for, stdout carries only that; the summary goes to stderr.
+        if args.html:
+            text += f"\nhtml: {args.html}" + (f" ({note})" if note else "")
+        # With an output file or JSON asked for, stdout carries only the JSON; the summary goes to stderr.
         print(text, file=sys.stderr)
     else:
         # No record asked for: the tables as printed and the findings are the output.
@@ -112,6 +126,17 @@ def _run_file(argv: Sequence[str]) -> int:
     if args.strict and any(f.severity == "error" for f in report.findings):
         return 1
     return 0
+
+
+def _write_html(report, source: str, path: Path):
+    """Write the static HTML page of a report; its note ("" or why crops are missing), or
+    the exit code of a failure to write it."""
+    from .show.html_page import write_report_html
+
+    try:
+        return write_report_html(report, source, path)
+    except OSError as exc:
+        return fail(f"{path}: cannot write the HTML page: {exc.strerror or exc}", 2)
 
 
 def _print_volume(args: argparse.Namespace, found) -> int:

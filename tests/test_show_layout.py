@@ -103,3 +103,15 @@ def test_report_layout_follows_the_other_layout_finding():
     single = plain.model_copy(update={"findings": (note,)})
     assert "applications.other.total" in report_layouts(single)[1].value_keys
     assert printed_other_layout("2019", {"applications.other_layout"}) == "split"
+
+
+def test_value_captions_name_row_and_column():
+    from extract.show.layout import value_captions
+
+    proactive, applications, review = table_layouts("2021")
+    captions = {**value_captions(proactive), **value_captions(applications), **value_captions(review)}
+    assert captions["proactive.fees.amount_10k_yuan"] == ("行政事业性收费", "本年收费金额（单位：万元）")
+    assert captions["proactive.licensing.decisions"] == ("行政许可", "本年处理决定数量")
+    assert captions["applications.withheld_third_party.research"] == ("4.保护第三方合法权益", "科研机构")
+    assert captions["review_litigation.litigation_direct.pending"] == ("行政诉讼 › 未经复议直接起诉", "尚未审结")
+    assert captions["review_litigation.review.total"] == ("行政复议", "总计")

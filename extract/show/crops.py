@@ -131,6 +131,8 @@ class DocumentCrops:
 
     def crop(self, page: int, bbox: BBoxPt, margin_pt: float = DEFAULT_MARGIN_PT) -> np.ndarray:
         """The BGR pixels of bbox on page (1-based), grown by margin_pt, at `scale` px/pt."""
+        if page is None or bbox is None:  # a cell of a web page or Word file: no page image
+            raise CropError(str(self.path), "the cell has no page image (read from markup)")
         raster = self.page(page)
         pixels = raster.cut(bbox, margin_pt)
         if abs(raster.px_per_pt - self.scale) > 1e-6:
@@ -189,6 +191,8 @@ class DocumentCrops:
             raise CropError(str(self.path), exc.reason) from None
         except FileNotFoundError:
             raise SourceMissing(str(self.path), "source file not found") from None
+        except Exception as exc:  # pdfium and OpenCV raise plain errors on a damaged page
+            raise CropError(str(self.path), f"page {number} cannot be rendered: {exc or type(exc).__name__}") from None
 
     def _render_image(self, number: int) -> PageRaster:
         from ..read.images import load_image_pages

@@ -254,3 +254,24 @@ def report_layouts(report) -> tuple[TableLayout, ...]:
     """The tables of a `records.Report` as it printed them (its version, its （六） layout)."""
     version = report.tables.template
     return table_layouts(version, printed_other_layout(version, {f.rule for f in report.findings}))
+
+
+def value_captions(layout: TableLayout) -> dict[str, tuple[str, str]]:
+    """Record key -> (row caption, column caption) of each value cell, as a reader names
+    it: the row's label (or, in 四, the headings over its group: 行政诉讼 › 复议后起诉) and the
+    nearest column heading above the cell (自然人, 本年制发件数, 结果维持 …)."""
+    labels = {c.key: c.text for c in layout.cells if c.kind == "label" and c.key}
+    captions = {}
+    for cell in layout.value_cells:
+        over = sorted(
+            (c for c in layout.cells
+             if c.kind == "header" and c.row < cell.row and c.col <= cell.col < c.col + c.col_span
+             and c.col_span < layout.n_cols),
+            key=lambda c: c.row,
+        )
+        # Headings of the block the cell is in: those below the last full-width heading row.
+        column = over[-1].text if over else ""
+        row_key = cell.key.rsplit(".", 1)[0]
+        row = labels.get(row_key) or " › ".join(c.text for c in over[:-1])
+        captions[cell.key] = (row, column)
+    return captions
