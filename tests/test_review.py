@@ -253,3 +253,26 @@ def test_database_errors_are_one_line_exit_9(tmp_path, batch):
         holder.close()
     assert locked.returncode == 9
     assert locked.stderr.strip() == f"extract: {batch[0]}: the database is locked by another process"
+
+
+def test_read_only_database_is_one_line_exit_9(batch):
+    """A database the app may read but not write is refused before serving (chmod for a
+    normal user; root writes through modes, so there the file is made immutable)."""
+    import os
+    import subprocess
+
+    db_path = batch[0]
+    db_path.chmod(0o444)
+    immutable = False
+    if os.access(db_path, os.W_OK):
+        immutable = subprocess.run(["chattr", "+i", str(db_path)], capture_output=True).returncode == 0
+        if not immutable:
+            db_path.chmod(0o644)
+            pytest.skip("cannot make a file read-only here (root without chattr)")
+    try:
+        result = run_review([str(db_path)])
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(db_path)], check=True)
+        db_path.chmod(0o644)
+    assert (result.returncode, result.stderr.strip()) == (9, f"extract: {db_path}: the database is read-only")
