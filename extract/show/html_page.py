@@ -219,7 +219,7 @@ def render_report_html(report: Report, crop_src: Optional[CropSource] = None,
         ("机关 agency", info.agency or "?"),
         ("年度 year", str(info.year or "?")),
         ("模板 template", report.tables.template),
-        ("页数 pages", str(source.pages or "")),
+        ("页数 pages", str(source.pages) if source.pages is not None else "—"),
         ("类型 kind", source.kind),
         ("单元格 cells read", str(len(report.cells))),
     ]
@@ -291,6 +291,8 @@ def write_report_html(report: Report, source_path, out_path, *, scale: float = 2
                         failed.append(str(exc))
         if failed:
             note = f"{len(failed)} 个截图无法生成 crops could not be made: {failed[0]}"
+        elif report.cells and all(c.page is None for c in report.cells.values()):
+            note = "网页和 Word 文件的单元格没有页面截图 cells of web pages and Word files have no page crops"
     page = render_report_html(report, cell_crops.get, lambda page, bbox: place_crops.get((page, bbox)), note)
     Path(out_path).write_text(page, encoding="utf-8")
     return note

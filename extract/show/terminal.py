@@ -157,8 +157,9 @@ def table_renderable(layout: TableLayout, report: Report, marks: Optional[dict[s
 
 def report_header(report: Report) -> str:
     info = report.report
+    pages = f"{report.source.pages} pages" if report.source.pages is not None else f"a {report.source.kind} document"
     return (f"{report.source.file}: {info.agency or '?'} {info.year or '?'} (template {report.tables.template}), "
-            f"{report.source.pages or 0} pages, {len(report.cells)} cells read")
+            f"{pages}, {len(report.cells)} cells read")
 
 
 def findings_renderable(report: Report, verbose: bool = False) -> Text:
