@@ -159,6 +159,10 @@ def test_pages_load_and_a_decision_needs_the_session_token(server, batch, record
         assert answer.status_code == 200, answer.text
         assert answer.json()["decision"]["rules_hold"] and answer.json()["state"]["rules_hold"]
         assert client.post(url, json={"action": "correct", "value": "abc"}, headers={"X-Review-Token": token}).status_code == 400
+        # Any cell's rules, for a cell opened outside the doubtful list.
+        other = client.get(f"/report/{sha}/1/cells/review_litigation.review.total").json()
+        assert other["rules"] and other["rules"][0]["rule"] == "review_litigation.total"
+        assert client.get(f"/report/{sha}/1/cells/not.a.cell").status_code == 404
         marked = client.post(f"/report/{sha}/1/reviewed", json={}, headers={"X-Review-Token": token})
         assert marked.json()["state"]["report"]["reviewed_by"] == "http-tester"
     (audit,) = corrections(batch[0])

@@ -29,6 +29,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .. import template as tpl
 from ..show import crops
 from . import data, pages
 
@@ -156,6 +157,14 @@ def create_app(config: ReviewConfig) -> Starlette:
             return PlainTextResponse(str(exc), status_code=404)
         return Response(png, media_type="image/png")
 
+    def cell_rules(request: Request) -> Response:
+        sha, first, key = (request.path_params[k] for k in ("sha", "first", "key"))
+        with _connection(config) as db:
+            report = data.load_report(db, sha, first)
+        if report is None or key not in tpl.all_cell_keys(report.version):
+            return JSONResponse({"error": "no such report or cell"}, status_code=404)
+        return JSONResponse(pages.cell_rules(report, key))
+
     async def decide(request: Request) -> Response:
         refused = _refuse(request, config)
         if refused:
@@ -190,6 +199,7 @@ def create_app(config: ReviewConfig) -> Starlette:
         Route("/", queue_page),
         Route(f"/report/{_SHA}/{{first:int}}", report_page),
         Route(f"/crop/{_SHA}/{{first:int}}/{{key:str}}", crop),
+        Route(f"/report/{_SHA}/{{first:int}}/cells/{{key:str}}", cell_rules, methods=["GET"]),
         Route(f"/report/{_SHA}/{{first:int}}/cells/{{key:str}}", decide, methods=["POST"]),
         Route(f"/report/{_SHA}/{{first:int}}/reviewed", reviewed, methods=["POST"]),
         Mount("/static", StaticFiles(directory=_STATIC), name="static"),

@@ -136,8 +136,11 @@ def decision_json(decision: Decision) -> dict[str, Any]:
     }
 
 
-def initial_value(data: ReportData, key: str) -> str:
-    return format_value(data.values().get(key))
+def cell_rules(data: ReportData, key: str) -> dict[str, Any]:
+    """The rules involving one cell and the value they expect of it (any cell, doubtful or not)."""
+    statuses = rules.rules_for(key, data.values(), data.version, data.layout)
+    return {"key": key, "rules": [_status_json(s) for s in statuses],
+            "expected": format_value(rules.expected_value(statuses)), "findings": []}
 
 
 def parse_correction(text: Optional[str]) -> tuple[bool, CellValue]:

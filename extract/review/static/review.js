@@ -9,7 +9,7 @@
   let state = JSON.parse(document.getElementById("state").textContent);
   const base = `/report/${encodeURIComponent(state.report.sha256)}/${state.report.first_page}`;
   const $ = (id) => document.getElementById(id);
-  const mode = { on: false, index: 0, key: null };
+  const mode = { on: false, key: null, extra: null };
 
   function el(tag, props = {}, ...children) {
     const node = document.createElement(tag);
@@ -113,7 +113,7 @@
     panel.hidden = !mode.on;
     document.body.classList.toggle("doubtful-only", mode.on);
     if (!mode.on) return;
-    const item = mode.key && state.doubtful.find((d) => d.key === mode.key);
+    const item = mode.key && (state.doubtful.find((d) => d.key === mode.key) || (mode.extra && mode.extra.key === mode.key ? mode.extra : null));
     const key = mode.key;
     if (!key) {
       $("doubtful-position").textContent = "";
@@ -128,7 +128,7 @@
     document.querySelector("#doubtful-panel .cell-facts").hidden = false;
     const cell = state.cells[key];
     const index = state.doubtful.findIndex((d) => d.key === key);
-    $("doubtful-position").textContent = index >= 0 ? `${index + 1} / ${state.doubtful.length}` : "";
+    $("doubtful-position").textContent = index >= 0 ? `${index + 1} / ${state.doubtful.length}` : "· 不在可疑列表 not a doubtful one";
     $("doubtful-label").textContent = cell.label;
     const crop = $("doubtful-crop");
     if (hasCrop(key)) {
@@ -235,8 +235,21 @@
     entry.focus();
   }
 
-  function openCell(key) {
+  // Any cell can be opened (Enter or a click): one that is not doubtful gets its rules from
+  // the server.
+  async function openCell(key) {
+    mode.extra = null;
     enter(key);
+    if (state.doubtful.some((d) => d.key === key)) return;
+    try {
+      const response = await fetch(`${base}/cells/${encodeURIComponent(key)}`);
+      if (response.ok && mode.key === key) {
+        mode.extra = await response.json();
+        drawDoubtful();
+      }
+    } catch (error) {
+      showError(error.message);
+    }
   }
 
   function firstUndecided(after) {
