@@ -1,5 +1,5 @@
 """Command line: `extract FILE [--json]`, `extract schema`, `extract eval PATH…`,
-`extract batch DIR --db results.sqlite`.
+`extract batch PATH... --db results.sqlite`.
 
 Every failure on an input is one line on stderr naming the file and the reason, with the
 exit code documented in `extract.errors.EXIT_CODES`; never a traceback.
@@ -54,7 +54,7 @@ def _run_file(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="extract",
         description="Extract the statistical tables of a 政府信息公开工作年度报告 PDF as validated records.",
-        epilog="subcommands: extract schema | extract eval PATH... | extract batch DIR --db FILE\n"
+        epilog="subcommands: extract schema | extract eval PATH... | extract batch PATH... --db FILE\n"
         + "exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()) + f"; {INTERNAL_ERROR} internal error",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
