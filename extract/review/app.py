@@ -43,6 +43,7 @@ _SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-resource-policy", b"same-origin"),  # no other site may embed a crop
     (b"cache-control", b"no-store"),
 ]
 
@@ -75,22 +76,53 @@ class ReviewConfig:
 
 @dataclass
 class _Sources:
-    """Source files found per document (by path, else by sha256 in the batch's folders), and
-    the open `DocumentCrops` of the last few documents. Rendering is serialised: pdfium is
-    not thread-safe."""
+    """Source files found per document, and the open `DocumentCrops` of the last few
+    documents. A document's file is its stored path when that file still has its sha256;
+    else the file with that sha256 under the folders of the batch's documents, from an index
+    of their contents hashed once per session (a moved archive is hashed once, not once per
+    report). Rendering is serialised: pdfium is not thread-safe."""
 
-    found: dict[str, tuple[Optional[Path], str]] = field(default_factory=dict)
+    found: dict[str, Path] = field(default_factory=dict)
+    by_content: Optional[dict[str, Path]] = None
+    folders: tuple[str, ...] = ()
     open: "OrderedDict[str, crops.DocumentCrops]" = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    index_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def locate(self, db: sqlite3.Connection, sha: str, path: str) -> tuple[Optional[Path], str]:
-        if sha not in self.found:
-            folders = sorted({str(Path(p).parent) for (p,) in db.execute("SELECT path FROM documents")})
-            try:
-                self.found[sha] = (crops.find_source(path, sha, folders), "")
-            except crops.CropError as exc:
-                self.found[sha] = (None, exc.reason)
-        return self.found[sha]
+        """The source file, or None and why not."""
+        if sha in self.found:
+            return self.found[sha], ""
+        try:
+            self.found[sha] = crops.find_source(path, sha)
+            return self.found[sha], ""
+        except crops.CropError as exc:
+            reason = exc.reason
+        found = self._index(db).get(sha)
+        if found is not None and found.is_file():
+            self.found[sha] = found
+            return found, ""
+        return None, f"{reason}; nor by its sha256 under {', '.join(self.folders) or 'the batch folders'}"
+
+    def _index(self, db: sqlite3.Connection) -> dict[str, Path]:
+        from ..files import sha256_file
+        from ..read.images import IMAGE_SUFFIXES
+
+        with self.index_lock:
+            if self.by_content is None:
+                parents = {Path(p).parent for (p,) in db.execute("SELECT path FROM documents")}
+                self.folders = tuple(sorted(str(f) for f in parents if f.is_dir()))
+                suffixes = {".pdf", *IMAGE_SUFFIXES}
+                index: dict[str, Path] = {}
+                for folder in self.folders:
+                    for candidate in sorted(Path(folder).rglob("*")):
+                        if candidate.suffix.lower() in suffixes and candidate.is_file():
+                            try:
+                                index.setdefault(sha256_file(candidate), candidate)
+                            except OSError:
+                                continue  # unreadable: not a source we can use
+                self.by_content = index
+            return self.by_content
 
     def crop_png(self, sha: str, source: Path, page: int, bbox) -> bytes:
         with self.lock:
