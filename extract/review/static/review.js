@@ -102,7 +102,7 @@
     const sums = rule.parts === null || rule.totals === null ? "" : ` (${fmt(rule.parts)} vs ${fmt(rule.totals)})`;
     const item = el("li", { class: rule.state },
       el("b", { text: states[rule.state] }), " ", el("span", { text: rule.label }), el("span", { class: "sums", text: sums }));
-    if (rule.expected_text) item.append(el("div", { class: "expected", text: `此格应为 this cell should be ${rule.expected_text}` }));
+    if (rule.expected_text) item.append(el("div", { class: "expected", text: `其余单元格无误时此格应为 ${rule.expected_text} (this cell, the others as they are)` }));
     return item;
   }
 
