@@ -109,6 +109,46 @@ def test_correction_revalidates_and_keeps_the_reading(batch, records):
         key, printed, printed - delta, "r1", "checked the scan")
 
 
+def test_queue_by_need_and_highlights_of_doubt(tmp_path, records):
+    """Errors, then warnings, then low-confidence cells, then clean reports; low-confidence and
+    repaired cells are highlighted as such and are doubtful."""
+    from extract.review import pages
+
+    clean = records[CLEAN_SAMPLE]
+    key_low, key_repaired = list(clean["cells"])[:2]
+
+    def variant(low: bool, warn: bool, repaired: bool) -> dict:
+        record = json.loads(json.dumps(clean))
+        if low:
+            record["cells"][key_low]["confidence"] = 0.41
+            record["cells"][key_low]["source"] = "ocr"
+        if warn:
+            record["findings"].append({"rule": "cell.low_confidence", "severity": "warning", "message": "低",
+                                       "message_en": "low", "cells": [key_low]})
+        if repaired:
+            record["cells"][key_repaired]["repair"] = "the rules hold only with this value"
+        return record
+
+    db_path = tmp_path / "needs.sqlite"
+    shas = {}
+    for name, record in [("clean", variant(False, False, False)), ("low", variant(True, False, False)),
+                         ("warned", variant(True, True, True)), ("errors", records[ERROR_SAMPLE])]:
+        shas[name] = write_record(db_path, SAMPLES / f"{name}.pdf", record, sha=name.ljust(64, "0"))
+    db = data.connect(db_path)
+    assert [i.sha256 for i in data.queue(db)] == [shas[n] for n in ("errors", "warned", "low", "clean")]
+
+    warned = data.load_report(db, shas["warned"], 1)
+    view = pages.state(warned, {"found": False, "path": "", "reason": "gone"})
+    assert {"low", "warning"} <= set(view["cells"][key_low]["classes"])
+    assert "repaired" in view["cells"][key_repaired]["classes"]
+    assert [d["key"] for d in view["doubtful"]] == [key_low, key_repaired]
+    # Accepting the low-confidence cell settles its reading warning.
+    decision = data.decide_cell(db, shas["warned"], 1, key_low, None, accept=True, reviewer="r")
+    assert decision.warnings == 0
+    after = pages.state(data.load_report(db, shas["warned"], 1), {"found": False, "path": "", "reason": ""})
+    assert "confirmed" in after["cells"][key_low]["classes"] and "warning" not in after["cells"][key_low]["classes"]
+
+
 def doubtful_first(report: data.ReportData) -> str:
     return data.doubtful_keys(report)[0]
 
