@@ -81,14 +81,17 @@ def _run_file(argv: Sequence[str]) -> int:
     timer = watchdog(args.timeout, args.file)
     try:
         if args.split_only:
-            return _print_split(args, split_file(args.file, settings_from(args)))
-        found = extract_reports(args.file, settings_from(args))
+            split = split_file(args.file, settings_from(args))
+        else:
+            found = extract_reports(args.file, settings_from(args))
     except ExtractError as exc:
         return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
     except Exception as exc:  # a bug of ours: still one line, and a distinct exit code
         return fail(f"{args.file}: internal error: {type(exc).__name__}: {exc}", INTERNAL_ERROR)
     finally:
         timer.cancel()
+    if args.split_only:
+        return _print_split(args, split)
     if len(found) > 1:
         for item in found if args.html else ():  # a volume: one page per report, named by its pages
             page = args.html.with_name(f"{args.html.stem}-p{item.first_page}-{item.last_page}{args.html.suffix}")

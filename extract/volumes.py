@@ -269,6 +269,19 @@ def looks_like_cover(signals: PageSignals) -> bool:
     )
 
 
+def title_sheet(signals: PageSignals) -> bool:
+    """A page holding a report's title and nothing of its body (no sentence, section
+    heading or table): a cover sheet bound before the report's first page."""
+    texts = [line.text for line in signals.lines]
+    return (
+        title_at_top(signals) is not None
+        and not signals.tables
+        and not signals.ruled
+        and len(texts) <= 8
+        and not any("。" in t or _HEADING.match(t) for t in texts)
+    )
+
+
 def section_headings(signals: PageSignals) -> list[tuple[int, float]]:
     """Section numbers 1..6 of the headings printed outside tables, with their y."""
     found = []
@@ -332,6 +345,7 @@ def _finding(rule: str, severity: str, zh: str, en: str) -> Finding:
 
 
 def _starts(pages: Sequence[PageSignals]) -> list[_Start]:
+    by_number = {sig.number: sig for sig in pages}
     starts: list[_Start] = []
     state: Optional[_State] = None
     for sig in pages:
@@ -341,7 +355,17 @@ def _starts(pages: Sequence[PageSignals]) -> list[_Start]:
         title = title_at_top(sig) if role == "title" else None
         number = printed_page_number(sig)
         headings = section_headings(sig)
-        if title is not None:
+        previous = starts[-1] if starts else None
+        same_title = title is not None and previous is not None and previous.title is not None \
+            and previous.title.text == title.text
+        if same_title and previous is not None and previous.page == sig.number - 1 and title_sheet(by_number[previous.page]):
+            # The report's own cover sheet (its title alone), then its first page: the
+            # report starts here; the sheet is a cover (see split_volume).
+            starts[-1] = _Start(sig.number, title, "title")
+            state = _State(set())
+        elif same_title and state is not None and not _restart(sig, state, number, headings):
+            pass  # the report's title repeated as a running header: the same report goes on
+        elif title is not None:
             starts.append(_Start(sig.number, title, "title"))
             state = _State(set())
         elif state is None:
@@ -380,6 +404,12 @@ def _restart(sig: PageSignals, state: _State, number: Optional[int], headings: l
     return ""
 
 
+def _role(signals: PageSignals) -> PageRole:
+    """The page's role once it is known not to start a report: a title sheet is a cover."""
+    role = page_role(signals)
+    return "cover" if role == "title" and title_sheet(signals) else role
+
+
 def split_volume(pages: Sequence[PageSignals]) -> VolumeSplit:
     """Reports and unassigned pages of a file, from its pages' signals (in page order)."""
     by_number = {sig.number: sig for sig in pages}
@@ -398,15 +428,14 @@ def split_volume(pages: Sequence[PageSignals]) -> VolumeSplit:
         shares_last = following is not None and following.y is not None
         # Blank, contents and cover pages at the end belong to no report.
         while len(candidates) > 1 and not (shares_last and candidates[-1] == following.page):
-            role = page_role(by_number[candidates[-1]])
-            if role not in ("blank", "contents", "cover"):
+            if _role(by_number[candidates[-1]]) not in ("blank", "contents", "cover"):
                 break
             candidates.pop()
         members = [by_number[n] for n in candidates]
         assigned.update(candidates)
         reports.append(_span(start, members, following.y if shares_last and following else None))
     unassigned = tuple(
-        UnassignedPage(n, page_role(by_number[n]), "".join(line.text for line in by_number[n].lines[:2])[:60])
+        UnassignedPage(n, _role(by_number[n]), "".join(line.text for line in by_number[n].lines[:2])[:60])
         for n in numbers
         if n not in assigned
     )

@@ -251,3 +251,26 @@ def test_scanned_volume_reports_pages_and_cells(scanned_volume):
     told = " ".join(f.message_en for item in found for f in item.report.findings if f.rule == "volume.unassigned_pages")
     for number in make_volumes.extra_pages("volume-scanned-2"):
         assert f"{number} (" in told
+
+
+def test_a_report_cover_sheet_with_its_title_alone_is_a_cover_not_a_report():
+    sheet = page(5, "乙县水利局2022年", "政府信息公开工作年度报告", "乙县水利局", "二〇二三年一月")
+    second = [replace_number(p, p.number + 1) for p in report_pages(5, "乙县水利局", 2022)]
+    split = split_volume([*report_pages(1, "甲县交通运输局", 2022), sheet, *second])
+    assert spans(split) == [(1, 4), (6, 9)]
+    assert [(u.page, u.role) for u in split.unassigned] == [(5, "cover")]
+
+
+def test_a_title_repeated_as_a_running_header_does_not_split():
+    header = "甲县交通运输局2022年政府信息公开工作年度报告"
+    pages = [page(1, header, "本报告根据《中华人民共和国政府信息公开条例》编制。", "一、总体情况", PROSE)]
+    pages += [page(n, header, PROSE, tables=kinds) for n, kinds in
+              ((2, ("proactive",)), (3, ("applications",)), (4, ("review_litigation",)))]
+    split = split_volume(pages)
+    assert spans(split) == [(1, 4)] and not split.reports[0].findings
+
+
+def replace_number(signals: PageSignals, number: int) -> PageSignals:
+    from dataclasses import replace
+
+    return replace(signals, number=number)
