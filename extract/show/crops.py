@@ -122,6 +122,7 @@ class DocumentCrops:
             raise SourceMissing(str(path), "source file not found")
         self.scale = scale
         self.settings = settings
+        # page -> quarter turns (counter-clockwise) of a scanned page: given, or decided once.
         self.page_turns = dict(page_turns or {})
         self._pages: OrderedDict[int, PageRaster] = OrderedDict()
         self._doc = None
@@ -246,7 +247,8 @@ class DocumentCrops:
         pixels = image.image if image.image.ndim == 3 else np.dstack([image.image] * 3)
         turns = self.page_turns.get(image.number)
         if turns is None:
-            turns = self._decide_turns(image)
+            # Kept: a page rendered again after leaving the cache is not decided again.
+            turns = self.page_turns[image.number] = self._decide_turns(image)
         if turns % 4:
             pixels = turn(pixels, turns)
         gray = to_gray_without_red(pixels)

@@ -41,6 +41,9 @@ _SHORT_HEADERS = {
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
 _HEADER_STYLE = "bold"
 _GROUP_STYLE = "bold"
+# Labels wrap past this many cells (24 Chinese characters) even on a wide terminal, so that
+# values stay near their labels.
+_MAX_LABEL_WIDTH = 48
 # A table whose values all sit in one printed row is shown transposed past this many values.
 _MAX_FLAT_VALUES = 8
 
@@ -87,7 +90,7 @@ def _grid_table(layout: TableLayout, report: Report, marks: dict[str, CellMark],
     first_value_col = columns[0]
     table = Table(box=box.SIMPLE_HEAD, show_header=start > 0, padding=(0, 1), pad_edge=False,
                   title=layout.title, title_justify="left", title_style="bold")
-    table.add_column("", overflow="fold", ratio=1)
+    table.add_column("", overflow="fold", max_width=_MAX_LABEL_WIDTH)
     for col in columns:
         heading = _headers_over(layout, col, start)
         leaf = heading[-1] if heading else ""
@@ -113,7 +116,7 @@ def _grid_table(layout: TableLayout, report: Report, marks: dict[str, CellMark],
 
 def _indented(cell: LayoutCell, text: Text) -> Padding:
     """A label indented by its nesting level (its printed column), wrapped lines too."""
-    return Padding(text, (0, 0, 0, 2 * cell.col))
+    return Padding(text, (0, 0, 0, 2 * cell.col), expand=False)
 
 
 def _positioned(cells: list[LayoutCell], columns: list[int], first_value_col: int, style: str) -> list[Text]:
@@ -136,7 +139,7 @@ def _transposed_table(layout: TableLayout, report: Report, marks: dict[str, Cell
     leaves = [_headers_over(layout, c.col, start)[-1] for c in next(iter(groups.values()))]
     table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
                   title=layout.title, title_justify="left", title_style="bold")
-    table.add_column("", overflow="fold", ratio=1)
+    table.add_column("", overflow="fold", max_width=_MAX_LABEL_WIDTH)
     for leaf in leaves:
         table.add_column(leaf, justify="right", overflow="fold", header_style=_HEADER_STYLE)
     for path, cells in groups.items():
