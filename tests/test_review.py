@@ -209,6 +209,19 @@ def test_pages_load_and_a_decision_needs_the_session_token(server, batch, record
     assert audit["reviewer"] == "http-tester" and audit["at"]
 
 
+def test_next_report_link_and_ctrl_c(server, records):
+    import signal
+
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        first = re.findall(r'href="(/report/[0-9a-f]{64}/1)"', client.get("/").text)
+        assert len(first) == 3
+        page = client.get(first[0]).text
+        assert re.search(rf'<a class="next-report" href="{first[1]}">', page)
+    server.process.send_signal(signal.SIGINT)
+    assert server.process.wait(timeout=15) == 0
+    assert server.process.stderr.read().strip() == "extract review: stopped"
+
+
 def test_every_value_and_label_is_escaped(tmp_path, records):
     record = json.loads(json.dumps(records[ERROR_SAMPLE]))
     record["report"]["agency"] = HOSTILE

@@ -171,7 +171,9 @@ def create_app(config: ReviewConfig) -> Starlette:
             if report is None:
                 return not_found("no such report")
             view = pages.state(report, source_of(db, report))
-        return render("report.html", state=view, layouts=pages.layouts(report))
+            following = data.next_in_queue(db, sha, first)
+        next_url = f"/report/{following.sha256}/{following.first_page}" if following else None
+        return render("report.html", state=view, layouts=pages.layouts(report), next_url=next_url)
 
     def crop(request: Request) -> Response:
         sha, first, key = (request.path_params[k] for k in ("sha", "first", "key"))

@@ -133,6 +133,13 @@ def queue(db: sqlite3.Connection) -> list[QueueItem]:
         i.agency or "", i.year or 0, i.path, i.first_page))
 
 
+def next_in_queue(db: sqlite3.Connection, sha: str, first_page: int) -> Optional[QueueItem]:
+    """The report to review after this one: the next one in the queue not yet reviewed."""
+    items = queue(db)
+    here = next((i for i, item in enumerate(items) if (item.sha256, item.first_page) == (sha, first_page)), -1)
+    return next((item for item in items[here + 1:] + items[:max(here, 0)] if item.reviewed_at is None), None)
+
+
 # ------------------------------------------------------------------------------ one report
 
 

@@ -124,6 +124,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"extract review: {args.database} as {config.reviewer} at {url}  (Ctrl-C to stop)", flush=True)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shut down cleanly, then passes Ctrl-C on
+        pass
     finally:
         sock.close()
+    print("extract review: stopped", file=sys.stderr)
     return 0
