@@ -67,6 +67,9 @@ def value_cell_html(
     if record is not None and record.repair is not None:
         notes.append(f"读作 read as “{record.text}”; {record.repair}")
     row_caption, column_caption = caption
+    if record is not None:
+        where = f"第{record.page}页 page {record.page}, " if record.page is not None else ""
+        notes.insert(0, f"印有 printed “{record.text}”, {where}{record.source} {record.confidence:.2f}")
     title = "\n".join([f"{row_caption} · {column_caption} ({key})", *notes])
     spans = (f' rowspan="{row_span}"' if row_span > 1 else "") + (f' colspan="{col_span}"' if col_span > 1 else "")
     described = " ".join(f"finding-{i}" for i in mark.findings) if mark else ""
@@ -161,7 +164,7 @@ th.head{background:#eef2f7;font-weight:normal}
 th.label{text-align:left;font-weight:normal;max-width:22em}
 th.group{background:#f7f7f7}
 td.v{text-align:right;min-width:2.5em;position:relative;cursor:default;font-variant-numeric:tabular-nums}
-td.v:focus{outline:2px solid #1a73e8;outline-offset:-2px}
+td.v:focus,td.v:hover{outline:2px solid #1a73e8;outline-offset:-2px}
 td.null .val,td.unread .val{color:#888}
 td.unread{background:repeating-linear-gradient(45deg,#fafafa,#fafafa 4px,#eee 4px,#eee 8px)}
 td.error{background:#fde0e0;color:#b00020;font-weight:bold}
