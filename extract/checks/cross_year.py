@@ -256,8 +256,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             raise StoreError(str(args.db), "no such database")
         db = open_store(args.db)
         try:
-            stored = list(iter_stored_reports(db))
-            reports = [YearReport(r.sha256, r.first_page, r.agency, r.year, r.values()) for r in stored]
+            # Only the values are kept of each report (not its record): thousands fit in memory.
+            reports = [YearReport(r.sha256, r.first_page, r.agency, r.year, r.values()) for r in iter_stored_reports(db)]
             result = check_reports(reports)
             write_cross_findings(db, result.findings)
         finally:

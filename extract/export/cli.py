@@ -10,11 +10,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 from ..errors import ExtractError
 from ..options import fail
-from .stored import StoredReport, load_cross_findings, load_reports
+from ..batch.store import open_store
+from .stored import StoredReport, iter_stored_reports, load_cross_findings
 
 FORMATS = ("csv", "csv-wide", "jsonl", "xlsx", "parquet")
 SUFFIXES = {"csv": ".csv", "csv-wide": ".wide.csv", "jsonl": ".jsonl", "xlsx": ".xlsx", "parquet": ".parquet"}
@@ -58,7 +59,28 @@ def _write_atomically(out: Path, write: Callable[[Path], int]) -> int:
 def export(db: Path, fmt: str, out: Optional[Path], original: bool) -> tuple[int, list[Path]]:
     """Write the export; returns (number of reports, files written). `out` None: beside the
     database; Path("-"): stdout (text formats only)."""
-    reports: list[StoredReport] = load_reports(db, original=original)
+    store = open_store(db, readonly=True)
+    try:
+        return _export(store, db, fmt, out, original)
+    finally:
+        store.close()
+
+
+class _Counted:
+    """Streams the reports (a batch of thousands is never held in memory at once, except
+    for XLSX) and counts them as they pass."""
+
+    def __init__(self, reports: Iterator[StoredReport]):
+        self.reports, self.count = reports, 0
+
+    def __iter__(self) -> Iterator[StoredReport]:
+        for report in self.reports:
+            self.count += 1
+            yield report
+
+
+def _export(store, db: Path, fmt: str, out: Optional[Path], original: bool) -> tuple[int, list[Path]]:
+    reports = _Counted(iter_stored_reports(store, original=original))
     to_stdout = out is not None and str(out) == "-"
     target = default_out(db, fmt) if out is None else out
     written: list[Path] = []
@@ -105,9 +127,9 @@ def export(db: Path, fmt: str, out: Optional[Path], original: bool) -> tuple[int
         from .xlsx import write_xlsx
 
         cross = load_cross_findings(db)
-        _write_atomically(target, lambda path: write_xlsx(reports, path, cross, original=original))
+        _write_atomically(target, lambda path: write_xlsx(list(reports), path, cross, original=original))
         written.append(target)
-    return len(reports), written
+    return reports.count, written
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

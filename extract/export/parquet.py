@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from ..errors import ExtractError
 from .long_form import LONG_COLUMNS, long_rows
@@ -24,11 +24,29 @@ def write_parquet(reports: Iterable[StoredReport], out: Path) -> int:
         raise ParquetUnavailable(str(out), "Parquet needs pyarrow: pip install 'extract[parquet]'") from None
     types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
     schema = pa.schema([pa.field(c.name, types[c.kind], metadata={"doc": c.doc}) for c in LONG_COLUMNS])
-    rows = list(long_rows(reports))
-    columns = {c.name: [None if r[c.name] is None else _typed(r[c.name], c.kind) for r in rows] for c in LONG_COLUMNS}
-    table = pa.table(columns, schema=schema)
-    pq.write_table(table, out)
-    return len(rows)
+    count = 0
+    with pq.ParquetWriter(out, schema) as writer:
+        # One row group per ROWS_PER_GROUP cells: memory stays flat however large the batch.
+        for rows in _chunks(long_rows(reports), ROWS_PER_GROUP):
+            columns = {c.name: [None if r[c.name] is None else _typed(r[c.name], c.kind) for r in rows]
+                       for c in LONG_COLUMNS}
+            writer.write_table(pa.table(columns, schema=schema))
+            count += len(rows)
+    return count
+
+
+ROWS_PER_GROUP = 50_000
+
+
+def _chunks(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
+    chunk: list[dict] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _typed(value, kind: str):

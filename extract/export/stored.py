@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
@@ -153,15 +154,20 @@ def _table_findings(db: sqlite3.Connection, sha: str, first_page: int) -> tuple[
                                tuple(json.loads(r["cells"] or "[]"))) for r in rows)
 
 
+@lru_cache(maxsize=None)
+def _template_keys(version: str) -> tuple[str, ...]:
+    return tuple(all_cell_keys(version))  # type: ignore[arg-type]
+
+
 def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredReport:
     record = json.loads(row["record"])
     read = record_values(record)
     provenance = record.get("cells", {})
     version = (record.get("tables") or {}).get("template") or row["template"]
-    keys = list(all_cell_keys(version)) if version else []
-    keys += [k for k in read if k not in keys]
+    keys = list(dict.fromkeys([*(_template_keys(version) if version else ()), *read]))
     stored = {r["key"]: r for r in db.execute(
-        "SELECT * FROM cells WHERE sha256 = ? AND first_page = ?", (row["sha256"], row["first_page"]))}
+        "SELECT key, value_num, value_text, corrected, flagged FROM cells WHERE sha256 = ? AND first_page = ?",
+        (row["sha256"], row["first_page"]))}
 
     # As read: the record. In effect: the findings table (a review may have re-validated the
     # report) and the cells table's values and flags.
@@ -184,7 +190,8 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
         )
     effective = record
     if not original:
-        effective = with_values(record, {k: c.value for k, c in cells.items() if c.corrected})
+        corrected = {k: c.value for k, c in cells.items() if c.corrected}
+        effective = with_values(record, corrected) if corrected else record
         reviewed = {r[0] for r in db.execute(
             "SELECT DISTINCT key FROM corrections WHERE sha256 = ? AND first_page = ?", (row["sha256"], row["first_page"]))}
         if reviewed and version:

@@ -75,14 +75,73 @@ def _fit_height(ws, text: str, row: int, row_span: int, col: int, col_span: int)
             ws.row_dimensions[r].height = per_row
 
 
-def _write_table(ws, layout: TableLayout, top: int, report: StoredReport, named: dict[str, list], styles) -> int:
+STYLE_TITLE = "extract title"
+STYLE_HEADER = "extract header"
+STYLE_LABEL = "extract label"
+STYLE_VALUE = "extract value"
+STYLE_COVERED = "extract covered"  # inside a merged cell: only its border
+VALUE_STYLES = {None: STYLE_VALUE, ERROR_FILL: "extract value error", WARNING_FILL: "extract value warning",
+                CORRECTED_FILL: "extract value corrected"}
+
+
+def _add_named_styles(wb) -> None:
+    """Register the few cell styles once: assigning a named style is cheap, while building
+    Font/Fill/Border objects per cell makes openpyxl compare styles for every cell (a
+    thousand reports took minutes)."""
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+    def add(name, *, font=None, fill=None, alignment=None, framed=True):
+        style = NamedStyle(name=name)
+        if framed:
+            style.border = border
+        if font is not None:
+            style.font = font
+        if fill is not None:
+            style.fill = PatternFill("solid", start_color=fill, end_color=fill)
+        if alignment is not None:
+            style.alignment = alignment
+        wb.add_named_style(style)
+
+    add(STYLE_TITLE, font=Font(bold=True, size=12), framed=False)
+    add(STYLE_HEADER, font=Font(bold=True), fill=HEADER_FILL,
+        alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"))
+    add(STYLE_LABEL, alignment=Alignment(wrap_text=True, vertical="center", horizontal="left"))
+    add(STYLE_COVERED)
+    for fill, name in VALUE_STYLES.items():
+        add(name, fill=fill, alignment=Alignment(horizontal="right", vertical="center"))
+
+
+def _merge(ws, top: int, left: int, bottom: int, right: int) -> None:
+    """Merge a range whose cells all carry the framed covered style. Worksheet.merge_cells
+    would redraw the edge borders cell by cell through style arithmetic (most of the export's
+    time for a thousand reports); the cells here are framed already, so only the range is
+    recorded and the covered cells become MergedCells, as merge_cells does."""
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    cells = getattr(ws, "_cells", None)
+    if cells is None:  # another openpyxl: the public, slower way
+        ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+        return
+    mcr = MergedCellRange(ws, f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}")
+    ws.merged_cells.add(mcr)
+    for r in range(top, bottom + 1):
+        for c in range(left, right + 1):
+            if (r, c) != (top, left):
+                covered = MergedCell(ws, row=r, column=c)
+                covered.style = STYLE_COVERED
+                cells[(r, c)] = covered
+
+
+def _write_table(ws, layout: TableLayout, top: int, report: StoredReport, named: dict[str, list]) -> int:
     """Write one table with its title on row `top` (1-based); returns the next free row."""
     from openpyxl.comments import Comment
 
-    Font, Alignment, PatternFill, Border, Side = styles
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.cell(top, 1, layout.title).font = Font(bold=True, size=12)
+    ws.cell(top, 1, layout.title).style = STYLE_TITLE
     first = top + 1
     for cell in layout.cells:
         row, col = first + cell.row, 1 + cell.col
@@ -93,7 +152,6 @@ def _write_table(ws, layout: TableLayout, top: int, report: StoredReport, named:
             if value is None and stored is not None and stored.printed:
                 value = stored.printed  # "/", "—", "无": shown as printed
             target.value = value
-            target.alignment = Alignment(horizontal="right", vertical="center")
             notes, fill = [], None
             findings = [f for f in named.get(cell.key, ()) if f.severity in ("error", "warning")]
             if findings:
@@ -106,25 +164,16 @@ def _write_table(ws, layout: TableLayout, top: int, report: StoredReport, named:
                 fill = CORRECTED_FILL
                 read = "" if stored.read_value is None else stored.read_value
                 notes.insert(0, f"corrected by a reviewer; read: {read!s}")
-            if fill:
-                target.fill = PatternFill("solid", start_color=fill, end_color=fill)
+            target.style = VALUE_STYLES[fill]
             if notes:
                 target.comment = Comment("\n".join(notes), "extract", width=360, height=40 + 18 * len(notes))
         else:
             target.value = cell.text
-            target.alignment = Alignment(wrap_text=True, vertical="center",
-                                         horizontal="center" if cell.kind == "header" else "left")
-            if cell.kind == "header":
-                target.font = Font(bold=True)
-                target.fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
-        for r in range(row, row + cell.row_span):
-            for c in range(col, col + cell.col_span):
-                ws.cell(r, c).border = border
-        if cell.kind != "value" and cell.text:
-            _fit_height(ws, cell.text, row, cell.row_span, col, cell.col_span)
+            target.style = STYLE_HEADER if cell.kind == "header" else STYLE_LABEL
+            if cell.text:
+                _fit_height(ws, cell.text, row, cell.row_span, col, cell.col_span)
         if cell.row_span > 1 or cell.col_span > 1:
-            ws.merge_cells(start_row=row, start_column=col,
-                           end_row=row + cell.row_span - 1, end_column=col + cell.col_span - 1)
+            _merge(ws, row, col, row + cell.row_span - 1, col + cell.col_span - 1)
     return first + layout.n_rows + 1
 
 
@@ -144,7 +193,7 @@ def _report_sheet(ws, report: StoredReport, styles, index_link: str, cross: Sequ
     row = 5
     layouts = table_layouts(version, printed_other_layout(version, rules))
     for layout in layouts:
-        row = _write_table(ws, layout, row, report, named, styles)
+        row = _write_table(ws, layout, row, report, named)
     ws.cell(row, 1, "findings").font = Font(bold=True, size=12)
     for i, f in enumerate(report.findings, start=row + 1):
         ws.cell(i, 1, f.severity)
@@ -188,6 +237,7 @@ def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[Cross
     styles = (Font, Alignment, PatternFill, Border, Side)
     cross = list(cross)
     wb = Workbook()
+    _add_named_styles(wb)
     index = wb.active
     index.title = INDEX_SHEET
     index_link = f"#'{INDEX_SHEET}'!A1"
