@@ -274,3 +274,61 @@ def replace_number(signals: PageSignals, number: int) -> PageSignals:
     from dataclasses import replace
 
     return replace(signals, number=number)
+
+
+class CountingEngine:
+    """The real OCR engine, counting what it is asked to do."""
+
+    def __init__(self, engine):
+        self.engine, self.name = engine, engine.name
+        self.detections = 0
+        self.lines = 0
+
+    def recognize_lines(self, crops):
+        self.lines += len(crops)
+        return self.engine.recognize_lines(crops)
+
+    def read_page(self, image):
+        self.detections += 1
+        return self.engine.read_page(image)
+
+
+def test_a_scanned_page_without_tables_costs_a_title_check_not_a_detection_pass():
+    from extract.read import pdf
+    from extract.scan.ocr import get_engine
+    from extract.scan.scanned_page import read_scanned_page
+    from extract.volumes import looks_like_title
+
+    settings = DEFAULT_SETTINGS
+    doc = pdf.open_pdf(SAMPLES / "scanned" / "scan-r2022-word-shaded-01.pdf", settings)
+    try:
+        prose, title = (pdf.render_page(doc, k, 150) for k in (1, 0))
+    finally:
+        doc.close()
+    engine = CountingEngine(get_engine(settings.ocr_engine, settings.ocr_threads))
+    page = read_scanned_page(prose, engine, settings, page_text=looks_like_title)
+    # Orientation reads a few sample lines both ways; the head check one line; no detection.
+    assert engine.detections == 0 and engine.lines <= 20
+    assert not page.rulings and len(page.boxes) == 1 and "。" not in page.boxes[0].text[:3]
+    engine.lines = 0
+    page = read_scanned_page(title, engine, settings, page_text=looks_like_title)
+    assert engine.detections == 1  # a title: its head read in full, as a single report's first page
+    assert any("年度报告" in b.text for b in page.boxes)
+
+
+def test_batch_stores_each_report_of_a_volume_under_its_first_page(tmp_path):
+    import shutil
+    import sqlite3
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(DIGITAL_VOLUME, folder)
+    db = tmp_path / "results.sqlite"
+    run = _cli("batch", str(folder), "--db", str(db), "--jobs", "1", "-q")
+    assert run.returncode == 0, run.stderr
+    expected = json.loads((VOLUMES / "volume-digital-12.expected.json").read_text(encoding="utf-8"))
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT first_page, last_page, agency FROM reports ORDER BY first_page").fetchall()
+        cells = conn.execute("SELECT COUNT(*) FROM cells WHERE first_page = 3").fetchone()[0]
+    assert rows == [(e["source"]["first_page"], e["source"]["last_page"], e["report"]["agency"]) for e in expected]
+    assert cells >= 190
