@@ -150,6 +150,12 @@
     rules.textContent = "";
     for (const rule of item ? item.rules : []) rules.append(describeRule(rule));
     if (item && !item.rules.length) rules.append(el("li", { text: "没有涉及此格的勾稽关系 No rule involves this cell" }));
+    // Other findings naming this cell (its reading, the prose, plausibility), beside the rules.
+    const ruleIds = new Set((item ? item.rules : []).map((r) => r.rule));
+    for (const index of item ? item.findings : []) {
+      const f = state.findings[index];
+      if (f && !ruleIds.has(f.rule)) rules.append(el("li", { class: f.severity }, el("b", { text: `${f.severity} ` }), el("span", { text: f.message })));
+    }
     if (cell.repair) rules.append(el("li", { class: "repair", text: `自动修正 repaired: ${cell.repair}` }));
   }
 
