@@ -105,6 +105,13 @@ def test_correct_the_injected_error_from_the_keyboard(tmp_path, browser):
         wait.until(lambda d: d.execute_script(
             "const i = document.getElementById('doubtful-crop'); return i.complete && i.naturalWidth > 0"))
 
+        # n / p step through the doubtful cells and back.
+        ActionChains(browser).send_keys("n").perform()
+        wait.until(lambda d: "current" not in target.get_attribute("class").split())
+        assert browser.find_element(By.ID, "doubtful-position").text.startswith("2 / ")
+        ActionChains(browser).send_keys("p").perform()
+        wait.until(lambda d: "current" in target.get_attribute("class").split())
+
         ActionChains(browser).send_keys(str(consistent)).send_keys("\n").perform()
         wait.until(lambda d: "now hold" in d.find_element(By.ID, "decision-result").text)
         result = browser.find_element(By.ID, "decision-result").text
