@@ -139,6 +139,11 @@ def test_decoding_rules():
     # A page declaring UTF-8 but served in GBK (a common server misconfiguration).
     lying = ('<meta charset="utf-8">' + text).encode("gbk")
     assert decode_page(lying, "x").endswith(text)
+    # A page re-encoded to UTF-8 that kept Word's charset=gb2312: GB18030 would decode these
+    # bytes too, into other characters.
+    kept = '<meta http-equiv=Content-Type content="text/html; charset=gb2312"><p>予以公开</p>'.encode("utf-8")
+    assert "予以公开" not in kept.decode("gb18030")  # decodes without error, into other characters
+    assert decode_page(kept, "x").endswith("<p>予以公开</p>")
 
 
 def _page(tmp_path: Path, body: str, name: str = "page.html") -> Path:

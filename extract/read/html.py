@@ -3,10 +3,10 @@ lays them out: rowspan/colspan, tables nested in layout tables, labels broken by
 paragraphs, numbers wrapped in <span>/<font>/<strong>, &nbsp;, hidden elements left out.
 
 Government sites serve these pages in UTF-8 or in GB2312/GBK (read as GB18030, the
-superset browsers use for all three): the encoding comes from a byte-order mark, else the
-<meta charset> or http-equiv declaration, else whichever of UTF-8 and GB18030 decodes the
-bytes; a declaration the bytes contradict (a GBK page declaring UTF-8) is overruled the
-same way.
+superset browsers use for all three): the encoding comes from a byte-order mark; bytes
+that are valid UTF-8 (and not plain ASCII) are UTF-8; else the <meta charset> or http-equiv
+declaration, else whichever of UTF-8 and GB18030 decodes the bytes; a declaration the bytes
+contradict (a GBK page declaring UTF-8, a UTF-8 page still declaring gb2312) is overruled.
 """
 
 from __future__ import annotations
@@ -62,6 +62,15 @@ def decode_page(data: bytes, name: str) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 raise InvalidDocument(name, f"the page is not valid {encoding} despite its byte-order mark") from None
+    # Bytes that are valid UTF-8 and not plain ASCII are UTF-8 whatever the page declares:
+    # Chinese text in GBK almost never forms valid UTF-8, while GB18030 decodes nearly any
+    # bytes, UTF-8 included, into plausible-looking characters (a page re-encoded to UTF-8
+    # that kept Word's charset=gb2312 would be silently garbled).
+    if not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     candidates: list[str] = []
     declared = _DECLARED.search(data[:_PRESCAN_BYTES])
     if declared:
