@@ -333,3 +333,15 @@ def test_read_only_database_is_one_line_exit_9(batch):
             subprocess.run(["chattr", "-i", str(db_path)], check=True)
         db_path.chmod(0o644)
     assert (result.returncode, result.stderr.strip()) == (9, f"extract: {db_path}: the database is read-only")
+
+
+def test_without_the_review_extra_one_line_exit_2(batch):
+    import subprocess
+    import sys
+
+    blocked = ("import sys; sys.modules['starlette'] = None; from extract.review.server import main; "
+               f"sys.exit(main([{str(batch[0])!r}]))")
+    result = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("extract: review: needs the [review] extra (starlette is missing): "
+                                     "pip install 'extract[review]'")
