@@ -95,7 +95,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from .app import ReviewConfig, create_app
         from .data import check_database
     except ImportError as exc:
-        return fail(f"review: needs the [review] extra ({exc.name} is missing): pip install 'extract[review]'",
+        return fail(f"review: needs the [review] extra ({(exc.name or 'a library').split('.')[0]} is missing): pip install 'extract[review]'",
                     USAGE_ERROR)
 
     try:
