@@ -147,3 +147,51 @@ def test_correct_the_injected_error_from_the_keyboard(tmp_path, browser):
     row = exported()
     assert (float(row["value"]), float(row["original_value"]), row["corrected"]) == (consistent, printed, "1")
     assert float(exported("--original")["value"]) == printed
+
+
+def test_hostile_text_stays_text_and_a_accepts(tmp_path, browser):
+    """Markup in an agency name, a printed cell text, a finding message and a file name is
+    shown as text (no script runs, no console error); `a` accepts a doubtful value."""
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    sample = SAMPLES / "r2022-error-leaf-01.pdf"
+    record = record_of(sample)
+    record["report"]["agency"] = hostile
+    (key, _), = injected_errors(sample.stem).items()
+    record["cells"][key]["text"] = hostile
+    error = next(f for f in record["findings"] if f["severity"] == "error" and key in f["cells"])
+    error["message"] = hostile
+    db_path = tmp_path / "hostile.sqlite"
+    sha = write_record(db_path, tmp_path / f"{hostile}.pdf", record)
+
+    server = start_review(db_path, reviewer=REVIEWER)
+    wait = WebDriverWait(browser, 60)
+    try:
+        browser.get(server.url)
+        assert hostile in browser.find_element(By.CSS_SELECTOR, "table.queue").text
+        browser.get(f"{server.url}report/{sha}/1")
+        wait.until(lambda d: d.find_element(By.ID, "findings-list").text)
+        assert hostile in browser.find_element(By.TAG_NAME, "h1").text
+        assert hostile in browser.find_element(By.ID, "findings-list").text
+        assert hostile in browser.find_element(By.ID, "source-missing").text  # the file is gone, and says so
+        ActionChains(browser).move_to_element(browser.find_element(By.ID, f"cell-{key}")).perform()
+        wait.until(lambda d: hostile in d.find_element(By.ID, "popover-text").text)
+        with pytest.raises(NoAlertPresentException):
+            browser.switch_to.alert.text
+        assert browser.execute_script("return document.querySelectorAll('img[src=x], #findings-list script').length") == 0
+
+        ActionChains(browser).move_to_element(browser.find_element(By.TAG_NAME, "h1")).send_keys("d").perform()
+        wait.until(lambda d: d.find_element(By.ID, "doubtful-panel").is_displayed())
+        current = browser.find_element(By.CSS_SELECTOR, "td.v.current").get_attribute("data-key")
+        ActionChains(browser).send_keys("a").perform()
+        wait.until(lambda d: "confirmed" in d.find_element(By.ID, "decision-result").text)
+        assert console_errors(browser) == []
+    finally:
+        server.stop()
+    (audit,) = corrections(db_path)
+    assert (audit["key"], audit["old_value"] == audit["new_value"], audit["reviewer"], audit["note"]) == (
+        current, True, REVIEWER, "accepted as read")
