@@ -13,6 +13,7 @@ import pytest
 from exportlib import correct, sample_record, write_records
 
 from extract.cli import main
+from extract.records import Report
 from extract.export.csv_wide import REPORT_COLUMNS
 from extract.export.labels import union_keys
 from extract.export.long_form import LONG_COLUMN_NAMES
@@ -106,6 +107,7 @@ def test_jsonl_lines_are_the_json_records(batch, tmp_path):
     records = {r["source"]["sha256"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     assert records[procurement["source"]["sha256"]] == procurement  # no correction: exactly --json
     corrected = records[leaf["source"]["sha256"]]
+    Report.model_validate(corrected)  # still a record of the output contract
     assert corrected["tables"]["applications"]["granted"]["natural_person"] == printed - 1
     assert corrected["cells"][WRONG]["value"] == printed  # the provenance keeps the value as read
     # the rules through the corrected cell are decided again: the two errors it caused are gone
