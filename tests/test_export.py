@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import SAMPLES
 from exportlib import correct, sample_record, write_records
 
 from extract.cli import main
@@ -188,3 +189,23 @@ def test_default_out_is_beside_the_database_and_stdout_works(batch, tmp_path):
     assert main(["export", str(db), "--format", "csv-wide", "-q"]) == 0
     assert (db.parent / "results.wide.csv").is_file() and (db.parent / "results.wide.dictionary.csv").is_file()
     assert not list(db.parent.glob(".*.tmp"))  # written under a temporary name, then renamed
+
+
+def test_a_real_batch_exports_the_json_records(tmp_path):
+    """`extract batch` then `extract export --format jsonl`: each line is what `extract FILE
+    --json` prints for its file."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in (ERROR_LEAF, PROCUREMENT):
+        (folder / f"{name}.pdf").write_bytes((SAMPLES / f"{name}.pdf").read_bytes())
+    db = tmp_path / "b.sqlite"
+    proc = subprocess.run([sys.executable, "-m", "extract.cli", "batch", str(folder), "--db", str(db), "--workers", "1"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    out = _export(db, "jsonl", tmp_path / "b.jsonl")
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["source"]["file"] for r in lines) == sorted(f"{n}.pdf" for n in (ERROR_LEAF, PROCUREMENT))
+    for record in lines:
+        printed = subprocess.run([sys.executable, "-m", "extract.cli", str(folder / record["source"]["file"]), "--json"],
+                                 capture_output=True, text=True, timeout=120)
+        assert json.loads(printed.stdout) == record
