@@ -160,14 +160,15 @@ def test_parquet_in_pyarrow(batch, tmp_path):
     assert len(rows) == len(_long_rows(_export(db, "csv", tmp_path / "x.csv")))
 
 
-def test_parquet_without_pyarrow_is_one_line(batch, tmp_path):
-    db = batch[0]
-    code = ("import sys; sys.modules['pyarrow'] = None; from extract.cli import main; "
-            f"sys.exit(main(['export', {str(db)!r}, '--format', 'parquet', '--out', {str(tmp_path / 'p.parquet')!r}]))")
+@pytest.mark.parametrize("fmt, library", [("parquet", "pyarrow"), ("xlsx", "openpyxl")])
+def test_format_without_its_library_is_one_line(batch, tmp_path, fmt, library):
+    db, out = batch[0], tmp_path / f"x.{fmt}"
+    code = (f"import sys; sys.modules[{library!r}] = None; from extract.cli import main; "
+            f"sys.exit(main(['export', {str(db)!r}, '--format', {fmt!r}, '--out', {str(out)!r}]))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 2
-    assert proc.stderr.strip().count("\n") == 0 and "pip install 'extract[parquet]'" in proc.stderr
-    assert not (tmp_path / "p.parquet").exists()
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().count("\n") == 0 and f"pip install 'extract[{fmt}]'" in proc.stderr
+    assert not out.exists() and not list(tmp_path.glob(".*.tmp"))
 
 
 def test_bad_database_is_one_line(tmp_path):
