@@ -176,6 +176,8 @@ def _title_from(window: Sequence[TextLine]) -> Optional[Title]:
         text = _with_digit_years("".join(line.text for line in window[:end]))
         m = _TITLE.search(text)
         if m and _TITLE_REMARK.match(m.group("rest")):
+            if text[: m.start()].endswith((":", "：")) or text.startswith(("附件", "附表")):
+                return None  # 附件：×××年度报告…: an appendix names the report, it does not start one
             name = _FILLER.sub("", m.group("before") or m.group("after")).strip()
             return Title(text[m.start() :], window[0].top, name or None, int(m.group("year")))
     return None
@@ -220,7 +222,9 @@ def looks_like_title(lines: Sequence[str]) -> bool:
     """Cheap test on a scanned page's head lines (as recognised, OCR errors and all):
     worth reading the page's head in full? A title or a contents page."""
     text = "".join(lines)
-    return any(word in text for word in ("年度报告", "度报告", "公开工作", "目录", "目次"))
+    # Not 公开工作: a body line says 政府信息公开工作 often, and each false alarm costs a
+    # detection pass over the head.
+    return any(word in text for word in ("年度报", "度报告", "目录", "目次"))
 
 
 def title_mid_page(signals: PageSignals) -> Optional[Title]:
