@@ -149,3 +149,17 @@ def test_null_sides_are_not_checked():
                                                           "applications.carried_over.natural_person": 4})
     result = check_reports([earlier, later])
     assert [f.cells[1] for f in result.findings] == ["applications.carried_over.natural_person"]
+
+
+def test_template_change_between_the_years(tmp_path):
+    """2020 on the 2019 template, 2021 on the 2021 one: 上年结转 is checked (both templates
+    print it); 现行有效件数 is not (the 2019 template has none)."""
+    earlier = derived_record("r2020-split-withheld-repeat-01", agency="临江县人民政府办公室")
+    forward = earlier["tables"]["applications"]["carried_forward"]
+    carried = {f"applications.carried_over.{c}": v for c, v in forward.items()}
+    carried["applications.carried_over.total"] = forward["total"] + 1
+    later = derived_record("r2021-split-unable-norepeat-01", agency="江川市临江县政府办公室", values=carried)
+    db = write_records(tmp_path / "r.sqlite", [earlier, later])
+    assert _check(db, "--strict").returncode == 1
+    assert [(r["rule"], json.loads(r["cells"])[1]) for r in _cross_rows(db)] == [
+        (CARRIED_RULE, "applications.carried_over.total")]
