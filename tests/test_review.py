@@ -345,3 +345,26 @@ def test_without_the_review_extra_one_line_exit_2(batch):
     assert result.returncode == 2
     assert result.stderr.strip() == ("extract: review: needs the [review] extra (starlette is missing): "
                                      "pip install 'extract[review]'")
+
+
+def test_decisions_stand_over_a_new_reading_of_the_document(batch, records):
+    """`extract batch --redo` writes the document again: the person's correction is applied
+    to the new reading and the report validated again; an accepted cell is not marked
+    corrected."""
+    (key, delta), = injected_errors(ERROR_SAMPLE).items()
+    sha = sha_of(records, ERROR_SAMPLE)
+    db = data.connect(batch[0])
+    printed = data.load_report(db, sha, 1).cells[key]["value"]
+    accepted = next(k for k in records[ERROR_SAMPLE]["cells"] if k != key)
+    data.decide_cell(db, sha, 1, key, printed - delta, accept=False, reviewer="r1")
+    data.decide_cell(db, sha, 1, accepted, None, accept=True, reviewer="r1")
+    db.close()
+
+    write_record(batch[0], batch[1] / f"{ERROR_SAMPLE}.pdf", records[ERROR_SAMPLE])  # the rerun
+
+    db = data.connect(batch[0])
+    cell = db.execute("SELECT value_num, read_num, corrected FROM cells WHERE sha256 = ? AND key = ?", (sha, key)).fetchone()
+    assert tuple(cell) == (printed - delta, printed, 1)
+    assert db.execute("SELECT corrected FROM cells WHERE sha256 = ? AND key = ?", (sha, accepted)).fetchone()[0] == 0
+    assert db.execute("SELECT errors FROM reports WHERE sha256 = ?", (sha,)).fetchone()[0] == 0
+    assert not db.execute("SELECT COUNT(*) FROM findings WHERE sha256 = ? AND severity = 'error'", (sha,)).fetchone()[0]

@@ -262,13 +262,27 @@ def apply_correction(db: sqlite3.Connection, sha: str, first_page: int, key: str
 
 
 def _reapply_corrections(db: sqlite3.Connection, sha: str) -> None:
+    """A person's latest decision on each cell stands over a new reading: corrections are
+    applied again (an accepted value is not a correction), and each report a person
+    decided on is validated again with the values in effect, as the review app does."""
     latest = db.execute(
-        "SELECT first_page, key, new_value FROM corrections WHERE id IN"
+        "SELECT first_page, key, old_value, new_value FROM corrections WHERE id IN"
         " (SELECT MAX(id) FROM corrections WHERE sha256 = ? GROUP BY first_page, key)", (sha,)).fetchall()
     reports = {r[0] for r in db.execute("SELECT first_page FROM reports WHERE sha256 = ?", (sha,))}
-    for first_page, key, new_value in latest:
-        if first_page in reports:
+    decided = set()
+    for first_page, key, old_value, new_value in latest:
+        if first_page not in reports:
+            continue
+        decided.add(first_page)
+        if json.loads(new_value) != json.loads(old_value):
             apply_correction(db, sha, first_page, key, json.loads(new_value))
+    if decided:
+        from ..review.data import load_report, revalidate
+
+        for first_page in sorted(decided):
+            data = load_report(db, sha, first_page)
+            if data is not None:
+                revalidate(db, data)
 
 
 def iter_reports(db: sqlite3.Connection) -> Iterator[sqlite3.Row]:

@@ -263,7 +263,7 @@ def decide_cell(db: sqlite3.Connection, sha: str, first_page: int, key: str, new
             store.apply_correction(db, sha, first_page, key, value)
         data = load_report(db, sha, first_page)
         assert data is not None
-        errors, warnings = _revalidate(db, data)
+        errors, warnings = revalidate(db, data)
     values = data.values()
     return Decision(key, old, value, changed, rules.rules_for(key, values, data.version, data.layout), errors, warnings)
 
@@ -275,7 +275,7 @@ def _version(db: sqlite3.Connection, sha: str, first_page: int) -> tpl.TemplateV
     return row[0] or "2021"
 
 
-def _revalidate(db: sqlite3.Connection, data: ReportData) -> tuple[int, int]:
+def revalidate(db: sqlite3.Connection, data: ReportData) -> tuple[int, int]:
     """Replace the report's `findings` rows (and its counts and cell flags) with those of the
     values in effect. The record JSON keeps the findings of the reading."""
     sha, first = data.row["sha256"], data.row["first_page"]
