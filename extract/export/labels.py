@@ -20,11 +20,7 @@ from ..template import (
     all_cell_keys,
 )
 
-TABLE_TITLES: dict[str, str] = {
-    "proactive": "二、主动公开政府信息情况",
-    "applications": "三、收到和处理政府信息公开申请情况",
-    "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
-}
+# The section numbers the report prints before each table's title (show/layout.TABLE_TITLES).
 TABLE_SHORT = {"proactive": "二", "applications": "三", "review_litigation": "四"}
 
 # Joins the levels of a label path (group › label), as the data dictionary writes them.
