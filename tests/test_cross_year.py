@@ -163,3 +163,9 @@ def test_template_change_between_the_years(tmp_path):
     assert _check(db, "--strict").returncode == 1
     assert [(r["rule"], json.loads(r["cells"])[1]) for r in _cross_rows(db)] == [
         (CARRIED_RULE, "applications.carried_over.total")]
+
+
+def test_names_equal_once_normalised_are_one_agency():
+    groups = agency_groups(["洪泽区政府", "洪泽区人民政府", "淮安市洪泽区人民政府", "淮安市清江浦区人民政府"])
+    assert groups["洪泽区政府"] == groups["洪泽区人民政府"] == groups["淮安市洪泽区人民政府"]
+    assert groups["淮安市清江浦区人民政府"] != groups["洪泽区人民政府"]

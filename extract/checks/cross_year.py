@@ -96,7 +96,10 @@ def same_agency(a: str, b: str) -> bool:
     without a leading chain of province/prefecture names (江苏省淮安市洪泽区… vs 洪泽区…), the
     shorter then starting with its own place. Two districts of different names never match;
     namesakes in different cities (南京市鼓楼区 vs 徐州市鼓楼区) neither."""
-    a, b = normalise_agency(a), normalise_agency(b)
+    return _same_normalised(normalise_agency(a), normalise_agency(b))
+
+
+def _same_normalised(a: str, b: str) -> bool:
     if a == b:
         return True
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
@@ -106,18 +109,25 @@ def same_agency(a: str, b: str) -> bool:
 
 
 def agency_groups(names: Iterable[str]) -> dict[str, str]:
-    """name -> the canonical name of its agency: the longest name it matches, when all the
+    """name -> its agency's key: the longest (normalised) name it matches, when all the
     names it matches are one agency; a short name matching two different agencies (鼓楼区…
-    beside 南京市鼓楼区… and 徐州市鼓楼区…) stays on its own."""
-    distinct = sorted(set(names), key=lambda n: (-len(normalise_agency(n)), n))
+    beside 南京市鼓楼区… and 徐州市鼓楼区…) stays on its own. Names equal once normalised
+    (洪泽区政府, 洪泽区人民政府) are one agency. Linear in the number of names: longer names
+    are looked up by their suffixes, not compared pairwise."""
+    forms = {name: normalise_agency(name) for name in set(names)}
+    distinct = sorted(set(forms.values()), key=lambda n: (-len(n), n))
+    by_suffix: dict[str, list[str]] = defaultdict(list)
+    for form in distinct:
+        for i in range(1, len(form)):
+            by_suffix[form[i:]].append(form)
     canonical: dict[str, str] = {}
-    for name in distinct:
-        longer = [m for m in distinct if len(normalise_agency(m)) > len(normalise_agency(name)) and same_agency(m, name)]
-        if longer and all(same_agency(longer[0], m) for m in longer[1:]):
-            canonical[name] = canonical.get(longer[0], longer[0])
+    for form in distinct:  # longest first: a longer name's key is known before a shorter one's
+        longer = sorted((m for m in by_suffix.get(form, ()) if _same_normalised(m, form)), key=lambda m: (-len(m), m))
+        if longer and all(_same_normalised(longer[0], m) for m in longer[1:]):
+            canonical[form] = canonical[longer[0]]
         else:
-            canonical[name] = name
-    return canonical
+            canonical[form] = form
+    return {name: canonical[form] for name, form in forms.items()}
 
 
 # ---------------------------------------------------------------- rules
