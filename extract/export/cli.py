@@ -144,7 +144,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("db", type=Path, help="the batch database (extract batch … --db FILE)")
     parser.add_argument("--format", choices=FORMATS, required=True)
     parser.add_argument("--out", type=Path,
-                        help="output file (default: beside the database, e.g. results.csv; '-' for stdout: csv, csv-wide, jsonl)")
+                        help="output file (default: beside the database, e.g. results.csv; csv-wide also writes <out>.dictionary.csv; "
+                        "'-' for stdout: csv, csv-wide without its dictionary, jsonl)")
     parser.add_argument("--original", action="store_true", help="ignore corrections: the values as read")
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
     args = parser.parse_args(argv)

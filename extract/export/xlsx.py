@@ -177,9 +177,12 @@ def _write_table(ws, layout: TableLayout, top: int, report: StoredReport, named:
     return first + layout.n_rows + 1
 
 
-def _report_sheet(ws, report: StoredReport, styles, index_link: str, cross: Sequence[CrossFindingRow] = (),
+def _report_sheet(ws, report: StoredReport, index_link: str, cross: Sequence[CrossFindingRow] = (),
                   names: Optional[dict] = None) -> None:
-    Font = styles[0]
+    """`cross`: the cross-year findings naming this report; `names`: report -> sheet name."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     ws.cell(1, 1, f"{report.agency or '?'} {report.year or '?'}").font = Font(bold=True, size=14)
     ws.cell(2, 1, f"template {report.template or '?'} · {report.path} · sha256 {report.sha256} · first page "
                   f"{report.first_page} · {report.errors} error, {report.warnings} warning"
@@ -200,19 +203,16 @@ def _report_sheet(ws, report: StoredReport, styles, index_link: str, cross: Sequ
         ws.cell(i, 2, f.rule)
         ws.cell(i, 3, f.message)
     ident = (report.sha256, report.first_page)
-    mine = [f for f in cross if ident in (f.earlier, f.later)]
-    if mine:
+    if cross:
         row = ws.max_row + 2
         ws.cell(row, 1, "cross-year findings (extract check)").font = Font(bold=True, size=12)
-        for i, f in enumerate(mine, start=row + 1):
+        for i, f in enumerate(cross, start=row + 1):
             other = f.later if f.earlier == ident else f.earlier
             ws.cell(i, 1, f.severity)
             ws.cell(i, 2, f.rule)
             ws.cell(i, 3, f.message)
             if names and other in names:
                 ws.cell(i, 2).hyperlink = f"#'{names[other]}'!A1"
-    from openpyxl.utils import get_column_letter
-
     for col in range(1, 16):
         ws.column_dimensions[get_column_letter(col)].width = _column_width(col)
     # Printed (or saved as PDF) one page wide, as the report prints its tables.
@@ -231,10 +231,9 @@ def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[Cross
                original: bool = False) -> int:
     try:
         from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+        from openpyxl.styles import Font, PatternFill
     except ImportError:
         raise XlsxUnavailable(str(out), "XLSX needs openpyxl: pip install 'extract[xlsx]'") from None
-    styles = (Font, Alignment, PatternFill, Border, Side)
     cross = list(cross)
     wb = Workbook()
     _add_named_styles(wb)
@@ -247,10 +246,12 @@ def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[Cross
         names[(report.sha256, report.first_page)] = sheet_name(i, report, taken)
 
     counts: dict[tuple[str, int], list[int]] = {}
+    naming: dict[tuple[str, int], list[CrossFindingRow]] = {}
     for f in cross:
         for side in {f.earlier, f.later}:
             c = counts.setdefault(side, [0, 0])
             c[0 if f.severity == "error" else 1] += 1
+            naming.setdefault(side, []).append(f)
 
     index.append(INDEX_COLUMNS)
     for cell in index[1]:
@@ -267,7 +268,7 @@ def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[Cross
         link.font = Font(color="0563C1", underline="single")
         if report.errors:
             index.cell(i + 1, 6).fill = PatternFill("solid", start_color=ERROR_FILL, end_color=ERROR_FILL)
-        _report_sheet(wb.create_sheet(name), report, styles, index_link, cross, names)
+        _report_sheet(wb.create_sheet(name), report, index_link, naming.get(ident, ()), names)
     index.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGHIJKLMNO", (5, 30, 6, 8, 8, 6, 8, 9, 8, 8, 12, 40, 20, 6, 30)):
         index.column_dimensions[letter].width = width
