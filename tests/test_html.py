@@ -300,3 +300,18 @@ def test_report_table_with_a_table_nested_in_a_cell(tmp_path):
     reading, got = _read(path)
     assert got.tables == want.tables
     assert len(reading.markup.grids) == 4 == reading.markup.tables_found  # 三 kept, its note a table too
+
+
+def test_title_is_the_pages_own_not_a_sidebars(tmp_path):
+    """A sidebar listing other reports (under h4 / class="title") before the article: the
+    title is the heading that matches the page's <title>, else the highest heading."""
+    text = (SAMPLES / "html" / "cms-r2024-prose-received-01.html").read_text(encoding="utf-8")
+    sidebar = ('<div class="side"><h4>相关阅读</h4><ul><li class="title"><a href="/a">青峰县教育局2023年政府信息公开工作年度报告</a></li>'
+               '<li><h4>青峰县民政局2022年政府信息公开工作年度报告</h4></li></ul></div>')
+    text = text.replace('<div class="article">', sidebar + '<div class="article">')
+    path = tmp_path / "sidebar.html"
+    path.write_text(text, encoding="utf-8")
+    assert _read(path)[1].report.agency == "青峰县文化和旅游局"
+    generic = tmp_path / "generic.html"
+    generic.write_text(re.sub(r"<title>.*?</title>", "<title>青峰县人民政府</title>", text), encoding="utf-8")
+    assert (_read(generic)[1].report.agency, _read(generic)[1].report.year) == ("青峰县文化和旅游局", 2024)

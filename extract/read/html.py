@@ -257,24 +257,34 @@ def _read_table(table, index: int, table_index: dict) -> MarkupTable:
     )
 
 
+_HEADING_RANK = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}
+
+
 def _title_lines(root) -> tuple[tuple[str, ...], Optional[object]]:
-    """The report's title as the page shows it (the first heading that names the report),
-    and that element; else the <title>'s part that names it (sites append their own
-    name: 「…年度报告_政务公开_××市人民政府」)."""
-    for element in root.iter():
-        if _tag(element) in ("h1", "h2", "h3", "h4") or "title" in (element.get("class") or "").lower():
+    """The report's title as the page shows it, and its element: the heading that names the
+    report as the page's <title> does, else the highest heading naming it (h1 before h2 …,
+    an element of class *title* last: sidebars list other reports under lesser headings);
+    else the <title>'s part that names it (sites append their own name:
+    「…年度报告_政务公开_××市人民政府」)."""
+    in_title: Optional[str] = None
+    title = root.find(".//title")
+    if title is not None and title.text:
+        in_title = next((normalized_line(p) for p in _TITLE_SEPARATORS.split(title.text) if _TITLE_WORDS in normalized_line(p)), None)
+    candidates = []
+    for order, element in enumerate(root.iter()):
+        tag = _tag(element)
+        if tag in _HEADING_RANK or "title" in (element.get("class") or "").lower():
             writer = _LineWriter()
             _walk_text(element, writer, {}, skip_tables=True)
             writer.end_line()
-            lines = tuple(normalized_line(t) for t, _ in writer.lines)
-            if _TITLE_WORDS in "".join(lines) and len("".join(lines)) <= 80:
-                return tuple(line for line in lines if line), element
-    title = root.find(".//title")
-    if title is not None and title.text:
-        for part in _TITLE_SEPARATORS.split(title.text):
-            if _TITLE_WORDS in normalized_line(part):
-                return (normalized_line(part),), None
-    return (), None
+            lines = tuple(line for line in (normalized_line(t) for t, _ in writer.lines) if line)
+            text = "".join(lines)
+            if _TITLE_WORDS in text and len(text) <= 80:
+                candidates.append((text != in_title, _HEADING_RANK.get(tag or "", 4), order, lines, element))
+    if candidates:
+        _, _, _, lines, element = min(candidates, key=lambda c: c[:3])
+        return lines, element
+    return ((in_title,), None) if in_title else ((), None)
 
 
 def read_html(path: Path, settings: Settings) -> MarkupDocument:
