@@ -263,7 +263,7 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
 
 def build_report(reading: TableReading, settings: Settings) -> Report:
     """Template cells -> the record: values, repairs, rule findings, metadata."""
-    pages, grids, mapping = list(reading.pages), list(reading.grids), reading.mapping
+    pages, mapping = list(reading.pages), reading.mapping
     probe = read_info(*_head_text(reading), None)
     version, findings = decide_version(mapping.votes, probe.year)
     info = probe.model_copy(update={"template": version})

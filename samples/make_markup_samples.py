@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import re
 import sys
 import zipfile
@@ -405,7 +404,7 @@ def inline_page(report: Report) -> bytes:
         parts.append(para("h", table.heading))
         width = {4: 450, 10: 600, 15: 600}[table.ncols]
         parts.append(f"<table style=\"width:{width}pt;{border}border-collapse:collapse;font-size:10.5pt\">\n")
-        parts.append(f"<tr style=\"height:6pt\">" + "".join(f"<td style=\"{border}\"></td>" for _ in range(table.ncols)) + "</tr>\n")
+        parts.append("<tr style=\"height:6pt\">" + "".join(f"<td style=\"{border}\"></td>" for _ in range(table.ncols)) + "</tr>\n")
         parts.append(f"<tr><td colspan=\"{table.ncols}\" style=\"{border}text-align:center;font-weight:bold\">{esc(table.heading)}</td></tr>\n")
         for row in table.rows:
             parts.append("<tr>" + "".join(cell(c) for c in row) + "</tr>\n")
@@ -540,7 +539,7 @@ DOCX_SAMPLES = {
         "r2020-wrap-bigfont-01", generator_docx, 0,
         "generate.py's own .docx, 2019 template: labels wrapped with w:br, procurement amount in 万元"),
     "nested-r2022-nulls-slash-01": (
-        "nested-r2022-nulls-slash-01".split("-", 1)[1], nested_docx, 0,
+        "r2022-nulls-slash-01", nested_docx, 0,
         "the three tables nested in a one-cell layout table (Table Grid style, python-docx merges); “/” for nulls"),
 }
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from ..errors import InvalidDocument, LimitExceeded
-from ..settings import Settings
 from .markup import (
     MAX_SPAN,
     MarkupDocument,
