@@ -164,8 +164,10 @@ def test_markup_details_become_the_grid(tmp_path):
         <tr><td>3.危及“三安全一稳定”</td></tr>
       </table>
     </td></tr></table>"""
+    body += "<noscript><table><tr><td>予以公开</td><td>9</td></tr></table></noscript>"
+    body += "<div style='display: none'><table><tr><td>予以公开</td><td>9</td></tr></table></div>"
     document = read_html(_page(tmp_path, body), DEFAULT_SETTINGS)
-    assert document.tables_found == 2
+    assert document.tables_found == 4
     (grid,) = document.grids  # the layout table is not a grid; the empty and caption rows are gone
     assert grid.n_rows == 3 and grid.n_cols == 3
     cells = {(c.row, c.col): c for c in grid.cells}

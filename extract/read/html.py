@@ -306,8 +306,8 @@ def read_html(path: Path, settings: Settings) -> MarkupDocument:
     table_index = {t: i + 1 for i, t in enumerate(tables)}
     grids = []
     for table in tables:
-        if any(_is_hidden(a) for a in table.iterancestors()) or _is_hidden(table):
-            continue
+        if _is_hidden(table) or any(_is_hidden(a) or _tag(a) in _NOT_TEXT for a in table.iterancestors()):
+            continue  # not shown: hidden, or inside <noscript>, <template> …
         read = _read_table(table, table_index[table], table_index)
         if is_layout(read, next(table.iterdescendants("table"), None) is not None):
             continue
