@@ -229,8 +229,7 @@ def _read_markup(path: Path, settings: Settings) -> TableReading:
 
         write_markup_debug(Path(settings.debug_dir), document, mapping.cells)
     if not mapping.cells:
-        seen = f"{document.tables_found} table(s), none of the annual-report template" if document.tables_found else "no tables"
-        raise NoReportTables(str(path), f"no report tables found (the {document.kind} document has {seen})")
+        raise NoReportTables(str(path), document.nothing_found())
     return TableReading(path, (), 0, document.grids, mapping, markup=document)
 
 

@@ -189,6 +189,10 @@ def test_page_without_report_table_exits_6(tmp_path, capsys):
     bare = _page(tmp_path, "<p>本机关2023年未收到政府信息公开申请。</p>", "prose.html")
     assert main([str(bare)]) == 6
     assert "no tables" in capsys.readouterr().err
+    pictures = _page(tmp_path, "<p>二、主动公开政府信息情况</p><p><img src='t2.png'></p><p><img src='t3.png'></p>", "pictures.html")
+    assert main([str(pictures)]) == 6
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "no tables; its 2 picture(s) are not read" in err
 
 
 def test_unreadable_pages_exit_4(tmp_path, capsys):

@@ -219,7 +219,10 @@ def read_docx_bytes(data: bytes, name: str) -> MarkupDocument:
     grids = tuple(
         g for t in tables if not is_layout(t, t.index in holding) and (g := table_grid(t, "docx")) is not None
     )
-    return MarkupDocument(kind="docx", grids=grids, lines=tuple(reader.lines), tables_found=len(tables))
+    pictures = sum(1 for _ in body.iter(_w("drawing"), _w("pict")))
+    return MarkupDocument(
+        kind="docx", grids=grids, lines=tuple(reader.lines), tables_found=len(tables), pictures_found=pictures
+    )
 
 
 def read_docx(path: Path, data: bytes) -> MarkupDocument:

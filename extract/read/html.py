@@ -335,5 +335,8 @@ def read_html(path: Path, settings: Settings) -> MarkupDocument:
         # before the first line naming the report (its agency may sit on the line above).
         body_from = named + 1 if title else max(0, named - 3)
     return MarkupDocument(
-        kind="html", grids=tuple(grids), lines=tuple(lines), title=title, body_from=body_from, tables_found=len(tables)
+        kind="html", grids=tuple(grids), lines=tuple(lines), title=title, body_from=body_from, tables_found=len(tables),
+        pictures_found=sum(1 for image in body.iter("img") if not any(_is_hidden(a) for a in image.iterancestors()))
+        if body is not None
+        else 0,
     )

@@ -86,6 +86,14 @@ class MarkupDocument:
     title: tuple[str, ...] = ()
     body_from: int = 0  # the first line after the title (menus and breadcrumbs come before it)
     tables_found: int = 0  # every table, layout tables and empty ones included
+    pictures_found: int = 0  # images in the document (tables pasted as pictures are not read)
+
+    def nothing_found(self) -> str:
+        """Why no report table was found, for the one-line error."""
+        seen = f"{self.tables_found} table(s), none of the annual-report template" if self.tables_found else "no tables"
+        if self.pictures_found:
+            seen += f"; its {self.pictures_found} picture(s) are not read (a table pasted as a picture needs a PDF or image of the page)"
+        return f"no report tables found (the {self.kind} document has {seen})"
 
     def table_of(self, grid: Grid) -> Optional[int]:
         return next((c.place[0] for c in grid.cells if c.place), None)
