@@ -23,12 +23,16 @@ def normalize(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
+# A footnote reference after a label (行政许可², 其他①): NFKC would make it a digit.
+_LABEL_FOOTNOTE = re.compile(r"(?<=\S)(?:[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079*＊※†‡])+\s*$")
+
+
 def label_core(text: str, keep_remarks: bool = False) -> str:
     """What identifies a label regardless of how it was printed: no numbering, no
     parenthetical remark, no punctuation, 其它 = 其他. The parenthetical is dropped only when
     something remains without it, and kept (without its brackets) with keep_remarks: some
     reports name a column 行政诉讼（未经复议直接起诉）, the remark being the name."""
-    t = normalize(text).translate(_VARIANTS)
+    t = normalize(_LABEL_FOOTNOTE.sub("", text)).translate(_VARIANTS)
     t = _NUMBERING.sub("", t)
     stripped = _PARENTHETICAL.sub("", t)
     if stripped and not keep_remarks:
@@ -61,6 +65,18 @@ _SPLIT_NUMBER = re.compile(r"\d[ \t]+\d")
 _WITH_UNIT = re.compile(r"^[+\-]?\d+(?:,\d{3})*(?:\.\d+)?(?:元|万元|亿元|千元|件|个|项|次|条)$")
 
 
+# Footnote references printed after a number: circled or parenthesised numbers (①, ⑴),
+# superscript digits (what `grid.cell_text` makes of a raised small digit), asterisks,
+# daggers and ※. NFKC would turn ① and ¹ into a digit of the number (26① -> 261), so
+# they are cut off before normalising.
+_FOOTNOTE_REFERENCE = re.compile(r"(?<=[\d.%])\s*(?:[\u2460-\u2487\u00b9\u00b2\u00b3\u2070-\u2079*＊※†‡])+\s*$")
+
+
+def without_footnote_reference(text: str) -> str:
+    """The text with a footnote reference after its number removed (26① -> 26, 18* -> 18)."""
+    return _FOOTNOTE_REFERENCE.sub("", text)
+
+
 @dataclass(frozen=True)
 class ParsedValue:
     value: Value
@@ -69,7 +85,9 @@ class ParsedValue:
 
 def parse_value(text: str) -> ParsedValue:
     """A cell's printed text -> its value. Digits wrapped onto several lines in a narrow
-    cell join up (72 / 5 is 725); thousands separators drop; a unit keeps the text."""
+    cell join up (72 / 5 is 725); thousands separators drop; a unit keeps the text; a
+    footnote reference after the number is not part of it."""
+    text = without_footnote_reference(text)
     if _SPLIT_NUMBER.search(unicodedata.normalize("NFKC", text)):
         return ParsedValue(None, False)  # two numbers side by side on one line
     t = normalize(text)

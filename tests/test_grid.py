@@ -183,3 +183,13 @@ def test_a_short_ruling_ending_in_a_break_of_its_crossing_line_is_kept():
     kept = keep_anchored(segments, 2.0, 72.0)
     assert in_the_break in kept
     assert beyond_the_line not in kept
+
+
+def test_a_raised_footnote_digit_after_a_number_is_a_superscript_not_a_wrapped_digit():
+    """Word sets a footnote reference 2/3 size, raised by a third: grouped by baseline it
+    is a line of its own above the number, and joined as wrapped digits 30¹ read 130."""
+    number = _glyphs("30", 100, 200, 10, 0.0)
+    (reference,) = _glyphs("1", 120, 196.5, 6.5, 0.0)
+    assert cell_text(number + [reference]) == "30¹"
+    # A number wrapped in a narrow cell (both lines full size) still joins up.
+    assert cell_text(_glyphs("150", 100, 190, 10, 0.0) + _glyphs("0", 100, 200, 10, 0.0)) == "150\n0"

@@ -192,3 +192,24 @@ def test_a_label_cell_holding_numbers_is_reported_not_dropped():
     mapping = map_tables([_grid(rows, [80, 60, 60, 60])], Settings())
     unplaced = check_placement(mapping, set(mapping.cells)).unplaced
     assert [cell.text for _, _, cell in unplaced] == ["行政规范性文件 1 4 11"]
+
+
+def test_caption_and_unit_rows_inside_the_frame_name_no_column():
+    """Producers put a caption (表2 …) or a unit (单位：件) row across the table above its
+    header: the header below still names the columns, and 表2 is not a printed number."""
+    from extract.settings import Settings
+    from extract.tables.mapping import check_placement, map_tables
+
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    groups = ["行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"]
+    rows = [
+        [(0, 15, 1, "表3 政府信息公开行政复议、行政诉讼情况")],
+        [(0, 15, 1, "单位：件")],
+        [(5 * g, 5, 1, name) for g, name in enumerate(groups)],
+        [(5 * g + i, 1, 1, h) for g in range(3) for i, h in enumerate(heads)],
+        [(i, 1, 1, str(i)) for i in range(15)],
+    ]
+    mapping = map_tables([_grid(rows, [30] * 15)], Settings())
+    got = {k: m.cell.text for k, m in mapping.cells.items()}
+    assert len(got) == 15 and got["review_litigation.review.upheld"] == "0"
+    assert not check_placement(mapping, set(mapping.cells)).unplaced

@@ -25,6 +25,12 @@ from extract.text import label_core, parse_value, similarity
         ("－", None),
         ("-", None),
         ("无", None),
+        # Footnote references after a number are not digits of it (NFKC makes ① a 1).
+        ("26①", 26),
+        ("18*", 18),
+        ("7889 ※", 7889),
+        ("30¹", 30),
+        ("0³", 0),
     ],
 )
 def test_parse_value(printed, value):
@@ -68,3 +74,8 @@ def test_resolution_of_an_untagged_page_image():
     assert round(_dpi(missing, 0, 1754, 1241)) == 150  # the same, landscape
     # Pages stitched end to end (a phone's long screenshot): A4 wide, not A4 long.
     assert round(_dpi(missing, 0, 993, 4212)) == 120
+
+
+def test_a_footnote_reference_after_a_label_is_not_part_of_it():
+    assert label_core("行政许可²") == label_core("行政许可")
+    assert label_core("其他①") == "其他"

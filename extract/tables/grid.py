@@ -211,7 +211,11 @@ def cell_text(boxes: Sequence[TextBox]) -> str:
     bboxes = [b.bbox for b in boxes]
     inks = [b.ink or b.bbox for b in boxes]
     out_lines = []
-    for line in group_into_lines(boxes, inks, [b.baseline for b in boxes]):
+    lines = group_into_lines(boxes, inks, [b.baseline for b in boxes])
+    raised = _superscripts(boxes, inks, lines)
+    for n, line in enumerate(lines):
+        if n in raised:
+            continue
         parts: list[str] = []
         prev: Optional[BBox] = None
         for i in line:
@@ -220,8 +224,45 @@ def cell_text(boxes: Sequence[TextBox]) -> str:
                 parts.append(" ")
             parts.append(boxes[i].text)
             prev = b
-        out_lines.append("".join(parts))
+        out_lines.append("".join(parts) + "".join(
+            boxes[i].text.translate(_SUPERSCRIPT_DIGITS) for m, owner in raised.items() if owner == n for i in lines[m]
+        ))
     return "\n".join(out_lines)
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+# A footnote reference set as a superscript (Word's default: 2/3 of the size, raised by a
+# third): its glyphs are at most this share of the line's height ...
+_SUPERSCRIPT_SIZE = 0.8
+# ... and its baseline is raised by at least this share of it, less than a line's height.
+_SUPERSCRIPT_RAISE = 0.2
+
+
+def _superscripts(boxes: Sequence[TextBox], inks: Sequence[BBox], lines: list[list[int]]) -> dict[int, int]:
+    """Lines that are a footnote reference raised after the end of the line below them
+    (30¹, 行政许可²): line index -> index of the line they belong to. Grouped by baseline,
+    such a reference is a line of its own above its number, and would join it as wrapped
+    digits (30¹ read as 130). Text layer only (glyph baselines)."""
+    out: dict[int, int] = {}
+    for n in range(len(lines) - 1):
+        small, main = lines[n], lines[n + 1]
+        if any(boxes[i].baseline is None for i in small + main):
+            continue
+        if not all(boxes[i].text.isdigit() or boxes[i].text in "*＊" for i in small):
+            continue
+        height = sorted(inks[i].height for i in main)[len(main) // 2]
+        base = sorted(boxes[i].baseline for i in main)[len(main) // 2]  # type: ignore[type-var]
+        raise_ = base - max(boxes[i].baseline for i in small)  # type: ignore[type-var]
+        digit_heights = [inks[i].height for i in small if boxes[i].text.isdigit()]
+        if digit_heights and max(digit_heights) > _SUPERSCRIPT_SIZE * height:
+            continue
+        if not _SUPERSCRIPT_RAISE * height <= raise_ < height:
+            continue
+        end_of_main = max(inks[i].x1 for i in main)
+        if min(inks[i].x0 for i in small) < end_of_main - 0.2 * height:
+            continue  # not after the line's end: a wrapped line above, not a reference
+        out[n] = n + 1
+    return out
 
 
 _MAX_ALTERNATIVES = 16

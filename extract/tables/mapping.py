@@ -104,7 +104,8 @@ _CIRCLED_AT_START = re.compile(r"^\s*[①-⑳]")
 _NUMBERING_AT_START = re.compile(r"^\s*(?:[（(]\s*\d+\s*[）)]|\d+\s*[.、．,，])")
 # Digits inside a label that are a count, not a date or an ordinal: a label cell whose
 # rulings between label and values were not found reads 行政规范性文件 1 4 11.
-_EMBEDDED_NUMBER = re.compile(r"(?<![第\d.])\d+(?![\d年月日号])")
+# A number after 第/表/图/注 is an ordinal or a reference (表2 in a caption row), not a count.
+_EMBEDDED_NUMBER = re.compile(r"(?<![第表图注\d.])\d+(?![\d年月日号])")
 
 
 def _has_embedded_number(cell: GridCell) -> bool:
@@ -135,11 +136,28 @@ def _header_row_count(grid: Grid, vocabulary: frozenset[str]) -> int:
         cells = [c for c in grid.row_cells(r) if c.row == r]
         if any(_is_printed_value(c) and (any(ch.isdigit() for ch in c.text) or c.bbox.x0 >= left_part) for c in cells):
             break
+        if _is_caption_row(grid, cells, vocabulary):
+            count += 1
+            continue
         words = [c for c in cells if _is_header_word(label_core(c.text), vocabulary)]
         if not (len(words) >= 2 or any(c.bbox.x0 >= left_part for c in words) or (count and words)):
             break
         count += 1
     return count
+
+
+def _is_caption_row(grid: Grid, cells: Sequence[GridCell], vocabulary: frozenset[str]) -> bool:
+    """A row that is one cell across the whole table, printing no value and no column
+    name: a caption (表2 收到和处理政府信息公开申请情况), a unit (单位：件) or a note that
+    producers put inside the table's frame above its header. It names no column."""
+    return (
+        len(cells) == 1
+        and cells[0].col == 0
+        and cells[0].col_span == grid.n_cols
+        and grid.n_cols > 1
+        and not _is_printed_value(cells[0])
+        and not _is_header_word(label_core(cells[0].text), vocabulary)
+    )
 
 
 def _is_header_word(core: str, vocabulary: frozenset[str]) -> bool:
@@ -167,10 +185,13 @@ Header = list[list[_HeaderCell]]
 
 def _header_of(grid: Grid, header_rows: int) -> Header:
     """Header rows as cells with their horizontal extent; a merged cell appears once, in
-    the row where it starts."""
+    the row where it starts. A cell across the whole table (a caption or unit row) names
+    no column and is left out."""
+    rows = [[c for c in grid.row_cells(r) if c.row == r] for r in range(header_rows)]
     return [
-        [_HeaderCell(c.bbox.x0, c.bbox.x1, c.text) for c in grid.row_cells(r) if c.row == r]
-        for r in range(header_rows)
+        [_HeaderCell(c.bbox.x0, c.bbox.x1, c.text) for c in cells]
+        for cells in rows
+        if not (len(cells) == 1 and cells[0].col_span == grid.n_cols and grid.n_cols > 1)
     ]
 
 
