@@ -321,3 +321,21 @@ def test_title_is_the_pages_own_not_a_sidebars(tmp_path):
     generic = tmp_path / "generic.html"
     generic.write_text(re.sub(r"<title>.*?</title>", "<title>青峰县人民政府</title>", text), encoding="utf-8")
     assert (_read(generic)[1].report.agency, _read(generic)[1].report.year) == ("青峰县文化和旅游局", 2024)
+
+
+def test_an_unplaced_number_is_reported_with_its_locator(tmp_path):
+    """A number printed in a found table but under no header (an extra cell at the end of
+    四's value row) is a table.unplaced_value error whose location is its element."""
+    text = (SAMPLES / "html" / "cms-r2024-prose-received-01.html").read_text(encoding="utf-8")
+    last_row = text.rindex("<tr><td valign")  # 四's value row is the document's last table row
+    end = text.index("</tr>", last_row)
+    text = text[:end] + "<td>17</td>" + text[end:]
+    path = tmp_path / "extra.html"
+    path.write_text(text, encoding="utf-8")
+    _, report = _read(path)
+    (finding,) = [f for f in report.findings if f.rule == "table.unplaced_value"]
+    assert finding.severity == "error" and finding.printed == 17
+    (location,) = finding.locations
+    assert location.page is None and location.bbox is None
+    element = _parsed(path).getroottree().xpath(location.locator)[0]
+    assert element.text_content() == "17"
