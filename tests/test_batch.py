@@ -274,3 +274,43 @@ def test_missing_input_is_one_line_and_exit_3(tmp_path):
     assert proc.returncode == 3
     assert proc.stderr.strip() == f"extract: {tmp_path / 'nowhere'}: no such file or folder"
     assert not (tmp_path / "r.sqlite").exists()  # nothing started
+
+
+def test_progress_bar_on_a_terminal_and_rerun_after_a_new_extractor_version(tmp_path):
+    import pty
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in DIGITAL:
+        (folder / name).write_bytes((SAMPLES / name).read_bytes())
+    (folder / "empty.pdf").write_bytes(b"")
+    db = tmp_path / "r.sqlite"
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(cli("batch", folder, "--db", db), stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: the batch ended
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    assert proc.wait(60) == 0
+    text = output.decode("utf-8", "replace")
+    assert "\x1b[" in text  # drawn live, with terminal escapes
+    assert f"ok {len(DIGITAL)} · failed 1 · findings 1" in text  # the grand-total sample has an error finding
+    assert "/min · ETA" in text and f"{len(DIGITAL) + 1}/{len(DIGITAL) + 1}" in text
+    assert f"extract: {folder / 'empty.pdf'}: the file is empty" in text  # failures above the bar
+    assert "failed, by reason:" in text
+
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("UPDATE documents SET extractor_version = '0.0.1' WHERE path LIKE ?", (f"%{DIGITAL[0]}",))
+    con.close()
+    again = run("batch", folder, "--db", db, "-q")
+    # the document stored by another version is done again; the others are kept
+    assert again.stderr.startswith(f"batch: 1 extracted, 1 failed, {len(DIGITAL) - 1} already in the database")
+    assert len(again.stderr.strip().splitlines()) == 1  # -q: the totals line only
