@@ -3,7 +3,7 @@
     python benchmarks/bench_batch.py [--digital N] [--scanned N] [--workers 1,2] [--json OUT]
 
 For a set of digital samples and a set of scanned samples (the first N of each, sorted by
-name), measures wall-clock pages per minute of
+name), measures wall-clock documents and pages per minute of
   - `sequential`: `extract FILE -q` as one subprocess per file, one after another (each
     process imports the pipeline and loads the OCR models again);
   - `batch wN`: one `extract batch` run with --workers N on a fresh database (each worker
@@ -95,17 +95,18 @@ def main() -> int:
         runs["batch default"] = batch(files, None)
         for run in runs.values():
             run["pages_per_min"] = 60.0 * pages / run["seconds"]
+            run["documents_per_min"] = 60.0 * len(files) / run["seconds"]
         results["sets"][name] = {"files": len(files), "pages": pages, "runs": runs}
     results["load_after"] = os.getloadavg()[0]
 
     print(f"cores {results['cores']}, load average {results['load_before']:.1f} before, {results['load_after']:.1f} after")
-    print(f"{'set':8} {'run':14} {'seconds':>8} {'pages/min':>10} {'x seq':>6} {'peak MB':>16}")
+    print(f"{'set':8} {'run':14} {'seconds':>8} {'docs/min':>9} {'pages/min':>10} {'x seq':>6} {'peak MB':>16}")
     for name, entry in results["sets"].items():
         base = entry["runs"]["sequential"]["pages_per_min"]
         for run_name, run in entry["runs"].items():
             memory = (f"{run['peak_process_mb']:.0f} (process)" if "peak_process_mb" in run
                       else f"{run['peak_worker_mb'] or 0:.0f} (worker)")
-            print(f"{name:8} {run_name:14} {run['seconds']:8.1f} {run['pages_per_min']:10.1f} "
+            print(f"{name:8} {run_name:14} {run['seconds']:8.1f} {run['documents_per_min']:9.1f} {run['pages_per_min']:10.1f} "
                   f"{run['pages_per_min'] / base:6.2f} {memory:>16}")
         print(f"{name:8} {entry['files']} files, {entry['pages']} pages")
     if args.json:
