@@ -339,3 +339,24 @@ def test_an_unplaced_number_is_reported_with_its_locator(tmp_path):
     assert location.page is None and location.bbox is None
     element = _parsed(path).getroottree().xpath(location.locator)[0]
     assert element.text_content() == "17"
+
+
+def test_unit_and_note_rows_inside_the_tables(tmp_path):
+    """单位：件 as each table's first row and 注：… as its last, across the whole table: not
+    rows of the report (no unmatched row), the values exact."""
+    source = SAMPLES / "html" / "cms-r2024-prose-received-01.html"
+    text = source.read_text(encoding="utf-8")
+    widths = iter([4, 10, 15])
+    pieces = text.split("<tbody>")
+    for i in range(1, len(pieces)):
+        n = next(widths)
+        head, _, tail = pieces[i].partition("</tbody>")
+        pieces[i] = (f'<tr><td colspan="{n}" style="text-align:right">单位：件</td></tr>' + head
+                     + f'<tr><td colspan="{n}">注：本表统计时间为当年1月1日至12月31日。</td></tr></tbody>' + tail)
+    path = tmp_path / "notes.html"
+    path.write_text("<tbody>".join(pieces), encoding="utf-8")
+    expected = json.loads((SAMPLES / "html" / f"{source.stem}.expected.json").read_text(encoding="utf-8"))
+    _, report = _read(path)
+    result = compare(path, expected, report.model_dump(mode="json"))
+    assert result.wrong == [] and result.found_findings == result.expected_findings
+    assert not [f for f in report.findings if f.rule.endswith("unmatched_row")]

@@ -20,6 +20,7 @@ from typing import Literal, Optional, Sequence
 from ..errors import InvalidDocument, LimitExceeded
 from ..settings import Settings
 from ..tables.grid import Grid, GridCell
+from ..text import parse_value
 
 MarkupKind = Literal["html", "docx"]
 
@@ -38,7 +39,7 @@ MAX_SPAN = 1000
 _COLLAPSIBLE = re.compile(r"[ \t\r\n\f]+")
 # A caption printed as the first row of the table itself (三、收到和处理政府信息公开申请情况,
 # 表1 …): one cell across the whole table, before any header.
-_CAPTION_ROW = re.compile(r"^(?:表\s*\d*[：:．.、]?\s*)?[一二三四五六七八九十]+[、．.]|情况(?:统计)?表?$")
+_CAPTION_ROW = re.compile(r"^(?:表\s*\d*[：:．.、]?\s*)?[一二三四五六七八九十]+[、．.]|情况(?:统计)?表?$|^单位[：:]")
 _NOT_A_CAPTION = "第二十条"  # section 二's block headings also run across the table
 
 
@@ -173,6 +174,16 @@ def table_grid(table: MarkupTable, source: MarkupKind) -> Optional[Grid]:
                 dropped.add(r)
                 continue
         seen_text = True
+    # A note printed as the table's last row(s), across the whole table (注：…, 数据来源…).
+    for r in reversed(range(table.n_rows)):
+        if r in dropped:
+            continue
+        cells = covering.get(r, [])
+        if not (len(cells) == 1 and cells[0].row == r and cells[0].row_span == 1 and cells[0].col_span == table.n_cols):
+            break
+        if _NOT_A_CAPTION in cells[0].text or any(ch.isdigit() for ch in cells[0].text) and parse_value(cells[0].text).ok:
+            break
+        dropped.add(r)
     kept = [r for r in range(table.n_rows) if r not in dropped]
     if not kept:
         return None
