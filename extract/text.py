@@ -37,7 +37,8 @@ def label_core(text: str, keep_remarks: bool = False) -> str:
     stripped = _PARENTHETICAL.sub("", t)
     if stripped and not keep_remarks:
         t = stripped
-    return _PUNCT.sub("", t).replace("(", "").replace(")", "")
+    # 合计 and 总计 both print "total" ((七)合计, a 合计 column): one word for matching.
+    return _PUNCT.sub("", t).replace("(", "").replace(")", "").replace("合计", "总计")
 
 
 def similarity(a: str, b: str) -> float:

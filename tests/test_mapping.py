@@ -213,3 +213,30 @@ def test_caption_and_unit_rows_inside_the_frame_name_no_column():
     got = {k: m.cell.text for k, m in mapping.cells.items()}
     assert len(got) == 15 and got["review_litigation.review.upheld"] == "0"
     assert not check_placement(mapping, set(mapping.cells)).unplaced
+
+
+def test_columns_printed_in_another_order_are_placed_by_their_headers():
+    """总计 first and 自然人 after the 法人 group: every header reads plainly, so each value
+    goes by its header and the report says so (info); values are not moved by position."""
+    from extract.settings import Settings
+    from extract.tables.mapping import map_tables
+
+    orgs = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    rows = [
+        [(0, 1, 3, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"), (1, 7, 1, "申请人情况")],
+        [(1, 1, 2, "总计"), (2, 5, 1, "法人或其他组织"), (7, 1, 2, "自然人")],
+        [(2 + i, 1, 1, name) for i, name in enumerate(orgs)],
+        [(0, 1, 1, "一、本年新收政府信息公开申请数量")] + [(1 + i, 1, 1, str(v)) for i, v in enumerate([21, 1, 2, 3, 4, 5, 6])],
+        [(0, 1, 1, "二、上年结转政府信息公开申请数量")] + [(1 + i, 1, 1, "0") for i in range(7)],
+    ]
+    mapping = map_tables([_grid(rows, [200] + [40] * 7)], Settings())
+    got = {k: m.cell.text for k, m in mapping.cells.items() if k.startswith("applications.new_received")}
+    assert got == {
+        "applications.new_received.total": "21", "applications.new_received.enterprise": "1",
+        "applications.new_received.research": "2", "applications.new_received.public_interest": "3",
+        "applications.new_received.legal_service": "4", "applications.new_received.other_org": "5",
+        "applications.new_received.natural_person": "6",
+    }
+    rules = {(f.rule, f.severity) for f in mapping.findings}
+    assert ("applications.columns_reordered", "info") in rules
+    assert not any(rule == "applications.column_order" for rule, _ in rules)

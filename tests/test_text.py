@@ -79,3 +79,7 @@ def test_resolution_of_an_untagged_page_image():
 def test_a_footnote_reference_after_a_label_is_not_part_of_it():
     assert label_core("行政许可²") == label_core("行政许可")
     assert label_core("其他①") == "其他"
+
+
+def test_he_ji_and_zong_ji_are_one_word_for_total():
+    assert label_core("（七）合计") == label_core("（七）总计")

@@ -248,6 +248,9 @@ class _Column:
     key: str
     x0: float
     x1: float
+    # How closely the header cell's own text reads as the column's label (0 when the
+    # column was named by position or carried over).
+    score: float = 0.0
 
 
 def _assign(
@@ -342,8 +345,16 @@ def _header_columns(header: Header, labels: Sequence[tuple[str, str, str]], thre
                 score += 0.1 * similarity(label_core(group), groups)
             scores.append((score, i, key))
     assigned = _assign(scores, threshold)
-    columns = [_Column(key, observations[i][0].x0, observations[i][0].x1) for i, key in assigned.items()]
+    columns = [
+        _Column(key, observations[i][0].x0, observations[i][0].x1,
+                similarity(observations[i][1], label_core(next(lb for k, lb, _ in labels if k == key))))
+        for i, key in assigned.items()
+    ]
     return sorted(columns, key=lambda c: c.x0)
+
+
+# A header cell reads as its column's label at least this closely: no misreading moved it.
+_PLAIN_HEADER = 0.9
 
 
 def _complete_by_order(
@@ -486,7 +497,13 @@ def _observe_applications(
                 named, by_position, ordered = _complete_by_order(named, slots, _APPLICATION_COLUMN_ORDER)
                 notes.extend(("by_position", k) for k in by_position)
                 if not ordered:
-                    notes.append(("disordered", grid.page))
+                    # Every column named, each by its own header word: the producer printed
+                    # them in another order (法人 first, 总计 last or first) and each value is
+                    # placed by its header. Otherwise a misread header may have moved values.
+                    plain = len(named) == len(_APPLICATION_COLUMN_ORDER) and all(
+                        c.score >= _PLAIN_HEADER for c in named
+                    )
+                    notes.append(("reordered" if plain else "disordered", grid.page))
             if named:
                 columns, named_on = named, tracker.source
         if not columns:
@@ -554,6 +571,16 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
                     "warning",
                     f"第三部分表格一列的表头无法识别，按模板列序判定为 {detail}",
                     f"a section 三 column header could not be read; the column was taken as {detail} by its position",
+                )
+            )
+        elif kind == "reordered":
+            out.findings.append(
+                _finding(
+                    "applications.columns_reordered",
+                    "info",
+                    f"第{detail}页第三部分表格的列顺序与模板不同，各列按其列标题归属",
+                    f"the section 三 columns on page {detail} are printed in another order than the template's; "
+                    "each was placed by its own header",
                 )
             )
         else:
