@@ -274,6 +274,7 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
 
     findings += _unreadable_page_findings(reading.unreadable_pages)
     findings += _table_findings(mapping, cells, version, layout)
+    findings += _stray_number_findings(reading)
     findings += mapping.findings + _cell_findings(cells, settings) + validate(values, version, layout)
     findings += run_soft_checks(_report_prose(reading), values, info.agency, version)
 
@@ -290,6 +291,29 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
         cells=cells,
         findings=tuple(_locate(f, cells) for f in findings),
     )
+
+
+def _stray_number_findings(reading: TableReading) -> list[Finding]:
+    """Numbers printed between table rulings in no grid (a part of a table whose grid
+    could not be built): errors, like numbers in a grid that were not placed."""
+    from .tables.stray import numbers_outside_grids
+
+    findings = []
+    for page in reading.pages:
+        for stray in numbers_outside_grids(page, reading.grids):
+            findings.append(
+                Finding(
+                    rule="table.unplaced_value",
+                    severity="error",
+                    message=f"第{stray.page}页表格线之间印有数值“{stray.text}”，但它不在识别出的任何表格单元格中，未计入记录",
+                    message_en=f"the value {stray.text!r} printed between table rulings on page {stray.page} "
+                    f"(bbox {[float(v) for v in stray.bbox.as_tuple(1)]}) is in no table cell that was found: "
+                    "it was not placed in the record",
+                    printed=as_number(parse_value(stray.text).value),
+                    locations=(CellLocation(cell="", page=stray.page, bbox=stray.bbox.as_tuple()),),
+                )
+            )
+    return findings
 
 
 def _unreadable_page_findings(unreadable: Sequence[tuple[int, str]]) -> list[Finding]:

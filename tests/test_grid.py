@@ -193,3 +193,23 @@ def test_a_raised_footnote_digit_after_a_number_is_a_superscript_not_a_wrapped_d
     assert cell_text(number + [reference]) == "30¹"
     # A number wrapped in a narrow cell (both lines full size) still joins up.
     assert cell_text(_glyphs("150", 100, 190, 10, 0.0) + _glyphs("0", 100, 200, 10, 0.0)) == "150\n0"
+
+
+def test_numbers_between_rulings_outside_every_grid_are_found():
+    """A table printed without its outer frame: the full-width rows below its first block
+    join no grid. Their numbers are found (to be reported), prose numbers and the page
+    number are not, and numbers inside a grid are the grid's."""
+    from extract.tables.stray import numbers_outside_grids
+
+    block = [h(100, 0, 300), h(120, 0, 300), h(140, 0, 300), v(0, 100, 140), v(150, 100, 140), v(300, 100, 140)]
+    frameless_rows = [h(160, 0, 300), h(180, 0, 300), h(200, 0, 300)]
+    boxes = (
+        _glyphs("12", 200, 117, 8, 0.0)            # inside the grid
+        + _glyphs("行政许可", 10, 177, 8, 0.0) + _glyphs("3826", 200, 177, 8, 0.0)  # frameless row
+        + _glyphs("全年共收到30件", 10, 60, 8, 0.0)  # prose above the table
+        + _glyphs("3", 150, 400, 8, 0.0)            # page number
+    )
+    page = PageContent(1, 600, 800, tuple(boxes), tuple(block + frameless_rows), "text")
+    grids = grids_on_page(page, S)
+    assert [g.n_rows for g in grids] == [2]
+    assert [s.text for s in numbers_outside_grids(page, grids)] == ["3826"]
