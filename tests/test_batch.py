@@ -217,7 +217,7 @@ def test_ctrl_c_finishes_the_documents_in_flight_and_a_second_one_stops_them(tmp
     try:
         assert proc.stderr.readline()  # the first progress line: the batch loop runs, a.pdf is handed out
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it: to the whole process group
-        out, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -237,7 +237,7 @@ def test_ctrl_c_finishes_the_documents_in_flight_and_a_second_one_stops_them(tmp
         os.kill(proc.pid, signal.SIGINT)
         time.sleep(0.5)
         os.kill(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -16,7 +16,6 @@ import argparse
 import os
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Optional, Protocol, Sequence
 
