@@ -49,13 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     from extract.scan.ocr import get_engine
     from extract.settings import DEFAULT_SETTINGS
 
-    get_engine(DEFAULT_SETTINGS.ocr_engine, DEFAULT_SETTINGS.ocr_threads)  # model loading is not timed
+    from dataclasses import replace
+
+    settings = replace(DEFAULT_SETTINGS, timeout_s=7200.0)  # a whole volume on a shared machine
+    get_engine(settings.ocr_engine, settings.ocr_threads)  # model loading is not timed
     volume = make_volumes.VOLUMES[args.volume]
     with tempfile.TemporaryDirectory() as tmp:
         path, expected_path = make_volumes.build_volume(args.volume, Path(tmp))
         expected = json.loads(expected_path.read_text(encoding="utf-8"))
         pages = make_volumes.layout(volume).ranges[-1][1]
-        found, wall_v, cpu_v = _timed(lambda: extract_reports(path, DEFAULT_SETTINGS))
+        found, wall_v, cpu_v = _timed(lambda: extract_reports(path, settings))
 
     ranges_expected = [(e["source"]["first_page"], e["source"]["last_page"]) for e in expected]
     ranges_found = [(r.first_page, r.last_page) for r in found]
@@ -83,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     single_pages = 0
     for member in volume.members:
         twin = make_volumes._member_path(volume, member)
-        report, wall, cpu = _timed(lambda: extract_file(twin, DEFAULT_SETTINGS))
+        report, wall, cpu = _timed(lambda: extract_file(twin, settings))
         single_wall += wall
         single_cpu += cpu
         single_pages += report.source.pages

@@ -145,7 +145,7 @@ _BODY = re.compile(r"。|^(一、|根据|按照|依据|本报告)")
 _FILLER = re.compile(r"^(关于|的)|(的|关于)$")
 # A title is within the first lines of the page's text outside tables.
 _TITLE_LINES = 8
-_CONTENTS_WORD = re.compile(r"^目录$|^目次$|^目录[:：]?")
+_CONTENTS_WORD = re.compile(r"^(目录|目次)[:：]?$")
 _LEADER = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{3,}|—{2,}|_{3,})\s*\d{1,4}$")
 _DATE = re.compile(r"(19|20)\d{2}年\d{1,2}月\d{1,2}日")
 _SECTIONS = (
