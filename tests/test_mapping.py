@@ -240,3 +240,34 @@ def test_columns_printed_in_another_order_are_placed_by_their_headers():
     rules = {(f.rule, f.severity) for f in mapping.findings}
     assert ("applications.columns_reordered", "info") in rules
     assert not any(rule == "applications.column_order" for rule, _ in rules)
+
+
+def test_a_row_whose_label_is_unreadable_is_named_by_its_place():
+    """A poor scan reads 3.要求提供公开出版物 as 物: between 重复申请 and 无正当理由大量反复申请
+    only one template row fits; a run of k unreadable rows where k rows are missing is
+    named in order; anything else stays unnamed."""
+    from extract.tables.mapping import _rows_by_position, match_application_rows
+
+    def rows(labels):
+        return [_RowObservation(1, label_core(t), label_core("（五）不予处理"), t, (("total", _cell("0")),)) for t in labels]
+
+    observed = rows(["2.重复申请", "物", "4.无正当理由大量反复申请"])
+    assigned, _ = match_application_rows(observed, 0.55)
+    assert 1 not in assigned
+    assert _rows_by_position(observed, assigned) == {1: "rejected_publication"}
+
+    observed = rows(["1.信访举报投诉类申请", "物", "夏申", "4.无正当理由大量反复申请"])
+    assigned, _ = match_application_rows(observed, 0.55)
+    assigned = {k: v for k, v in assigned.items() if k not in (1, 2)}
+    assert _rows_by_position(observed, assigned) == {1: "rejected_duplicate", 2: "rejected_publication"}
+    # One unreadable row where two template rows are missing: which one it is is unknown.
+    observed = rows(["1.信访举报投诉类申请", "物", "4.无正当理由大量反复申请"])
+    assigned, _ = match_application_rows(observed, 0.55)
+    assert _rows_by_position(observed, {k: v for k, v in assigned.items() if k != 1}) == {}
+
+
+def test_numbering_at_the_start_of_each_line_of_a_merged_label_is_not_a_number():
+    from extract.tables.mapping import _has_embedded_number
+
+    assert not _has_embedded_number(_cell("1.申请人无正当理由逾期不\n补正\n2.申请人逾期未按收费通知\n要求缴纳费用"))
+    assert _has_embedded_number(_cell("行政规范性文件\n1 4 11"))

@@ -100,8 +100,10 @@ def _is_printed_number(cell: GridCell) -> bool:
     return any(ch.isdigit() for ch in cell.text) and parse_value(cell.text).ok
 
 
-_CIRCLED_AT_START = re.compile(r"^\s*[①-⑳]")
-_NUMBERING_AT_START = re.compile(r"^\s*(?:[（(]\s*\d+\s*[）)]|\d+\s*[.、．,，])")
+# Numbering at the start of any line: a label cell holding two rows' labels (the ruling
+# between them lost on a poor scan) reads 1.申请人… / 2.申请人….
+_CIRCLED_AT_START = re.compile(r"^\s*[①-⑳]", re.M)
+_NUMBERING_AT_START = re.compile(r"^\s*(?:[（(]\s*\d+\s*[）)]|\d+\s*[.、．,，])", re.M)
 # Digits inside a label that are a count, not a date or an ordinal: a label cell whose
 # rulings between label and values were not found reads 行政规范性文件 1 4 11.
 # A number after 第/表/图/注 is an ordinal or a reference (表2 in a caption row), not a count.
@@ -614,6 +616,19 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
                 [f"applications.{key}.{column}" for column, _ in obs.values],
             )
         )
+    for i, key in _rows_by_position(observations, assigned).items():
+        assigned[i] = key
+        obs = observations[i]
+        out.findings.append(
+            _finding(
+                "applications.row_by_position",
+                "warning",
+                f"第三部分表格第{obs.page}页的行标签“{obs.text}”无法识别，按其在模板中的位置判定为 {key}，请核对该行",
+                f"the section 三 row label {obs.text!r} on page {obs.page} could not be read; the row was taken as "
+                f"{key} by its place between the rows around it: check that row",
+                [f"applications.{key}.{column}" for column, _ in obs.values],
+            )
+        )
     for i, obs in enumerate(observations):
         key = assigned.get(i)
         if key is None:
@@ -632,6 +647,41 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
         for column, cell in obs.values:
             full = f"applications.{key}.{column}"
             out.cells.setdefault(full, MappedCell(full, cell, obs.page))
+
+
+_APPLICATION_ROW_ORDER = [r.key for r in tpl.APPLICATION_RECORD_ROWS]
+
+
+def _rows_by_position(observations: Sequence[_RowObservation], assigned: dict[int, str]) -> dict[int, str]:
+    """Rows printing numbers whose label matched nothing (a seal or a smudge over it, a
+    label misread on a poor scan), named by their place: when the rows just above and
+    below such a run of k rows were matched to two template rows with exactly k rows
+    between them, none taken, those are its rows in order. (Both layouts of （六） lie
+    between their neighbours, so a misread （六） is never named this way.)"""
+    rank = {k: i for i, k in enumerate(_APPLICATION_ROW_ORDER)}
+    taken = set(assigned.values())
+    printed = [i for i, obs in enumerate(observations) if any(c.text.strip() for _, c in obs.values)]
+    out: dict[int, str] = {}
+    at = 0
+    while at < len(printed):
+        if printed[at] in assigned:
+            at += 1
+            continue
+        end = at
+        while end < len(printed) and printed[end] not in assigned:
+            end += 1
+        run = printed[at:end]
+        above = assigned.get(printed[at - 1]) if at > 0 else None
+        below = assigned.get(printed[end]) if end < len(printed) else None
+        at = end
+        if above is None or below is None or rank[below] - rank[above] != len(run) + 1:
+            continue
+        keys = _APPLICATION_ROW_ORDER[rank[above] + 1 : rank[below]]
+        if taken.isdisjoint(keys) and all(
+            any(_is_printed_number(c) for _, c in observations[i].values) for i in run
+        ):
+            out.update(zip(run, keys))
+    return out
 
 
 # ---------------------------------------------------------------- section 二
