@@ -245,3 +245,52 @@ def test_debug_dump_of_a_word_file(tmp_path):
     for key, record in report.cells.items():
         assert f"{record.locator}  -> {key}" in dump
     assert "二、主动公开政府信息情况" in (tmp_path / "debug" / "text.txt").read_text(encoding="utf-8")
+
+
+_W_NS = f'xmlns:w="{W}"'
+
+
+def _minimal_docx(body: str) -> bytes:
+    """A .docx holding only word/document.xml: what the reader needs."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:document {_W_NS}><w:body>{body}</w:body></w:document>')
+    return buffer.getvalue()
+
+
+def _tc(text: str = "", props: str = "") -> str:
+    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+def test_wordprocessingml_details_become_the_grid():
+    """gridBefore, old Word's hMerge, vMerge continue (val omitted and "continue"), a row and
+    a cell inside content controls, tracked changes, hidden runs, tabs and breaks."""
+    rows = [
+        # row 0: a 2-column merge written as hMerge restart + continue, then a plain cell
+        "<w:tr>" + _tc("（三）不予公开", '<w:hMerge w:val="restart"/><w:vMerge w:val="restart"/>')
+        + _tc("", '<w:hMerge/><w:vMerge w:val="restart"/>') + _tc("12") + "</w:tr>",
+        # row 1: vMerge continues below the merged pair (gridSpan 2), a cell in a content control
+        "<w:tr>" + _tc("", '<w:gridSpan w:val="2"/><w:vMerge/>')
+        + '<w:sdt><w:sdtContent>' + _tc("3") + "</w:sdtContent></w:sdt></w:tr>",
+        # row 2 (inside a content control): starts at column 1 (gridBefore), tracked changes,
+        # a hidden run, a tab and a line break
+        '<w:sdt><w:sdtContent><w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>'
+        "<w:tc><w:p><w:r><w:t>1.属于</w:t></w:r><w:ins><w:r><w:t>国家</w:t></w:r></w:ins>"
+        "<w:del><w:r><w:delText>旧</w:delText></w:r></w:del><w:r><w:br/><w:t>秘密</w:t></w:r>"
+        '<w:r><w:rPr><w:vanish/></w:rPr><w:t>999</w:t></w:r></w:p></w:tc>'
+        "<w:tc><w:p><w:r><w:t>4</w:t><w:tab/><w:t>5</w:t></w:r></w:p></w:tc></w:tr></w:sdtContent></w:sdt>",
+    ]
+    grid_xml = '<w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="1500"/><w:gridCol w:w="500"/></w:tblGrid>'
+    data = _minimal_docx(f"<w:p><w:r><w:t>标题</w:t></w:r></w:p><w:tbl>{grid_xml}{''.join(rows)}</w:tbl>")
+    document = read_docx_bytes(data, "x.docx")
+    (grid,) = document.grids
+    cells = {(c.row, c.col): c for c in grid.cells}
+    assert (grid.n_rows, grid.n_cols) == (3, 3)
+    assert (cells[(0, 0)].text, cells[(0, 0)].row_span, cells[(0, 0)].col_span) == ("（三）不予公开", 2, 2)
+    assert cells[(0, 2)].text == "12" and cells[(1, 2)].text == "3"
+    assert cells[(2, 1)].text == "1.属于国家\n秘密"
+    assert cells[(2, 2)].text == "4 5"
+    assert (2, 0) not in cells  # gridBefore: nothing printed there
+    assert grid.xs == pytest.approx((0.0, 60.0, 105.0, 120.0))  # the gridCol widths, 40 per average column
+    assert cells[(1, 2)].locator == "/w:document[1]/w:body[1]/w:tbl[1]/w:tr[2]/w:sdt[1]/w:sdtContent[1]/w:tc[1]"
+    assert [line.text for line in document.lines][:1] == ["标题"]
