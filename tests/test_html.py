@@ -78,7 +78,11 @@ def _parsed(path: Path):
     declared = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", data[:65536]).group(1).decode().lower()
     encoding = "gb18030" if declared in ("gbk", "gb2312") else declared
     text = data.decode(encoding)
-    return html.document_fromstring(text)
+    root = html.document_fromstring(text)
+    # The hidden text the generator writes (white 999s, a 0 px digit) is not shown.
+    for element in root.xpath("//*[contains(@style, 'color:#ffffff') or contains(@style, 'font-size:0px')]"):
+        element.drop_tree()
+    return root
 
 
 @pytest.mark.parametrize("path", HTML_SAMPLES, ids=lambda p: p.stem)
@@ -360,3 +364,18 @@ def test_unit_and_note_rows_inside_the_tables(tmp_path):
     result = compare(path, expected, report.model_dump(mode="json"))
     assert result.wrong == [] and result.found_findings == result.expected_findings
     assert not [f for f in report.findings if f.rule.endswith("unmatched_row")]
+
+
+def test_text_no_reader_sees_is_not_text(tmp_path):
+    """White text (unless on a painted background), a font under 2 pt, <font color=white>."""
+    body = """<table>
+      <tr><td>12<span style="color:#ffffff">999</span></td><td>3<span style="font-size:0px">7</span></td>
+          <td><font color="white">5</font>6</td><td>8<span style="font-size:1pt">9</span><span style="font-size:3pt">4</span></td></tr>
+      <tr style="background:#003366"><td style="color:#fff">自然人</td><td bgcolor="#ffffff"><span style="color: white">x</span>1</td>
+          <td><span style="color:rgb(255, 255, 255)">总计</span></td><td style="background-color:transparent;color:white">2</td></tr>
+    </table>"""
+    (grid,) = read_html(_page(tmp_path, body), DEFAULT_SETTINGS).grids
+    texts = {(c.row, c.col): c.text for c in grid.cells}
+    assert [texts[(0, c)] for c in range(4)] == ["12", "3", "6", "84"]
+    # on the row's dark background white shows; a cell painting white again hides it
+    assert [texts[(1, c)] for c in range(4)] == ["自然人", "1", "总计", "2"]

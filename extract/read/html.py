@@ -111,11 +111,47 @@ def mhtml_page(data: bytes, name: str) -> bytes:
     raise InvalidDocument(name, "a web archive (MHTML) without an HTML part")
 
 
+# Text no reader sees, as the PDF reader drops white and microscopic glyphs: a font size
+# under 2 pt (sites slip such characters between digits against copying), and white text
+# unless some enclosing element paints a background it would show on.
+_FONT_SIZE = re.compile(r"(?:^|;)\s*font-size\s*:\s*([\d.]+)\s*(pt|px|em|rem|%)?", re.IGNORECASE)
+_COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*([^;]+)", re.IGNORECASE)
+_BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:\s*([^;]+)", re.IGNORECASE)
+_WHITE = re.compile(r"^\s*(?:#fff(?:fff)?|white|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*(?:,\s*1(?:\.0*)?\s*)?\))\s*(?:!important)?\s*$", re.IGNORECASE)
+_MIN_FONT_PT = 2.0
+_TO_PT = {"pt": 1.0, "px": 0.75}
+
+
 def _is_hidden(element) -> bool:
     if element.get("hidden") is not None:
         return True
-    style = element.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+    style = element.get("style") or ""
+    if _HIDDEN_STYLE.search(style):
+        return True
+    size = _FONT_SIZE.search(style)
+    unit = (size.group(2) or "px").lower() if size else ""
+    if size and unit in _TO_PT:
+        try:
+            if float(size.group(1)) * _TO_PT[unit] < _MIN_FONT_PT:
+                return True
+        except ValueError:
+            pass
+    color = _COLOR.search(style)
+    shade = color.group(1) if color else (element.get("color") or "" if _tag(element) == "font" else "")
+    return bool(shade) and _WHITE.match(shade) is not None and not _on_background(element)
+
+
+def _on_background(element) -> bool:
+    """Whether the nearest element (this one or one around it) that paints a background
+    paints it in another colour than white."""
+    node = element
+    while node is not None and isinstance(node.tag, str):
+        m = _BACKGROUND.search(node.get("style") or "")
+        painted = (m.group(1) if m else node.get("bgcolor") or "").strip()
+        if painted and painted.lower() not in ("transparent", "none", "inherit", "initial"):
+            return _WHITE.match(painted) is None
+        node = node.getparent()
+    return False
 
 
 def _tag(element) -> Optional[str]:
