@@ -90,3 +90,24 @@ def test_flagged_cells_are_coloured_in_a_terminal():
     assert calm not in marks
     line = next(line for line in ansi.splitlines() if "一、本年新收" in line)
     assert red not in line
+
+
+def test_repaired_and_low_confidence_cells_are_marked():
+    from extract.records import Finding
+
+    report = extract_file(ERROR_SAMPLE)
+    repaired, doubtful = "applications.granted.enterprise", "review_litigation.review.upheld"
+    cells = dict(report.cells)
+    cells[repaired] = cells[repaired].model_copy(update={"source": "ocr", "read_value": 9, "repair": "the row total"})
+    low = Finding(rule="cell.low_confidence", severity="warning", message="低", message_en="low", cells=(doubtful,))
+    marked = report.model_copy(update={"cells": cells, "findings": report.findings + (low,)})
+    marks = cell_marks(marked)
+    assert marks[repaired].repaired and not marks[repaired].low_confidence
+    assert marks[doubtful].low_confidence and marks[doubtful].severity == "warning"
+    console = Console(width=80, force_terminal=False, record=True)
+    print_report(marked, console)
+    lines = console.export_text().splitlines()
+    granted = next(line for line in lines if "（一）予以公开" in line).split()
+    assert granted[2] == shown_value(marked, repaired) + "*"
+    review = next(line for line in lines if line.strip().startswith("行政复议 ")).split()
+    assert review[1] == shown_value(marked, doubtful) + "?"
