@@ -554,6 +554,10 @@ DOCX_SAMPLES = {
     "word-r2020-wrap-bigfont-01": (
         "r2020-wrap-bigfont-01", generator_docx, 0,
         "generate.py's own .docx, 2019 template: labels wrapped with w:br, procurement amount in 万元"),
+    "word-r2024-hidden-white-01": (
+        "r2024-hidden-white-01", generator_docx, 0,
+        "generate.py's own .docx with hidden text: white “999” runs (w:color FFFFFF) after numbers and a 1 pt "
+        "digit (w:sz 2) in 四's 复议 总计; none of it is part of a value"),
     "nested-r2022-nulls-slash-01": (
         "r2022-nulls-slash-01", nested_docx, 0,
         "the three tables nested in a one-cell layout table (Table Grid style, python-docx merges); “/” for nulls"),

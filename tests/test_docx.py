@@ -69,7 +69,11 @@ def test_locators_point_at_the_cells(path):
         assert len(found) == 1, (key, record.locator)
         tc = found[0]
         assert tc.tag == f"{{{W}}}tc"
-        shown = "".join(t.text or "" for t in tc.iter(f"{{{W}}}t"))
+        # What Word shows: the generator's hidden runs (white, or a 1 pt font) left out.
+        shown = "".join(
+            t.text or "" for t in tc.iter(f"{{{W}}}t")
+            if not t.getparent().xpath("w:rPr/w:color[@w:val='FFFFFF'] | w:rPr/w:sz[@w:val='2']", namespaces={"w": W})
+        )
         assert re.sub(r"\s+", "", shown) == re.sub(r"\s+", "", record.text), (key, record.locator)
         table = next(tc.iterancestors(f"{{{W}}}tbl"))
         assert tables.index(table) + 1 == record.place.table
@@ -294,3 +298,19 @@ def test_wordprocessingml_details_become_the_grid():
     assert grid.xs == pytest.approx((0.0, 60.0, 105.0, 120.0))  # the gridCol widths, 40 per average column
     assert cells[(1, 2)].locator == "/w:document[1]/w:body[1]/w:tbl[1]/w:tr[2]/w:sdt[1]/w:sdtContent[1]/w:tc[1]"
     assert [line.text for line in document.lines][:1] == ["标题"]
+
+
+def test_text_no_reader_sees_in_word():
+    """White runs (unless on a coloured cell shading or highlight), fonts under 2 pt, w:vanish."""
+    def run(text, props=""):
+        return f"<w:r><w:rPr>{props}</w:rPr><w:t>{text}</w:t></w:r>"
+    white = '<w:color w:val="FFFFFF"/>'
+    cells = [
+        "<w:tc><w:p>" + run("12") + run("999", white) + "</w:p></w:tc>",
+        "<w:tc><w:p>" + run("3") + run("7", '<w:sz w:val="2"/>') + run("4", '<w:sz w:val="8"/>') + "</w:p></w:tc>",
+        '<w:tc><w:tcPr><w:shd w:val="clear" w:fill="1F4E79"/></w:tcPr><w:p>' + run("自然人", white) + "</w:p></w:tc>",
+        "<w:tc><w:p>" + run("总计", white + '<w:highlight w:val="darkBlue"/>') + run("9", white + '<w:highlight w:val="white"/>') + "</w:p></w:tc>",
+    ]
+    document = read_docx_bytes(_minimal_docx(f"<w:tbl><w:tr>{''.join(cells)}</w:tr><w:tr>{''.join(cells)}</w:tr></w:tbl>"), "x.docx")
+    (grid,) = document.grids
+    assert [c.text for c in grid.cells if c.row == 0] == ["12", "34", "自然人", "总计"]

@@ -78,16 +78,43 @@ def _int(text: Optional[str], default: int) -> int:
         return default
 
 
-def _is_hidden_run(run) -> bool:
+# Text no reader sees, as the PDF reader drops white and microscopic glyphs: hidden runs
+# (w:vanish), a font under 2 pt (w:sz is in half-points), white text unless it sits on a
+# shading or highlight that is not white. Sizes and colours set by styles are not resolved.
+_MIN_HALF_POINTS = 4
+_WHITE = {"ffffff", "white"}
+
+
+def _painted(element, path: str) -> bool:
+    """Whether the element's properties at `path` (a w:shd, or w:highlight) paint a colour
+    other than white."""
+    found = element.find(path, {"w": W})
+    if found is None:
+        return False
+    colour = (found.get(_w("fill")) or found.get(_w("val")) or "").lower()
+    return colour not in ("", "auto", "none", "clear", "nil") and colour not in _WHITE
+
+
+def _is_hidden_run(run, on_shading: bool = False) -> bool:
     vanish = run.find("w:rPr/w:vanish", {"w": W})
-    return vanish is not None and vanish.get(_w("val"), "true").lower() not in ("0", "false", "off")
+    if vanish is not None and vanish.get(_w("val"), "true").lower() not in ("0", "false", "off"):
+        return True
+    size = _val(run, "w:rPr/w:sz")
+    if size is not None and 0 <= _int(size, _MIN_HALF_POINTS) < _MIN_HALF_POINTS:
+        return True
+    colour = (_val(run, "w:rPr/w:color") or "").lower()
+    if colour in _WHITE:
+        return not (on_shading or _painted(run, "w:rPr/w:shd") or _painted(run, "w:rPr/w:highlight"))
+    return False
 
 
-def _paragraph_lines(paragraph) -> list[str]:
-    """A paragraph's text, broken at w:br / w:cr (a label's manual line breaks)."""
+def _paragraph_lines(paragraph, on_shading: bool = False) -> list[str]:
+    """A paragraph's text, broken at w:br / w:cr (a label's manual line breaks).
+    `on_shading`: the paragraph sits in a cell shaded in a colour (white text shows)."""
     lines, parts = [], []
+    shaded = on_shading or _painted(paragraph, "w:pPr/w:shd")
     for run in _children(paragraph, _R):
-        if _is_hidden_run(run):
+        if _is_hidden_run(run, shaded):
             continue
         for item in run:
             if item.tag == _T:
@@ -164,15 +191,17 @@ class _Reader:
         widths = tuple(float(w) for w in grid_widths[:n_cols]) if len(grid_widths) >= n_cols and all(grid_widths[:n_cols]) else ()
         self.tables.append(MarkupTable(index=index, n_rows=len(rows), n_cols=n_cols, cells=cells, column_widths=widths))
 
-    def _cell_lines(self, tc, inside: frozenset[int]) -> list[str]:
+    def _cell_lines(self, tc, inside: frozenset[int], shaded: Optional[bool] = None) -> list[str]:
         """The cell's own lines (its paragraphs'), and its nested tables read as tables;
         the lines also go to the document's text, tagged with the enclosing tables."""
         lines: list[str] = []
+        if shaded is None:
+            shaded = _painted(tc, "w:tcPr/w:shd")
         for child in tc:
             if child.tag in _TRANSPARENT:
-                lines += self._cell_lines(child, inside)
+                lines += self._cell_lines(child, inside, shaded)
             elif child.tag == _P:
-                for line in _paragraph_lines(child):
+                for line in _paragraph_lines(child, shaded):
                     lines.append(line)
                     text = normalized_line(line)
                     if text:
