@@ -558,6 +558,10 @@ DOCX_SAMPLES = {
         "r2024-hidden-white-01", generator_docx, 0,
         "generate.py's own .docx with hidden text: white “999” runs (w:color FFFFFF) after numbers and a 1 pt "
         "digit (w:sz 2) in 四's 复议 总计; none of it is part of a value"),
+    "word-r2022-prose-review-01": (
+        "r2022-prose-review-01", generator_docx, 0,
+        "generate.py's own .docx: the prose states 行政复议 with only the concluded cases "
+        "(warning prose.contradicts_table, read from the document's paragraphs)"),
     "nested-r2022-nulls-slash-01": (
         "r2022-nulls-slash-01", nested_docx, 0,
         "the three tables nested in a one-cell layout table (Table Grid style, python-docx merges); “/” for nulls"),
