@@ -53,12 +53,17 @@ def _summary(report) -> str:
 def _run_file(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="extract",
-        description="Extract the statistical tables of a 政府信息公开工作年度报告 PDF as validated records.",
+        description="Extract the statistical tables of a 政府信息公开工作年度报告 (PDF, scan, web page or Word file) "
+        "as validated records.",
         epilog="subcommands: extract schema | extract eval PATH... | extract batch PATH... --db FILE\n"
         + "exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()) + f"; {INTERNAL_ERROR} internal error",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", help="the report: a PDF (digital, scanned or mixed) or page images (PNG, JPEG, TIFF)")
+    parser.add_argument(
+        "file",
+        help="the report: a PDF (digital, scanned or mixed), page images (PNG, JPEG, TIFF), "
+        "a saved web page (.html, .htm, .mht) or a Word file (.docx; .doc and .wps through LibreOffice)",
+    )
     parser.add_argument("--json", action="store_true", help="print the report record as JSON on stdout")
     parser.add_argument("--out", type=Path, help="write the JSON record to this file")
     parser.add_argument("--pages", type=parse_pages, help="only these pages, e.g. 3-5")
