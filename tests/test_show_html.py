@@ -103,3 +103,17 @@ def test_missing_source_still_writes_the_page_and_says_why(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "not found" in page and "data:image/png" not in page
     assert page.count('class="report-table"') == 3
+
+
+def test_a_volume_gets_one_page_per_report(tmp_path):
+    volume = SAMPLES / "volumes" / "volume-digital-12.pdf"
+    out = tmp_path / "v.html"
+    proc = subprocess.run([sys.executable, "-m", "extract.cli", volume, "--html", out],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    ranges = re.findall(r"^pages (\d+)-(\d+):", proc.stderr, flags=re.M)
+    assert len(ranges) == 12
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(f"v-p{a}-{b}.html" for a, b in ranges)
+    first = (tmp_path / f"v-p{ranges[0][0]}-{ranges[0][1]}.html").read_text(encoding="utf-8")
+    assert first.count('class="report-table"') == 3 and "data:image/png" in first
