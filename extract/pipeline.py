@@ -23,7 +23,7 @@ from .metadata import decide_version, page_lines, read_info
 from .page import PageContent
 from .read import pdf
 from .read.images import IMAGE_SUFFIXES, load_image_pages
-from .read.markup import MARKUP_SUFFIXES, MarkupDocument
+from .read.markup import MarkupDocument, is_markup_file
 from .records import (
     CellLocation,
     CellRecord,
@@ -205,7 +205,7 @@ def read_tables(path: Union[str, Path], settings: Settings) -> TableReading:
     path = Path(path)
     if not path.is_file():
         raise InputNotFound(str(path), "no such file")
-    if path.suffix.lower() in MARKUP_SUFFIXES:
+    if is_markup_file(path):
         return _read_markup(path, settings)
     pages, total_pages, unreadable = _read_pages(path, settings)
     grids = [g for page in pages for g in grids_on_page(page, settings)]
@@ -604,7 +604,7 @@ def extract_reports(path: Union[str, Path], settings: Optional[Settings] = None,
     ExtractError as `extract_file` does (NoReportTables when no report table is found)."""
     settings = replace(settings or DEFAULT_SETTINGS, **options)
     path = Path(path)
-    if path.suffix.lower() in _UNPAGED_SUFFIXES:
+    if path.suffix.lower() in _UNPAGED_SUFFIXES or is_markup_file(path):
         return [ReportInPages(1, 1, extract_file(path, settings))]
     volume = read_volume(path, settings)
     pages, grids = list(volume.pages), list(volume.grids)

@@ -177,6 +177,18 @@ def test_doc_is_converted_through_libreoffice(tmp_path, capsys):
     wps = tmp_path / "report.wps"
     shutil.copyfile(doc, wps)
     assert build_report(read_tables(wps, DEFAULT_SETTINGS), DEFAULT_SETTINGS).tables == report.tables
+    # RTF (Word and WPS save it, often named .doc): converted alike, by suffix or by content.
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "rtf", "--outdir", str(tmp_path / "rtf"), str(source)],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180,
+    )
+    rtf = tmp_path / "rtf" / "nested-r2022-nulls-slash-01.rtf"
+    assert rtf.read_bytes().startswith(b"{\\rtf")
+    download = tmp_path / "getfile.jsp"  # a download saved under its link's name
+    shutil.copyfile(rtf, download)
+    for path in (rtf, download):
+        assert build_report(read_tables(path, DEFAULT_SETTINGS), DEFAULT_SETTINGS).tables == report.tables
     # A damaged .doc: LibreOffice cannot convert it, the usual one-line error and exit 4.
     broken = tmp_path / "broken.doc"
     broken.write_bytes(doc.read_bytes()[:1024])
@@ -314,3 +326,20 @@ def test_text_no_reader_sees_in_word():
     document = read_docx_bytes(_minimal_docx(f"<w:tbl><w:tr>{''.join(cells)}</w:tr><w:tr>{''.join(cells)}</w:tr></w:tbl>"), "x.docx")
     (grid,) = document.grids
     assert [c.text for c in grid.cells if c.row == 0] == ["12", "34", "自然人", "总计"]
+
+
+def test_files_named_by_their_download_link_are_read_by_content(tmp_path, capsys):
+    """Archives keep files as their download links named them (getfile.aspx, download.jsp,
+    no suffix): a web page or a .docx is recognised by its first bytes."""
+    page = SAMPLES / "html" / "gbk-r2021-split-fullwidth-01.html"
+    word = SAMPLES / "docx" / "word-r2020-wrap-bigfont-01.docx"
+    for source, name in ((page, "getfile.aspx"), (word, "download")):
+        renamed = tmp_path / name
+        shutil.copyfile(source, renamed)
+        assert main([str(renamed), "-q", "--json"]) == 0
+        got = json.loads(capsys.readouterr().out)
+        want = build_report(read_tables(source, DEFAULT_SETTINGS), DEFAULT_SETTINGS).model_dump(mode="json")
+        assert got["tables"] == want["tables"] and got["source"]["kind"] == want["source"]["kind"]
+    other = tmp_path / "notes.jsp"
+    other.write_text("not a report", encoding="utf-8")
+    assert main([str(other)]) == 4  # neither markup nor PDF: the PDF reader's error, as before

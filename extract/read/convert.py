@@ -1,4 +1,4 @@
-"""Word files in the old binary formats (.doc, and WPS Office's .wps) converted to .docx by
+"""Word files in the old binary formats (.doc, and WPS Office's .wps) and RTF converted to .docx by
 LibreOffice, headless, in a temporary folder with a profile of its own (so a running
 LibreOffice, or another conversion at the same time, does not interfere) and a time limit.
 """
@@ -45,7 +45,12 @@ def convert_to_docx(path: Path, settings: Settings) -> bytes:
     with tempfile.TemporaryDirectory(prefix="extract-convert-") as tmp:
         folder = Path(tmp)
         # A plain copy: the original's name may hold characters or dashes soffice misreads.
-        source = folder / f"input{path.suffix.lower()}"
+        # The suffix soffice is shown: the file's own when it names a Word format, else what
+        # the bytes are (a download saved as getfile.jsp).
+        with open(path, "rb") as fh:
+            rtf = fh.read(5) == b"{\\rtf"
+        suffix = path.suffix.lower() if path.suffix.lower() in (".doc", ".wps", ".docx", ".rtf") else ".rtf" if rtf else ".doc"
+        source = folder / f"input{suffix}"
         shutil.copyfile(path, source)
         command = [
             soffice,
