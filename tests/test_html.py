@@ -374,8 +374,12 @@ def test_text_no_reader_sees_is_not_text(tmp_path):
       <tr style="background:#003366"><td style="color:#fff">自然人</td><td bgcolor="#ffffff"><span style="color: white">x</span>1</td>
           <td><span style="color:rgb(255, 255, 255)">总计</span></td><td style="background-color:transparent;color:white">2</td></tr>
     </table>"""
+    body = body.replace("</table>", '<tr><td style="color:#FFFFFF">7</td><td style="visibility:hidden">7</td>'
+                        '<td style="display:none">7</td><td>1</td><td>2</td></tr></table>')
     (grid,) = read_html(_page(tmp_path, body), DEFAULT_SETTINGS).grids
     texts = {(c.row, c.col): c.text for c in grid.cells}
     assert [texts[(0, c)] for c in range(4)] == ["12", "3", "6", "84"]
+    # cells with invisible text keep their place, empty; a cell not laid out takes none
+    assert [texts[(2, c)] for c in range(4)] == ["", "", "1", "2"]
     # on the row's dark background white shows; a cell painting white again hides it
     assert [texts[(1, c)] for c in range(4)] == ["自然人", "1", "总计", "2"]

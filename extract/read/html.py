@@ -122,6 +122,15 @@ _MIN_FONT_PT = 2.0
 _TO_PT = {"pt": 1.0, "px": 0.75}
 
 
+_NOT_RENDERED = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+
+
+def _is_removed(element) -> bool:
+    """Not laid out at all (hidden, display:none): a cell so marked takes no slot in its row.
+    Other invisible text (white, tiny, visibility:hidden) keeps its place, empty."""
+    return element.get("hidden") is not None or _NOT_RENDERED.search(element.get("style") or "") is not None
+
+
 def _is_hidden(element) -> bool:
     if element.get("hidden") is not None:
         return True
@@ -273,14 +282,15 @@ def _read_table(table, index: int, table_index: dict) -> MarkupTable:
     rows = []
     widths = []
     for tr in _rows(table):
-        if _is_hidden(tr):
+        if _is_removed(tr):
             continue
         cells = []
         for td in tr:
-            if _tag(td) not in ("td", "th") or _is_hidden(td):
+            if _tag(td) not in ("td", "th") or _is_removed(td):
                 continue
             writer = _LineWriter()
-            _walk_text(td, writer, table_index, skip_tables=True)
+            if not _is_hidden(td):  # a cell whose text nobody sees is an empty cell
+                _walk_text(td, writer, table_index, skip_tables=True)
             writer.end_line()
             text = cell_text([line for line, _ in writer.lines])
             # rowspan="0" reaches to the last row (place_by_spans).
