@@ -22,6 +22,9 @@ _CN_YEAR = re.compile(r"[〇零○一二三四五六七八九]{4}(?=年)")
 _BODY = re.compile(r"。|^(一、|根据|按照|依据)")
 _PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日")
 _FILLER = re.compile(r"^(关于|的)|(的|关于)$")
+# An agency's name starts with a Chinese character: what precedes it on the title's line
+# is a browser's print header (12/1/26, 12:37 PM), a document number or a page mark.
+_NOT_A_NAME_START = re.compile(r"^[^\u3400-\u9fff]+")
 
 
 def page_lines(page: PageContent) -> list[str]:
@@ -51,7 +54,7 @@ def read_info(first_page_lines: Sequence[str], all_text: str, version: Optional[
         m = _TITLE.search("".join(head[start : start + 4]))
         if not m:
             break
-        name = _FILLER.sub("", m.group("before") or m.group("after")).strip()
+        name = _FILLER.sub("", _NOT_A_NAME_START.sub("", m.group("before") or m.group("after"))).strip()
         if not name and year is not None:
             break
         year, agency = int(m.group("year")), name or agency

@@ -18,6 +18,9 @@ def test_title_on_one_or_two_lines_and_year_first():
     # a year in Chinese numerals; the prose below the title never feeds the agency
     lines = ["青山区人民政府二〇二三年政府信息公开工作年度报告", "一、总体情况", "根据条例，现公布青山区人民政府2023年政府信息公开工作年度报告。"]
     assert read_info(lines, "", None).model_dump() == {"agency": "青山区人民政府", "year": 2023, "template": None}
+    # a browser's print header carries the page title after the date and time
+    lines = ["12/1/26,12:37PM江宁区司法局2023年政府信息公开工作年度报告_政府信息公开年报_江宁区人民政府"]
+    assert read_info(lines, "", None).agency == "江宁区司法局"
     # no title: the year from the reporting period
     assert read_info(["报告"], "统计期限自2022年1月1日起至2022年12月31日止", None).year == 2022
 
