@@ -292,7 +292,8 @@ def test_wordprocessingml_details_become_the_grid():
         # a hidden run, a tab and a line break
         '<w:sdt><w:sdtContent><w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>'
         "<w:tc><w:p><w:r><w:t>1.属于</w:t></w:r><w:ins><w:r><w:t>国家</w:t></w:r></w:ins>"
-        "<w:del><w:r><w:delText>旧</w:delText></w:r></w:del><w:r><w:br/><w:t>秘密</w:t></w:r>"
+        "<w:del><w:r><w:delText>旧</w:delText></w:r></w:del><w:moveFrom><w:r><w:t>移</w:t></w:r></w:moveFrom>"
+        "<w:r><w:br/><w:t>秘</w:t></w:r><w:moveTo><w:r><w:t>密</w:t></w:r></w:moveTo>"
         '<w:r><w:rPr><w:vanish/></w:rPr><w:t>999</w:t></w:r></w:p></w:tc>'
         "<w:tc><w:p><w:r><w:t>4</w:t><w:tab/><w:t>5</w:t></w:r></w:p></w:tc></w:tr></w:sdtContent></w:sdt>",
     ]

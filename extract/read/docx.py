@@ -5,7 +5,7 @@ w:vMerge restart/continue down; w:gridBefore shifts a row's first cell. Cell wid
 (w:tcW) are ignored: the grid is by columns, not by measure. Tables nested in a cell are
 tables of their own (a layout table holding the report table). A w:br inside a paragraph
 breaks a label's line as a paragraph does. Deleted text of tracked changes (w:delText)
-and hidden runs (w:vanish) are not text; inserted text (w:ins) is.
+and hidden runs (w:vanish) are not text; inserted and moved-in text (w:ins, w:moveTo) is.
 
 The whole document's text (body paragraphs, and paragraphs in tables not of the report)
 feeds the metadata and the prose checks.
@@ -45,11 +45,11 @@ def _w(tag: str) -> str:
 
 
 _P, _TBL, _TR, _TC, _R, _T, _BR, _CR, _TAB = (_w(t) for t in ("p", "tbl", "tr", "tc", "r", "t", "br", "cr", "tab"))
-_SDT, _SDT_CONTENT, _SMART, _CUSTOM, _INS, _HYPERLINK, _FLD = (
-    _w(t) for t in ("sdt", "sdtContent", "smartTag", "customXml", "ins", "hyperlink", "fldSimple")
+_SDT, _SDT_CONTENT, _SMART, _CUSTOM, _INS, _MOVE_TO, _HYPERLINK, _FLD = (
+    _w(t) for t in ("sdt", "sdtContent", "smartTag", "customXml", "ins", "moveTo", "hyperlink", "fldSimple")
 )
 # Containers whose children are read as if they stood in their place.
-_TRANSPARENT = {_SDT, _SDT_CONTENT, _SMART, _CUSTOM, _INS, _HYPERLINK, _FLD}
+_TRANSPARENT = {_SDT, _SDT_CONTENT, _SMART, _CUSTOM, _INS, _MOVE_TO, _HYPERLINK, _FLD}
 
 
 def is_ole_file(data: bytes) -> bool:
