@@ -327,6 +327,22 @@ def test_title_is_the_pages_own_not_a_sidebars(tmp_path):
     assert (_read(generic)[1].report.agency, _read(generic)[1].report.year) == ("青峰县文化和旅游局", 2024)
 
 
+def test_a_sidebar_headed_nianbao_before_the_article_gives_neither_year_nor_agency(tmp_path):
+    """A portal's sidebar headed 年度报告 (a word inside the title) listing the agency's
+    earlier reports and its siblings': the title is still the article's heading."""
+    text = (SAMPLES / "html" / "cms-r2024-prose-received-01.html").read_text(encoding="utf-8")
+    sidebar = ('<div class="sidebar"><h3 class="side-title">年度报告</h3><ul class="list">'
+               '<li><a href="/a">青峰县文化和旅游局2022年政府信息公开工作年度报告</a><span>2023-03-26</span></li>'
+               '<li><a href="/b">青峰县财政局2021年政府信息公开工作年度报告</a><span>2022-03-25</span></li></ul></div>'
+               '<div class="side-box"><h3>政府信息公开</h3><ul><li>政府信息公开指南</li><li>政府信息公开制度</li>'
+               '<li>法定主动公开内容</li><li>政府信息公开年报</li></ul></div>')
+    text = text.replace('<div class="article">', sidebar + '<div class="article">')
+    path = tmp_path / "nianbao.html"
+    path.write_text(text, encoding="utf-8")
+    info = _read(path)[1].report
+    assert (info.agency, info.year) == ("青峰县文化和旅游局", 2024)
+
+
 def test_an_unplaced_number_is_reported_with_its_locator(tmp_path):
     """A number printed in a found table but under no header (an extra cell at the end of
     四's value row) is a table.unplaced_value error whose location is its element."""

@@ -374,7 +374,11 @@ def read_html(path: Path, settings: Settings) -> MarkupDocument:
     body_from = 0
     if title_element is not None:
         heading = "".join(title)
-        at = next((i for i, line in enumerate(lines) if line.text in heading), None)
+        # The heading's own first line; a shorter line inside it (a sidebar headed 年度报告
+        # listing other years' reports) is not the title.
+        at = next((i for i, line in enumerate(lines) if line.text == title[0]), None)
+        if at is None:
+            at = next((i for i, line in enumerate(lines) if line.text in heading and 2 * len(line.text) >= len(title[0])), None)
         body_from = 0 if at is None else at + len(title)
     elif named is not None:
         # After the line that repeats the <title>'s words; with no title, from a few lines
