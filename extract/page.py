@@ -53,3 +53,6 @@ class PageContent:
     unmapped_glyphs: int = 0
     # Scanned pages: quarter turns (counter-clockwise) that made the page image upright.
     turns: int = 0
+    # Scanned pages read with a title check (a volume's pages, see scan/margins.py): text
+    # rows outside tables that were found in the ink but not recognised.
+    unread_rows: int = 0

@@ -60,6 +60,7 @@ class PageSignals:
     table_tops: tuple[float, ...] = ()  # y (points) of each of those tables' top
     source: Literal["text", "ocr"] = "text"
     ruled: int = 0  # ruled tables on the page, of the template or not (a fragment has no kind)
+    unread_rows: int = 0  # scanned pages: text rows found but not read (see PageContent)
     # A scanned page's lines are only its head and foot (the rest was not read).
     partial: bool = False
 
@@ -125,6 +126,7 @@ def page_signals(page: PageContent, table_boxes: Sequence[BBox], table_kinds: Se
         table_tops=tuple(t for _, t in kinds),
         source=page.source,
         ruled=len(table_boxes),
+        unread_rows=page.unread_rows,
         partial=partial,
     )
 
@@ -256,18 +258,22 @@ def is_contents(signals: PageSignals) -> bool:
 
 
 def is_blank(signals: PageSignals) -> bool:
-    return not signals.lines and not signals.tables and not signals.ruled
+    return not signals.lines and not signals.tables and not signals.ruled and not signals.unread_rows
 
 
 def looks_like_cover(signals: PageSignals) -> bool:
-    """A few short lines, no sentence, no section heading, no table, no signature date: a
-    volume's cover or a separator sheet (not a report's last page with its signature)."""
+    """A few short lines, no sentence, no section heading, no table, no signature date, and
+    nothing left unread: a volume's cover or a separator sheet (not a report's last page
+    with its signature)."""
     texts = [line.text for line in signals.lines]
     return (
         bool(texts)
         and not signals.tables
         and not signals.ruled
         and len(texts) <= 10
+        # A scan's page is known only as far as it was read: with rows left unread it may
+        # be a report's short last page (五, 六 and the signature), not a cover.
+        and not signals.unread_rows
         and all(len(t) <= 24 for t in texts)
         and not any("。" in t or _DATE.search(t) or _HEADING.match(t) for t in texts)
     )
@@ -281,7 +287,7 @@ def title_sheet(signals: PageSignals) -> bool:
         title_at_top(signals) is not None
         and not signals.tables
         and not signals.ruled
-        and len(texts) <= 8
+        and len(texts) + signals.unread_rows <= 8
         and not any("。" in t or _HEADING.match(t) for t in texts)
     )
 

@@ -332,3 +332,17 @@ def test_batch_stores_each_report_of_a_volume_under_its_first_page(tmp_path):
         cells = conn.execute("SELECT COUNT(*) FROM cells WHERE first_page = 3").fetchone()[0]
     assert rows == [(e["source"]["first_page"], e["source"]["last_page"], e["report"]["agency"]) for e in expected]
     assert cells >= 190
+
+
+def test_a_scanned_last_page_read_only_in_part_stays_with_its_report():
+    from dataclasses import replace
+
+    # A scan's head check read one short row ("1", a staple mark) of a page whose other
+    # eight rows (五, 六, the signature) were found but not read.
+    last = PageSignals(5, 842.0, (TextLine("1", 34, 44),), source="ocr", partial=True, unread_rows=8)
+    split = split_volume([*report_pages(1, "甲县交通运输局", 2022), last])
+    assert spans(split) == [(1, 5)] and not split.unassigned
+    # Every row of it read, a few short lines: a cover, between two reports.
+    cover = replace(last, lines=(TextLine("某县政府信息公开年报汇编", 300, 330), TextLine("第二册", 360, 380)), unread_rows=0)
+    split = split_volume([*report_pages(1, "甲县交通运输局", 2022), cover, *report_pages(6, "乙县水利局", 2022)])
+    assert spans(split) == [(1, 4), (6, 9)] and [(u.page, u.role) for u in split.unassigned] == [(5, "cover")]

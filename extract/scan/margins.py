@@ -105,19 +105,25 @@ def read_margins(
     engine: OcrEngine,
     table_top_px: Optional[int] = None,
     table_bottom_px: Optional[int] = None,
-) -> tuple[list[TextBox], list[TextBox]]:
+) -> tuple[list[TextBox], list[TextBox], int]:
     """The page's head lines (top to bottom, above its first table, in its top half; see
     `_head_rows`) and its foot line (the last line in the bottom band, below its last
     table, when short enough to be a page number), recognised; boxes in points from the
-    image's top-left."""
+    image's top-left. And, on a page without tables, how many text rows above the foot
+    were found but not read (0 on a page with tables: not counted)."""
     height, width = gray.shape[:2]
     head_limit = int(min(height * HEAD_BAND, table_top_px if table_top_px is not None else height))
     foot_start = max(int(height * (1 - FOOT_BAND)), table_bottom_px or 0)
-    rows = _text_rows(ink[:head_limit], dpi)
-    if not rows and table_top_px is None:
-        # Nothing in the top half of a page without tables: a cover's lines stand lower.
-        rows = _text_rows(ink[:foot_start], dpi)
+    if table_top_px is None:
+        # A page without tables: every row above the foot is found (so that the page's
+        # unread rows are known), the head read from those in the top half, or from the
+        # first ones when the top half is empty (a cover's lines stand lower).
+        page_rows = _text_rows(ink[:foot_start], dpi)
+        rows = [r for r in page_rows if r[3] <= head_limit] or page_rows
+    else:
+        page_rows = rows = _text_rows(ink[:head_limit], dpi)
     head = _head_rows(rows, width)
+    unread = len(page_rows) - len(head) if table_top_px is None else 0
     foot = [
         (x0, top + foot_start, x1, bottom + foot_start)
         for x0, top, x1, bottom in _text_rows(ink[foot_start:], dpi)[-1:]
@@ -125,7 +131,7 @@ def read_margins(
     ]
     boxes_px = head + foot
     if not boxes_px:
-        return [], []
+        return [], [], unread
     pad = max(3, int(dpi / 40))
     crops = [
         gray[max(0, top - pad) : min(height, bottom + pad), max(0, x0 - pad) : min(width, x1 + pad)]
@@ -141,4 +147,5 @@ def read_margins(
     return (
         [b for b, k in zip(boxes[: len(head)], keep[: len(head)]) if k],
         [b for b, k in zip(boxes[len(head) :], keep[len(head) :]) if k],
+        unread,
     )

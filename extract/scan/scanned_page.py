@@ -293,7 +293,7 @@ def _read_upright_page(
     px = page.dpi / 72.0
     top = int(min(s.ys[0] for s in shapes) * px) if shapes else None
     bottom = int(max(s.ys[-1] for s in shapes) * px) if shapes else None
-    head, foot = read_margins(upright.gray, upright.ink, page.dpi, engine, top, bottom)
+    head, foot, unread = read_margins(upright.gray, upright.ink, page.dpi, engine, top, bottom)
     wanted = bool(page_text([b.text for b in head]))
     content = read_upright_image(
         page.number, upright.gray, upright.ink, page.dpi, engine, settings, wanted, rulings=rulings, seal=upright.seal
@@ -303,7 +303,7 @@ def _read_upright_page(
         # page without one, as `_text_outside_tables`): keep only head lines below that.
         covered = (top if top is not None else upright.gray.shape[0] / 3) / px
         head = [b for b in head if b.bbox.top >= covered]
-    return replace(content, boxes=content.boxes + tuple(head) + tuple(foot), turns=upright.turns)
+    return replace(content, boxes=content.boxes + tuple(head) + tuple(foot), turns=upright.turns, unread_rows=unread)
 
 
 def _retry_turns(page: PageImage, turns: int, characters: int, engine: OcrEngine) -> list[int]:
