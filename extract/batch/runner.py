@@ -16,6 +16,7 @@ import argparse
 import os
 import signal
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Optional, Protocol, Sequence
 
@@ -26,7 +27,14 @@ from ..settings import Settings
 from .inputs import collect_inputs
 from .pool import Finished, LocalPool, Task
 from .progress import Display, Tally
-from .store import DocumentResult, StoreError, done_documents, extractor_version, open_store, write_document
+from .store import (
+    DocumentResult,
+    StoreError,
+    done_documents,
+    extractor_version,
+    open_store,
+    write_document,
+)
 from .worker import worker_settings
 
 INTERRUPTED_EXIT_CODE = 130
@@ -201,9 +209,15 @@ def main(argv: Sequence[str]) -> int:
     settings = worker_settings(settings_from(args), cores // workers)
     display = Display(Tally(total=len(files)), quiet=args.quiet, every_s=args.progress_every)
     backend = None
+    cross_year = ""
     try:
         backend = _make_backend(args, settings)
         completed = run_batch(files, db, backend, display, redo=args.redo)
+        if completed:
+            # The archive's own checks: consecutive years of one agency (see `extract check`).
+            from ..checks.cross_year import check_database, summary
+
+            cross_year = summary(*check_database(db)).splitlines()[0]
     except (sqlite3.Error, StoreError) as exc:
         display.close()
         reason = exc.reason if isinstance(exc, StoreError) else f"cannot write the database ({exc})"
@@ -216,4 +230,6 @@ def main(argv: Sequence[str]) -> int:
             backend.close()
         db.close()
     display.close()
+    if cross_year and not args.quiet:
+        print(f"{cross_year} (extract check lists them)", file=sys.stderr)
     return 0 if completed else INTERRUPTED_EXIT_CODE

@@ -232,6 +232,18 @@ def write_cross_findings(db, findings: Iterable[CrossFinding]) -> None:
         )
 
 
+def check_database(db) -> tuple[CheckResult, int]:
+    """Run the cross-year rules over every report of a batch database (values in effect)
+    and replace its cross_findings; the result and the number of reports."""
+    from ..export.stored import iter_stored_reports
+
+    # Only the values are kept of each report (not its record): thousands fit in memory.
+    reports = [YearReport(r.sha256, r.first_page, r.agency, r.year, r.values()) for r in iter_stored_reports(db)]
+    result = check_reports(reports)
+    write_cross_findings(db, result.findings)
+    return result, len(reports)
+
+
 def summary(result: CheckResult, reports: int) -> str:
     errors = sum(f.severity == "error" for f in result.findings)
     warnings = len(result.findings) - errors
@@ -258,7 +270,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
 
     from ..batch.store import StoreError, open_store
-    from ..export.stored import iter_stored_reports
     from ..options import fail
 
     try:
@@ -266,10 +277,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             raise StoreError(str(args.db), "no such database")
         db = open_store(args.db)
         try:
-            # Only the values are kept of each report (not its record): thousands fit in memory.
-            reports = [YearReport(r.sha256, r.first_page, r.agency, r.year, r.values()) for r in iter_stored_reports(db)]
-            result = check_reports(reports)
-            write_cross_findings(db, result.findings)
+            result, count = check_database(db)
         finally:
             db.close()
     except StoreError as exc:
@@ -278,6 +286,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from ..batch.store import _reason
 
         return fail(f"{args.db}: {_reason(exc)}", 9)
-    text = summary(result, len(reports))
+    text = summary(result, count)
     print(text.splitlines()[0] if args.quiet else text)
     return 1 if args.strict and any(f.severity == "error" for f in result.findings) else 0
