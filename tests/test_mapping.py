@@ -271,3 +271,20 @@ def test_numbering_at_the_start_of_each_line_of_a_merged_label_is_not_a_number()
 
     assert not _has_embedded_number(_cell("1.申请人无正当理由逾期不\n补正\n2.申请人逾期未按收费通知\n要求缴纳费用"))
     assert _has_embedded_number(_cell("行政规范性文件\n1 4 11"))
+
+
+def test_columns_carried_to_a_fragment_that_lost_its_outer_column():
+    """A continuation of 三 whose leftmost column (the group label's, from the page before)
+    has no left border on its page starts at the next line: its columns stay where they are
+    on the page, not stretched edge to edge."""
+    from extract.tables.grid import Grid
+    from extract.tables.mapping import _carry_columns, _Column
+
+    source = Grid(3, (34.1, 79.9, 135.4, 215.6, 252.4, 472.9), (0.0, 20.0), ())
+    target = Grid(4, (79.9, 135.4, 215.6, 252.4, 472.9), (0.0, 20.0), ())
+    carried = _carry_columns([_Column("natural_person", 215.6, 252.4)], source, target)
+    assert [(c.x0, c.x1) for c in carried] == [(215.6, 252.4)]
+    # A scan of the next page sits 3 pt to the right: mapped by the table's edges.
+    shifted = Grid(4, tuple(x + 3.0 for x in source.xs), (0.0, 20.0), ())
+    carried = _carry_columns([_Column("natural_person", 215.6, 252.4)], source, shifted)
+    assert [(round(c.x0, 1), round(c.x1, 1)) for c in carried] == [(218.6, 255.4)]

@@ -389,10 +389,20 @@ def _complete_by_order(
 
 
 def _carry_columns(columns: Sequence[_Column], source: Grid, target: Grid) -> list[_Column]:
-    """Columns named on one fragment, placed on another by mapping the source table's left
-    and right edges onto the target's."""
+    """Columns named on one fragment, placed on another: where they are when the target's
+    column lines are the source's (pages of one digital document), else by mapping the
+    source table's left and right edges onto the target's (scans sit a few points apart
+    and scanners rescale). A fragment that lost an outer column (its left border not
+    drawn on that page) keeps the lines of its other columns: the edge mapping would
+    shift every column."""
     (a0, a1), (b0, b1) = (source.xs[0], source.xs[-1]), (target.xs[0], target.xs[-1])
     scale = (b1 - b0) / (a1 - a0) if a1 > a0 else 1.0
+
+    def shared_lines(transform) -> int:
+        return sum(1 for x in source.xs if any(abs(transform(x) - y) <= 1.0 for y in target.xs))
+
+    if shared_lines(lambda x: x) > shared_lines(lambda x: b0 + (x - a0) * scale):
+        return list(columns)
     return [_Column(c.key, b0 + (c.x0 - a0) * scale, b0 + (c.x1 - a0) * scale) for c in columns]
 
 
