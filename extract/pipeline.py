@@ -23,7 +23,7 @@ from .metadata import decide_version, page_lines, read_info
 from .page import PageContent
 from .read import pdf
 from .read.images import IMAGE_SUFFIXES, load_image_pages
-from .read.markup import MarkupDocument, is_markup_file
+from .read.markup import MARKUP_SUFFIXES, MarkupDocument, is_markup_file
 from .records import (
     CellLocation,
     CellRecord,
@@ -552,7 +552,7 @@ def _table_findings(
 # ---------------------------------------------------------------- volumes: many reports in one file
 
 # Files that are one document by nature (web pages, Word, OFD): never split.
-_UNPAGED_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml", ".docx", ".doc", ".wps", ".ofd"}
+_UNPAGED_SUFFIXES = MARKUP_SUFFIXES
 
 
 @dataclass(frozen=True)

@@ -271,6 +271,13 @@ def test_inputs_from_folders_globs_and_list_files(tmp_path):
                       (str(tmp_path / "*.tif"), "no files match"), (f"@{tmp_path / 'nolist.txt'}", "no such list file")]:
         with pytest.raises(InputNotFound, match=why):
             collect_inputs([spec])
+    # every kind a reader takes: web archives, .shtml pages, .rtf and .wps Word files, OFD
+    other = tmp_path / "other"
+    other.mkdir()
+    kinds = [other / name for name in ("a.mht", "b.shtml", "c.rtf", "d.wps", "e.ofd", "f.tiff")]
+    for path in kinds:
+        path.write_bytes(b"")
+    assert collect_inputs([str(other)]) == kinds
 
 
 def test_missing_input_is_one_line_and_exit_3(tmp_path):

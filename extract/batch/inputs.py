@@ -13,10 +13,11 @@ from typing import Iterator, Sequence
 
 from ..errors import InputNotFound
 from ..read.images import IMAGE_SUFFIXES
+from ..read.markup import MARKUP_SUFFIXES
 
-# Readers for .html/.htm/.docx/.doc/.wps are being added beside the PDF and image readers;
-# until they land, the pipeline gives such a file its one-line error and the batch records it.
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".docx", ".doc", ".wps"} | IMAGE_SUFFIXES)
+# Every input kind a reader takes: PDFs, page images, web pages (also .mht web archives),
+# Word files (.docx, .doc/.wps/.rtf through LibreOffice) and OFD (refused with its reason).
+DOCUMENT_SUFFIXES = frozenset({".pdf"} | IMAGE_SUFFIXES | MARKUP_SUFFIXES)
 
 _GLOB_CHARACTERS = set("*?[")
 
