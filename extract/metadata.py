@@ -58,11 +58,33 @@ def read_info(first_page_lines: Sequence[str], all_text: str, version: Optional[
         if not name and year is not None:
             break
         year, agency = int(m.group("year")), name or agency
+    if agency is None:
+        late_year, late_agency = _title_after_site_furniture(first_page_lines)
+        year, agency = late_year or year, late_agency
     if year is None:
         m = _PERIOD.search(all_text)
         if m:
             year = int(m.group(1))
     return ReportInfo(agency=agency, year=year, template=version)
+
+
+# How far down the first page a title is looked for when it does not open the page.
+_LATE_TITLE_LINES = 80
+
+
+def _title_after_site_furniture(first_page_lines: Sequence[str]) -> tuple[Optional[int], Optional[str]]:
+    """A web page printed to PDF opens with the site's menus, breadcrumbs and a sidebar
+    listing other reports; the report's title is the last line naming a report before its
+    body begins (the sidebar's entries come earlier), possibly broken over two lines."""
+    lines = [_CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), line)
+             for line in first_page_lines[:_LATE_TITLE_LINES]]
+    body = next((k for k, line in enumerate(lines) if _BODY.search(line)), len(lines))
+    for start in range(body - 1, -1, -1):
+        m = _TITLE.search("".join(lines[start : min(start + 2, body)]))
+        if m:
+            name = _FILLER.sub("", _NOT_A_NAME_START.sub("", m.group("before") or m.group("after"))).strip()
+            return int(m.group("year")), name or None
+    return None, None
 
 
 def decide_version(votes: Counter, year: Optional[int]) -> tuple[TemplateVersion, list[Finding]]:

@@ -21,6 +21,15 @@ def test_title_on_one_or_two_lines_and_year_first():
     # a browser's print header carries the page title after the date and time
     lines = ["12/1/26,12:37PM江宁区司法局2023年政府信息公开工作年度报告_政府信息公开年报_江宁区人民政府"]
     assert read_info(lines, "", None).agency == "江宁区司法局"
+    # a web page printed to PDF: menus and a sidebar of other reports before the title,
+    # which is broken over two lines
+    lines = ["您好,欢迎访问梅溪区人民政府!无障碍|长者模式", "首页", "政务公开", "当前位置:首页>政务公开>政府信息公开年报",
+             "年度报告", "梅溪区退役军人事务局2023年政府信息公开工作年度报告2024-03-26",
+             "梅溪区退役军人事务局2022年政府信息公开工作年度报告2023-03-25", "政府信息公开指南", "政府信息公开制度",
+             "法定主动公开内容", "政府信息公开年报", "索引号:1120240000MB1234567/2025-00012",
+             "发布机构:梅溪区退役军人事务局发布日期:2025-01-28", "梅溪区退役军人事务局2024年政府信息公开工作", "年度报告",
+             "发布时间:2025-01-2810:02", "本报告根据《条例》要求编制。", "一、总体情况"]
+    assert read_info(lines, "", None).model_dump() == {"agency": "梅溪区退役军人事务局", "year": 2024, "template": None}
     # no title: the year from the reporting period
     assert read_info(["报告"], "统计期限自2022年1月1日起至2022年12月31日止", None).year == 2022
 
