@@ -55,7 +55,8 @@ def _run_file(argv: Sequence[str]) -> int:
         prog="extract",
         description="Extract the statistical tables of a 政府信息公开工作年度报告 (PDF, scan, web page or Word file) "
         "as validated records.",
-        epilog="subcommands: extract schema | extract eval PATH... | extract batch PATH... --db FILE\n"
+        epilog="subcommands (each has --help): extract schema | extract eval PATH... | extract batch PATH... "
+        "[--db FILE] | extract review DB | extract export DB --format F | extract check DB | extract compare A B\n"
         + "exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()) + f"; {INTERNAL_ERROR} internal error",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
