@@ -43,13 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
 
+    from dataclasses import replace
+
     import make_volumes
+
     from extract.evaluate import compare
     from extract.pipeline import extract_file, extract_reports
     from extract.scan.ocr import get_engine
     from extract.settings import DEFAULT_SETTINGS
-
-    from dataclasses import replace
 
     settings = replace(DEFAULT_SETTINGS, timeout_s=7200.0)  # a whole volume on a shared machine
     get_engine(settings.ocr_engine, settings.ocr_threads)  # model loading is not timed

@@ -44,10 +44,8 @@ SAMPLES = Path(__file__).resolve().parent
 sys.path.insert(0, str(SAMPLES))
 
 import generate as gen  # noqa: E402
-
 from docx import Document  # noqa: E402
 from docx.shared import Pt  # noqa: E402
-
 
 # ---------------------------------------------------------------- the report as data
 

@@ -12,7 +12,12 @@ from typing import Any, Iterable, Optional
 
 from conftest import SAMPLES
 
-from extract.batch.store import DocumentResult, apply_correction, open_store, write_document
+from extract.batch.store import (
+    DocumentResult,
+    apply_correction,
+    open_store,
+    write_document,
+)
 from extract.pipeline import extract_file
 
 

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
-from extract.batch.store import DocumentResult, extractor_version, open_store, write_document
+from extract.batch.store import (
+    DocumentResult,
+    extractor_version,
+    open_store,
+    write_document,
+)
 from extract.pipeline import extract_file
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,10 +14,10 @@ from conftest import SAMPLES
 from exportlib import correct, sample_record, write_records
 
 from extract.cli import main
-from extract.records import Report
 from extract.export.csv_wide import REPORT_COLUMNS
 from extract.export.labels import union_keys
 from extract.export.long_form import LONG_COLUMN_NAMES
+from extract.records import Report
 from extract.template import all_cell_keys
 
 ERROR_LEAF = "r2022-error-leaf-01"      # 2021 template; granted.natural_person printed 1 too many

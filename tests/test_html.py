@@ -249,10 +249,10 @@ def test_a_sliver_column_does_not_move_values(tmp_path, declared):
 def _mhtml(html_bytes: bytes, charset: str) -> bytes:
     """A web archive as Word's "single file web page" writes it: multipart/related, the page
     quoted-printable in its charset, plus an image part."""
+    from email import encoders
     from email.mime.image import MIMEImage
     from email.mime.multipart import MIMEMultipart
     from email.mime.nonmultipart import MIMENonMultipart
-    from email import encoders
 
     message = MIMEMultipart("related")
     page = MIMENonMultipart("text", "html", charset=charset)

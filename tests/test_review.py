@@ -13,9 +13,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from reviewlib import (
+    SAMPLES,
+    corrections,
+    injected_errors,
+    record_of,
+    run_review,
+    start_review,
+    write_record,
+)
 
 from extract.review import data, rules
-from reviewlib import SAMPLES, corrections, injected_errors, record_of, run_review, start_review, write_record
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")

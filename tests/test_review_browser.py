@@ -18,8 +18,15 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
-from reviewlib import ROOT, SAMPLES, corrections, injected_errors, record_of, start_review, write_record
+from reviewlib import (
+    ROOT,
+    SAMPLES,
+    corrections,
+    injected_errors,
+    record_of,
+    start_review,
+    write_record,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

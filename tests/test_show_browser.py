@@ -14,7 +14,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-
 from conftest import ROOT, SAMPLES
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -7,12 +7,11 @@ import shutil
 import cv2
 import numpy as np
 import pytest
+from conftest import SAMPLES
 
 from extract.pipeline import extract_file
 from extract.scan.ocr import get_engine
 from extract.show.crops import DocumentCrops, SourceMissing, find_source
-
-from conftest import SAMPLES
 
 DIGITAL = SAMPLES / "r2022-landscape-review-01.pdf"
 # Page 4 (四) was scanned sideways: its crops come from the page turned upright.

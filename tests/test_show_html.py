@@ -8,12 +8,12 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 
+from conftest import SAMPLES
+
 from extract.pipeline import extract_file
 from extract.records import flatten_tables
 from extract.show.html_page import cell_id, render_report_html, write_report_html
 from extract.show.layout import report_layouts
-
-from conftest import SAMPLES
 
 ERROR_SAMPLE = SAMPLES / "r2023-error-rowtotal-01.pdf"
 

@@ -11,7 +11,12 @@ from extract.show.layout import (
     report_layouts,
     table_layouts,
 )
-from extract.template import OTHER_ROW_KEYS, TABLE_KEYS, TEMPLATE_VERSIONS, all_cell_keys
+from extract.template import (
+    OTHER_ROW_KEYS,
+    TABLE_KEYS,
+    TEMPLATE_VERSIONS,
+    all_cell_keys,
+)
 
 CASES = [(v, layout) for v in TEMPLATE_VERSIONS for layout in ("split", "single")]
 

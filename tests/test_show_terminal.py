@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+from conftest import SAMPLES
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -16,8 +17,6 @@ from extract.show.layout import TABLE_TITLES
 from extract.show.marks import cell_marks, shown_value
 from extract.show.terminal import print_report
 from extract.template import APPLICATION_COLUMNS, REVIEW_COLUMNS
-
-from conftest import SAMPLES
 
 ERROR_SAMPLE = SAMPLES / "r2023-error-rowtotal-01.pdf"
 

@@ -120,7 +120,13 @@ class Display:
         self._task = None
         if not quiet and stream.isatty():
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             self._progress = Progress(
                 BarColumn(bar_width=16), MofNCompleteColumn(), TimeElapsedColumn(),

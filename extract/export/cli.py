@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 
+from ..batch.store import open_store
 from ..errors import ExtractError
 from ..options import fail
-from ..batch.store import open_store
 from .stored import StoredReport, iter_stored_reports, load_cross_findings
 
 FORMATS = ("csv", "csv-wide", "jsonl", "xlsx", "parquet")
