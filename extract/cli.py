@@ -157,13 +157,23 @@ def _print_volume(args: argparse.Namespace, found) -> int:
         args.out.write_text(text, encoding="utf-8")
     if args.json:
         sys.stdout.write(text)
-    if not args.quiet:
+    if args.quiet:
+        pass
+    elif args.json or args.out or args.html:
         lines = [f"{args.file}: {len(found)} reports"]
         for item in found:
             lines.append(f"pages {item.first_page}-{item.last_page}: " + _summary(item.report).replace("\n", "\n  "))
             if args.verbose:
                 lines += [f"  [info] {f.rule}: {f.message}" for f in item.report.findings if f.severity == "info"]
         print("\n".join(lines), file=sys.stderr)
+    else:
+        # No record asked for: each report's tables as printed and its findings, as for one report.
+        from .show.terminal import print_report
+
+        print(f"{args.file}: {len(found)} reports")
+        for item in found:
+            print(f"\n== pages {item.first_page}-{item.last_page} ==")
+            print_report(item.report, verbose=args.verbose)
     if args.strict and any(f.severity == "error" for item in found for f in item.report.findings):
         return 1
     return 0

@@ -202,6 +202,11 @@ def test_cli_prints_an_array_for_a_volume_and_one_object_for_a_report():
     assert listed.returncode == 0, listed.stderr
     payload = json.loads(listed.stdout)
     assert len(payload["reports"]) == 12 and [u["page"] for u in payload["unassigned"]][:2] == [1, 2]
+    # Without --json: each report's tables as printed, under its page range, on stdout.
+    shown = _cli(str(DIGITAL_VOLUME))
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.count("== pages ") == 12 and "== pages 3-6 ==" in shown.stdout
+    assert shown.stdout.count("三、收到和处理政府信息公开申请情况") == 12
 
 
 def test_eval_compares_each_report_of_a_volume():
