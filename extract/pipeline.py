@@ -139,7 +139,9 @@ def _read_pages(
                 if _needs_ocr(page, images, settings):
                     from .scan.scanned_page import read_scanned_page
 
-                    image = pdf.scanned_page_image(doc, number - 1, settings.min_render_dpi, settings.max_render_dpi)
+                    image = pdf.scanned_page_image(
+                        doc, number - 1, images, settings.min_render_dpi, settings.max_render_dpi
+                    )
                     page = read_scanned_page(
                         image, _ocr_engine(settings, name), settings, page_text=_page_text_policy(k, page_text)
                     )

@@ -36,7 +36,7 @@ def test_a_page_that_is_one_image_is_read_at_its_own_pixels(tmp_path):
     path = tmp_path / "scan.pdf"
     _scanned_pdf(path, _scan())
     doc = pdfium.PdfDocument(path)
-    page = pdf.scanned_page_image(doc, 0, 150.0, 300.0)
+    page = pdf.scanned_page_image(doc, 0, pdf.page_images(doc, 0), 150.0, 300.0)
     assert page.image.shape[:2] == (2339, 1654)
     assert abs(page.dpi - 200.0) < 0.5
     own = (page.image if page.image.ndim == 2 else page.image[:, :, 0]).astype(int)
@@ -60,7 +60,7 @@ def test_a_page_with_more_than_its_image_is_rendered(tmp_path):
     raw.FPDFPage_InsertObject(page, path_obj)
     raw.FPDFPage_GenerateContent(page)
     page.close()
-    image = pdf.scanned_page_image(doc, 0, 150.0, 300.0).image
+    image = pdf.scanned_page_image(doc, 0, pdf.page_images(doc, 0), 150.0, 300.0).image
     gray = image if image.ndim == 2 else image[:, :, 0]
     # The black square (PDF origin bottom-left: 100-150 pt from the bottom) is in the result.
     y = gray.shape[0] - int(125 / 72 * 200)
@@ -72,5 +72,5 @@ def test_a_turned_page_is_rendered_as_displayed(tmp_path):
     _scanned_pdf(path, _scan())
     doc = pdfium.PdfDocument(path)
     doc[0].set_rotation(90)
-    image = pdf.scanned_page_image(doc, 0, 150.0, 300.0).image
+    image = pdf.scanned_page_image(doc, 0, pdf.page_images(doc, 0), 150.0, 300.0).image
     assert image.shape[0] < image.shape[1]  # landscape, as displayed

@@ -19,6 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import InvalidDocument, LimitExceeded, PasswordProtected
+from ..files import check_file_size
 from ..geometry import BBox, Segment
 from ..page import PageContent, TextBox
 from ..settings import Settings
@@ -38,11 +39,7 @@ def open_pdf(path: Path, settings: Settings) -> pdfium.PdfDocument:
     """Open a PDF or raise an ExtractError saying why not. Permissions-only encryption (an
     owner password and an empty user password) opens without asking, as in any viewer."""
     name = str(path)
-    size = path.stat().st_size
-    if size == 0:
-        raise InvalidDocument(name, "the file is empty")
-    if size > settings.max_file_bytes:
-        raise LimitExceeded(name, f"file is {size} bytes, over the limit of {settings.max_file_bytes}")
+    check_file_size(path, settings)
     with open(path, "rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" not in head:
@@ -338,7 +335,7 @@ _RAW_VS_RENDERED_MAX = 12.0
 _CHECK_DPI = 24.0
 
 
-def scanned_page_image(doc: pdfium.PdfDocument, index: int, min_dpi: float, max_dpi: float):
+def scanned_page_image(doc: pdfium.PdfDocument, index: int, images: PageImages, min_dpi: float, max_dpi: float):
     """The page as displayed, at the resolution it was scanned at: the page's own image
     pixels when the page is one upright image covering it (how scanners and scan-to-PDF
     software write pages), else a rendering at the image's resolution clamped to
@@ -347,11 +344,12 @@ def scanned_page_image(doc: pdfium.PdfDocument, index: int, min_dpi: float, max_
     Rendering resamples: pdfium's page size in pixels rounds up, so even at the native
     resolution a 1-2 px grey table border is smeared over neighbouring pixels and loses
     half its contrast, enough for a faint 0.3-0.5 pt border to vanish from one page and
-    not from another depending on the sub-pixel phase."""
-    images = page_images(doc, index)
-    dpi = min(max(images.native_dpi, min_dpi), max_dpi)
+    not from another depending on the sub-pixel phase. `images` is the page's
+    `page_images` (the caller has it from deciding that the page needs OCR)."""
     native = _native_pixels(doc, index, min_dpi, max_dpi)
-    return native if native is not None else render_page(doc, index, dpi)
+    if native is not None:
+        return native
+    return render_page(doc, index, min(max(images.native_dpi, min_dpi), max_dpi))
 
 
 def _native_pixels(doc: pdfium.PdfDocument, index: int, min_dpi: float, max_dpi: float):

@@ -17,7 +17,7 @@ import numpy as np
 from ..geometry import BBox
 from ..page import TextBox
 from .ocr import OcrEngine
-from .pixels import without_rulings
+from .pixels import profile_runs, without_rulings
 
 # The head band: the top half of the page (a title stands under a letterhead at most),
 # and above the page's first table.
@@ -54,20 +54,8 @@ def _text_rows(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
     profile = mask.sum(axis=1)
     gap = max(2, int(dpi * 0.03))
     rows: list[tuple[int, int, int, int]] = []
-    on = np.flatnonzero(profile > 0)
-    if on.size == 0:
-        return []
-    runs = []
-    start = prev = int(on[0])
-    for i in on[1:]:
-        i = int(i)
-        if i - prev > gap:
-            runs.append((start, prev + 1))
-            start = i
-        prev = i
-    runs.append((start, prev + 1))
     low, high = (v * dpi for v in _LINE_HEIGHT_IN)
-    for top, bottom in runs:
+    for top, bottom in profile_runs(profile, gap):
         if not low <= bottom - top <= high:
             continue
         columns = np.flatnonzero(mask[top:bottom].any(axis=0))

@@ -348,3 +348,20 @@ def _line_rows(component: np.ndarray, max_thickness: int) -> list[tuple[int, int
         return []
     cols = np.flatnonzero(component[full[0] : full[-1] + 1].any(axis=0))
     return [(int(full[0]), int(full[-1]) + 1, int(cols[0]), int(cols[-1]) + 1)]
+
+
+def profile_runs(profile: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
+    """[start, end) runs where profile > 0, joining runs separated by less than min_gap."""
+    on = np.flatnonzero(profile > 0)
+    if on.size == 0:
+        return []
+    runs = []
+    start = prev = int(on[0])
+    for i in on[1:]:
+        i = int(i)
+        if i - prev > min_gap:
+            runs.append((start, prev + 1))
+            start = i
+        prev = i
+    runs.append((start, prev + 1))
+    return runs

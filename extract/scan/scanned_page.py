@@ -28,6 +28,7 @@ from .pixels import (
     estimate_skew,
     glyph_lines,
     ink_mask,
+    profile_runs,
     rotate,
     ruling_segments,
     seal_mask,
@@ -59,23 +60,6 @@ def _despeckle(ink: np.ndarray, min_area: int) -> np.ndarray:
     return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
-def _runs(profile: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
-    """[start, end) runs where profile > 0, joining runs separated by less than min_gap."""
-    on = np.flatnonzero(profile > 0)
-    if on.size == 0:
-        return []
-    runs = []
-    start = prev = int(on[0])
-    for i in on[1:]:
-        i = int(i)
-        if i - prev > min_gap:
-            runs.append((start, prev + 1))
-            start = i
-        prev = i
-    runs.append((start, prev + 1))
-    return runs
-
-
 def _inner(cell_px: tuple[int, int, int, int], dpi: float) -> tuple[int, int, int, int]:
     """The cell inside its borders (pixels)."""
     x0, top, x1, bottom = cell_px
@@ -90,7 +74,7 @@ def cell_text_rows(ink: np.ndarray, cell_px: tuple[int, int, int, int], dpi: flo
         return []
     region = ink[top:bottom, x0:x1]
     min_line = max(3, int(dpi * 0.03))  # ~2 pt: shorter ink is noise, not a glyph row
-    return [(r0, r1) for r0, r1 in _runs(region.sum(axis=1), max(1, int(dpi / 100))) if r1 - r0 >= min_line]
+    return [(r0, r1) for r0, r1 in profile_runs(region.sum(axis=1), max(1, int(dpi / 100))) if r1 - r0 >= min_line]
 
 
 def typical_line_height(heights: Sequence[int]) -> float:
@@ -146,7 +130,7 @@ def cell_line_crops(
     for r0, r1 in rows:
         if r1 - r0 < 0.5 * tallest:
             continue  # wrapped text keeps its size; a much shorter row is a mark or a remnant
-        cols = _runs(region[r0:r1].sum(axis=0), int(dpi / 4))
+        cols = profile_runs(region[r0:r1].sum(axis=0), int(dpi / 4))
         if not cols:
             continue
         c0, c1 = cols[0][0], cols[-1][1]
