@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from ..errors import InvalidDocument, LimitExceeded
+from ..text import normalize
 from .markup import (
     MAX_SPAN,
     MarkupDocument,
@@ -29,7 +30,6 @@ from .markup import (
     cell_text,
     element_path,
     is_layout,
-    normalized_line,
     table_grid,
 )
 
@@ -141,7 +141,7 @@ class _Reader:
         for child in element:
             if child.tag == _P:
                 for line in _paragraph_lines(child):
-                    text = normalized_line(line)
+                    text = normalize(line)
                     if text:
                         self.lines.append(TextLine(text, within))
             elif child.tag == _TBL:
@@ -203,7 +203,7 @@ class _Reader:
             elif child.tag == _P:
                 for line in _paragraph_lines(child, shaded):
                     lines.append(line)
-                    text = normalized_line(line)
+                    text = normalize(line)
                     if text:
                         self.lines.append(TextLine(text, inside))
             elif child.tag == _TBL:

@@ -18,6 +18,7 @@ from typing import Iterator, Optional
 
 from ..errors import InvalidDocument
 from ..settings import Settings
+from ..text import normalize
 from .markup import (
     MAX_SPAN,
     MarkupDocument,
@@ -25,7 +26,6 @@ from .markup import (
     TextLine,
     cell_text,
     is_layout,
-    normalized_line,
     place_by_spans,
     read_limited,
     table_grid,
@@ -315,7 +315,7 @@ def _title_lines(root) -> tuple[tuple[str, ...], Optional[object]]:
     in_title: Optional[str] = None
     title = root.find(".//title")
     if title is not None and title.text:
-        in_title = next((normalized_line(p) for p in _TITLE_SEPARATORS.split(title.text) if _TITLE_WORDS in normalized_line(p)), None)
+        in_title = next((normalize(p) for p in _TITLE_SEPARATORS.split(title.text) if _TITLE_WORDS in normalize(p)), None)
     candidates = []
     for order, element in enumerate(root.iter()):
         tag = _tag(element)
@@ -323,7 +323,7 @@ def _title_lines(root) -> tuple[tuple[str, ...], Optional[object]]:
             writer = _LineWriter()
             _walk_text(element, writer, {}, skip_tables=True)
             writer.end_line()
-            lines = tuple(line for line in (normalized_line(t) for t, _ in writer.lines) if line)
+            lines = tuple(line for line in (normalize(t) for t, _ in writer.lines) if line)
             text = "".join(lines)
             if _TITLE_WORDS in text and len(text) <= 80:
                 candidates.append((text != in_title, _HEADING_RANK.get(tag or "", 4), order, lines, element))
@@ -366,7 +366,7 @@ def read_html(path: Path, settings: Settings) -> MarkupDocument:
     if body is not None:
         _walk_text(body, writer, table_index, skip_tables=False)
         writer.end_line()
-    lines = [TextLine(normalized_line(t), tables) for t, tables in writer.lines]
+    lines = [TextLine(normalize(t), tables) for t, tables in writer.lines]
     lines = [line for line in lines if line.text]
     # Metadata reads the title from the first lines: a site's menus, breadcrumbs and
     # article info come before the title in the body, so the body is read from the title on.

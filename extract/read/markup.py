@@ -12,15 +12,15 @@ cell's record has no page or bbox, and carries its XPath and (table, row, column
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Optional, Sequence
 
-from ..errors import InvalidDocument, LimitExceeded
+from ..errors import InvalidDocument
+from ..files import check_file_size
 from ..settings import Settings
 from ..tables.grid import Grid, GridCell
-from ..text import parse_value
+from ..text import normalize, parse_value
 
 MarkupKind = Literal["html", "docx"]
 
@@ -125,18 +125,8 @@ def cell_text(lines: Sequence[str]) -> str:
     return "\n".join(line for line in (clean_line(t) for t in lines) if line)
 
 
-def normalized_line(text: str) -> str:
-    """As metadata.page_lines prints a line: NFKC, no whitespace of any kind."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 def read_limited(path: Path, settings: Settings) -> bytes:
-    name = str(path)
-    size = path.stat().st_size
-    if size == 0:
-        raise InvalidDocument(name, "the file is empty")
-    if size > settings.max_file_bytes:
-        raise LimitExceeded(name, f"file is {size} bytes, over the limit of {settings.max_file_bytes}")
+    check_file_size(path, settings)
     return path.read_bytes()
 
 
@@ -169,7 +159,7 @@ def table_grid(table: MarkupTable, source: MarkupKind) -> Optional[Grid]:
             dropped.add(r)
             continue
         if not seen_text and alone and len(cells) == 1 and cells[0].col_span == table.n_cols:
-            core = normalized_line(cells[0].text)
+            core = normalize(cells[0].text)
             if _CAPTION_ROW.search(core) and _NOT_A_CAPTION not in core:
                 dropped.add(r)
                 continue
