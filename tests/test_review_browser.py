@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from browserlib import start_chromium
 from reviewlib import (
     ROOT,
     SAMPLES,
@@ -28,38 +29,13 @@ from reviewlib import (
     write_record,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCANNED = SAMPLES / "scanned" / "scan-r2024-error-grandtotal-01.pdf"
 REVIEWER = "browser-reviewer"
 
 
-def _require_browser():
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.is_file()]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("selenium (pip)")
-    if missing:
-        message = f"needs {', '.join(missing)} (apt-get install chromium chromium-driver; pip install selenium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # CI installs them (.ci/run): never skip there
-        pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def browser():
-    _require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1600,1400", "--lang=zh-CN"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = start_chromium("1600,1400")
     yield driver
     driver.quit()
 

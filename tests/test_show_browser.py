@@ -14,43 +14,19 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from browserlib import start_chromium
 from conftest import ROOT, SAMPLES
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCANNED = SAMPLES / "scanned" / "scan-r2024-error-grandtotal-01.pdf"
 ARTIFACTS = Path(os.environ.get("EXTRACT_TEST_ARTIFACTS", ROOT / "tests" / "artifacts"))
 
 
-def _require_browser():
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.is_file()]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("selenium (pip)")
-    if missing:
-        message = f"needs {', '.join(missing)} (apt-get install chromium chromium-driver; pip install selenium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # CI installs them (.ci/run): never skip there
-        pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def browser():
-    _require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1400,1000", "--lang=zh-CN",
-                     # No network: every host name fails to resolve, and no proxy is reachable.
-                     "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
-                     "--no-first-run", "--disable-background-networking", "--disable-component-update"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    # No network: every host name fails to resolve, and no proxy is reachable.
+    driver = start_chromium("1400,1000", ("--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
+                                          "--no-first-run", "--disable-background-networking",
+                                          "--disable-component-update"))
     yield driver
     driver.quit()
 
