@@ -125,9 +125,10 @@ def drop_floating(segments: Sequence[Segment], tolerance: float) -> list[Segment
 
 def keep_anchored(segments: Sequence[Segment], tolerance: float, free_length: float) -> list[Segment]:
     """Segments whose two ends both meet a perpendicular segment (or fall in a break
-    between two pieces of one), or that are at least `free_length` long. A table ruling runs from border to border; the straight-looking
-    bits of a seal's ring or star, or of a signature, stop in mid-air. Repeated until
-    stable, since dropping one stray piece can leave another unanchored."""
+    between two pieces of one), or that are at least `free_length` long. A table ruling
+    runs from border to border; the straight-looking bits of a seal's ring or star, or of
+    a signature, stop in mid-air. Repeated until stable, since dropping one stray piece can
+    leave another unanchored."""
 
     def meets(point_along: float, line: float, others: Sequence[Segment]) -> bool:
         # The perpendicular ruling may be broken right where this one meets it (a border

@@ -37,6 +37,12 @@ def page_lines(page: PageContent) -> list[str]:
     ]
 
 
+def _agency_in(title: re.Match) -> str:
+    """The agency a title match names (before or after the year), without the filler
+    words around it or what precedes it on its line."""
+    return _FILLER.sub("", _NOT_A_NAME_START.sub("", title.group("before") or title.group("after"))).strip()
+
+
 def read_info(first_page_lines: Sequence[str], all_text: str, version: Optional[TemplateVersion]) -> ReportInfo:
     """The title (often broken over two or three lines) names the agency and the year:
     「淮安市人民政府 / 2024年政府信息公开工作年度报告」, or 「2024年度XX局政府信息公开工作年度报告」."""
@@ -54,7 +60,7 @@ def read_info(first_page_lines: Sequence[str], all_text: str, version: Optional[
         m = _TITLE.search("".join(head[start : start + 4]))
         if not m:
             break
-        name = _FILLER.sub("", _NOT_A_NAME_START.sub("", m.group("before") or m.group("after"))).strip()
+        name = _agency_in(m)
         if not name and year is not None:
             break
         year, agency = int(m.group("year")), name or agency
@@ -82,7 +88,7 @@ def _title_after_site_furniture(first_page_lines: Sequence[str]) -> tuple[Option
     for start in range(body - 1, -1, -1):
         m = _TITLE.search("".join(lines[start : min(start + 2, body)]))
         if m:
-            name = _FILLER.sub("", _NOT_A_NAME_START.sub("", m.group("before") or m.group("after"))).strip()
+            name = _agency_in(m)
             return int(m.group("year")), name or None
     return None, None
 

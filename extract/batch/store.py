@@ -146,11 +146,11 @@ def open_store(path: Path | str, *, readonly: bool = False) -> sqlite3.Connectio
         else:
             _check_version(db, path)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(str(path), _reason(exc)) from None
+        raise StoreError(str(path), database_error_reason(exc)) from None
     return db
 
 
-def _reason(exc: sqlite3.DatabaseError) -> str:
+def database_error_reason(exc: sqlite3.DatabaseError) -> str:
     text = str(exc)
     if "locked" in text:
         return "the database is locked by another process"

@@ -283,9 +283,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except StoreError as exc:
         return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
     except sqlite3.DatabaseError as exc:  # while writing: locked, read-only
-        from ..batch.store import _reason
+        from ..batch.store import database_error_reason
 
-        return fail(f"{args.db}: {_reason(exc)}", 9)
+        return fail(f"{args.db}: {database_error_reason(exc)}", 9)
     text = summary(result, count)
     print(text.splitlines()[0] if args.quiet else text)
     return 1 if args.strict and any(f.severity == "error" for f in result.findings) else 0

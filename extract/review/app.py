@@ -284,9 +284,9 @@ async def _in_thread(function, *args) -> Response:
 
 
 def _database_error(exc: sqlite3.DatabaseError) -> JSONResponse:
-    from ..batch.store import _reason
+    from ..batch.store import database_error_reason
 
-    return JSONResponse({"error": _reason(exc)}, status_code=503)
+    return JSONResponse({"error": database_error_reason(exc)}, status_code=503)
 
 
 def _decide(config: ReviewConfig, report_state, sha: str, first: int, key: str, accept: bool, value, note) -> Response:

@@ -36,14 +36,14 @@ def check_database(path: Path, busy_timeout_s: float = 2.0) -> None:
     try:
         db = sqlite3.connect(path, timeout=busy_timeout_s)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(str(path), store._reason(exc)) from None
+        raise StoreError(str(path), store.database_error_reason(exc)) from None
     try:
         db.execute("BEGIN IMMEDIATE")  # takes the write lock: fails when another process writes
         # A file SQLite could only open read-only still grants the lock: a write tells.
         db.execute("UPDATE meta SET value = value WHERE key = 'schema_version'")
         db.execute("ROLLBACK")
     except sqlite3.DatabaseError as exc:
-        raise StoreError(str(path), store._reason(exc)) from None
+        raise StoreError(str(path), store.database_error_reason(exc)) from None
     finally:
         db.close()
 

@@ -224,9 +224,8 @@ def cell_text(boxes: Sequence[TextBox]) -> str:
                 parts.append(" ")
             parts.append(boxes[i].text)
             prev = b
-        out_lines.append("".join(parts) + "".join(
-            boxes[i].text.translate(_SUPERSCRIPT_DIGITS) for m, owner in raised.items() if owner == n for i in lines[m]
-        ))
+        reference = lines[n - 1] if n - 1 in raised else []
+        out_lines.append("".join(parts) + "".join(boxes[i].text.translate(_SUPERSCRIPT_DIGITS) for i in reference))
     return "\n".join(out_lines)
 
 
@@ -238,12 +237,12 @@ _SUPERSCRIPT_SIZE = 0.8
 _SUPERSCRIPT_RAISE = 0.2
 
 
-def _superscripts(boxes: Sequence[TextBox], inks: Sequence[BBox], lines: list[list[int]]) -> dict[int, int]:
-    """Lines that are a footnote reference raised after the end of the line below them
-    (30¹, 行政许可²): line index -> index of the line they belong to. Grouped by baseline,
+def _superscripts(boxes: Sequence[TextBox], inks: Sequence[BBox], lines: list[list[int]]) -> set[int]:
+    """Indices of the lines that are a footnote reference raised after the end of the line
+    below them (30¹, 行政许可²), to be printed at that line's end. Grouped by baseline,
     such a reference is a line of its own above its number, and would join it as wrapped
     digits (30¹ read as 130). Text layer only (glyph baselines)."""
-    out: dict[int, int] = {}
+    out: set[int] = set()
     for n in range(len(lines) - 1):
         small, main = lines[n], lines[n + 1]
         if any(boxes[i].baseline is None for i in small + main):
@@ -261,7 +260,7 @@ def _superscripts(boxes: Sequence[TextBox], inks: Sequence[BBox], lines: list[li
         end_of_main = max(inks[i].x1 for i in main)
         if min(inks[i].x0 for i in small) < end_of_main - 0.2 * height:
             continue  # not after the line's end: a wrapped line above, not a reference
-        out[n] = n + 1
+        out.add(n)
     return out
 
 

@@ -153,13 +153,15 @@ def _is_caption_row(grid: Grid, cells: Sequence[GridCell], vocabulary: frozenset
     name: a caption (表2 收到和处理政府信息公开申请情况), a unit (单位：件) or a note that
     producers put inside the table's frame above its header. It names no column."""
     return (
-        len(cells) == 1
-        and cells[0].col == 0
-        and cells[0].col_span == grid.n_cols
-        and grid.n_cols > 1
+        _across_the_table(grid, cells)
         and not _is_printed_value(cells[0])
         and not _is_header_word(label_core(cells[0].text), vocabulary)
     )
+
+
+def _across_the_table(grid: Grid, cells: Sequence[GridCell]) -> bool:
+    """A row of a table of several columns that is one cell from edge to edge."""
+    return len(cells) == 1 and cells[0].col == 0 and cells[0].col_span == grid.n_cols and grid.n_cols > 1
 
 
 def _is_header_word(core: str, vocabulary: frozenset[str]) -> bool:
@@ -193,7 +195,7 @@ def _header_of(grid: Grid, header_rows: int) -> Header:
     return [
         [_HeaderCell(c.bbox.x0, c.bbox.x1, c.text) for c in cells]
         for cells in rows
-        if not (len(cells) == 1 and cells[0].col_span == grid.n_cols and grid.n_cols > 1)
+        if not _across_the_table(grid, cells)
     ]
 
 
