@@ -11,7 +11,7 @@ from typing import Any, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_serializer
 
 from . import template as tpl
-from .template import TemplateVersion
+from .template import ReportTemplate, TemplateVersion
 
 # A printed value: an integer count, a decimal amount, a unit-bearing amount kept as printed
 # ("251000元"), or None where nothing was reported (blank, "/", "—", "无").
@@ -109,7 +109,63 @@ class Source(_Frozen):
 class ReportInfo(_Frozen):
     agency: Optional[str] = None
     year: Optional[int] = None
-    template: Optional[TemplateVersion] = None
+    template: Optional[ReportTemplate] = Field(
+        default=None,
+        description="the table template the report follows: 2019 or 2021 (the national formats), or pre2019 for a "
+        "report of 2008-2018 whose statistics tables are read as `indicators`",
+    )
+
+
+class Indicator(_Frozen):
+    """One printed value of a pre-2019 statistics table (政府信息公开情况统计表): an indicator
+    row's value in one value column. Its provenance (printed text, page, bbox, confidence,
+    source) is `Report.cells[cell]`, as for template cells."""
+
+    cell: str = Field(description="the cell's key in `cells` and in findings: indicators.<row id>.<column id>")
+    key: Optional[str] = Field(
+        description="the vocabulary key of the indicator (docs/data-dictionary.md, 'Indicators'); null when the "
+        "printed label is outside the vocabulary (kept, never dropped)"
+    )
+    label: str = Field(description="the indicator's label as printed, whitespace removed (numbering and 其中 kept)")
+    path: tuple[str, ...] = Field(
+        default=(), description="the printed labels of the indicators and groups it nests under, outermost first"
+    )
+    unit: Optional[str] = Field(description="the unit as printed (件, 条, 人次, 万元 …) from a unit column, the label or the header")
+    column: str = Field(description="the value column's header as printed (levels joined by ' › ')")
+    column_key: Optional[str] = Field(
+        description="the column's kind: this_year, cumulative, previous_year, or null for another header"
+    )
+    value: CellValue
+    table: int = Field(ge=1, description="which statistics table of the report (1-based, in reading order)")
+    row: int = Field(ge=1, description="the indicator's row among the table's indicator rows (1-based, printed order)")
+
+
+class Section(_Frozen):
+    """A numbered section of the report's text (一、总体情况 …), tables excluded."""
+
+    number: Optional[str] = Field(description="the section's number as printed (一, 二 …); null for the text before the first")
+    heading: str = Field(description="the heading as printed")
+    text: str = Field(description="the section's text, lines joined, tables left out")
+    first_page: Optional[int] = Field(default=None, ge=1, description="null for web pages and Word files")
+    last_page: Optional[int] = Field(default=None, ge=1)
+
+
+class ProseFigure(_Frozen):
+    """A figure stated in the report's text (全年共主动公开政府信息1352条)."""
+
+    value: float | int
+    unit: Optional[str] = Field(description="the unit printed after the number (件, 条, 次, 人次, 万元 …)")
+    text: str = Field(description="the number and unit as printed")
+    sentence: str = Field(description="the sentence that states it")
+    page: Optional[int] = Field(default=None, ge=1, description="null for web pages and Word files")
+    bbox: Optional[tuple[float, float, float, float]] = None
+    section: Optional[str] = Field(default=None, description="the number of the section it is stated in")
+    about: Optional[str] = Field(default=None, description="what it counts, in words (收到政府信息公开申请 …)")
+    cells: tuple[str, ...] = Field(
+        default=(),
+        description="the table cells (template keys, or indicator cells) whose sum the figure states, where that is "
+        "clear; empty otherwise. A combined statement (予以公开及部分公开42件) names every cell it adds up",
+    )
 
 
 def _row_model(name: str, columns: tuple[str, ...]) -> type[BaseModel]:
@@ -154,6 +210,13 @@ class Tables2021(_Frozen):
     review_litigation: ReviewLitigation = Field(default_factory=ReviewLitigation)  # type: ignore[valid-type]
 
 
+class TablesPre2019(_Frozen):
+    """A report of 2008-2018: no national template tables; its statistics tables are the
+    report's `indicators`."""
+
+    template: Literal["pre2019"] = "pre2019"
+
+
 class Tables2019(_Frozen):
     template: Literal["2019"] = "2019"
     proactive: Proactive2019 = Field(default_factory=Proactive2019)  # type: ignore[valid-type]
@@ -170,13 +233,20 @@ class Report(_Frozen):
 
     source: Source
     report: ReportInfo
-    tables: Union[Tables2021, Tables2019] = Field(discriminator="template")
+    tables: Union[Tables2021, Tables2019, TablesPre2019] = Field(discriminator="template")
     cells: dict[str, CellRecord] = Field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
+    # Pre-2019 statistics tables, one record per printed value (empty for 2019+ reports).
+    indicators: tuple[Indicator, ...] = ()
+    # The report's numbered sections and the figures its text states (every era).
+    sections: tuple[Section, ...] = ()
+    prose_figures: tuple[ProseFigure, ...] = ()
 
 
-def build_tables(version: TemplateVersion, values: dict[str, CellValue]) -> BaseModel:
+def build_tables(version: ReportTemplate, values: dict[str, CellValue]) -> BaseModel:
     """Nest flat `table.row.column` values into the version's table model; absent keys are None."""
+    if version == "pre2019":
+        return TablesPre2019()
     nested: dict[str, dict[str, dict[str, CellValue]]] = {}
     for key, value in values.items():
         table, row, column = key.split(".")

@@ -11,6 +11,11 @@ from typing import Literal, Optional
 
 TemplateVersion = Literal["2019", "2021"]
 TEMPLATE_VERSIONS: tuple[TemplateVersion, ...] = ("2019", "2021")
+# What a report's tables follow: one of the national templates, or "pre2019" for a report
+# of the 2008-2018 era (no national template: its statistics tables are read as indicator
+# records, see extract/indicators.py).
+ReportTemplate = Literal["2019", "2021", "pre2019"]
+PRE2019: ReportTemplate = "pre2019"
 
 
 @dataclass(frozen=True)
