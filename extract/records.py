@@ -166,6 +166,12 @@ class ProseFigure(_Frozen):
         description="the table cells (template keys, or indicator cells) whose sum the figure states, where that is "
         "clear; empty otherwise. A combined statement (予以公开及部分公开42件) names every cell it adds up",
     )
+    source: CellSource = Field(
+        default="text",
+        description="where the text was read: text (a PDF's text layer), ocr (a scanned page, read with --full-text "
+        "or on the first page), html or docx. OCR'd figures are never compared with the tables",
+    )
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0, description="the OCR confidence of its line; 1.0 otherwise")
 
 
 def _row_model(name: str, columns: tuple[str, ...]) -> type[BaseModel]:

@@ -1,0 +1,258 @@
+"""The report's numbered sections (一、总体情况 … 六、其他需要报告的事项), from its text lines
+outside its tables. Pure: no I/O, no pages; the pipeline hands the lines in.
+
+A section starts at a line that begins with the next number in order (一、 then 二、 …,
+also 第一部分): the sequence only goes up, so a 一、 of a list inside a section, or a
+number inside a table (tables are left out before), is never a new section. A number one
+or two ahead of the expected one (a caption that sat inside a table's frame and was left
+out with the table) starts a section only when its wording is a section's (主动公开,
+依申请, 复议, 问题, 其他需要报告 …). A list that restarts at 一、 inside a section keeps its
+二、 三、 as list items unless their wording is a section's.
+
+A heading may stand alone on its line or run straight into the first sentence
+(一、总体情况。2024年，…; 一、概述2016年，…): it ends at the first punctuation, bracketed
+sub-number (（一）), year or, past 30 characters, after the last heading word (情况, 概述,
+事项 …). Text before the first heading (title, introduction) is a section with number
+None, headed by the title when one is found among its first lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from .records import Section
+
+BBoxTuple = tuple[float, float, float, float]
+
+_CN_NUMBERS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class ProseLine:
+    """One line of the report's text outside its tables: NFKC text without whitespace (as
+    `metadata.page_lines` gives it), its page and bbox on a PDF page (None for web pages
+    and Word files), and for text-layer and OCR lines the box of each character of `text`
+    (OCR runs: the run's box shared out by character). `source` is text, ocr, html or
+    docx; `confidence` is the OCR confidence (1.0 otherwise)."""
+
+    text: str
+    page: Optional[int] = None
+    bbox: Optional[BBoxTuple] = None
+    chars: Optional[tuple[BBoxTuple, ...]] = field(default=None, repr=False)
+    source: str = "text"
+    confidence: float = 1.0
+
+
+def cn_number(text: str) -> Optional[int]:
+    """一 … 九十九 as an int; None for anything else."""
+    if not text or any(c not in _CN_NUMBERS for c in text):
+        return None
+    digits = {c: i + 1 for i, c in enumerate(_CN_NUMBERS)}
+    if text == "十":
+        return 10
+    if "十" not in text:
+        return digits[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+
+
+# 一、 一． 一. 一, (a comma is a typo seen in print), 第一部分 / 第一章.
+_NUMBERED = re.compile(rf"^(?:第(?P<part>[{_CN_NUMBERS}]{{1,3}})(?:部分|章)[、.．:：]?|(?P<n>[{_CN_NUMBERS}]{{1,3}})[、.．,，])")
+# A heading's own words: what sections of both eras are called (2019+ template, pre-2019
+# outlines: 概述 / 主动公开 / 依申请公开 / 收费及减免 / 复议诉讼申诉 / 问题和改进 / 其他事项).
+_SECTION_WORDS = re.compile(
+    r"概述|概况|总体情况|基本情况|主动公开|依申请|公开申请|申请公开|答复|收费|减免|复议|诉讼|申诉|举报"
+    r"|存在的|主要问题|问题和|问题及|改进|其他需要|其他事项|需要报告|保障|机构|平台|监督|咨询|情况$"
+)
+_HEADING_END = re.compile(r"(?:概述|概况|情况|事项|措施|问题|工作|建设)")
+_HEADING_MAX = 30
+# Where a heading that runs into its first sentence ends.
+_HEADING_STOP = re.compile(r"[。；;：:，,！!？?]|[（(][一二三四五六七八九十\d][）)]|(?<!\d)(?:19|20)\d{2}年|\d+[.、．]")
+_SENTENCE_PUNCT = re.compile(r"[。；;，,]")
+# A printed page number alone on a page's first or last line: -1-, — 2 —, 第1页, 1/6, 3.
+_PAGE_NUMBER = re.compile(r"^(?:[-—–－一_~～]*\d{1,3}[-—–－一_~～]*|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3}|[-—–－]?[(（]?\d{1,3}[)）]?[-—–－]?)$")
+_TITLE = re.compile(r"年度?报告|工作报告|年报$")
+_AGENCY_END = re.compile(r"(?:政府|办公室|办公厅|局|委员会|委|办|院|厅|署|会|中心|街道办事处|镇|乡|所|站|处|队|馆)$")
+_TITLE_SEARCH_LINES = 15
+
+
+@dataclass(frozen=True)
+class _Heading:
+    number: int
+    printed: str  # the number as printed (一, 十二)
+    heading: str  # the heading's words, numbering included
+    rest: str  # the rest of the line: the start of the section's text
+
+
+def split_heading(text: str) -> Optional[_Heading]:
+    """A line that starts with a section number, cut into heading and first sentence;
+    None when it starts with none, or with a number followed by no heading words."""
+    m = _NUMBERED.match(text)
+    if not m:
+        return None
+    printed = m.group("part") or m.group("n")
+    number = cn_number(printed)
+    if number is None:
+        return None
+    after = text[m.end():]
+    words, rest = _heading_words(after)
+    if not words:
+        return None
+    return _Heading(number, printed, text[: m.end()] + words, rest)
+
+
+def _heading_words(after: str) -> tuple[str, str]:
+    """(heading words, the rest) of what follows a section number on its line."""
+    body = after.rstrip("。：:；;，,")
+    stop = _HEADING_STOP.search(body)
+    if stop is None and len(body) <= _HEADING_MAX:
+        return body, ""
+    cut = stop.start() if stop else len(body)
+    if cut > _HEADING_MAX or not _HEADING_END.search(after[:cut]) is None and not _ends_heading(after[:cut]):
+        # 概述今年以来，… : the heading ends after its last heading word.
+        ends = [m.end() for m in _HEADING_END.finditer(after[: min(cut, _HEADING_MAX)])]
+        if ends:
+            cut = ends[-1]
+        elif cut > _HEADING_MAX:
+            return "", after
+    words, rest = after[:cut], after[cut:]
+    if rest[:1] in "。：:；;，,":
+        rest = rest[1:]
+    return words, rest
+
+
+def _ends_heading(words: str) -> bool:
+    return bool(re.search(f"(?:{_HEADING_END.pattern})$", words))
+
+
+def _is_section_wording(heading: _Heading) -> bool:
+    return bool(_SECTION_WORDS.search(heading.heading))
+
+
+def _page_marks(lines: Sequence[ProseLine]) -> set[int]:
+    """Indexes of printed page numbers: a line matching one that is its page's first or last."""
+    marks = set()
+    for i, line in enumerate(lines):
+        if line.page is None or not _PAGE_NUMBER.match(line.text):
+            continue
+        first = i == 0 or lines[i - 1].page != line.page
+        last = i == len(lines) - 1 or lines[i + 1].page != line.page
+        if first or last:
+            marks.add(i)
+    return marks
+
+
+@dataclass
+class _Open:
+    number: Optional[int]
+    printed: Optional[str]
+    heading: str
+    parts: list[str]
+    pages: list[int]
+    lines: list[int]  # indexes of the lines whose text is in the section
+    list_item: int = 0  # the last number of a list restarted at 一、 inside the section
+
+
+@dataclass(frozen=True)
+class SectionSpan:
+    """A section and where its text came from: `starts[k]` is the offset in `section.text`
+    where the text of line `line_indexes[k]` starts (the heading's line: its rest, if any)."""
+
+    section: Section
+    line_indexes: tuple[int, ...]
+    starts: tuple[int, ...]
+    skips: tuple[int, ...]  # per line: characters of the line before its part in the text
+
+
+def find_sections(lines: Sequence[ProseLine]) -> list[SectionSpan]:
+    """The report's sections, in order, the untitled opening first (when it has any text)."""
+    marks = _page_marks(lines)
+    opening = _Open(None, None, "", [], [], [])
+    done: list[_Open] = []
+    current = opening
+    # Per line kept: (line index, characters skipped at its start) for each section.
+    skips: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        if i in marks or not line.text:
+            continue
+        heading = split_heading(line.text)
+        if heading is not None and _starts_section(heading, current, done):
+            done.append(current)
+            current = _Open(heading.number, heading.printed, heading.heading, [], [], [])
+            if line.page is not None:
+                current.pages.append(line.page)
+            if heading.rest:
+                current.parts.append(heading.rest)
+                current.lines.append(i)
+                skips[i] = len(line.text) - len(heading.rest)
+            continue
+        if heading is not None and current.number is not None and heading.number <= current.number:
+            # A list inside the section (一、… 二、…): its next items are not sections.
+            current.list_item = heading.number
+        current.parts.append(line.text)
+        current.lines.append(i)
+        skips[i] = 0
+        if line.page is not None:
+            current.pages.append(line.page)
+    done.append(current)
+    _title_opening(done[0], lines)
+    spans = []
+    for k, part in enumerate(done):
+        if k == 0 and part.number is None and not part.parts and not part.heading:
+            continue
+        spans.append(_span(part, lines, skips))
+    return spans
+
+
+def _starts_section(heading: _Heading, current: _Open, done: list[_Open]) -> bool:
+    expected = (current.number or 0) + 1
+    if heading.number == expected:
+        if current.list_item and heading.number == current.list_item + 1 and not _is_section_wording(heading):
+            return False
+        return True
+    # A heading or two lost with a table (a caption inside its frame): only a section's words.
+    return expected < heading.number <= expected + 2 and current.number is not None and _is_section_wording(heading)
+
+
+def _title_opening(opening: _Open, lines: Sequence[ProseLine]) -> None:
+    """The title of the opening part (its first lines naming the report), taken out of its text."""
+    if opening.number is not None or not opening.parts:
+        return
+    found = next((k for k, text in enumerate(opening.parts[:_TITLE_SEARCH_LINES]) if _TITLE.search(text)), None)
+    if found is None or _SENTENCE_PUNCT.search(opening.parts[found]):
+        return
+    start = found
+    while start > 0 and found - start < 2:
+        before = opening.parts[start - 1]
+        if _SENTENCE_PUNCT.search(before) or len(before) > _HEADING_MAX:
+            break
+        if not (_AGENCY_END.search(before) or re.search(r"(?:19|20)\d{2}", before) or before.endswith("公")):
+            break
+        start -= 1
+    opening.heading = "".join(opening.parts[start : found + 1])
+    del opening.parts[start : found + 1]
+    del opening.lines[start : found + 1]
+
+
+def _span(part: _Open, lines: Sequence[ProseLine], skips: dict[int, int]) -> SectionSpan:
+    starts, offset = [], 0
+    for text in part.parts:
+        starts.append(offset)
+        offset += len(text)
+    pages = part.pages or [lines[i].page for i in part.lines if lines[i].page is not None]
+    section = Section(
+        number=part.printed,
+        heading=part.heading,
+        text="".join(part.parts),
+        first_page=min(pages) if pages else None,
+        last_page=max(pages) if pages else None,
+    )
+    return SectionSpan(section, tuple(part.lines), tuple(starts), tuple(skips[i] for i in part.lines))
+
+
+def sections(lines: Sequence[ProseLine]) -> tuple[Section, ...]:
+    return tuple(span.section for span in find_sections(lines))
