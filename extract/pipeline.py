@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, Union
 
+from .checks.prose_figures import ProseReading, read_prose
 from .checks.repair import Repair, repair
 from .checks.soft_checks import run_soft_checks
 from .checks.validate import equations, validate
@@ -256,6 +257,25 @@ def _report_prose(reading: TableReading) -> str:
     return _prose(list(reading.pages), list(reading.grids))
 
 
+def _sections_and_figures(
+    reading: TableReading, version: str, values: dict[str, CellValue], indicators: Sequence[Any] = ()
+) -> ProseReading:
+    """The report's sections and prose figures, from its text lines outside every table
+    (PDF pages: with page and glyph boxes; scanned pages: what OCR read of their text,
+    all of it with `full_text`; web pages and Word files: their body's lines)."""
+    from .sections import markup_prose_lines, page_prose_lines
+
+    if reading.markup is not None:
+        lines = markup_prose_lines(reading.markup, _markup_tables(reading))
+    else:
+        lines = [
+            line
+            for page in reading.pages
+            for line in page_prose_lines(page, [g.bbox for g in reading.grids if g.page == page.number])
+        ]
+    return read_prose(lines, version, values, indicators)
+
+
 def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **options: Any) -> Report:
     """Extract one report. `options` override fields of `Settings` (e.g. pages=(4, 5))."""
     settings = replace(settings or DEFAULT_SETTINGS, **options)
@@ -278,7 +298,8 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
     findings += _table_findings(mapping, cells, version, layout)
     findings += _stray_number_findings(reading)
     findings += mapping.findings + _cell_findings(cells, settings) + validate(values, version, layout)
-    findings += run_soft_checks(_report_prose(reading), values, info.agency, version)
+    prose = _sections_and_figures(reading, version, values)
+    findings += run_soft_checks(prose.figures, values, info.agency, version)
 
     # A text page with a table pasted as a picture is read partly by OCR: "mixed" too.
     kinds = {p.source for p in pages} | {c.source for c in cells.values()}
@@ -292,6 +313,8 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
         tables=build_tables(version, values),
         cells=cells,
         findings=tuple(_locate(f, cells) for f in findings),
+        sections=prose.sections,
+        prose_figures=prose.figures,
     )
 
 

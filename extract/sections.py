@@ -19,10 +19,16 @@ None, headed by the title when one is found among its first lines.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Collection, Optional, Sequence
 
+from .geometry import BBox, group_into_lines
+from .page import PageContent
 from .records import Section
+
+if TYPE_CHECKING:
+    from .read.markup import MarkupDocument
 
 BBoxTuple = tuple[float, float, float, float]
 
@@ -256,3 +262,73 @@ def _span(part: _Open, lines: Sequence[ProseLine], skips: dict[int, int]) -> Sec
 
 def sections(lines: Sequence[ProseLine]) -> tuple[Section, ...]:
     return tuple(span.section for span in find_sections(lines))
+
+
+# ---------------------------------------------------------------- lines from pages and markup
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _normalized(text: str) -> str:
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def page_prose_lines(page: PageContent, table_boxes: Sequence[BBox]) -> list[ProseLine]:
+    """A PDF page's (or page image's) text outside the given table boxes as lines, top to
+    bottom, grouped as `metadata.page_lines` groups them, each character with the box of
+    its glyph (text layer: its ink) or its share of its OCR run's box."""
+    boxes = [b for b in page.boxes if not any(t.contains_point(*b.anchor) for t in table_boxes)]
+    if not boxes:
+        return []
+    grouped = group_into_lines(boxes, [b.ink or b.bbox for b in boxes], [b.baseline for b in boxes])
+    lines = []
+    for members in grouped:
+        text, chars = "", []
+        confidence, ocr = 1.0, False
+        for i in members:
+            box = boxes[i]
+            part = _normalized(box.text)
+            if not part:
+                continue
+            text += part
+            chars += _char_boxes(box.bbox, len(part), per_glyph=box.source == "text")
+            if box.source == "ocr":
+                ocr = True
+                confidence = min(confidence, box.confidence)
+        if not text:
+            continue
+        bbox = (min(c[0] for c in chars), min(c[1] for c in chars), max(c[2] for c in chars), max(c[3] for c in chars))
+        lines.append(ProseLine(text, page.number, bbox, tuple(chars), "ocr" if ocr else "text", confidence))
+    return lines
+
+
+def _char_boxes(box: BBox, count: int, per_glyph: bool) -> list[BBoxTuple]:
+    """The box of each of `count` characters: a glyph's box for each of its characters (a
+    ligature), or a run's box cut in equal widths (an OCR run: no glyph boxes)."""
+    if per_glyph or count == 1:
+        return [box.as_tuple()] * count
+    step = (box.x1 - box.x0) / count
+    return [
+        (round(box.x0 + k * step, 2), round(box.top, 2), round(box.x0 + (k + 1) * step, 2), round(box.bottom, 2))
+        for k in range(count)
+    ]
+
+
+def markup_prose_lines(document: "MarkupDocument", report_tables: Collection[int]) -> list[ProseLine]:
+    """A web page's or Word file's text outside its tables, from its body (menus and
+    breadcrumbs before the title left out), its separate title first. A line is in a table
+    when it sits in one of the report's tables, or when its innermost table is a data table
+    (rows and columns: a grid of two or more of each); text in a layout table, or in a
+    one-row or one-column box around the article, is prose."""
+    data_tables = {
+        table
+        for grid in document.grids
+        if (table := document.table_of(grid)) and len(grid.xs) > 2 and len(grid.ys) > 2
+    }
+    report = set(report_tables)
+    lines = [ProseLine(title, source=document.kind) for title in document.title]
+    for line in document.lines[document.body_from :]:
+        if line.tables & report or (line.tables and max(line.tables) in data_tables):
+            continue
+        lines.append(ProseLine(line.text, source=document.kind))
+    return lines

@@ -173,7 +173,11 @@ SPECS: list[Spec] = [
          nulls={"app_org": (["/", ""], 0.5)},
          errors=(("applications.new_received.natural_person", 2),
                  ("applications.unable_not_held.total", -1),
-                 ("applications.carried_over.legal_service", 1))),
+                 ("applications.carried_over.legal_service", 1)),
+         # the prose states 无法提供 as generated; the table's 本机关不掌握 was changed by -1
+         warnings=(("prose.contradicts_table", ("applications.unable_not_held.total",
+                                                "applications.unable_needs_creation.total",
+                                                "applications.unable_unclear.total")),)),
     Spec("r2022-landscape-review-01", "安平市住房和城乡建设局", 2022, "2021", 2201,
          ["四 on a landscape page (section break)", "decimal fees"], landscape_review=True,
          fee_decimals=2),
@@ -627,6 +631,12 @@ SOFT_PROSE_FIGURES = (
     (rf"(?:收到|受理|接收){_NP}{{0,24}}?申请{_NP}{{0,8}}?(\d+)件", ("applications.new_received.total",)),
     (rf"予以公开{_NP}{{0,6}}?(\d+)件", ("applications.granted.total",)),
     (rf"部分公开{_NP}{{0,6}}?(\d+)件", ("applications.partially_granted.total",)),
+    (rf"不予公开{_NP}{{0,6}}?(\d+)件", tuple(f"applications.withheld_{r}.total" for r in (
+        "state_secret", "prohibited_by_law", "security_stability", "third_party", "internal_affairs",
+        "process_info", "enforcement_file", "admin_query"))),
+    (rf"无法提供{_NP}{{0,6}}?(\d+)件", tuple(f"applications.unable_{r}.total" for r in ("not_held", "needs_creation", "unclear"))),
+    (rf"不予处理{_NP}{{0,6}}?(\d+)件", tuple(f"applications.rejected_{r}.total" for r in (
+        "petition", "duplicate", "publication", "excessive", "confirmation"))),
     (rf"行政复议{_NP}{{0,8}}?(\d+)[件起]", ("review_litigation.review.total",)),
     (rf"行政诉讼{_NP}{{0,8}}?(\d+)[件起]",
      ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total")),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Mapping, Optional, Sequence, Union
 
-from ..records import CellValue, Finding, ProseFigure, as_number
+from ..records import CellValue, Finding, Indicator, ProseFigure, as_number
 from ..template import TemplateVersion
 
 
@@ -59,8 +59,8 @@ def prose_vs_tables(
         if any(n is None for n in numbers):
             continue
         table = sum(numbers)  # type: ignore[arg-type]
-        table_unit = (units or {}).get(cells[0]) if units else None
-        said = _in_unit(float(figure.value), figure.unit, table_unit) if table_unit else float(figure.value)
+        table_unit = (units or {}).get(cells[0])
+        said = _in_unit(float(figure.value), figure.unit, table_unit)
         if said is None or abs(said - table) < 1e-6:
             continue
         name = figure.about or ""
@@ -120,8 +120,12 @@ def run_soft_checks(
     values: Mapping[str, CellValue],
     agency: Optional[str],
     version: str,
-    units: Optional[Mapping[str, Optional[str]]] = None,
+    indicators: Sequence[Indicator] = (),
 ) -> list[Finding]:
-    """The prose check (figures, or the text as one string) and the plausibility checks.
-    For a pre-2019 report `values` and `units` hold its indicator cells' values and units."""
+    """The prose check (the figures, or the text as one string) and the plausibility
+    checks. A pre-2019 report's figures are compared with its `indicators` (their values
+    and units, under their cells)."""
+    if indicators:
+        values = {**values, **{i.cell: i.value for i in indicators}}
+    units = {i.cell: i.unit for i in indicators}
     return prose_vs_tables(prose, values, units) + agency_plausibility(agency, values, version)
