@@ -12,8 +12,11 @@ from .page import PageContent
 from .records import Finding, ReportInfo
 from .template import TemplateVersion
 
+# The title: 政府信息公开工作年度报告, and the shorter forms reports of 2008-2018 also print
+# (政府信息公开年度报告, 政府信息公开工作报告, 政府信息公开工作年报).
 _TITLE = re.compile(
-    r"(?P<before>[^。，,；;：:]{0,40}?)(?P<year>(?:19|20)\d{2})年度?(?P<after>[^。，,；;：:]{0,40}?)政府信息公开工作年度报告"
+    r"(?P<before>[^。，,；;：:]{0,40}?)(?P<year>(?:19|20)\d{2})年度?(?P<after>[^。，,；;：:]{0,40}?)"
+    r"政府信息公开(?:工作)?(?:年度报告|工作报告|年报|报告)"
 )
 # A year written in Chinese numerals (二〇二三年) reads as digits.
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
@@ -91,6 +94,28 @@ def _title_after_site_furniture(first_page_lines: Sequence[str]) -> tuple[Option
             name = _agency_in(m)
             return int(m.group("year")), name or None
     return None, None
+
+
+def report_title(first_page_lines: Sequence[str]) -> Optional[str]:
+    """The annual report's title when the head of the first page (or of a printed web
+    page, after the site's menus) names one: ×××年政府信息公开工作年度报告 and its shorter
+    forms. None when the document does not open as an annual report."""
+    lines = [_CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), line) for line in first_page_lines[:_LATE_TITLE_LINES]]
+    for start in range(len(lines)):
+        m = _TITLE.search("".join(lines[start : start + 3]))
+        if m:
+            return m.group(0)[-80:]
+    return None
+
+
+def what_it_seems(first_page_lines: Sequence[str]) -> str:
+    """What a document that is not an annual report seems to be, for the one-line error:
+    its first line that reads like a title."""
+    for line in first_page_lines[:20]:
+        text = line.strip()
+        if 4 <= len(text) <= 60 and re.search(r"[\u3400-\u9fff]{4}", text) and not re.match(r"^[\d\W]+$", text):
+            return f"its first heading reads “{text}”"
+    return "its text names no annual report"
 
 
 def decide_version(votes: Counter, year: Optional[int]) -> tuple[TemplateVersion, list[Finding]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, Union
 
 from .checks.prose_figures import ProseReading, read_prose
+from .checks.indicator_rules import check_indicators
 from .checks.repair import Repair, repair
 from .checks.soft_checks import run_soft_checks
 from .checks.validate import equations, validate
@@ -20,7 +21,7 @@ from .errors import (
     OcrUnavailable,
 )
 from .files import sha256_file
-from .metadata import decide_version, page_lines, read_info
+from .metadata import decide_version, page_lines, read_info, report_title, what_it_seems
 from .page import PageContent
 from .read import pdf
 from .read.images import IMAGE_SUFFIXES, load_image_pages
@@ -32,12 +33,16 @@ from .records import (
     Finding,
     MarkupPlace,
     Report,
+    ReportInfo,
     Source,
+    TablesPre2019,
     as_number,
     build_tables,
 )
 from .settings import DEFAULT_SETTINGS, Settings
 from .tables.grid import Grid, grids_on_page
+from .tables.indicator_records import indicator_records
+from .tables.indicators import StatisticsTable, statistics_tables
 from .tables.mapping import Mapping, Placement, check_placement, classify, map_tables
 from .template import (
     DEFAULT_OTHER_LAYOUT,
@@ -85,9 +90,12 @@ def _ocr_engine(settings: Settings, name: str):
 Unreadable = list[tuple[int, str]]
 
 
-def _page_text_policy(k: int, page_text: Optional[Callable[[Sequence[str]], bool]]) -> Any:
+def _page_text_policy(k: int, page_text: Optional[Callable[[Sequence[str]], bool]], full_text: bool = False) -> Any:
     """What of the k-th (0-based) scanned page's text outside its tables to read: the first
-    page's in full; with a title check, the others' when their head passes it."""
+    page's in full; with a title check, the others' when their head passes it; with
+    `full_text`, every line of every page."""
+    if full_text:
+        return "all"
     if page_text is None:
         return k == 0
     return (lambda head: True) if k == 0 else page_text
@@ -113,7 +121,7 @@ def _read_pages(
         engine = _ocr_engine(settings, name)
         pages = []
         for k, image in enumerate(images):
-            pages.append(read_scanned_page(image, engine, settings, page_text=_page_text_policy(k, page_text)))
+            pages.append(read_scanned_page(image, engine, settings, page_text=_page_text_policy(k, page_text, settings.full_text)))
             check_time()
         return pages, len(images), []
 
@@ -144,7 +152,7 @@ def _read_pages(
                         doc, number - 1, images, settings.min_render_dpi, settings.max_render_dpi
                     )
                     page = read_scanned_page(
-                        image, _ocr_engine(settings, name), settings, page_text=_page_text_policy(k, page_text)
+                        image, _ocr_engine(settings, name), settings, page_text=_page_text_policy(k, page_text, settings.full_text)
                     )
                 elif images.coverage:  # a table pasted as a picture into a text page
                     from .read.picture import read_table_pictures
@@ -200,6 +208,17 @@ class TableReading:
     unreadable_pages: tuple[tuple[int, str], ...] = ()  # (page number, why), skipped
     # Web pages and Word files (no pages): their text lines and tables (extract/read/markup.py).
     markup: Optional[MarkupDocument] = None
+    # Pre-2019 statistics tables (政府信息公开情况统计表) among the grids the template
+    # tables did not read (extract/tables/indicators.py).
+    statistics: tuple[StatisticsTable, ...] = ()
+
+
+def _statistics(grids: Sequence[Grid], mapping: Mapping) -> tuple[StatisticsTable, ...]:
+    """The statistics tables among the grids no template table read a cell from (a
+    statistics table listing 行政复议数 and 行政诉讼数 can pass for 四 by its words)."""
+    read = {id(g) for t in mapping.tables for g in t.fragments
+            if any(k.startswith(f"{t.kind}.") for k in mapping.cells)}
+    return tuple(statistics_tables([g for g in grids if id(g) not in read]))
 
 
 def read_tables(path: Union[str, Path], settings: Settings) -> TableReading:
@@ -217,8 +236,9 @@ def read_tables(path: Union[str, Path], settings: Settings) -> TableReading:
         from .debug import write_debug
 
         write_debug(Path(settings.debug_dir), path, pages, grids, mapping, settings)
-    _require_tables(path, pages, grids, mapping, unreadable)
-    return TableReading(path, tuple(pages), total_pages, tuple(grids), mapping, tuple(unreadable))
+    statistics = _statistics(grids, mapping)
+    _require_report(path, pages, grids, mapping, statistics, unreadable)
+    return TableReading(path, tuple(pages), total_pages, tuple(grids), mapping, tuple(unreadable), statistics=statistics)
 
 
 def _read_markup(path: Path, settings: Settings) -> TableReading:
@@ -231,16 +251,23 @@ def _read_markup(path: Path, settings: Settings) -> TableReading:
         from .read.markup import write_markup_debug
 
         write_markup_debug(Path(settings.debug_dir), document, mapping.cells)
-    if not mapping.cells:
-        raise NoReportTables(str(path), document.nothing_found())
-    return TableReading(path, (), 0, document.grids, mapping, markup=document)
+    statistics = _statistics(document.grids, mapping)
+    if not mapping.cells and not statistics and report_title(document.head_lines(frozenset())) is None:
+        raise NoReportTables(
+            str(path),
+            f"not an annual report on government information disclosure: {what_it_seems(document.head_lines(frozenset()))}; "
+            + document.nothing_found(),
+        )
+    return TableReading(path, (), 0, document.grids, mapping, markup=document, statistics=statistics)
 
 
 def _markup_tables(reading: TableReading) -> frozenset[int]:
     """The markup tables the mapping read as the report's (by their index in the document)."""
     document = reading.markup
     assert document is not None
-    return frozenset(t for table in reading.mapping.tables for g in table.fragments if (t := document.table_of(g)))
+    grids = [g for table in reading.mapping.tables for g in table.fragments]
+    grids += [g for table in reading.statistics for g in table.fragments]
+    return frozenset(t for g in grids if (t := document.table_of(g)))
 
 
 def _head_text(reading: TableReading) -> tuple[list[str], str]:
@@ -286,6 +313,8 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
     """Template cells -> the record: values, repairs, rule findings, metadata."""
     pages, mapping = list(reading.pages), reading.mapping
     probe = read_info(*_head_text(reading), None)
+    if not mapping.cells and (reading.statistics or probe.year is None or probe.year < 2019):
+        return _build_pre2019_report(reading, probe, settings)
     version, findings = decide_version(mapping.votes, probe.year)
     info = probe.model_copy(update={"template": version})
 
@@ -301,18 +330,52 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
     prose = _sections_and_figures(reading, version, values)
     findings += run_soft_checks(prose.figures, values, info.agency, version)
 
-    # A text page with a table pasted as a picture is read partly by OCR: "mixed" too.
-    kinds = {p.source for p in pages} | {c.source for c in cells.values()}
-    kind = "mixed" if len(kinds) > 1 else ("scanned" if kinds == {"ocr"} else "digital")
-    if reading.markup is not None:
-        kind = reading.markup.kind
-    total_pages = None if reading.markup is not None else reading.total_pages
     return Report(
-        source=Source(file=reading.path.name, sha256=sha256_file(reading.path), pages=total_pages, kind=kind),
+        source=_source(reading, cells),
         report=info,
         tables=build_tables(version, values),
         cells=cells,
         findings=tuple(_locate(f, cells) for f in findings),
+        sections=prose.sections,
+        prose_figures=prose.figures,
+    )
+
+
+def _source(reading: TableReading, cells: dict[str, CellRecord]) -> Source:
+    # A text page with a table pasted as a picture is read partly by OCR: "mixed" too.
+    kinds = {p.source for p in reading.pages} | {c.source for c in cells.values()}
+    kind = "mixed" if len(kinds) > 1 else ("scanned" if kinds == {"ocr"} else "digital")
+    if reading.markup is not None:
+        kind = reading.markup.kind
+    total_pages = None if reading.markup is not None else reading.total_pages
+    return Source(file=reading.path.name, sha256=sha256_file(reading.path), pages=total_pages, kind=kind)
+
+
+def _build_pre2019_report(reading: TableReading, probe: ReportInfo, settings: Settings) -> Report:
+    """A report of 2008-2018 (or one that prints no national template table): its
+    statistics tables as indicator records, checked by the rules they imply."""
+    indicators, cells, findings = indicator_records(reading.statistics, probe.year)
+    findings = _unreadable_page_findings(reading.unreadable_pages) + findings
+    findings += _stray_number_findings(reading)
+    findings += check_indicators(indicators)
+    findings += _cell_findings(cells, settings)
+    if not reading.statistics:
+        findings.append(
+            Finding(
+                rule="report.no_statistics_table",
+                severity="info",
+                message="报告未印制统计表，数据仅见于正文",
+                message_en="the report prints no statistics table: its figures are stated in the text only",
+            )
+        )
+    prose = _sections_and_figures(reading, "pre2019", {}, indicators)
+    return Report(
+        source=_source(reading, cells),
+        report=probe.model_copy(update={"template": "pre2019"}),
+        tables=TablesPre2019(),
+        cells=cells,
+        findings=tuple(_locate(f, cells) for f in findings),
+        indicators=indicators,
         sections=prose.sections,
         prose_figures=prose.figures,
     )
@@ -353,20 +416,29 @@ def _unreadable_page_findings(unreadable: Sequence[tuple[int, str]]) -> list[Fin
     ]
 
 
-def _require_tables(
-    path: Path, pages: list[PageContent], grids: list[Grid], mapping: Mapping, unreadable: Unreadable
+def _require_report(
+    path: Path,
+    pages: list[PageContent],
+    grids: list[Grid],
+    mapping: Mapping,
+    statistics: Sequence[StatisticsTable],
+    unreadable: Unreadable,
 ) -> None:
-    if mapping.cells:
+    """An annual report has the national template's tables, a pre-2019 statistics table,
+    or at least its title (a report of 2008-2018 may state its figures in the text only).
+    Anything else is not an annual report (exit 6), said with what it seems to be."""
+    if mapping.cells or statistics:
+        return
+    if pages and report_title(page_lines(pages[0])) is not None:
         return
     if unreadable:
         skipped = ", ".join(str(number) for number, _ in unreadable)
         raise NoReportTables(str(path), f"no report tables found on the pages that could be read (damaged: {skipped})")
     if not any(p.boxes for p in pages):
         reason = "no text found on any page (blank pages, or a scan OCR could not read)"
-    elif not grids:
-        reason = "no ruled tables found"
     else:
-        reason = "no tables of the annual-report template found"
+        seen = "no ruled tables" if not grids else "no tables of the annual-report template or a statistics table"
+        reason = f"not an annual report on government information disclosure: {what_it_seems(page_lines(pages[0]))}; {seen}"
     raise NoReportTables(str(path), reason)
 
 
@@ -637,13 +709,17 @@ def extract_reports(path: Union[str, Path], settings: Optional[Settings] = None,
         # One report: the whole file, exactly as extract_file reads it.
         mapping = map_tables(grids, settings)
         _debug(path, pages, grids, mapping, settings)
-        _require_tables(path, pages, grids, mapping, list(volume.unreadable_pages))
-        reading = TableReading(path, tuple(pages), volume.total_pages, tuple(grids), mapping, volume.unreadable_pages)
+        statistics = _statistics(grids, mapping)
+        _require_report(path, pages, grids, mapping, statistics, list(volume.unreadable_pages))
+        reading = TableReading(
+            path, tuple(pages), volume.total_pages, tuple(grids), mapping, volume.unreadable_pages, statistics=statistics
+        )
         return [ReportInPages(pages[0].number, pages[-1].number, build_report(reading, settings))]
 
     readings = [_span_reading(volume, span, settings) for span in volume.split.reports]
-    if not any(r.mapping.cells for r in readings):
-        _require_tables(path, pages, grids, map_tables(grids, settings), list(volume.unreadable_pages))
+    if not any(r.mapping.cells or r.statistics for r in readings):
+        whole = map_tables(grids, settings)
+        _require_report(path, pages, grids, whole, _statistics(grids, whole), list(volume.unreadable_pages))
     notes = _unassigned_notes(volume.split)
     results = []
     for k, (span, reading) in enumerate(zip(volume.split.reports, readings)):
@@ -681,7 +757,10 @@ def _span_reading(volume: VolumeReading, span: ReportSpan, settings: Settings) -
     mapping = map_tables(grids, settings)
     _debug(volume.path, pages, grids, mapping, settings)
     unreadable = tuple((n, why) for n, why in volume.unreadable_pages if span.first_page <= n <= span.last_page)
-    return TableReading(volume.path, tuple(pages), volume.total_pages, tuple(grids), mapping, unreadable)
+    return TableReading(
+        volume.path, tuple(pages), volume.total_pages, tuple(grids), mapping, unreadable,
+        statistics=_statistics(grids, mapping),
+    )
 
 
 def _cut_page(page: PageContent, top: Optional[float], bottom: Optional[float]) -> PageContent:

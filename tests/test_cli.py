@@ -61,10 +61,31 @@ def test_bad_inputs_get_one_line_and_an_exit_code(tmp_path, huaian):
         assert proc.stdout == ""
 
 
-def test_no_report_tables(huaian):
-    proc = run(huaian, "--pages", "1-2")
+def test_report_pages_without_tables_are_a_report(huaian):
+    """The prose pages of a 2024 report are still a report (its title says so): a record
+    whose missing tables are errors, not exit 6, which is for documents that are not reports."""
+    proc = run(huaian, "--pages", "1-2", "--json")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["report"]["year"] == 2024 and record["report"]["template"] == "2021"
+    missing = [f for f in record["findings"] if f["rule"] == "table.missing"]
+    assert len(missing) == 3 and all(f["severity"] == "error" for f in missing)
+    assert [s["number"] for s in record["sections"] if s["number"]][:1] == ["一"]
+
+
+def test_not_a_report_says_what_it_seems(tmp_path):
+    guide = tmp_path / "guide.html"
+    guide.write_text(
+        "<html><head><meta charset='utf-8'></head><body><h1>云川市人民政府信息公开指南</h1>"
+        "<p>为了更好地为公民、法人和其他组织提供政府信息公开服务，编制本指南。</p>"
+        "<table border='1'><tr><td>受理机构</td><td>地址</td><td>电话</td></tr>"
+        "<tr><td>市政府办公室</td><td>人民路1号</td><td>12345678</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    proc = run(guide)
     assert proc.returncode == 6
-    assert proc.stderr.strip().endswith("no ruled tables found")
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not an annual report" in lines[0] and "云川市人民政府信息公开指南" in lines[0]
 
 
 def test_limits(huaian):

@@ -129,7 +129,7 @@ def test_document_without_report_table_exits_6(tmp_path, capsys):
     path.write_bytes(_docx(["关于召开会议的通知"], [["姓名", "电话"], ["张三", "1"]]))
     assert main([str(path)]) == 6
     err = capsys.readouterr().err.strip()
-    assert "\n" not in err and err.startswith(f"extract: {path}: no report tables found") and "1 table" in err
+    assert "\n" not in err and err.startswith(f"extract: {path}: not an annual report") and "关于召开会议的通知" in err and "1 table" in err
 
 
 def test_unreadable_word_files_exit_4(tmp_path, capsys):

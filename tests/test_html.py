@@ -189,7 +189,7 @@ def test_page_without_report_table_exits_6(tmp_path, capsys):
     assert main([str(path)]) == 6
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0
-    assert err.startswith(f"extract: {path}: no report tables found") and "1 table" in err
+    assert err.startswith(f"extract: {path}: not an annual report") and "1 table" in err
     bare = _page(tmp_path, "<p>本机关2023年未收到政府信息公开申请。</p>", "prose.html")
     assert main([str(bare)]) == 6
     assert "no tables" in capsys.readouterr().err

@@ -1,0 +1,139 @@
+"""The rules a pre-2019 statistics table implies about itself, each finding naming its cells.
+
+Which rule holds for which variant:
+- `indicators.parts_sum` (error): a parent equals the sum of its 其中 items where those
+  items partition it (`extract.indicators.PARTITIONS`: channels of receipt, kinds of reply,
+  reasons for a refusal, outcomes of a reconsideration or lawsuit, on-time/extended,
+  full-time/part-time staff). Checked per value column, only when every item printed under
+  the parent belongs to that partition and at least two carry a number: an item outside the
+  vocabulary may overlap the others (the channels of proactive disclosure do), and a table
+  listing a kind the vocabulary lacks is not checked rather than accused.
+- `indicators.part_exceeds_parent` (warning): an item printed under a parent, in the same
+  unit, is larger than the parent. Holds for every variant, overlapping items included.
+- `indicators.cumulative_below_year` (warning): in a table with both a 历年累计 (cumulative)
+  and a this-year column, the running total is at least the year's figure. Agencies restart
+  running totals, which keeps this true; a smaller running total is a misreading or a
+  misprint.
+A value printed as blank, "—" or "/" (null) or with a unit in the cell is not checked.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Optional, Sequence
+
+from ..indicators import PARTITIONS
+from ..records import CellValue, Finding, Indicator, as_number
+
+_PARTITION_OF = {p.parent: p for p in PARTITIONS}
+
+
+def _parent_rows(indicators: Sequence[Indicator]) -> dict[tuple[int, int], tuple[int, int]]:
+    """(table, row) -> (table, row) of the row it is printed under: the nearest row before
+    it whose label and path make its path."""
+    rows: dict[tuple[int, int], Indicator] = {}
+    for ind in indicators:
+        rows.setdefault((ind.table, ind.row), ind)
+    parents: dict[tuple[int, int], tuple[int, int]] = {}
+    ordered = sorted(rows)
+    for k, place in enumerate(ordered):
+        ind = rows[place]
+        if not ind.path:
+            continue
+        for earlier in reversed(ordered[:k]):
+            other = rows[earlier]
+            if earlier[0] == place[0] and other.label == ind.path[-1] and other.path == ind.path[:-1]:
+                parents[place] = earlier
+                break
+    return parents
+
+
+def _value(values: Mapping[str, CellValue], ind: Indicator) -> Optional[float]:
+    return as_number(values.get(ind.cell, ind.value))
+
+
+def check_indicators(indicators: Sequence[Indicator], values: Optional[Mapping[str, CellValue]] = None) -> list[Finding]:
+    """Findings of the three rules over the indicators (values: cell key -> value in effect,
+    e.g. after a reviewer's correction; default: the values as read)."""
+    values = values or {}
+    findings: list[Finding] = []
+    parents = _parent_rows(indicators)
+    by_row: dict[tuple[int, int], list[Indicator]] = {}
+    for ind in indicators:
+        by_row.setdefault((ind.table, ind.row), []).append(ind)
+    children: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+
+    for parent_place, child_places in sorted(children.items()):
+        parent_cells = by_row[parent_place]
+        parent = parent_cells[0]
+        partition = _PARTITION_OF.get(parent.key or "")
+        child_keys = [by_row[c][0].key for c in child_places]
+        partitioned = partition is not None and all(k in partition.parts for k in child_keys)
+        for column_index, parent_cell in enumerate(parent_cells):
+            total = _value(values, parent_cell)
+            if total is None:
+                continue
+            parts = []
+            for place in child_places:
+                same = [c for c in by_row[place] if c.column == parent_cell.column]
+                if same:
+                    parts.append(same[0])
+            numbers = [(p, _value(values, p)) for p in parts]
+            for part, n in numbers:
+                same_unit = (part.unit or parent_cell.unit) == (parent_cell.unit or part.unit)
+                if n is not None and same_unit and n > total:
+                    findings.append(
+                        Finding(
+                            rule="indicators.part_exceeds_parent",
+                            severity="warning",
+                            message=f"统计表中“{part.label}”（{part.column}）为{_fmt(n)}，大于其上级指标“{parent.label}”的{_fmt(total)}",
+                            message_en=f"“{part.label}” ({part.column}) is {_fmt(n)}, more than its parent “{parent.label}” ({_fmt(total)})",
+                            cells=(parent_cell.cell, part.cell),
+                            expected=None,
+                            printed=n,
+                        )
+                    )
+            known = [n for _, n in numbers if n is not None]
+            if not partitioned or len(known) < 2 or len(known) != len(numbers):
+                continue
+            if abs(sum(known) - total) > 1e-6:
+                assert partition is not None
+                findings.append(
+                    Finding(
+                        rule="indicators.parts_sum",
+                        severity="error",
+                        message=f"统计表中“{parent.label}”（{parent_cell.column}）为{_fmt(total)}，"
+                        f"其中各项之和为{_fmt(sum(known))}（{partition.note}）",
+                        message_en=f"“{parent.label}” ({parent_cell.column}) is {_fmt(total)} but its items add up to "
+                        f"{_fmt(sum(known))} ({partition.note})",
+                        cells=(parent_cell.cell,) + tuple(p.cell for p in parts),
+                        expected=float(sum(known)),
+                        printed=float(total),
+                    )
+                )
+
+    for place, cells in sorted(by_row.items()):
+        year = next((c for c in cells if c.column_key == "this_year"), None)
+        running = next((c for c in cells if c.column_key == "cumulative"), None)
+        if year is None or running is None:
+            continue
+        a, b = _value(values, year), _value(values, running)
+        if a is not None and b is not None and b < a:
+            findings.append(
+                Finding(
+                    rule="indicators.cumulative_below_year",
+                    severity="warning",
+                    message=f"统计表中“{year.label}”的{running.column}（{_fmt(b)}）小于{year.column}（{_fmt(a)}）",
+                    message_en=f"“{year.label}”: the running total {running.column} ({_fmt(b)}) is below "
+                    f"this year's {year.column} ({_fmt(a)})",
+                    cells=(year.cell, running.cell),
+                    expected=a,
+                    printed=b,
+                )
+            )
+    return findings
+
+
+def _fmt(n: float) -> str:
+    return str(int(n)) if float(n).is_integer() else f"{n:g}"

@@ -1,0 +1,417 @@
+"""Grids -> indicator rows: the statistics tables of pre-2019 reports (政府信息公开情况统计表).
+
+These tables have no national template. What they share (see the spec, "Reports before
+2019"): a label column (指标名称 / 统计指标 / 项目), maybe a unit column (计量单位 / 单位),
+maybe a serial or code column (序号 / 代码, whose numbers are not values), header rows
+(a 甲/乙/1/2 row among them), and one or more value columns (本年度, 历年累计, a split by
+level …). Rows are indicators that nest: group headings (一、主动公开情况), parents, 其中
+items numbered 1. and (1).
+
+Columns are given their roles by their headers where printed and by what their body cells
+hold otherwise; rows by their labels. Every printed number of such a table is either an
+indicator's value or listed as unplaced: the same invariant the template tables keep.
+Geometry is the grid's (points, top-left origin, see extract.geometry).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from ..indicators import (
+    BY_KEY,
+    UNIT_WORDS,
+    indicator_core,
+    match_indicator,
+    numbering,
+    unit_in_label,
+)
+from ..text import parse_value
+from .grid import Grid, GridCell
+
+# ---------------------------------------------------------------- column roles
+
+_SERIAL_HEADER = re.compile(r"^(序号|编号|代码|代号|行次|栏次|序|行号|指标代码)$")
+_LABEL_HEADER = re.compile(r"指标|项目|名称|内容|类别|类型|事项")
+_UNIT_HEADER = re.compile(r"^(计量单位|单位|计算单位|计量|单 位)$")
+_REMARK_HEADER = re.compile(r"^(备注|说明|附注)$")
+# A header row of column codes (甲 乙 丙 1 2 3) under the header names.
+_CODE_CELL = re.compile(r"^[甲乙丙丁戊己庚辛]$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# "单位：件" printed in a caption row or a header cell.
+_UNIT_NOTE = re.compile(r"单位[：:]\s*(人次|万元|千元|元|条|件|次|个|人|篇|项)")
+
+
+def _core(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _printed(text: str) -> str:
+    """A label as printed, whitespace (line breaks, ideographic spaces) removed."""
+    return re.sub(r"\s+", "", text)
+
+
+def _is_value_text(text: str) -> bool:
+    """A number or a printed null marker: what a value cell holds."""
+    return parse_value(text).ok
+
+
+def _is_number(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) and parse_value(text).ok
+
+
+def _is_label_text(text: str) -> bool:
+    return bool(_CJK.search(text)) and not _is_value_text(text) and _core(text) not in UNIT_WORDS
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Roles of a grid's elementary columns (indexes into grid.xs)."""
+
+    label: tuple[int, ...]
+    unit: Optional[int]
+    serial: tuple[int, ...]
+    values: tuple[int, ...]
+    headers: tuple[str, ...]  # per value column: the printed header (levels joined by ' › ')
+    header_units: tuple[Optional[str], ...]  # per value column: a unit its header prints
+
+
+def _cell_at(grid: Grid, row: int, col: int) -> Optional[GridCell]:
+    for c in grid.cells:
+        if c.row <= row <= c.last_row and c.col <= col < c.col + c.col_span:
+            return c
+    return None
+
+
+def _row_starts(grid: Grid, row: int) -> list[GridCell]:
+    return [c for c in grid.row_cells(row) if c.row == row]
+
+
+def _across(grid: Grid, cells: Sequence[GridCell]) -> bool:
+    return len(cells) == 1 and cells[0].col == 0 and cells[0].col_span == grid.n_cols and grid.n_cols > 1
+
+
+def _is_code_row(cells: Sequence[GridCell]) -> bool:
+    """甲 | 乙 | 1 | 2: the codes some statistics forms print under their header."""
+    texts = [_core(c.text) for c in cells if c.text.strip()]
+    return bool(texts) and any(_CODE_CELL.match(t) for t in texts) and all(
+        _CODE_CELL.match(t) or re.fullmatch(r"\d{1,2}", t) for t in texts
+    )
+
+
+def _body_row(grid: Grid, row: int) -> bool:
+    """A row with a label and, right of it, a value: the first such row ends the header."""
+    cells = _row_starts(grid, row)
+    if _is_code_row(cells):
+        return False
+    label_seen = False
+    for c in sorted(grid.row_cells(row), key=lambda c: c.col):
+        if _is_label_text(c.text):
+            label_seen = True
+        elif label_seen and c.row == row and _is_value_text(c.text) and c.text.strip():
+            return True
+    return False
+
+
+def header_row_count(grid: Grid) -> int:
+    """Rows above the first body row (captions, column names, a code row). A row printing
+    only a label at the left edge just above the first body row is a group heading
+    (一、主动公开情况), part of the body."""
+    first = next((r for r in range(grid.n_rows) if _body_row(grid, r)), grid.n_rows)
+    if first == grid.n_rows:
+        return first
+    while first > 1:
+        printed = [c for c in _row_starts(grid, first - 1) if c.text.strip()]
+        if not (len(printed) == 1 and printed[0].col == 0 and _is_label_text(printed[0].text)
+                and not _across(grid, _row_starts(grid, first - 1))):
+            break
+        first -= 1
+    return first
+
+
+def _column_texts(grid: Grid, rows: range, col: int) -> list[str]:
+    """The texts of the cells covering `col` in `rows`, each merged cell once."""
+    seen, texts = set(), []
+    for r in rows:
+        c = _cell_at(grid, r, col)
+        if c is not None and id(c) not in seen:
+            seen.add(id(c))
+            texts.append(c.text)
+    return texts
+
+
+def _roles(grid: Grid, header_rows: int) -> Optional[_Columns]:
+    """Which columns hold labels, units, serial numbers and values."""
+    n = grid.n_cols
+    header_names: list[list[str]] = []
+    for col in range(n):
+        names = []
+        for text in _column_texts(grid, range(header_rows), col):
+            core = _core(text)
+            if not core or _CODE_CELL.match(core) or re.fullmatch(r"\d{1,2}", core):
+                continue
+            names.append(core)
+        header_names.append(names)
+    # A caption across the whole table (单位：件 / 表名) names no column.
+    caption_cells = [c for r in range(header_rows) if _across(grid, cs := _row_starts(grid, r)) for c in cs]
+    caption_text = "".join(_core(c.text) for c in caption_cells)
+    header_names = [[t for t in names if t not in {_core(c.text) for c in caption_cells}] for names in header_names]
+
+    body = range(header_rows, grid.n_rows)
+    label, serial, values = [], [], []
+    unit: Optional[int] = None
+    for col in range(n):
+        own = header_names[col][-1] if header_names[col] else ""
+        texts = [_core(t) for t in _column_texts(grid, body, col)]
+        filled = [t for t in texts if t]
+        labels = sum(1 for t in filled if _is_label_text(t))
+        units = sum(1 for t in filled if t in UNIT_WORDS or re.fullmatch(r"[（(]?(?:人次|万元|元|条|件|次|个|人|篇|项)[)）]?", t))
+        numbers = sum(1 for t in filled if _is_value_text(t))
+        if _SERIAL_HEADER.match(own) or (not label and _looks_serial(filled) and col < n - 1):
+            serial.append(col)
+        elif _UNIT_HEADER.match(own) or (label and filled and units >= 0.6 * len(filled) and not numbers):
+            unit = col if unit is None else unit
+        elif _REMARK_HEADER.match(own):
+            continue
+        elif not values and (_LABEL_HEADER.search(own) or (filled and labels >= 0.5 * len(filled))):
+            label.append(col)
+        elif label and filled and numbers >= 0.5 * len(filled):
+            values.append(col)
+        elif label and not filled and own:
+            values.append(col)  # a value column left blank
+    if not label or not values:
+        return None
+    headers = tuple(" › ".join(dict.fromkeys(header_names[col])) for col in values)
+    caption_unit = _UNIT_NOTE.search(caption_text)
+    header_units = tuple(
+        (m.group(1) if (m := _UNIT_NOTE.search(h) or re.search(r"[（(](人次|万元|元|条|件|次|个|人|篇|项)[)）]", h)) else None)
+        or (caption_unit.group(1) if caption_unit else None)
+        for h in headers
+    )
+    return _Columns(tuple(label), unit, tuple(serial), tuple(values), headers, header_units)
+
+
+def _looks_serial(texts: Sequence[str]) -> bool:
+    """1, 2, 3 … or 01, 02 …: row numbers, not values."""
+    numbers = [t for t in texts if re.fullmatch(r"\d{1,3}", t)]
+    if len(numbers) < 3 or len(numbers) < 0.7 * len(texts):
+        return False
+    ints = [int(t) for t in numbers]
+    return ints == sorted(ints) and len(set(ints)) == len(ints) and ints[0] <= 1
+
+
+# ---------------------------------------------------------------- rows
+
+# Nesting by numbering style, outermost first: 一、 then （一） then an unnumbered label,
+# then 1. then （1） / ①.
+def _rank(label: str) -> float:
+    mark = numbering(label)
+    if not mark:
+        return 3.0
+    if re.match(r"^[一二三四五六七八九十]+[、.．]", mark):
+        return 1.0
+    if re.match(r"^[（(][一二三四五六七八九十]+", mark):
+        return 2.0
+    if re.match(r"^\d", mark):
+        return 4.0
+    return 5.0
+
+
+def _of_which(label: str) -> bool:
+    return bool(re.match(r"^其中", _core(label)))
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    column: str  # the printed header
+    column_index: int  # 0-based among the table's value columns
+    header_unit: Optional[str]
+    cell: GridCell
+    page: int
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    label: str  # as printed, whitespace removed
+    path: tuple[str, ...]
+    key: Optional[str]
+    unit: Optional[str]
+    values: tuple[IndicatorValue, ...]
+    # The key of the indicator row it is printed under (None for a group heading or none).
+    parent_key: Optional[str]
+
+
+@dataclass(frozen=True)
+class StatisticsTable:
+    fragments: tuple[Grid, ...]
+    columns: tuple[str, ...]
+    rows: tuple[IndicatorRow, ...]
+    # Numbers printed in the table that are no indicator's value: (page, cell).
+    unplaced: tuple[tuple[int, GridCell], ...]
+
+
+@dataclass
+class _Frame:
+    rank: float
+    label: str
+    key: Optional[str]
+
+
+def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[IndicatorRow], list[tuple[int, GridCell]]]:
+    rows: list[IndicatorRow] = []
+    unplaced: list[tuple[int, GridCell]] = []
+    stack: list[_Frame] = []
+    previous_rank: Optional[float] = None
+    for grid, header_rows, cols in fragments:
+        used: set[int] = set()
+        for r in range(header_rows, grid.n_rows):
+            cells = _row_starts(grid, r)
+            if _across(grid, cells) and not _is_number(cells[0].text):
+                # A row across the table: a group heading (一、主动公开情况) or a note.
+                text = _printed(cells[0].text)
+                if _is_label_text(text) and len(text) <= 40:
+                    stack = [_Frame(1.0, text, None)]
+                    previous_rank = 1.0
+                used.add(id(cells[0]))
+                continue
+            label_cells = [c for col in cols.label if (c := _cell_at(grid, r, col)) is not None]
+            label_cells = list({id(c): c for c in label_cells}.values())
+            own = [c for c in label_cells if c.text.strip()]
+            if not own:
+                continue
+            label_cell = own[-1]
+            outer = [_printed(c.text) for c in own[:-1]]
+            label = _printed(label_cell.text)
+            for c in label_cells:
+                used.add(id(c))
+            value_cells: list[tuple[int, GridCell]] = []
+            for k, col in enumerate(cols.values):
+                c = _cell_at(grid, r, col)
+                if c is None or c.row != r or c.col != col:
+                    continue
+                value_cells.append((k, c))
+            printed = [c for _, c in value_cells if c.text.strip()]
+            if label_cell.row != r and not printed:
+                continue  # a merged label spanning rows: its first row carried it
+
+            # Nesting: numbering style and 其中 give the rank; a 其中 item sits under the
+            # row before it.
+            rank = _rank(label)
+            if _of_which(label) and previous_rank is not None and rank <= previous_rank:
+                rank = previous_rank + 0.5
+            elif not numbering(label) and not _of_which(label) and stack and stack[-1].rank > 3.0 and _continues_of_which(stack):
+                rank = stack[-1].rank  # an unnumbered item after 其中：… is its sibling
+            while stack and stack[-1].rank >= rank:
+                stack.pop()
+            path_frames = list(stack)
+            parent_key = next((f.key for f in reversed(path_frames) if f.key), None)
+            path = tuple(outer) + tuple(f.label for f in path_frames)
+            key = match_indicator(label, path, parent_key)
+            # The vocabulary knows where an item belongs: under its usual parent when that
+            # parent is open above it.
+            spec = BY_KEY.get(key) if key else None
+            if spec is not None and spec.parent and spec.parent != parent_key:
+                for depth in range(len(path_frames) - 1, -1, -1):
+                    if path_frames[depth].key == spec.parent:
+                        path_frames = path_frames[: depth + 1]
+                        stack = list(path_frames)
+                        parent_key = spec.parent
+                        path = tuple(outer) + tuple(f.label for f in path_frames)
+                        break
+            is_heading = not printed and (spec is None or rank <= 1.0)
+            stack.append(_Frame(rank, label, None if is_heading else key))
+            previous_rank = rank
+            if is_heading:
+                continue
+            unit = None
+            if cols.unit is not None:
+                unit_cell = _cell_at(grid, r, cols.unit)
+                if unit_cell is not None:
+                    used.add(id(unit_cell))
+                    unit = _printed(unit_cell.text).strip("()（）") or None
+            unit = unit or unit_in_label(label)
+            values = []
+            for k, c in value_cells:
+                used.add(id(c))
+                values.append(IndicatorValue(cols.headers[k], k, cols.header_units[k], c, grid.page))
+            rows.append(IndicatorRow(label, path, key, unit, tuple(values), parent_key))
+        for c in grid.cells:
+            if id(c) in used or c.row < header_rows:
+                continue
+            if any(c.col <= col < c.col + c.col_span for col in cols.serial):
+                continue
+            if _is_number(c.text) or _number_in_label(c.text):
+                unplaced.append((grid.page, c))
+    return rows, unplaced
+
+
+def _continues_of_which(stack: Sequence[_Frame]) -> bool:
+    """The innermost open row is a 其中 item: a following unnumbered label is one more item."""
+    return _of_which(stack[-1].label)
+
+
+# A count printed inside a label cell (the ruling between label and value lost): digits
+# outside the numbering and outside a bracketed remark (计1条), not part of a date.
+_STANDING_NUMBER = re.compile(r"(?<![第\d.])\d+(?![\d年月日号])")
+
+
+def _number_in_label(text: str) -> bool:
+    core = indicator_core(text)
+    return bool(_STANDING_NUMBER.search(core)) and bool(_CJK.search(core))
+
+
+# ---------------------------------------------------------------- tables
+
+_MIN_INDICATOR_ROWS = 2
+
+
+def _same_columns(a: Grid, b: Grid) -> bool:
+    if a.n_cols != b.n_cols:
+        return False
+    width = max(a.xs[-1] - a.xs[0], 1.0)
+    return all(abs(x - y) <= 0.03 * width for x, y in zip(a.xs, b.xs))
+
+
+def statistics_tables(grids: Sequence[Grid]) -> list[StatisticsTable]:
+    """The statistics tables among `grids` (in reading order; grids of the template tables
+    already left out). A grid without a header whose columns line up with the previous
+    table's, on a following page (or next in a web page or Word file), continues it."""
+    tables: list[list[tuple[Grid, int, _Columns]]] = []
+    for grid in grids:
+        header_rows = header_row_count(grid)
+        if header_rows >= grid.n_rows:
+            continue
+        previous = tables[-1][-1] if tables else None
+        continues = (
+            previous is not None
+            and previous[0] is not grid
+            and (grid.page > previous[0].page or grid.cells[0].locator is not None)
+            and _same_columns(previous[0], grid)
+            and (header_rows == 0 or _header_repeats(previous[0], previous[1], grid, header_rows))
+        )
+        if continues:
+            assert previous is not None
+            cols = _roles(grid, header_rows) if header_rows else None
+            tables[-1].append((grid, header_rows, cols or previous[2]))
+            continue
+        cols = _roles(grid, header_rows)
+        if cols is None:
+            continue
+        tables.append([(grid, header_rows, cols)])
+    out = []
+    for fragments in tables:
+        rows, unplaced = _read_rows(fragments)
+        if len(rows) < _MIN_INDICATOR_ROWS:
+            continue
+        out.append(StatisticsTable(tuple(g for g, _, _ in fragments), fragments[0][2].headers, tuple(rows), tuple(unplaced)))
+    return out
+
+
+def _header_repeats(first: Grid, first_header: int, grid: Grid, header_rows: int) -> bool:
+    """A continuation that prints the header again."""
+    def text(g: Grid, n: int) -> str:
+        return "".join(_core(c.text) for c in g.cells if c.row < n)
+
+    return text(first, first_header) == text(grid, header_rows)
