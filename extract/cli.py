@@ -17,6 +17,7 @@ from typing import Optional, Sequence
 from .errors import EXIT_CODES, ExtractError
 from .options import (
     INTERNAL_ERROR,
+    add_full_text,
     add_limits,
     add_ocr,
     fail,
@@ -79,6 +80,7 @@ def _run_file(argv: Sequence[str]) -> int:
                         help="write one self-contained HTML page of the report to FILE: the tables as printed, "
                         "each value with the crop of the page it was read from, the findings")
     add_ocr(parser)
+    add_full_text(parser)
     add_limits(parser)
     args = parser.parse_args(argv)
 
@@ -229,6 +231,7 @@ def _run_eval(argv: Sequence[str]) -> int:
     parser.add_argument("--json", action="store_true",
                         help="print a JSON summary (per file and total: cells, findings, failure classes) instead of the text")
     add_ocr(parser)
+    add_full_text(parser)
     add_limits(parser)
     args = parser.parse_args(argv)
     from .evaluate import evaluate, format_results, results_json

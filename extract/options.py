@@ -46,6 +46,12 @@ def add_ocr(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-ocr", action="store_true", help="read the text layer only, never OCR")
 
 
+def add_full_text(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--full-text", action="store_true",
+                        help="scans: OCR every text line of every page for the report's sections and prose figures "
+                        "(a full-page pass per page; without it a scan's text is read on its first page only)")
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     return replace(
         DEFAULT_SETTINGS,
@@ -56,6 +62,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         ocr_engine=getattr(args, "ocr", DEFAULT_SETTINGS.ocr_engine),
         ocr=not getattr(args, "no_ocr", False),
         debug_dir=getattr(args, "debug", None),
+        full_text=getattr(args, "full_text", False),
     )
 
 

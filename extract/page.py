@@ -56,3 +56,6 @@ class PageContent:
     # Scanned pages read with a title check (a volume's pages, see scan/margins.py): text
     # rows outside tables that were found in the ink but not recognised.
     unread_rows: int = 0
+    # Scanned pages read with --full-text: every text line outside the tables was read
+    # (otherwise only the first page's text above its first table, and a volume's head lines).
+    full_text: bool = False

@@ -288,8 +288,9 @@ def _sections_and_figures(
     reading: TableReading, version: str, values: dict[str, CellValue], indicators: Sequence[Any] = ()
 ) -> ProseReading:
     """The report's sections and prose figures, from its text lines outside every table
-    (PDF pages: with page and glyph boxes; scanned pages: what OCR read of their text,
-    all of it with `full_text`; web pages and Word files: their body's lines)."""
+    (PDF pages: with page and glyph boxes; scanned pages: every line with `--full-text`,
+    else the first page's text above its first table; web pages and Word files: their
+    body's lines)."""
     from .sections import markup_prose_lines, page_prose_lines
 
     if reading.markup is not None:
@@ -297,7 +298,8 @@ def _sections_and_figures(
     else:
         lines = [
             line
-            for page in reading.pages
+            for k, page in enumerate(reading.pages)
+            if page.source == "text" or page.full_text or k == 0
             for line in page_prose_lines(page, [g.bbox for g in reading.grids if g.page == page.number])
         ]
     return read_prose(lines, version, values, indicators)

@@ -52,6 +52,12 @@ class Settings:
     min_text_glyphs: int = 20
     max_unmapped_share: float = 0.3
 
+    # Scanned pages: read every text line of every page (the report's sections and prose
+    # figures; `--full-text`), at the cost of a full-page detection pass per page. Off: a
+    # scanned page's text outside its tables is read on the first page only, above its
+    # first table (the title, agency and year).
+    full_text: bool = False
+
     # Folder for --debug output (page images with rulings and cells, grid dumps); None: off.
     debug_dir: Optional[str] = None
 

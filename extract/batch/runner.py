@@ -22,7 +22,7 @@ from typing import Optional, Protocol, Sequence
 
 from ..errors import ExtractError
 from ..files import sha256_file
-from ..options import add_limits, add_ocr, fail, settings_from
+from ..options import add_full_text, add_limits, add_ocr, fail, settings_from
 from ..settings import Settings
 from .inputs import collect_inputs
 from .pool import Finished, LocalPool, Task
@@ -189,6 +189,7 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--ship-bytes", action="store_true",
                         help="with --ray: send each file's bytes to the actors instead of its path (no shared filesystem)")
     add_ocr(parser)
+    add_full_text(parser)
     add_limits(parser)
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:

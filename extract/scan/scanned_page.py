@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Optional, Sequence, Union
+from typing import Callable, Literal, Optional, Sequence, Union
 
 import cv2
 import numpy as np
@@ -238,7 +238,9 @@ def straighten(page: PageImage, engine: OcrEngine, turns: Optional[int] = None) 
 # lines cheaply (`margins.read_margins`), and all of it above the first table only when the
 # test passes on the head lines' texts (a volume's pages: a title check costs a few line
 # recognitions, not a detection pass).
-PageText = Union[bool, Callable[[Sequence[str]], bool]]
+# "all": every text line outside the tables, the whole page detected (`--full-text`: the
+# report's sections and prose figures on scanned pages; a full-page detection pass).
+PageText = Union[bool, Literal["all"], Callable[[Sequence[str]], bool]]
 
 
 def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, page_text: PageText) -> PageContent:
@@ -383,7 +385,7 @@ def read_upright_image(
     dpi: float,
     engine: OcrEngine,
     settings: Settings,
-    page_text: bool,
+    page_text: Union[bool, Literal["all"]],
     rulings: Optional[tuple[list[Segment], np.ndarray]] = None,
     seal: Optional[np.ndarray] = None,
 ) -> PageContent:
@@ -433,7 +435,9 @@ def read_upright_image(
     ]
     for i, alts in zip(doubtful, alternatives, strict=True):
         boxes[i] = replace(boxes[i], alternatives=tuple(a for a in dict.fromkeys(alts) if a and a != boxes[i].text))
-    if page_text:
+    if page_text == "all":
+        boxes.extend(_all_text_outside_tables(gray, table_boxes, engine, scale))
+    elif page_text:
         boxes.extend(_text_outside_tables(gray, table_boxes, engine, scale))
     height_px, width_px = gray.shape[:2]
     return PageContent(
@@ -443,6 +447,7 @@ def read_upright_image(
         boxes=tuple(boxes),
         rulings=tuple(segments),
         source="ocr",
+        full_text=page_text == "all",
     )
 
 
@@ -536,5 +541,20 @@ def _text_outside_tables(
     return [
         TextBox(line.text, BBox(*(v * scale for v in line.box)), line.confidence, "ocr")
         for line in lines
+        if line.text.strip()
+    ]
+
+
+def _all_text_outside_tables(
+    gray: np.ndarray, table_boxes: Sequence[tuple[float, float, float, float]], engine: OcrEngine, scale: float
+) -> list[TextBox]:
+    """Detection + recognition over the whole page with its tables painted white (their
+    cells are read apart, cell by cell): every line of the title and the prose."""
+    page = gray.copy()
+    for x0, top, x1, bottom in table_boxes:
+        page[max(0, int(top)) : int(bottom) + 1, max(0, int(x0)) : int(x1) + 1] = 255
+    return [
+        TextBox(line.text, BBox(*(v * scale for v in line.box)), line.confidence, "ocr")
+        for line in engine.read_page(page)
         if line.text.strip()
     ]
