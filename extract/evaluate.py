@@ -208,6 +208,11 @@ def compare(pdf: Path, expected: Mapping[str, Any], record: Mapping[str, Any]) -
             else:
                 result.wrong.append(Mismatch(key, want, got, "wrong"))
 
+    if "indicators" in expected:
+        _compare_indicators(result, expected, record)
+    if "sections" in expected:
+        _compare_sections(result, expected, record)
+
     findings = list(record.get("findings") or [])
     with_values = {t for t, cells in want_tables.items() if any(v is not None for v in cells.values())}
     for f in findings:
@@ -224,16 +229,97 @@ def compare(pdf: Path, expected: Mapping[str, Any], record: Mapping[str, Any]) -
     # Compared: every error finding, and the warnings of the soft checks (prose against
     # tables, plausibility), which the expected JSON lists under "warnings".
     result.expected_findings = {
-        (f["rule"], frozenset(f.get("cells") or ()))
-        for f in [*expected.get("findings", []), *expected.get("warnings", [])]
+        _expected_finding_key(f) for f in [*expected.get("findings", []), *expected.get("warnings", [])]
     }
+    indicator_of = {i["cell"]: i.get("key") or i.get("label") for i in record.get("indicators") or ()}
     result.found_findings = {
-        (f["rule"], frozenset(f.get("cells") or ()))
+        _found_finding_key(f, indicator_of)
         for f in findings
         if f.get("severity") == "error"
         or (f.get("severity") == "warning" and str(f.get("rule", "")).startswith(SOFT_RULE_PREFIXES))
     }
     return result
+
+
+def _expected_finding_key(finding: Mapping[str, Any]) -> FindingKey:
+    """Template findings name their cells; an indicator finding of a pre-2019 expected JSON
+    names the indicator it is about (`"indicator": "replies_total"`, the parent of a
+    parts_sum)."""
+    if "indicator" in finding:
+        return (finding["rule"], frozenset({finding["indicator"]}))
+    return (finding["rule"], frozenset(finding.get("cells") or ()))
+
+
+def _found_finding_key(finding: Mapping[str, Any], indicator_of: Mapping[str, Any]) -> FindingKey:
+    cells = finding.get("cells") or ()
+    if str(finding.get("rule", "")).startswith("indicators.") and cells:
+        return (finding["rule"], frozenset({indicator_of.get(cells[0], cells[0])}))
+    return (finding["rule"], frozenset(cells))
+
+
+def _indicator_place(indicator: Mapping[str, Any]) -> tuple[str, tuple[str, ...], str]:
+    """What identifies a printed value of a statistics table, whatever ids the record
+    gives it: its label, the labels it nests under, and its column, whitespace removed."""
+    def clean(text: object) -> str:
+        return re.sub(r"\s+", "", str(text or ""))
+
+    return clean(indicator.get("label")), tuple(clean(p) for p in indicator.get("path") or ()), clean(indicator.get("column"))
+
+
+def _compare_indicators(result: FileResult, expected: Mapping[str, Any], record: Mapping[str, Any]) -> None:
+    """Pre-2019 statistics tables: every expected indicator value against the record's, found
+    by label, path and column (by label and column when the path differs, which is then a
+    difference of its own); then its key and unit. Values count under the table
+    "indicators"; key, unit and path differences make the file inexact."""
+    got_list = list(record.get("indicators") or ())
+    by_place: dict[tuple, list[Mapping[str, Any]]] = {}
+    by_label: dict[tuple, list[Mapping[str, Any]]] = {}
+    for ind in got_list:
+        label, path, column = _indicator_place(ind)
+        by_place.setdefault((label, path, column), []).append(ind)
+        by_label.setdefault((label, column), []).append(ind)
+    used: set[int] = set()
+    for want in expected.get("indicators") or ():
+        label, path, column = _indicator_place(want)
+        name = f"indicator {' › '.join(path + (label,))} [{column}]"
+        candidates = [i for i in by_place.get((label, path, column), []) if id(i) not in used]
+        if not candidates:
+            candidates = [i for i in by_label.get((label, column), []) if id(i) not in used]
+            if candidates:
+                result.metadata_diffs.append(f"{name}: path {list(_indicator_place(candidates[0])[1])}, expected {list(path)}")
+        got = candidates[0] if candidates else None
+        if got is not None:
+            used.add(id(got))
+        want_value, got_value = want.get("value"), (got.get("value") if got is not None else ABSENT)
+        result.cells["indicators"] += 1
+        if _is_null(want_value) and _is_null(got_value) and got is not None:
+            result.correct["indicators"] += 1
+        elif _same(want_value, got_value):
+            result.correct["indicators"] += 1
+        elif _is_null(got_value):
+            result.wrong.append(Mismatch(name, want_value, got_value, "null_got"))
+        elif _is_null(want_value):
+            result.wrong.append(Mismatch(name, want_value, got_value, "null_expected"))
+        else:
+            result.wrong.append(Mismatch(name, want_value, got_value, "wrong"))
+        if got is None:
+            continue
+        for field_name in ("key", "unit"):
+            if field_name in want and want.get(field_name) != got.get(field_name):
+                result.metadata_diffs.append(f"{name}: {field_name} {got.get(field_name)!r}, expected {want.get(field_name)!r}")
+    for ind in got_list:
+        if id(ind) not in used and not _is_null(ind.get("value")):
+            label, path, column = _indicator_place(ind)
+            result.cells["indicators"] += 1
+            result.wrong.append(Mismatch(f"indicator {' › '.join(path + (label,))} [{column}]", ABSENT, ind.get("value"), "null_expected"))
+
+
+def _compare_sections(result: FileResult, expected: Mapping[str, Any], record: Mapping[str, Any]) -> None:
+    """The numbered sections' headings, in order, whitespace removed."""
+    want = [re.sub(r"\s+", "", h) for h in expected.get("sections") or ()]
+    got = [re.sub(r"\s+", "", s.get("heading") or "") for s in record.get("sections") or () if s.get("number")]
+    if want != got:
+        result.metadata_diffs.append(f"sections: got {got}, expected {want}")
 
 
 def evaluate_file(pdf: Path, expected_file: Path, settings: Settings) -> FileResult:
@@ -320,7 +406,7 @@ def results_json(results: Sequence[FileResult]) -> dict[str, Any]:
     cells, correct = _totals(results)
     return {
         "files": [r.to_json() for r in results],
-        "tables": {t: {"cells": cells[t], "correct": correct[t]} for t in TABLE_KEYS if cells[t]},
+        "tables": {t: {"cells": cells[t], "correct": correct[t]} for t in (*TABLE_KEYS, "indicators") if cells[t]},
         "totals": {
             "files": len(results),
             "exact": sum(r.perfect for r in results),
@@ -370,7 +456,7 @@ def format_results(results: Sequence[FileResult], verbose: bool = False) -> str:
     cells, correct = _totals(results)
     lines.append("")
     lines.append(f"{'table':<20}{'cells':>8}{'correct':>9}{'accuracy':>10}")
-    for table in TABLE_KEYS:
+    for table in (*TABLE_KEYS, "indicators"):
         if cells[table]:
             lines.append(f"{table:<20}{cells[table]:>8}{correct[table]:>9}{100 * correct[table] / cells[table]:>9.2f}%")
     all_cells, all_correct = sum(cells.values()), sum(correct.values())
