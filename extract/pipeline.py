@@ -371,6 +371,7 @@ def _build_pre2019_report(reading: TableReading, probe: ReportInfo, settings: Se
             )
         )
     prose = _sections_and_figures(reading, "pre2019", {}, indicators)
+    findings += run_soft_checks(prose.figures, {}, probe.agency, "pre2019", indicators)
     return Report(
         source=_source(reading, cells),
         report=probe.model_copy(update={"template": "pre2019"}),

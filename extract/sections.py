@@ -118,7 +118,8 @@ def _heading_words(after: str) -> tuple[str, str]:
     if stop is None and len(body) <= _HEADING_MAX:
         return body, ""
     cut = stop.start() if stop else len(body)
-    if cut > _HEADING_MAX or not _HEADING_END.search(after[:cut]) is None and not _ends_heading(after[:cut]):
+    ends_oddly = _HEADING_END.search(after[:cut]) is not None and not _ends_heading(after[:cut])
+    if cut > _HEADING_MAX or ends_oddly:
         # 概述今年以来，… : the heading ends after its last heading word.
         ends = [m.end() for m in _HEADING_END.finditer(after[: min(cut, _HEADING_MAX)])]
         if ends:
@@ -188,7 +189,12 @@ def find_sections(lines: Sequence[ProseLine]) -> list[SectionSpan]:
         heading = split_heading(line.text)
         if heading is not None and _starts_section(heading, current, done):
             done.append(current)
-            current = _Open(heading.number, heading.printed, heading.heading, [], [], [])
+            words = heading.heading
+            if not heading.rest and _wrapped_heading(words, lines, i + 1, marks):
+                # 五、政府信息公开工作存在的主要问题 / 及改进情况: the heading's second line.
+                words += lines[i + 1].text
+                marks.add(i + 1)
+            current = _Open(heading.number, heading.printed, words, [], [], [])
             if line.page is not None:
                 current.pages.append(line.page)
             if heading.rest:
@@ -196,7 +202,9 @@ def find_sections(lines: Sequence[ProseLine]) -> list[SectionSpan]:
                 current.lines.append(i)
                 skips[i] = len(line.text) - len(heading.rest)
             continue
-        if heading is not None and current.number is not None and heading.number <= current.number:
+        if heading is not None and current.number is not None and (
+            heading.number <= current.number or heading.number == current.list_item + 1
+        ):
             # A list inside the section (一、… 二、…): its next items are not sections.
             current.list_item = heading.number
         current.parts.append(line.text)
@@ -205,13 +213,24 @@ def find_sections(lines: Sequence[ProseLine]) -> list[SectionSpan]:
         if line.page is not None:
             current.pages.append(line.page)
     done.append(current)
-    _title_opening(done[0], lines)
+    _title_opening(done[0])
     spans = []
     for k, part in enumerate(done):
         if k == 0 and part.number is None and not part.parts and not part.heading:
             continue
         spans.append(_span(part, lines, skips))
     return spans
+
+
+def _wrapped_heading(words: str, lines: Sequence[ProseLine], following: int, marks: set[int]) -> bool:
+    """The line after a heading alone on its line is the heading's end: the heading does
+    not end as headings do, and that line is short, without punctuation, and does."""
+    if following >= len(lines) or following in marks:
+        return False
+    text = lines[following].text
+    if len(text) > 12 or _SENTENCE_PUNCT.search(text) or not _ends_heading(text) or split_heading(text) is not None:
+        return False
+    return not _ends_heading(words) or text[0] in "及和与并暨、"
 
 
 def _starts_section(heading: _Heading, current: _Open, done: list[_Open]) -> bool:
@@ -224,22 +243,31 @@ def _starts_section(heading: _Heading, current: _Open, done: list[_Open]) -> boo
     return expected < heading.number <= expected + 2 and current.number is not None and _is_section_wording(heading)
 
 
-def _title_opening(opening: _Open, lines: Sequence[ProseLine]) -> None:
+def _title_opening(opening: _Open) -> None:
     """The title of the opening part (its first lines naming the report), taken out of its text."""
     if opening.number is not None or not opening.parts:
         return
-    found = next((k for k, text in enumerate(opening.parts[:_TITLE_SEARCH_LINES]) if _TITLE.search(text)), None)
-    if found is None or _SENTENCE_PUNCT.search(opening.parts[found]):
+    parts = opening.parts
+    found = start = None
+    for k, text in enumerate(parts[:_TITLE_SEARCH_LINES]):
+        if _SENTENCE_PUNCT.search(text):
+            continue
+        if _TITLE.search(text):
+            found = start = k
+        elif k and not _SENTENCE_PUNCT.search(parts[k - 1]) and _TITLE.search(parts[k - 1] + text):
+            found, start = k, k - 1  # 年度报 / 告
+        if found is not None:
+            break
+    if found is None or start is None:
         return
-    start = found
     while start > 0 and found - start < 2:
-        before = opening.parts[start - 1]
+        before = parts[start - 1]
         if _SENTENCE_PUNCT.search(before) or len(before) > _HEADING_MAX:
             break
         if not (_AGENCY_END.search(before) or re.search(r"(?:19|20)\d{2}", before) or before.endswith("公")):
             break
         start -= 1
-    opening.heading = "".join(opening.parts[start : found + 1])
+    opening.heading = "".join(parts[start : found + 1])
     del opening.parts[start : found + 1]
     del opening.lines[start : found + 1]
 

@@ -146,3 +146,17 @@ def test_who_makes_regulations():
     assert [f.cells for f in agency_plausibility("白石镇人民政府", values, "2021")] == [("proactive.regulations.issued",)]
     assert agency_plausibility("淮安市人民政府", values, "2021") == []
     assert agency_plausibility("白石镇人民政府", {"proactive.regulations.issued": 0}, "2021") == []
+
+
+def test_combined_statements_are_the_sum_of_their_cells():
+    # issue 14: a real 2023 web report states 予以公开及部分公开42件 against 22 + 20
+    assert _warned("予以公开及部分公开42件。", granted=22, partially_granted=20) == {}
+    assert _warned("本年度同意公开和部分公开42件。", granted=22, partially_granted=20) == {}
+    assert _warned("予以公开（含部分公开）42件。", granted=22, partially_granted=20) == {}
+    assert _warned("予以公开及部分公开40件。", granted=22, partially_granted=20) == {"granted": (40.0, 42.0)}
+    # the combined figure's cells are both cells
+    (finding,) = prose_vs_tables("予以公开及部分公开40件。", {
+        "applications.granted.total": 22, "applications.partially_granted.total": 20})
+    assert finding.cells == ("applications.granted.total", "applications.partially_granted.total")
+    # the separate figures still compare one by one
+    assert _warned("予以公开22件，部分公开21件。", granted=22, partially_granted=20) == {"partially_granted": (21.0, 20.0)}
