@@ -7,7 +7,15 @@ positions; together the cells cover the grid exactly once. Three kinds of cell:
 - `header`: column headings (and the corner note of 三, the 第二十条第（×）项 block rows of 二);
 - `label`: row labels, including group labels that span their sub-rows
   (三、本年度办理结果, （三）不予公开 …);
-- `value`: where a number is printed; `key` is the record cell key `table.row.column`.
+- `value`: where a number is printed; `key` is the record cell key `table.row.column`;
+- `text`: a body cell that holds no value: the unit column of a pre-2019 statistics
+  table, or a value column left empty on a row.
+
+A pre-2019 report (template "pre2019") has no template tables: its layouts are its
+statistics tables (`indicator_layouts`), one per table, built from its `indicators`:
+指标名称 / 计量单位 / the printed value columns, one row per indicator with its label
+`depth` (how many labels it nests under), and the group headings of the indicators'
+paths that are no indicator themselves (一、主动公开情况) printed once on rows of their own.
 
 The terminal tables, the static HTML page, the review app and the XLSX export all draw
 from these layouts, so they all show the tables the same way. Pure: no I/O.
@@ -32,7 +40,7 @@ from ..template import (
     application_rows,
 )
 
-CellKind = Literal["header", "label", "value"]
+CellKind = Literal["header", "label", "value", "text"]
 
 # The section headings the report prints above each table.
 TABLE_TITLES: dict[str, str] = {
@@ -53,7 +61,9 @@ class LayoutCell:
     """One printed cell: its top-left grid position, its spans, and what it holds.
 
     `key` is the record cell key `table.row.column` for a value cell, `table.row` for the
-    leaf label of a row (the label beside that row's values), and "" otherwise."""
+    leaf label of a row (the label beside that row's values), and "" otherwise. `depth`
+    is the nesting of a label in a pre-2019 statistics table (0 for template tables, whose
+    nesting is their label columns)."""
 
     row: int
     col: int
@@ -62,6 +72,7 @@ class LayoutCell:
     kind: CellKind
     text: str = ""
     key: str = ""
+    depth: int = 0
 
     @property
     def positions(self) -> tuple[tuple[int, int], ...]:
@@ -76,11 +87,12 @@ class LayoutCell:
 @dataclass(frozen=True)
 class TableLayout:
     """One table as printed: `table` is the record's table key (proactive, applications,
-    review_litigation), `title` the section heading printed above it."""
+    review_litigation; `indicators-<n>` for the n-th statistics table of a pre-2019
+    report), `title` the section heading printed above it."""
 
     table: str
     title: str
-    version: TemplateVersion
+    version: "TemplateVersion | str"
     n_rows: int
     n_cols: int
     cells: tuple[LayoutCell, ...]
@@ -113,8 +125,8 @@ class _Grid:
         self.cells: list[LayoutCell] = []
 
     def add(self, row: int, col: int, kind: CellKind, text: str = "", key: str = "",
-            row_span: int = 1, col_span: int = 1) -> None:
-        self.cells.append(LayoutCell(row, col, row_span, col_span, kind, text, key))
+            row_span: int = 1, col_span: int = 1, depth: int = 0) -> None:
+        self.cells.append(LayoutCell(row, col, row_span, col_span, kind, text, key, depth))
 
     def layout(self, table: str, version: TemplateVersion, n_rows: int, n_cols: int) -> TableLayout:
         cells = tuple(sorted(self.cells, key=lambda c: (c.row, c.col)))
@@ -251,8 +263,11 @@ def printed_other_layout(version: TemplateVersion, rules: "set[str] | frozenset[
 
 
 def report_layouts(report) -> tuple[TableLayout, ...]:
-    """The tables of a `records.Report` as it printed them (its version, its （六） layout)."""
+    """The tables of a `records.Report` as it printed them (its version, its （六） layout);
+    a pre-2019 report's statistics tables (none when it printed none)."""
     version = report.tables.template
+    if version == PRE2019:
+        return indicator_layouts(report.indicators)
     return table_layouts(version, printed_other_layout(version, {f.rule for f in report.findings}))
 
 
@@ -275,3 +290,103 @@ def value_captions(layout: TableLayout) -> dict[str, tuple[str, str]]:
         row = labels.get(row_key) or " › ".join(c.text for c in over[:-1])
         captions[cell.key] = (row, column)
     return captions
+
+
+# ---------------------------------------------------------------- pre-2019 statistics tables
+
+PRE2019 = "pre2019"
+STATISTICS_TITLE = "政府信息公开情况统计表"
+LABEL_HEADER = "指标名称"
+UNIT_HEADER = "计量单位"
+# How a multi-level column header is joined in `Indicator.column`.
+COLUMN_LEVELS = " › "
+
+
+def _row_id(cell_key: str) -> str:
+    """`indicators.<row id>.<column id>` -> `indicators.<row id>`."""
+    return cell_key.rsplit(".", 1)[0]
+
+
+def _value_columns_of(rows: "list[list]") -> list[str]:
+    """The printed value columns of one table in printed order: each row's columns in its
+    order, a column first seen on a later row placed after the one before it there."""
+    columns: list[str] = []
+    for cells in rows:
+        previous = -1
+        for ind in cells:
+            if ind.column in columns:
+                previous = columns.index(ind.column)
+            else:
+                columns.insert(previous + 1, ind.column)
+                previous += 1
+    return columns
+
+
+def _row_units(cells) -> str:
+    return "/".join(dict.fromkeys(i.unit for i in cells if i.unit))
+
+
+def indicator_layouts(indicators) -> tuple[TableLayout, ...]:
+    """One layout per statistics table of a pre-2019 report (`records.Indicator`s, in any
+    order): a header (指标名称, 计量单位 when any unit is known, the value columns as
+    printed, multi-level headers merged), then per indicator row its label (depth = len of
+    its path), its unit(s) and its values; a label of a path that is no indicator row (a
+    group heading) gets a full-width row of its own the first time it is met."""
+    tables: dict[int, dict[int, list]] = {}
+    for ind in indicators:
+        tables.setdefault(ind.table, {}).setdefault(ind.row, []).append(ind)
+    several = len(tables) > 1
+    layouts = []
+    for number in sorted(tables):
+        rows = [tables[number][r] for r in sorted(tables[number])]
+        columns = _value_columns_of(rows)
+        has_unit = any(i.unit for cells in rows for i in cells)
+        first_value = 2 if has_unit else 1
+        n_cols = first_value + len(columns)
+        levels = [column.split(COLUMN_LEVELS) for column in columns]
+        height = max((len(lv) for lv in levels), default=1)
+
+        grid = _Grid()
+        grid.add(0, 0, "header", LABEL_HEADER, row_span=height)
+        if has_unit:
+            grid.add(0, 1, "header", UNIT_HEADER, row_span=height)
+        for j, parts in enumerate(levels):
+            for level, text in enumerate(parts):
+                leaf = level == len(parts) - 1
+                prefix = parts[: level + 1]
+                if j and not leaf and len(levels[j - 1]) > level + 1 and levels[j - 1][: level + 1] == prefix:
+                    continue  # under the heading the column before opened
+                span = 1
+                while (not leaf and j + span < len(levels) and len(levels[j + span]) > level + 1
+                       and levels[j + span][: level + 1] == prefix):
+                    span += 1
+                grid.add(level, first_value + j, "header", text,
+                         row_span=height - level if leaf else 1, col_span=span)
+
+        r = height
+        met: set[tuple[str, ...]] = set()
+        for cells in rows:
+            head = cells[0]
+            for depth in range(len(head.path)):
+                prefix = tuple(head.path[: depth + 1])
+                if prefix not in met:
+                    met.add(prefix)
+                    grid.add(r, 0, "label", head.path[depth], depth=depth, col_span=n_cols)
+                    r += 1
+            met.add(tuple(head.path) + (head.label,))
+            grid.add(r, 0, "label", head.label, _row_id(head.cell), depth=len(head.path))
+            if has_unit:
+                grid.add(r, 1, "text", _row_units(cells))
+            placed = {}
+            for ind in cells:
+                placed.setdefault(columns.index(ind.column), ind.cell)
+            for j in range(len(columns)):
+                if j in placed:
+                    grid.add(r, first_value + j, "value", key=placed[j])
+                else:
+                    grid.add(r, first_value + j, "text")
+            r += 1
+        title = f"{STATISTICS_TITLE}（{number}）" if several else STATISTICS_TITLE
+        cells_sorted = tuple(sorted(grid.cells, key=lambda c: (c.row, c.col)))
+        layouts.append(TableLayout(f"indicators-{number}", title, PRE2019, r, n_cols, cells_sorted))
+    return tuple(layouts)

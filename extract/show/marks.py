@@ -47,12 +47,20 @@ def cell_marks(report: Report) -> dict[str, CellMark]:
     return marks
 
 
+def report_values(report: Report) -> dict:
+    """Cell key -> value of every value the report holds: its template tables' cells, and a
+    pre-2019 report's indicator cells (`indicators.<row>.<column>`)."""
+    values = flatten_tables(report.tables)
+    values.update({ind.cell: ind.value for ind in report.indicators})
+    return values
+
+
 def shown_value(report: Report, key: str, values: Optional[dict] = None) -> str:
     """The value of a cell as a person reads it: the number (integers without a decimal
     point), a unit-bearing amount as printed, the printed text of a null ("/", "—"), and
-    "" for a cell that was not read at all. `values` is `flatten_tables(report.tables)`,
-    passed in when many cells are shown."""
-    values = flatten_tables(report.tables) if values is None else values
+    "" for a cell that was not read at all. `values` is `report_values(report)`, passed in
+    when many cells are shown."""
+    values = report_values(report) if values is None else values
     value = values.get(key)
     record = report.cells.get(key)
     if value is None:

@@ -8,6 +8,12 @@ in its first column; 四, one printed row of fifteen values, is shown as three r
 that 三 fits 80 columns. Cells named by an error are red, by a warning yellow; a repaired
 value is marked `*`, a low-confidence one `?`. Without a terminal (a pipe, a file) the
 same text is printed without colours.
+
+A pre-2019 report (template "pre2019") prints its statistics tables instead: one table per
+statistics table, its indicators' labels indented by their nesting (the group headings of
+their paths on rows of their own, once), a unit column, one column per printed value
+column, the cells marked as above. A report that printed no statistics table lists its
+sections' headings and says so.
 """
 
 from __future__ import annotations
@@ -20,9 +26,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..records import Report, flatten_tables
-from .layout import LayoutCell, TableLayout, report_layouts
-from .marks import CellMark, cell_marks, shown_value
+from ..records import Report
+from .layout import PRE2019, LayoutCell, TableLayout, report_layouts
+from .marks import CellMark, cell_marks, report_values, shown_value
 
 # Column headings shortened to fit 80 columns (three-character lines stack in two).
 _SHORT_HEADERS = {
@@ -147,11 +153,50 @@ def _transposed_table(layout: TableLayout, report: Report, marks: dict[str, Cell
     return table
 
 
+def _indicator_table(layout: TableLayout, report: Report, marks: dict[str, CellMark], values: dict) -> Table:
+    """A pre-2019 statistics table: label (indented by depth), unit, the value columns
+    headed as printed (levels of a multi-level header on lines of their own)."""
+    start = _body_start(layout)
+    columns = _value_columns(layout)
+    text_cols = sorted({c.col for c in layout.cells if c.kind == "text"} - set(columns))
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
+                  title=layout.title, title_justify="left", title_style="bold")
+    table.add_column("\n".join(_headers_over(layout, 0, start)), overflow="fold", max_width=_MAX_LABEL_WIDTH,
+                     header_style=_HEADER_STYLE)
+    for col in text_cols:
+        table.add_column("\n".join(_headers_over(layout, col, start)), overflow="fold", header_style=_HEADER_STYLE)
+    for col in columns:
+        table.add_column("\n".join(_headers_over(layout, col, start)), justify="right", overflow="fold",
+                         header_style=_HEADER_STYLE)
+    for row in layout.rows()[start:]:
+        if not row:
+            continue
+        label = next((c for c in row if c.kind == "label"), None)
+        if label is not None and not label.key:
+            table.add_row(_nested(label, Text(label.text, style=_GROUP_STYLE)))
+            continue
+        by_col = {c.col: c for c in row}
+        shown = [_nested(label, Text(label.text)) if label else Text("")]
+        shown += [Text(by_col[col].text, style="dim") if col in by_col else Text("") for col in text_cols]
+        for col in columns:
+            cell = by_col.get(col)
+            shown.append(value_text(report, cell.key, marks, values) if cell and cell.kind == "value" else Text(""))
+        table.add_row(*shown)
+    return table
+
+
+def _nested(cell: LayoutCell, text: Text) -> Padding:
+    """A statistics table's label indented by its depth (the labels it nests under)."""
+    return Padding(text, (0, 0, 0, 2 * cell.depth), expand=False)
+
+
 def table_renderable(layout: TableLayout, report: Report, marks: Optional[dict[str, CellMark]] = None,
                      values: Optional[dict] = None) -> Table:
     """One table of the report as a rich Table."""
     marks = cell_marks(report) if marks is None else marks
-    values = flatten_tables(report.tables) if values is None else values
+    values = report_values(report) if values is None else values
+    if layout.version == PRE2019:
+        return _indicator_table(layout, report, marks, values)
     rows_with_values = {c.row for c in layout.value_cells}
     if len(rows_with_values) == 1 and len(layout.value_cells) > _MAX_FLAT_VALUES:
         return _transposed_table(layout, report, marks, values)
@@ -161,8 +206,26 @@ def table_renderable(layout: TableLayout, report: Report, marks: Optional[dict[s
 def report_header(report: Report) -> str:
     info = report.report
     pages = f"{report.source.pages} pages" if report.source.pages is not None else f"a {report.source.kind} document"
-    return (f"{report.source.file}: {info.agency or '?'} {info.year or '?'} (template {report.tables.template}), "
+    line = (f"{report.source.file}: {info.agency or '?'} {info.year or '?'} (template {report.tables.template}), "
             f"{pages}, {len(report.cells)} cells read")
+    if report.tables.template == PRE2019:
+        tables = len({i.table for i in report.indicators})
+        line += f", {len({(i.table, i.row) for i in report.indicators})} indicators in {tables} statistics table(s)"
+    return line
+
+
+def sections_renderable(report: Report) -> Text:
+    """The report's sections, one line each: number, heading, pages."""
+    text = Text(f"sections: {len(report.sections)}")
+    for section in report.sections:
+        pages = ""
+        if section.first_page is not None:
+            last = section.last_page or section.first_page
+            pages = f"  (p. {section.first_page}" + (f"-{last})" if last != section.first_page else ")")
+        text.append("\n  ")
+        text.append(section.heading)
+        text.append(pages, style="dim")
+    return text
 
 
 def findings_renderable(report: Report, verbose: bool = False) -> Text:
@@ -180,10 +243,15 @@ def findings_renderable(report: Report, verbose: bool = False) -> Text:
 
 def report_renderable(report: Report, verbose: bool = False) -> Group:
     """Header line, the tables as printed, a legend when cells are marked, the findings."""
-    marks, values = cell_marks(report), flatten_tables(report.tables)
+    marks, values = cell_marks(report), report_values(report)
     parts: list = [Text(report_header(report), style="bold")]
-    for layout in report_layouts(report):
+    layouts = report_layouts(report)
+    for layout in layouts:
         parts.append(table_renderable(layout, report, marks, values))
+    if not layouts and report.tables.template == PRE2019:
+        parts.append(sections_renderable(report))
+        parts.append(Text("no statistics table: the report states its figures in its text only "
+                          "(报告未印制统计表)", style="bold"))
     if marks:
         legend = Text("  ")
         legend.append("red", style=_SEVERITY_STYLE["error"])
