@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-from .checks.cross_year import CrossFinding, YearReport, check_pair, same_agency
+from .checks.cross_year import CrossFinding, YearReport, check_pair, indicator_map, same_agency
 from .errors import ExtractError
 from .export.labels import cell_label, union_keys
 from .records import CellValue, as_number
 from .settings import Settings
+
+PRE2019 = "pre2019"
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,20 @@ class Side:
     year: Optional[int]
     template: Optional[str]
     values: Mapping[str, CellValue]
+    # A pre-2019 report's indicators (JSON, values in effect); empty for a template report.
+    indicators: tuple[Mapping, ...] = ()
 
     @property
     def title(self) -> str:
         return f"{self.agency or '?'} {self.year or '?'}"
 
+    @property
+    def pre2019(self) -> bool:
+        return self.template == PRE2019
+
     def as_year_report(self) -> YearReport:
-        return YearReport(self.sha256, self.first_page, self.agency, self.year, self.values)
+        return YearReport(self.sha256, self.first_page, self.agency, self.year, self.values,
+                          indicator_map(self.indicators))
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,9 @@ class Comparison:
     rows: tuple[CompareRow, ...]
     findings: tuple[CrossFinding, ...]
     notes: tuple[str, ...]  # why rules were not applied, agencies that differ
+    # False when one report is pre-2019 and the other follows a national template: nothing
+    # was compared (the note says so).
+    comparable: bool = True
 
 
 # ---------------------------------------------------------------- the two sides
@@ -79,7 +91,7 @@ def side_from_file(path: Path, settings: Settings) -> Side:
     record = extract_file(path, settings).model_dump(mode="json")
     info = record["report"]
     return Side(str(path), record["source"]["sha256"], 1, info.get("agency"), info.get("year"),
-                info.get("template"), record_values(record))
+                info.get("template"), record_values(record), tuple(record.get("indicators") or ()))
 
 
 _SHA_REF = re.compile(r"^([0-9a-fA-F]{6,64})(?::(\d+))?$")
@@ -112,7 +124,8 @@ def sides_from_db(db: Path, refs: Sequence[str], original: bool) -> list[Side]:
     out = []
     for ref in refs:
         r = find_report(reports, ref)
-        out.append(Side(r.ref, r.sha256, r.first_page, r.agency, r.year, r.template, r.values()))
+        out.append(Side(r.ref, r.sha256, r.first_page, r.agency, r.year, r.template, r.values(),
+                        tuple(r.indicators)))
     return out
 
 
@@ -120,6 +133,12 @@ def sides_from_db(db: Path, refs: Sequence[str], original: bool) -> list[Side]:
 
 
 def compare(a: Side, b: Side) -> Comparison:
+    if a.pre2019 != b.pre2019:
+        old, new = (a, b) if a.pre2019 else (b, a)
+        note = (f"not comparable: {'A' if old is a else 'B'} ({old.title}) is a pre-2019 report (statistics table "
+                f"indicators) and {'B' if new is b else 'A'} ({new.title}) follows the {new.template or '?'} template: "
+                "no value of one has a counterpart in the other")
+        return Comparison(a, b, (), (), (note,), comparable=False)
     notes: list[str] = []
     findings: list[CrossFinding] = []
     if a.agency and b.agency and not same_agency(a.agency, b.agency):
@@ -134,6 +153,21 @@ def compare(a: Side, b: Side) -> Comparison:
     for f in findings:
         for key in f.cells:
             by_key.setdefault(key, []).append(f"[{f.severity}] {f.rule}")
+    if a.pre2019:
+        rows = _indicator_rows(a, b, by_key)
+    else:
+        rows = _template_rows(a, b, by_key)
+    return Comparison(a, b, tuple(rows), tuple(findings), tuple(notes))
+
+
+def _row(key: str, label: str, va: CellValue, vb: CellValue, cross: str) -> CompareRow:
+    na, nb = as_number(va), as_number(vb)
+    change = nb - na if na is not None and nb is not None else None
+    pct = 100.0 * change / na if change is not None and na else None
+    return CompareRow(key, label, va, vb, change, pct, cross)
+
+
+def _template_rows(a: Side, b: Side, by_key: Mapping[str, list[str]]) -> list[CompareRow]:
     keys = [k for k in union_keys() if k in a.values or k in b.values]
     keys += [k for k in (*a.values, *b.values) if k not in keys]
     rows = []
@@ -141,12 +175,55 @@ def compare(a: Side, b: Side) -> Comparison:
         va, vb = a.values.get(key), b.values.get(key)
         if va is None and vb is None:
             continue  # printed in neither: nothing to compare
-        na, nb = as_number(va), as_number(vb)
-        change = nb - na if na is not None and nb is not None else None
-        pct = 100.0 * change / na if change is not None and na else None
         version = a.template if key in a.values else b.template
-        rows.append(CompareRow(key, cell_label(key, version), va, vb, change, pct, "; ".join(by_key.get(key, ()))))
-    return Comparison(a, b, tuple(rows), tuple(findings), tuple(notes))
+        rows.append(_row(key, cell_label(key, version), va, vb, "; ".join(by_key.get(key, ()))))
+    return rows
+
+
+def _label_core(text: str) -> str:
+    from .indicators import indicator_core
+
+    return indicator_core(text) or re.sub(r"\s+", "", text)
+
+
+def _match_key(ind: Mapping) -> tuple:
+    """What makes two pre-2019 indicator values the same figure in two reports: the
+    vocabulary key (with its printing's number: the row id) and the column's kind, whatever
+    the rows' places; outside the vocabulary, the printed label and the labels it nests
+    under. A column of no known kind is matched by its printed header."""
+    _, row_id, _ = ind["cell"].split(".")
+    column = ind.get("column_key") or "header:" + re.sub(r"\s+", "", ind["column"])
+    if ind.get("key"):
+        return ("key", row_id, column)
+    return ("label", tuple(_label_core(p) for p in ind.get("path") or ()), _label_core(ind["label"]), column)
+
+
+def _indicator_label(ind: Mapping) -> str:
+    path = " › ".join(ind.get("path") or ())
+    unit = f"（{ind['unit']}）" if ind.get("unit") else ""
+    return f"{path + ' › ' if path else ''}{ind['label']}{unit} | {ind['column']}"
+
+
+def _indicator_rows(a: Side, b: Side, by_key: Mapping[str, list[str]]) -> list[CompareRow]:
+    """Indicator by indicator, in A's printed order, then B's indicators A lacks. The key
+    shown is the cell key (`A's / B's` when the two reports number the row differently)."""
+    def keyed(side: Side) -> dict[tuple, Mapping]:
+        out: dict[tuple, Mapping] = {}
+        for ind in sorted(side.indicators, key=lambda i: (i["table"], i["row"])):
+            out.setdefault(_match_key(ind), ind)
+        return out
+
+    left, right = keyed(a), keyed(b)
+    rows = []
+    for match in dict.fromkeys([*left, *right]):
+        ia, ib = left.get(match), right.get(match)
+        va, vb = (ia or {}).get("value"), (ib or {}).get("value")
+        if va is None and vb is None:
+            continue
+        cells = list(dict.fromkeys(i["cell"] for i in (ia, ib) if i))
+        cross = "; ".join(dict.fromkeys(x for c in cells for x in by_key.get(c, ())))
+        rows.append(_row(" / ".join(cells), _indicator_label(ia or ib), va, vb, cross))  # type: ignore[arg-type]
+    return rows
 
 
 def _num(value) -> str:
@@ -196,15 +273,22 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 
 def _footer(comparison: Comparison) -> list[str]:
     lines = [f"note: {n}" for n in comparison.notes]
+    if not comparison.comparable:
+        return lines
     errors = sum(f.severity == "error" for f in comparison.findings)
+    warnings = sum(f.severity == "warning" for f in comparison.findings)
+    infos = len(comparison.findings) - errors - warnings
     if not any("not applied" in n for n in comparison.notes):
-        lines.append(f"cross-year rules: {errors} error, {len(comparison.findings) - errors} warning")
+        lines.append(f"cross-year rules: {errors} error, {warnings} warning" + (f", {infos} info" if infos else ""))
     lines += [f"  [{f.severity}] {f.rule}: {f.message}" for f in comparison.findings]
     return lines
 
 
 def render_plain(comparison: Comparison) -> str:
     a, b = comparison.a, comparison.b
+    if not comparison.comparable:
+        return "\n".join([f"A: {a.ref}  {a.title} (template {a.template or '?'})",
+                          f"B: {b.ref}  {b.title} (template {b.template or '?'})", "", *_footer(comparison)])
     # The label goes last: the longest (（六）其他处理's sub-rows) would push the numbers away.
     head = ("key", f"A {a.year or '?'}", f"B {b.year or '?'}", "change", "%", "cross-year", "label")
     body = [(r.key, _num(r.a), _num(r.b), _change(r.change), _pct(r.change_pct), r.cross_year, r.label)
@@ -223,6 +307,10 @@ def print_rich(comparison: Comparison) -> None:
     from rich.table import Table
 
     a, b = comparison.a, comparison.b
+    if not comparison.comparable:
+        console = Console()
+        console.print(render_plain(comparison), markup=False)
+        return
     table = Table(title=f"A: {a.title} ({a.ref})   B: {b.title} ({b.ref})")
     table.add_column("label", overflow="fold", ratio=3)
     for name in (f"A {a.year or '?'}", f"B {b.year or '?'}", "change", "%"):
@@ -230,7 +318,7 @@ def print_rich(comparison: Comparison) -> None:
     table.add_column("key", style="dim", overflow="fold", ratio=2)
     previous = None
     for r in comparison.rows:
-        if previous and r.key.split(".")[0] != previous:
+        if previous and r.key.split(".")[0] != previous and not r.key.startswith("indicators."):
             table.add_section()
         previous = r.key.split(".")[0]
         change = _change(r.change)

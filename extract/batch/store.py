@@ -23,7 +23,9 @@ from typing import Any, Iterator, Optional
 from ..errors import ExtractError
 from ..records import CellValue
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# Schema 2 -> 3 (pre-2019 reports, sections, prose figures): the tables indicators, sections and
+# prose_figures and the view indicator_values, filled from each stored record (`_migrate`).
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -93,6 +95,53 @@ CREATE TABLE IF NOT EXISTS cross_findings (
     cells TEXT,                      -- JSON list of cell keys involved
     checked_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
+CREATE TABLE IF NOT EXISTS indicators (
+    -- pre-2019 reports: one row per printed value of a statistics table (records.Indicator);
+    -- its value in effect, read value, provenance and flags are the `cells` row of the same key
+    sha256 TEXT NOT NULL,
+    first_page INTEGER NOT NULL,
+    cell TEXT NOT NULL,              -- indicators.<row id>.<column id> = cells.key
+    key TEXT,                        -- the vocabulary key (null: a label outside the vocabulary)
+    label TEXT NOT NULL,             -- as printed (numbering and 其中 kept)
+    path TEXT NOT NULL,              -- JSON list of the labels it nests under, outermost first
+    unit TEXT,
+    column_label TEXT NOT NULL,      -- the value column's header as printed (Indicator.column)
+    column_key TEXT,                 -- this_year | cumulative | previous_year | null
+    table_no INTEGER NOT NULL,       -- which statistics table (Indicator.table), 1-based
+    row_no INTEGER NOT NULL,         -- the indicator's row in it (Indicator.row), 1-based
+    PRIMARY KEY (sha256, first_page, cell),
+    FOREIGN KEY (sha256, first_page) REFERENCES reports(sha256, first_page) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS indicators_by_key ON indicators(key, column_key);
+CREATE TABLE IF NOT EXISTS sections (
+    sha256 TEXT NOT NULL,
+    first_page INTEGER NOT NULL,
+    seq INTEGER NOT NULL,            -- 1-based, in the report's order
+    number TEXT,                     -- 一, 二 … as printed; null for the text before the first
+    heading TEXT NOT NULL, text TEXT NOT NULL,
+    page_from INTEGER, page_to INTEGER,  -- Section.first_page/last_page; null for web pages, Word
+    PRIMARY KEY (sha256, first_page, seq),
+    FOREIGN KEY (sha256, first_page) REFERENCES reports(sha256, first_page) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS prose_figures (
+    sha256 TEXT NOT NULL,
+    first_page INTEGER NOT NULL,
+    seq INTEGER NOT NULL,            -- 1-based, in the record's order
+    value REAL NOT NULL, unit TEXT,
+    text TEXT NOT NULL,              -- the number and unit as printed
+    sentence TEXT NOT NULL,
+    page INTEGER, bbox TEXT,         -- bbox: JSON [x0, top, x1, bottom]; null for web pages, Word
+    section TEXT,                    -- the number of the section it is stated in
+    about TEXT,
+    cells TEXT NOT NULL,             -- JSON list of the cell keys whose sum it states
+    source TEXT, confidence REAL,
+    PRIMARY KEY (sha256, first_page, seq),
+    FOREIGN KEY (sha256, first_page) REFERENCES reports(sha256, first_page) ON DELETE CASCADE
+);
+CREATE VIEW IF NOT EXISTS indicator_values AS
+    SELECT i.*, c.value_num, c.value_text, c.read_num, c.read_text, c.corrected, c.flagged,
+           c.printed, c.page, c.confidence, c.source
+    FROM indicators i JOIN cells c ON c.sha256 = i.sha256 AND c.first_page = i.first_page AND c.key = i.cell;
 """
 
 
@@ -163,24 +212,46 @@ def database_error_reason(exc: sqlite3.DatabaseError) -> str:
     return f"database error: {text}"
 
 
-def _check_version(db: sqlite3.Connection, path: Path) -> None:
+def _stored_version(db: sqlite3.Connection, path: Path) -> int:
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "meta" not in tables:
         if "reports" in tables:
             raise StoreError(str(path), "made by an older extract (schema 1): start a new database")
         raise StoreError(str(path), "not an extract database")
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    if row is None or int(row[0]) != SCHEMA_VERSION:
-        raise StoreError(str(path), f"schema {row[0] if row else '?'} is not {SCHEMA_VERSION}: start a new database")
+    return int(row[0]) if row is not None else -1
+
+
+def _check_version(db: sqlite3.Connection, path: Path) -> None:
+    version = _stored_version(db, path)
+    if version == 2:
+        raise StoreError(str(path), f"schema 2 is older than {SCHEMA_VERSION}: upgrade it in place by opening it "
+                         "once for writing (`extract check FILE` or a batch does), then read it")
+    if version != SCHEMA_VERSION:
+        raise StoreError(str(path), f"schema {version if version >= 0 else '?'} is not {SCHEMA_VERSION}: "
+                         "start a new database")
+
+
+# Schema versions `_migrate` upgrades in place.
+MIGRATABLE = (2,)
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Create the schema in a new file; upgrade a schema-2 file in place (one transaction):
+    the new tables are created and filled from each report's stored record."""
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if tables and "meta" not in tables:
         _check_version(db, path)  # raises: someone else's file, or schema 1
+    old = _stored_version(db, path) if tables else SCHEMA_VERSION
+    if old != SCHEMA_VERSION and old not in MIGRATABLE:
+        _check_version(db, path)  # raises
     with db:
         db.executescript(SCHEMA)
         db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        if old in MIGRATABLE:
+            for row in db.execute("SELECT sha256, first_page, record FROM reports").fetchall():
+                _insert_record_parts(db, row[0], row[1], json.loads(row[2]))
+            db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
     _check_version(db, path)
 
 
@@ -237,11 +308,34 @@ def _insert_report(db: sqlite3.Connection, sha: str, first: int, last: int, reco
         "INSERT INTO cells (sha256, first_page, key, table_name, row_key, column_key, value_num, value_text,"
         " read_num, read_text, printed, page, bbox, confidence, source, flagged)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    _insert_record_parts(db, sha, first, record)
     db.executemany(
         "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)",
         [(sha, first, f["rule"], f["severity"], f["message"], f["message_en"], json.dumps(list(f.get("cells", ()))),
           json.dumps(list(f.get("locations", ())), ensure_ascii=False)) for f in findings],
     )
+
+
+def _insert_record_parts(db: sqlite3.Connection, sha: str, first: int, record: dict[str, Any]) -> None:
+    """The record's indicators (pre-2019 reports), sections and prose figures as rows."""
+    db.executemany(
+        "INSERT OR REPLACE INTO indicators (sha256, first_page, cell, key, label, path, unit, column_label, column_key,"
+        " table_no, row_no) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [(sha, first, i["cell"], i.get("key"), i["label"], json.dumps(list(i.get("path") or ()), ensure_ascii=False),
+          i.get("unit"), i["column"], i.get("column_key"), i["table"], i["row"])
+         for i in record.get("indicators") or ()])
+    db.executemany(
+        "INSERT OR REPLACE INTO sections (sha256, first_page, seq, number, heading, text, page_from, page_to)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        [(sha, first, n, s.get("number"), s["heading"], s["text"], s.get("first_page"), s.get("last_page"))
+         for n, s in enumerate(record.get("sections") or (), start=1)])
+    db.executemany(
+        "INSERT OR REPLACE INTO prose_figures (sha256, first_page, seq, value, unit, text, sentence, page, bbox,"
+        " section, about, cells, source, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(sha, first, n, f["value"], f.get("unit"), f["text"], f["sentence"], f.get("page"),
+          json.dumps(f.get("bbox")) if f.get("bbox") is not None else None, f.get("section"), f.get("about"),
+          json.dumps(list(f.get("cells") or ())), f.get("source"), f.get("confidence"))
+         for n, f in enumerate(record.get("prose_figures") or (), start=1)])
 
 
 def apply_correction(db: sqlite3.Connection, sha: str, first_page: int, key: str, value: CellValue) -> None:

@@ -8,6 +8,16 @@
   on both sides; the 2019 template has no 现行有效件数). Clean-up campaigns can legitimately
   break it, hence a warning.
 
+Pre-2019 reports (template pre2019), for an indicator the vocabulary maps, printed once in
+each report (matched by vocabulary key and column kind, whatever the row ids):
+- `cross_year.cumulative_mismatch` (warning): a 历年累计 (cumulative) running total of year
+  N+1 equals N's running total plus N+1's this-year figure. Names both reports and the cells.
+- `cross_year.cumulative_restarted` (info): N+1's running total equals its this-year figure
+  (and not N's total plus it): the agency restarted the count.
+- `cross_year.previous_year_mismatch` (warning): a 上年度 (previous_year) column of N+1
+  equals N's this-year figure.
+Template rules are not applied to pre-2019 reports (their keys are absent, so not checkable).
+
 A rule with a null side is not checked. Agencies are matched tolerantly (`same_agency`):
 淮安市洪泽区人民政府 and 洪泽区人民政府 are one agency, two different districts never are.
 
@@ -23,7 +33,7 @@ import re
 import sqlite3
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
@@ -35,6 +45,37 @@ IN_FORCE_RULE = "cross_year.in_force"
 # in_force(N+1) - (in_force(N) + issued(N+1) - repealed(N+1)) allowed before a warning.
 IN_FORCE_TOLERANCE = 0
 IN_FORCE_ROWS = {"regulations": "规章", "normative_documents": "行政规范性文件"}
+CUMULATIVE_RULE = "cross_year.cumulative_mismatch"
+RESTARTED_RULE = "cross_year.cumulative_restarted"
+PREVIOUS_YEAR_RULE = "cross_year.previous_year_mismatch"
+# Amounts (万元) are decimals: equal within this.
+INDICATOR_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One pre-2019 indicator value as the cross-year rules see it."""
+
+    cell: str  # indicators.<row id>.<column id>
+    label: str  # as printed
+    column: str  # the column header as printed
+    value: CellValue
+
+
+# (vocabulary key, column kind) -> the indicator's value: one report's mapped indicators.
+IndicatorMap = Mapping[tuple[str, str], IndicatorValue]
+
+
+def indicator_map(indicators: Iterable[Mapping]) -> dict[tuple[str, str], IndicatorValue]:
+    """The vocabulary-mapped indicators of a JSON record (values in effect) by (key, column
+    kind). An indicator printed more than once in one column kind is left out: which of its
+    printings a running total continues is not clear."""
+    seen: dict[tuple[str, str], list[IndicatorValue]] = defaultdict(list)
+    for ind in indicators:
+        if ind.get("key") and ind.get("column_key"):
+            seen[(ind["key"], ind["column_key"])].append(
+                IndicatorValue(ind["cell"], ind["label"], ind["column"], ind.get("value")))
+    return {k: v[0] for k, v in seen.items() if len(v) == 1}
 
 
 @dataclass(frozen=True)
@@ -46,6 +87,8 @@ class YearReport:
     agency: Optional[str]
     year: Optional[int]
     values: Mapping[str, CellValue]
+    # Pre-2019 reports: the vocabulary-mapped indicators (`indicator_map`); empty otherwise.
+    indicators: IndicatorMap = field(default_factory=dict)
 
     @property
     def ref(self) -> str:
@@ -59,7 +102,7 @@ class YearReport:
 @dataclass(frozen=True)
 class CrossFinding:
     rule: str
-    severity: str  # error | warning
+    severity: str  # error | warning | info
     message: str
     message_en: str
     earlier: YearReport
@@ -179,9 +222,76 @@ def _in_force(earlier: YearReport, later: YearReport) -> list[CrossFinding]:
     return out
 
 
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= INDICATOR_TOLERANCE * max(1.0, abs(a), abs(b))
+
+
+def _cumulative(earlier: YearReport, later: YearReport) -> list[CrossFinding]:
+    out = []
+    for (key, kind), running in later.indicators.items():
+        if kind != "cumulative":
+            continue
+        this_year = later.indicators.get((key, "this_year"))
+        before = earlier.indicators.get((key, "cumulative"))
+        if this_year is None or before is None:
+            continue
+        now, year, prior = as_number(running.value), as_number(this_year.value), as_number(before.value)
+        if now is None or year is None or prior is None or _same(now, prior + year):
+            continue
+        cells = (before.cell, this_year.cell, running.cell)
+        where = f"{later.title} ← {earlier.title}"
+        where_en = f"{later.title} <- {earlier.title}"
+        if _same(now, year):
+            out.append(CrossFinding(
+                RESTARTED_RULE, "info",
+                f"“{running.label}”：{later.year}年{running.column}{_fmt(now)}等于本年度数，未接续{earlier.year}年的"
+                f"{before.column}{_fmt(prior)}（累计重新起算；{later.year}年单元格 {running.cell}，{earlier.year}年单元格 "
+                f"{before.cell}；{where}）",
+                f"{key}: the running total of {later.year} ({running.cell}: {_fmt(now)}) equals that year's figure, "
+                f"not {earlier.year}'s running total {_fmt(prior)} ({before.cell}) plus it: the count was restarted "
+                f"({where_en})",
+                earlier, later, cells))
+            continue
+        out.append(CrossFinding(
+            CUMULATIVE_RULE, "warning",
+            f"“{running.label}”：{later.year}年{running.column}为{_fmt(now)}（{running.cell}），按{earlier.year}年"
+            f"{before.column}{_fmt(prior)}（{before.cell}）加{later.year}年{this_year.column}{_fmt(year)}"
+            f"（{this_year.cell}）应为{_fmt(prior + year)}（{where}）",
+            f"{key}: the running total of {later.year} is {_fmt(now)} ({running.cell}); {earlier.year}'s running "
+            f"total {_fmt(prior)} ({before.cell}) + {later.year}'s figure {_fmt(year)} ({this_year.cell}) gives "
+            f"{_fmt(prior + year)} ({where_en})",
+            earlier, later, cells))
+    return out
+
+
+def _previous_year(earlier: YearReport, later: YearReport) -> list[CrossFinding]:
+    out = []
+    for (key, kind), previous in later.indicators.items():
+        if kind != "previous_year":
+            continue
+        before = earlier.indicators.get((key, "this_year"))
+        if before is None:
+            continue
+        printed, reported = as_number(previous.value), as_number(before.value)
+        if printed is None or reported is None or _same(printed, reported):
+            continue
+        where = f"{later.title} ← {earlier.title}"
+        out.append(CrossFinding(
+            PREVIOUS_YEAR_RULE, "warning",
+            f"“{previous.label}”：{later.year}年报告的{previous.column}为{_fmt(printed)}（{previous.cell}），"
+            f"{earlier.year}年报告的{before.column}为{_fmt(reported)}（{before.cell}）（{where}）",
+            f"{key}: the previous-year column of {later.year} says {_fmt(printed)} ({previous.cell}); {earlier.year}'s "
+            f"own figure is {_fmt(reported)} ({before.cell}) ({later.title} <- {earlier.title})",
+            earlier, later, (before.cell, previous.cell)))
+    return out
+
+
 def check_pair(earlier: YearReport, later: YearReport) -> list[CrossFinding]:
-    """The cross-year rules for one report of year N and one of year N+1."""
-    return _carried_over(earlier, later) + _in_force(earlier, later)
+    """The cross-year rules for one report of year N and one of year N+1: the template rules
+    (keys a pre-2019 report lacks are not checked) and the indicator rules (empty for a
+    template report)."""
+    return (_carried_over(earlier, later) + _in_force(earlier, later)
+            + _cumulative(earlier, later) + _previous_year(earlier, later))
 
 
 @dataclass(frozen=True)
@@ -238,7 +348,8 @@ def check_database(db) -> tuple[CheckResult, int]:
     from ..export.stored import iter_stored_reports
 
     # Only the values are kept of each report (not its record): thousands fit in memory.
-    reports = [YearReport(r.sha256, r.first_page, r.agency, r.year, r.values()) for r in iter_stored_reports(db)]
+    reports = [YearReport(r.sha256, r.first_page, r.agency, r.year, r.values(), indicator_map(r.indicators))
+               for r in iter_stored_reports(db)]
     result = check_reports(reports)
     write_cross_findings(db, result.findings)
     return result, len(reports)
@@ -246,9 +357,10 @@ def check_database(db) -> tuple[CheckResult, int]:
 
 def summary(result: CheckResult, reports: int) -> str:
     errors = sum(f.severity == "error" for f in result.findings)
-    warnings = len(result.findings) - errors
+    warnings = sum(f.severity == "warning" for f in result.findings)
+    infos = len(result.findings) - errors - warnings
     lines = [f"check: {reports} reports, {result.agencies} agencies, {len(result.pairs)} pairs of consecutive "
-             f"years: {errors} error, {warnings} warning"]
+             f"years: {errors} error, {warnings} warning" + (f", {infos} info" if infos else "")]
     if result.unplaced:
         lines.append(f"  not checked (agency or year unknown): {', '.join(r.ref for r in result.unplaced)}")
     lines += [f"  [{f.severity}] {f.rule}: {f.message}" for f in result.findings]
@@ -260,7 +372,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         prog="extract check",
         description="Cross-report checks of a batch database: for one agency in consecutive years, "
         "上年结转 (N+1) = 结转下年度继续办理 (N) per applicant column (error), and 现行有效件数 of 规章 and "
-        "行政规范性文件 moving with 本年制发 and 本年废止 (warning). Uses the values in effect (corrections "
+        "行政规范性文件 moving with 本年制发 and 本年废止 (warning); pre-2019 reports: 历年累计 (N+1) = 历年累计 (N) + "
+        "本年度 (N+1) per vocabulary indicator (warning; info when the count restarted), 上年度 (N+1) = 本年度 (N) "
+        "(warning). Uses the values in effect (corrections "
         "applied); replaces the cross_findings table.",
         epilog="exit codes: 0 done; 1 --strict and errors were found; 9 database error",
     )

@@ -87,6 +87,9 @@ def _export(store, db: Path, fmt: str, out: Optional[Path], original: bool) -> t
 
     if fmt in TEXT_FORMATS:
         from .csv_long import write_long_csv
+        from .stored import mapped_indicator_cells
+
+        indicator_cells = mapped_indicator_cells(store) if fmt == "csv-wide" else ()
         from .csv_wide import write_dictionary_csv, write_wide_csv
         from .jsonl import write_jsonl
 
@@ -94,7 +97,7 @@ def _export(store, db: Path, fmt: str, out: Optional[Path], original: bool) -> t
             if fmt == "csv":
                 return write_long_csv(reports, stream)
             if fmt == "csv-wide":
-                return write_wide_csv(reports, stream, cross_counts(db))
+                return write_wide_csv(reports, stream, cross_counts(db), indicator_cells)
             return write_jsonl(reports, stream)
 
         # CSV files start with a BOM so that Excel reads them as UTF-8 (not on stdout, and
@@ -113,7 +116,7 @@ def _export(store, db: Path, fmt: str, out: Optional[Path], original: bool) -> t
 
             def dict_file(path: Path) -> int:
                 with open(path, "w", encoding="utf-8-sig", newline="") as stream:
-                    return write_dictionary_csv(stream)
+                    return write_dictionary_csv(stream, indicator_cells)
             _write_atomically(dict_out, dict_file)
             written.append(dict_out)
     elif to_stdout:

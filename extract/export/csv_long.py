@@ -15,6 +15,8 @@ def csv_text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, (tuple, list)):
+        return " › ".join(map(str, value))  # an indicator's label path
     return str(value)
 
 

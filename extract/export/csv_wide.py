@@ -4,15 +4,20 @@ empty), after the report's columns. Unit-bearing amounts are written as printed 
 
 The Chinese labels are in a companion dictionary CSV (`<out>.dictionary.csv`: key, table,
 row_key, column_key, label_2021, label_2019) rather than in a second header row, so that the
-wide file loads with one header in pandas, R or a database. Both are UTF-8 with BOM."""
+wide file loads with one header in pandas, R or a database. Both are UTF-8 with BOM.
+
+Pre-2019 reports: after the template keys, one column per vocabulary-mapped indicator cell
+key seen in the database (`indicators.applications_received.this_year`, …; labels in the
+dictionary's `label_pre2019`). Indicators outside the vocabulary (`indicators.t1_r12.c2`)
+have no column: their ids are per report (they are in the long CSV)."""
 
 from __future__ import annotations
 
 import csv
-from typing import Iterable, TextIO
+from typing import Iterable, Sequence, TextIO
 
 from .csv_long import csv_text
-from .labels import dictionary, union_keys
+from .labels import dictionary, indicator_label, union_keys
 from .stored import StoredReport
 
 REPORT_COLUMNS = ("sha256", "first_page", "path", "agency", "year", "template", "kind",
@@ -20,10 +25,13 @@ REPORT_COLUMNS = ("sha256", "first_page", "path", "agency", "year", "template", 
 
 
 def write_wide_csv(reports: Iterable[StoredReport], out: TextIO,
-                   cross_counts: dict[tuple[str, int], tuple[int, int]] | None = None) -> int:
+                   cross_counts: dict[tuple[str, int], tuple[int, int]] | None = None,
+                   indicator_cells: Sequence[str] = ()) -> int:
     """`cross_counts`: (sha256, first_page) -> (errors, warnings) of `extract check` that
-    name the report (either side of a pair)."""
-    keys = union_keys()
+    name the report (either side of a pair). `indicator_cells`: the vocabulary-mapped
+    indicator cell keys seen in the database (`stored.mapped_indicator_cells`), one column
+    each after the template keys."""
+    keys = union_keys() + tuple(indicator_cells)
     writer = csv.writer(out)
     writer.writerow(REPORT_COLUMNS + keys)
     count = 0
@@ -37,10 +45,15 @@ def write_wide_csv(reports: Iterable[StoredReport], out: TextIO,
     return count
 
 
-def write_dictionary_csv(out: TextIO) -> int:
+def write_dictionary_csv(out: TextIO, indicator_cells: Sequence[str] = ()) -> int:
+    """One row per wide column: the template keys (labels per version), then the indicator
+    cells (label_pre2019: the vocabulary's label and the column kind)."""
     writer = csv.writer(out)
-    writer.writerow(("key", "table", "row_key", "column_key", "label_2021", "label_2019"))
+    writer.writerow(("key", "table", "row_key", "column_key", "label_2021", "label_2019", "label_pre2019"))
     entries = dictionary()
     for e in entries:
-        writer.writerow((e.key, e.table, e.row_key, e.column_key, e.label_2021, e.label_2019))
-    return len(entries)
+        writer.writerow((e.key, e.table, e.row_key, e.column_key, e.label_2021, e.label_2019, ""))
+    for key in indicator_cells:
+        table, row, column = key.split(".")
+        writer.writerow((key, table, row, column, "", "", indicator_label(key)))
+    return len(entries) + len(indicator_cells)

@@ -91,3 +91,51 @@ def dictionary() -> tuple[DictionaryEntry, ...]:
         labels = {v: cell_label(key, v) if v in versions else "" for v in TEMPLATE_VERSIONS}
         out.append(DictionaryEntry(key, table, row, column, labels["2021"], labels["2019"]))
     return tuple(out)
+
+
+# ---------------------------------------------------------------- pre-2019 indicators
+
+# The kinds of value column (extract.indicators.column_key) as the tables print them.
+INDICATOR_COLUMN_LABELS = {"this_year": "本年度", "cumulative": "历年累计", "previous_year": "上年度"}
+_COLUMN_ORDER = ("this_year", "cumulative", "previous_year")
+
+
+def _row_and_occurrence(row_id: str) -> tuple[str, int]:
+    """`applications_received_2` -> (applications_received, 2): a key printed twice."""
+    from ..indicators import BY_KEY
+
+    if row_id in BY_KEY:
+        return row_id, 1
+    base, _, n = row_id.rpartition("_")
+    if base in BY_KEY and n.isdigit():
+        return base, int(n)
+    return row_id, 1
+
+
+def indicator_cell_order(cell: str) -> tuple:
+    """Sort key of an indicator cell key: vocabulary order, occurrence, then the column
+    (this_year, cumulative, previous_year, c1, c2 …)."""
+    from ..indicators import VOCABULARY
+
+    order = {s.key: i for i, s in enumerate(VOCABULARY)}
+    _, row_id, column = cell.split(".")
+    key, n = _row_and_occurrence(row_id)
+    col = (_COLUMN_ORDER.index(column), 0) if column in _COLUMN_ORDER else \
+        (len(_COLUMN_ORDER), int(column[1:]) if column[1:].isdigit() else 0)
+    return (order.get(key, len(order)), key, n, col, column)
+
+
+def indicator_label(cell: str) -> str:
+    """The label of a vocabulary-mapped indicator cell: `统计表 | 申请总数 | 本年度` (the
+    vocabulary's first label; a second printing of the key marked (2)); the key itself for
+    a cell outside the vocabulary."""
+    from ..indicators import BY_KEY
+
+    _, row_id, column = cell.split(".")
+    key, n = _row_and_occurrence(row_id)
+    spec = BY_KEY.get(key)
+    if spec is None:
+        return cell
+    parent = BY_KEY.get(spec.parent) if spec.parent else None
+    label = (f"{parent.labels[0]}{SEP}" if parent else "") + spec.labels[0] + (f"（{n}）" if n > 1 else "")
+    return f"统计表 | {label} | {INDICATOR_COLUMN_LABELS.get(column, column)}"

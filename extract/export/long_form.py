@@ -2,7 +2,9 @@
 
 Every key of a report's record appears, also cells that were never printed (a blank table,
 a table not found): their value is empty and their provenance too, so that a report always
-has the same rows as its template and a missing value is visible as such.
+has the same rows as its template and a missing value is visible as such. A pre-2019 report
+has one row per indicator value it printed (table `indicators`), with the indicator's label,
+path, unit, column and place in the `indicator_*` columns.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
 from ..records import CellValue
-from .stored import StoredReport
+from .stored import IndicatorInfo, StoredReport
 
 
 @dataclass(frozen=True)
 class LongColumn:
     name: str
-    kind: str  # str | int | float | bool: the Parquet type (CSV writes text)
+    kind: str  # str | int | float | bool | list (of str): the Parquet type (CSV writes text)
     doc: str
 
 
@@ -27,23 +29,34 @@ LONG_COLUMNS: tuple[LongColumn, ...] = (
     LongColumn("path", "str", "the file's path as given to the batch"),
     LongColumn("agency", "str", "agency, as read from the report"),
     LongColumn("year", "int", "report year"),
-    LongColumn("template", "str", "template version: 2019 or 2021"),
-    LongColumn("table", "str", "proactive | applications | review_litigation"),
-    LongColumn("row_key", "str", "row key (data dictionary)"),
-    LongColumn("column_key", "str", "column key (data dictionary)"),
+    LongColumn("template", "str", "template version: 2019, 2021 or pre2019"),
+    LongColumn("table", "str", "proactive | applications | review_litigation | indicators (pre-2019)"),
+    LongColumn("row_key", "str", "row key (data dictionary; pre-2019: the row id, vocabulary key or t<table>_r<row>)"),
+    LongColumn("column_key", "str", "column key (data dictionary; pre-2019: the column id, this_year, cumulative, previous_year or c<n>)"),
     LongColumn("key", "str", "table.row.column"),
     LongColumn("value", "float", "the value in effect, a number (empty: null or a unit-bearing amount)"),
     LongColumn("value_text", "str", "the value in effect when it is a unit-bearing amount (\"251000元\")"),
     LongColumn("printed", "str", "the cell's printed text (as read by OCR for scans)"),
     LongColumn("page", "int", "1-based page the cell is printed on"),
     LongColumn("confidence", "float", "1.0 for the text layer; the recogniser's for OCR"),
-    LongColumn("source", "str", "text | ocr"),
+    LongColumn("source", "str", "text | ocr | html | docx"),
     LongColumn("flagged", "bool", "named by an error or warning finding, or repaired"),
     LongColumn("corrected", "bool", "a reviewer corrected the value (never with --original)"),
     LongColumn("original_value", "float", "the value as read, a number"),
     LongColumn("original_value_text", "str", "the value as read when a unit-bearing amount"),
+    # Pre-2019 reports (template pre2019, table `indicators`): what the indicator cell is
+    # (records.Indicator); empty for template cells.
+    LongColumn("indicator_key", "str", "pre-2019: the vocabulary key (empty: a label outside the vocabulary)"),
+    LongColumn("indicator_label", "str", "pre-2019: the indicator's label as printed"),
+    LongColumn("indicator_path", "list", "pre-2019: the labels it nests under, outermost first (CSV: joined by ' › ')"),
+    LongColumn("indicator_unit", "str", "pre-2019: the unit as printed (件, 条, 万元 …)"),
+    LongColumn("indicator_column", "str", "pre-2019: the value column's header as printed"),
+    LongColumn("indicator_column_key", "str", "pre-2019: this_year | cumulative | previous_year (empty: another header)"),
+    LongColumn("indicator_table", "int", "pre-2019: which statistics table of the report, 1-based"),
+    LongColumn("indicator_row", "int", "pre-2019: the indicator's row in that table, 1-based"),
 )
 LONG_COLUMN_NAMES = tuple(c.name for c in LONG_COLUMNS)
+INDICATOR_COLUMN_NAMES = tuple(n for n in LONG_COLUMN_NAMES if n.startswith("indicator_"))
 
 
 def split_value(value: CellValue) -> tuple[Optional[float | int], Optional[str]]:
@@ -69,4 +82,13 @@ def long_rows(reports: Iterable[StoredReport]) -> Iterator[dict]:
                 "printed": cell.printed, "page": cell.page, "confidence": cell.confidence, "source": cell.source,
                 "flagged": cell.flagged, "corrected": cell.corrected,
                 "original_value": original, "original_value_text": original_text,
+                **_indicator_columns(cell.indicator),
             }
+
+
+def _indicator_columns(info: Optional[IndicatorInfo]) -> dict:
+    if info is None:
+        return dict.fromkeys(INDICATOR_COLUMN_NAMES)
+    return {"indicator_key": info.key, "indicator_label": info.label, "indicator_path": info.path,
+            "indicator_unit": info.unit, "indicator_column": info.column, "indicator_column_key": info.column_key,
+            "indicator_table": info.table, "indicator_row": info.row}

@@ -1,5 +1,6 @@
 """Parquet (for DuckDB, polars, pandas): the long form of long_form.py with typed columns
-(int64 page/year, float64 values and confidence, bool flags). Needs pyarrow, the optional
+(int64 page/year, float64 values and confidence, bool flags; `indicator_path` a list of
+strings). Needs pyarrow, the optional
 `parquet` extra: `pip install 'extract[parquet]'`."""
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ def write_parquet(reports: Iterable[StoredReport], out: Path) -> int:
         import pyarrow.parquet as pq
     except ImportError:
         raise ParquetUnavailable(str(out), "Parquet needs pyarrow: pip install 'extract[parquet]'") from None
-    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+             "list": pa.list_(pa.string())}
     schema = pa.schema([pa.field(c.name, types[c.kind], metadata={"doc": c.doc}) for c in LONG_COLUMNS])
     count = 0
     with pq.ParquetWriter(out, schema) as writer:
@@ -50,4 +52,6 @@ def _chunks(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
 
 
 def _typed(value, kind: str):
+    if kind == "list":
+        return list(value)
     return float(value) if kind == "float" else value

@@ -19,7 +19,32 @@ from typing import Any, Iterator, Mapping, Optional
 
 from ..batch.store import iter_reports, open_store
 from ..records import CellValue
-from ..template import TABLE_KEYS, all_cell_keys
+from ..template import TABLE_KEYS, TEMPLATE_VERSIONS, all_cell_keys
+
+PRE2019 = "pre2019"
+# The `table` part of an indicator cell key (indicators.<row id>.<column id>).
+INDICATOR_TABLE = "indicators"
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    """What a pre-2019 cell is (records.Indicator without its value): the vocabulary key
+    (None outside the vocabulary), the printed label and the labels it nests under, the unit,
+    the value column's printed header and kind, and its statistics table and row."""
+
+    key: Optional[str]
+    label: str
+    path: tuple[str, ...]
+    unit: Optional[str]
+    column: str
+    column_key: Optional[str]
+    table: int
+    row: int
+
+    @classmethod
+    def of(cls, ind: Mapping[str, Any]) -> "IndicatorInfo":
+        return cls(ind.get("key"), ind["label"], tuple(ind.get("path") or ()), ind.get("unit"), ind["column"],
+                   ind.get("column_key"), ind["table"], ind["row"])
 
 
 @dataclass(frozen=True)
@@ -39,6 +64,8 @@ class StoredCell:
     bbox: Optional[tuple[float, float, float, float]] = None
     confidence: Optional[float] = None
     source: Optional[str] = None
+    # Pre-2019 reports: what the indicator cell is (None for template cells).
+    indicator: Optional[IndicatorInfo] = None
 
     @property
     def table(self) -> str:
@@ -101,6 +128,16 @@ class StoredReport:
     def corrected_keys(self) -> tuple[str, ...]:
         return tuple(key for key, cell in self.cells.items() if cell.corrected)
 
+    @property
+    def is_pre2019(self) -> bool:
+        return (self.template or (self.record.get("tables") or {}).get("template")) == PRE2019
+
+    @property
+    def indicators(self) -> list[dict[str, Any]]:
+        """The record's indicators (JSON, as `extract FILE --json` prints them) with the
+        values in effect; empty for a template report."""
+        return list(self.record.get("indicators") or ())
+
 
 def value_from_columns(num: Optional[float], text: Optional[str]) -> CellValue:
     """A cell value from the store's split columns: the printed text for unit-bearing amounts,
@@ -114,23 +151,32 @@ def value_from_columns(num: Optional[float], text: Optional[str]) -> CellValue:
 
 
 def record_values(record: Mapping[str, Any]) -> dict[str, CellValue]:
-    """`tables.<table>.<row>.<column>` of a JSON record, flattened to `table.row.column`."""
+    """`tables.<table>.<row>.<column>` of a JSON record, flattened to `table.row.column`, and
+    a pre-2019 record's indicators by cell key (`indicators.<row id>.<column id>`)."""
     flat: dict[str, CellValue] = {}
     tables = record.get("tables", {})
     for table in TABLE_KEYS:
         for row, columns in (tables.get(table) or {}).items():
             for column, value in columns.items():
                 flat[f"{table}.{row}.{column}"] = value
+    for ind in record.get("indicators") or ():
+        flat[ind["cell"]] = ind.get("value")
     return flat
 
 
 def with_values(record: Mapping[str, Any], values: Mapping[str, CellValue]) -> dict[str, Any]:
-    """A copy of `record` whose `tables` hold `values` (keys absent from `values` unchanged).
-    `cells` (the provenance, with the value as read) and `findings` are left as extracted."""
+    """A copy of `record` whose `tables` (and, for indicator cells, `indicators[].value`) hold
+    `values` (keys absent from `values` unchanged). `cells` (the provenance, with the value as
+    read) and `findings` are left as extracted."""
     out = json.loads(json.dumps(record, ensure_ascii=False))
+    by_cell = {ind["cell"]: ind for ind in out.get("indicators") or ()}
     for key, value in values.items():
+        if key in by_cell:
+            by_cell[key]["value"] = value
+            continue
         table, row, column = key.split(".")
-        out["tables"][table][row][column] = value
+        if table in TABLE_KEYS and table in out.get("tables", {}):
+            out["tables"][table][row][column] = value
     return out
 
 
@@ -156,6 +202,10 @@ def _table_findings(db: sqlite3.Connection, sha: str, first_page: int) -> tuple[
 
 @lru_cache(maxsize=None)
 def _template_keys(version: str) -> tuple[str, ...]:
+    """Every key of a template record; none for a pre-2019 report (its keys are its
+    indicators') or an unknown version."""
+    if version not in TEMPLATE_VERSIONS:
+        return ()
     return tuple(all_cell_keys(version))  # type: ignore[arg-type]
 
 
@@ -164,10 +214,13 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
     read = record_values(record)
     provenance = record.get("cells", {})
     version = (record.get("tables") or {}).get("template") or row["template"]
-    keys = list(dict.fromkeys([*(_template_keys(version) if version else ()), *read]))
     stored = {r["key"]: r for r in db.execute(
         "SELECT key, value_num, value_text, corrected, flagged FROM cells WHERE sha256 = ? AND first_page = ?",
         (row["sha256"], row["first_page"]))}
+    info = {ind["cell"]: IndicatorInfo.of(ind) for ind in record.get("indicators") or ()}
+    keys = list(dict.fromkeys([*(_template_keys(version) if version else ()), *read]))
+    if version == PRE2019:  # a corrected cell with no indicator (none today) still shows
+        keys += [k for k in stored if k not in info and k not in keys]
 
     # As read: the record. In effect: the findings table (a review may have re-validated the
     # report) and the cells table's values and flags.
@@ -187,6 +240,7 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
             key=key, value=value, read_value=read.get(key), corrected=corrected, flagged=flagged,
             printed=prov.get("text"), page=prov.get("page"),
             bbox=tuple(bbox) if bbox else None, confidence=prov.get("confidence"), source=prov.get("source"),
+            indicator=info.get(key),
         )
     effective = record
     if not original:
@@ -195,7 +249,7 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
         reviewed = {r[0] for r in db.execute(
             "SELECT DISTINCT key FROM corrections WHERE sha256 = ? AND first_page = ?", (row["sha256"], row["first_page"]))}
         if reviewed and version:
-            effective["findings"] = _decided_again(record, {k: c.value for k, c in cells.items()}, version, reviewed)
+            effective["findings"] = _decided_again(effective, {k: c.value for k, c in cells.items()}, version, reviewed)
     keys_of = row.keys()
     return StoredReport(
         sha256=row["sha256"], first_page=row["first_page"], last_page=row["last_page"], path=row["path"],
@@ -218,16 +272,23 @@ def _decided_again(record: Mapping[str, Any], values: Mapping[str, CellValue], v
     from ..show.layout import printed_other_layout
 
     original = [Finding.model_validate(f) for f in record.get("findings", ())]
-    layout = printed_other_layout(version, {f.rule for f in original})  # type: ignore[arg-type]
-    findings = revalidated_findings(original, values, version, layout, reviewed)  # type: ignore[arg-type]
+    if version == PRE2019:
+        from ..checks.revalidate import indicators_of, revalidated_indicator_findings
+
+        findings = revalidated_indicator_findings(original, indicators_of(record), values, reviewed)
+    else:
+        layout = printed_other_layout(version, {f.rule for f in original})  # type: ignore[arg-type]
+        findings = revalidated_findings(original, values, version, layout, reviewed)  # type: ignore[arg-type]
     provenance = record.get("cells", {})
     out = []
     for f in findings:
         dumped = f.model_dump(mode="json")
         if not dumped.get("locations"):
             dumped["locations"] = [
-                {"cell": k, "page": provenance[k]["page"], "bbox": provenance[k]["bbox"]}
-                for k in f.cells if k in provenance and provenance[k].get("page") is not None]
+                {"cell": k, "page": provenance[k].get("page"), "bbox": provenance[k].get("bbox"),
+                 "locator": provenance[k].get("locator")}
+                for k in f.cells if k in provenance
+                and (provenance[k].get("page") is not None or provenance[k].get("locator"))]
             dumped = Finding.model_validate(dumped).model_dump(mode="json")
         out.append(dumped)
     return out
@@ -269,3 +330,13 @@ def load_cross_findings(path: Path | str) -> list[CrossFindingRow]:
     return [CrossFindingRow(r["rule"], r["severity"], r["message"] or "", r["message_en"] or "",
                             (r["sha256_a"], r["first_page_a"]), (r["sha256_b"], r["first_page_b"]),
                             tuple(json.loads(r["cells"] or "[]"))) for r in rows]
+
+
+def mapped_indicator_cells(db: sqlite3.Connection) -> tuple[str, ...]:
+    """Every indicator cell key of the database whose row the vocabulary maps
+    (`indicators.<vocabulary key>[_n].<column id>`), in the vocabulary's order, then the
+    column's (this_year, cumulative, previous_year, c1, c2 …): the csv-wide columns."""
+    from .labels import indicator_cell_order
+
+    cells = {r[0] for r in db.execute("SELECT DISTINCT cell FROM indicators WHERE key IS NOT NULL")}
+    return tuple(sorted(cells, key=indicator_cell_order))

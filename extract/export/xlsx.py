@@ -1,6 +1,9 @@
 """XLSX (openpyxl): an index sheet, a sheet of cross-year findings, and one sheet per report
 rebuilding 二, 三 and 四 the way they are printed (extract/show/layout.py: merged header
-cells, merged group label cells, Chinese labels), with the values in effect.
+cells, merged group label cells, Chinese labels), with the values in effect. A pre-2019
+report's sheet lists its statistics tables as printed instead (`indicator_layouts`: 指标名称
+indented by nesting depth, 计量单位, one column per value column, group headings on rows of
+their own), marked the same way.
 
 Marks: a cell named by an error finding is filled red, by a warning (or repaired) yellow,
 each with a comment naming its findings; a corrected cell is filled blue with a comment
@@ -17,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from ..errors import ExtractError
-from ..show.layout import TableLayout, printed_other_layout, table_layouts
+from ..show.layout import PRE2019, TableLayout, indicator_layouts, printed_other_layout, table_layouts
 from .stored import CrossFindingRow, StoredReport
 
 ERROR_FILL = "FFC7CE"     # Excel's "bad" red
@@ -55,17 +58,34 @@ def _findings_by_cell(report: StoredReport) -> dict[str, list]:
 LINE_HEIGHT_PT = 15.0
 COLUMN_WIDTHS = {1: 16, 2: 16, 3: 40}  # label columns; the others VALUE_WIDTH
 VALUE_WIDTH = 10
+# A pre-2019 statistics table: 指标名称 (indented by depth), 计量单位, the value columns.
+PRE2019_COLUMN_WIDTHS = {1: 48, 2: 9}
+PRE2019_VALUE_WIDTH = 14
 
 
-def _column_width(col: int) -> float:
+def _column_width(col: int, pre2019: bool = False) -> float:
+    if pre2019:
+        return PRE2019_COLUMN_WIDTHS.get(col, PRE2019_VALUE_WIDTH)
     return COLUMN_WIDTHS.get(col, VALUE_WIDTH)
 
 
-def _fit_height(ws, text: str, row: int, row_span: int, col: int, col_span: int) -> None:
+def report_layouts(report: StoredReport) -> tuple[TableLayout, ...]:
+    """The tables of a stored report as printed: 二, 三 and 四 of its template (its （六）
+    layout), or a pre-2019 report's statistics tables (none for a prose-only report)."""
+    if report.is_pre2019:
+        from ..checks.revalidate import indicators_of
+
+        return indicator_layouts(indicators_of(report.record))
+    version = report.template or (report.record.get("tables") or {}).get("template") or "2021"
+    rules = {f.get("rule") for f in report.record.get("findings", ())}
+    return table_layouts(version, printed_other_layout(version, rules))
+
+
+def _fit_height(ws, text: str, row: int, row_span: int, col: int, col_span: int, pre2019: bool = False) -> None:
     """Give the rows under a wrapped label enough height for its lines: neither Excel nor
     LibreOffice fits rows to merged cells. Widths are in Excel's units (one digit), a CJK
     character takes two."""
-    width = sum(_column_width(c) for c in range(col, col + col_span)) - 1
+    width = sum(_column_width(c, pre2019) for c in range(col, col + col_span)) - 1
     units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     lines = max(1, math.ceil(units / max(width, 1)))
     per_row = lines * LINE_HEIGHT_PT / row_span
@@ -140,7 +160,9 @@ def _merge(ws, top: int, left: int, bottom: int, right: int) -> None:
 def _write_table(ws, layout: TableLayout, top: int, report: StoredReport, named: dict[str, list]) -> int:
     """Write one table with its title on row `top` (1-based); returns the next free row."""
     from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment
 
+    pre2019 = layout.version == PRE2019
     ws.cell(top, 1, layout.title).style = STYLE_TITLE
     first = top + 1
     for cell in layout.cells:
@@ -170,8 +192,12 @@ def _write_table(ws, layout: TableLayout, top: int, report: StoredReport, named:
         else:
             target.value = cell.text
             target.style = STYLE_HEADER if cell.kind == "header" else STYLE_LABEL
+            if cell.kind == "label" and cell.depth:
+                # A pre-2019 indicator nested under others: indented by its depth.
+                target.alignment = Alignment(wrap_text=True, vertical="center", horizontal="left",
+                                             indent=2 * cell.depth)
             if cell.text:
-                _fit_height(ws, cell.text, row, cell.row_span, col, cell.col_span)
+                _fit_height(ws, cell.text, row, cell.row_span, col, cell.col_span, pre2019)
         if cell.row_span > 1 or cell.col_span > 1:
             _merge(ws, row, col, row + cell.row_span - 1, col + cell.col_span - 1)
     return first + layout.n_rows + 1
@@ -190,11 +216,12 @@ def _report_sheet(ws, report: StoredReport, index_link: str, cross: Sequence[Cro
     back = ws.cell(3, 1, "← index")
     back.hyperlink = index_link
     back.font = Font(color="0563C1", underline="single")
-    version = report.template or (report.record.get("tables") or {}).get("template") or "2021"
-    rules = {f.get("rule") for f in report.record.get("findings", ())}
     named = _findings_by_cell(report)
     row = 5
-    layouts = table_layouts(version, printed_other_layout(version, rules))
+    layouts = report_layouts(report)
+    if report.is_pre2019 and not layouts:
+        ws.cell(row, 1, "（报告未印制统计表 no statistics table: the figures are stated in the text only）")
+        row += 2
     for layout in layouts:
         row = _write_table(ws, layout, row, report, named)
     ws.cell(row, 1, "findings").font = Font(bold=True, size=12)
@@ -214,13 +241,13 @@ def _report_sheet(ws, report: StoredReport, index_link: str, cross: Sequence[Cro
             if names and other in names:
                 ws.cell(i, 2).hyperlink = f"#'{names[other]}'!A1"
     for col in range(1, 16):
-        ws.column_dimensions[get_column_letter(col)].width = _column_width(col)
+        ws.column_dimensions[get_column_letter(col)].width = _column_width(col, report.is_pre2019)
     # Printed (or saved as PDF) one page wide, as the report prints its tables.
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.page_setup.orientation = "landscape"
-    ws.print_area = f"A1:{get_column_letter(max(l.n_cols for l in layouts))}{ws.max_row}"
+    ws.print_area = f"A1:{get_column_letter(max((l.n_cols for l in layouts), default=3))}{ws.max_row}"
 
 
 INDEX_COLUMNS = ("#", "agency", "year", "template", "kind", "errors", "warnings", "corrected", "cross-year errors",
@@ -250,7 +277,7 @@ def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[Cross
     for f in cross:
         for side in {f.earlier, f.later}:
             c = counts.setdefault(side, [0, 0])
-            c[0 if f.severity == "error" else 1] += 1
+            c[0 if f.severity == "error" else 1] += f.severity in ("error", "warning")
             naming.setdefault(side, []).append(f)
 
     index.append(INDEX_COLUMNS)
@@ -294,10 +321,10 @@ def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[Cross
 def find_value_cell(ws, key: str, report: StoredReport) -> Optional[tuple[int, int]]:
     """(row, column), 1-based, where `key`'s value is on a report sheet written by
     write_xlsx (for readers and tests: the layout decides it)."""
-    version = report.template or "2021"
-    rules = {f.get("rule") for f in report.record.get("findings", ())}
     row = 5
-    for layout in table_layouts(version, printed_other_layout(version, rules)):
+    if report.is_pre2019 and not report_layouts(report):
+        return None
+    for layout in report_layouts(report):
         first = row + 1
         for cell in layout.value_cells:
             if cell.key == key:

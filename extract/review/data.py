@@ -280,7 +280,16 @@ def revalidate(db: sqlite3.Connection, data: ReportData) -> tuple[int, int]:
     values in effect. The record JSON keeps the findings of the reading."""
     sha, first = data.row["sha256"], data.row["first_page"]
     original = [Finding.model_validate(f) for f in data.record.get("findings", [])]
-    findings = rules.revalidated_findings(original, data.values(), data.version, data.layout, data.reviewed_cells())
+    if data.version == "pre2019":  # type: ignore[comparison-overlap]
+        # A pre-2019 report: its indicator rules (checks.indicator_rules) with the values in effect.
+        from ..checks.revalidate import indicators_of, revalidated_indicator_findings
+
+        in_effect = {k: c["value"] for k, c in data.cells.items()}
+        findings = revalidated_indicator_findings(original, indicators_of(data.record), in_effect,
+                                                  data.reviewed_cells())
+    else:
+        findings = rules.revalidated_findings(original, data.values(), data.version, data.layout,
+                                              data.reviewed_cells())
     db.execute("DELETE FROM findings WHERE sha256 = ? AND first_page = ?", (sha, first))
     db.executemany("INSERT INTO findings (sha256, first_page, rule, severity, message, message_en, cells, locations)"
                    " VALUES (?,?,?,?,?,?,?,?)", [
