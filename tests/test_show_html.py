@@ -54,7 +54,7 @@ def test_html_page_via_cli_is_self_contained_and_matches_the_layout(tmp_path):
     assert not re.search(r"url\(|@import|https?://", page.split("<style>")[1].split("</style>")[0])
 
     report = extract_file(ERROR_SAMPLE)
-    cells = {attrs["id"]: attrs for tag, attrs in parsed.elements if tag == "td"}
+    cells = {attrs["id"]: attrs for tag, attrs in parsed.elements if tag == "td" and "data-key" in attrs}
     for layout in report_layouts(report):
         for cell in layout.value_cells:
             attrs = cells[cell_id(cell.key)]

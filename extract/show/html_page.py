@@ -10,6 +10,11 @@ Tables are drawn from `layout.py` with their printed merged cells (rowspan/colsp
 value cell is focusable (tab, click): on hover or focus it shows the crop of the page it
 was read from. Cells named by a finding carry its severity as a class and its messages as
 a tooltip; each finding in the list links to its cells (`#cell-<table.row.column>`).
+
+A pre-2019 report shows its statistics tables the same way (labels indented by their
+nesting, a unit column). Every report, of every era, also shows its sections (number,
+heading, pages, the text folded) and the figures its text states (value, unit, sentence,
+and links to the cells they speak of).
 """
 
 from __future__ import annotations
@@ -18,9 +23,9 @@ import base64
 from html import escape
 from typing import Callable, Optional
 
-from ..records import Report, flatten_tables
-from .layout import TableLayout, report_layouts, value_captions
-from .marks import CellMark, cell_marks, shown_value
+from ..records import Report
+from .layout import PRE2019, TableLayout, report_layouts, value_captions
+from .marks import CellMark, cell_marks, report_values, shown_value
 
 # key -> URL of its crop image (a data: URI here, a route in the review app), or None.
 CropSource = Callable[[str], Optional[str]]
@@ -93,7 +98,7 @@ def render_table_html(
     """One table as printed: a `<table>` with its merged cells as rowspan/colspan, header
     cells `<th>`, labels `<th scope="row">`, values `<td>` (see `value_cell_html`)."""
     marks = cell_marks(report) if marks is None else marks
-    values = flatten_tables(report.tables) if values is None else values
+    values = report_values(report) if values is None else values
     captions = value_captions(layout)
     out = [f'<table class="report-table" id="table-{_attr(layout.table)}">',
            f"<caption>{escape(layout.title)}</caption>"]
@@ -106,8 +111,13 @@ def render_table_html(
                 continue
             spans = ((f' rowspan="{cell.row_span}"' if cell.row_span > 1 else "")
                      + (f' colspan="{cell.col_span}"' if cell.col_span > 1 else ""))
+            if cell.kind == "text":  # a unit, or a value column left empty on this row
+                out.append(f'<td class="text"{spans}>{escape(cell.text)}</td>')
+                continue
             kind = "label" if cell.kind == "label" else "head"
             group = " group" if cell.kind == "label" and not cell.key else ""
+            if cell.depth:
+                group += f" depth-{min(cell.depth, 6)}"
             scope = ' scope="row"' if cell.kind == "label" else ""
             out.append(f'<th class="{kind}{group}"{scope}{spans}>{escape(cell.text)}</th>')
         out.append("</tr>")
@@ -150,6 +160,61 @@ def findings_html(report: Report, keys_shown: set[str], captions: dict[str, tupl
     return '<ol class="findings">' + "\n".join(items) + "</ol>" if items else '<p class="none">没有发现 No findings.</p>'
 
 
+def _pages(first: Optional[int], last: Optional[int]) -> str:
+    if first is None:
+        return ""
+    last = last or first
+    return f"第{first}页" if last == first else f"第{first}–{last}页"
+
+
+def sections_html(report: Report) -> str:
+    """The report's sections: number, heading as printed, pages, the text folded under the
+    heading (a `<details>` opened by a click or Enter)."""
+    if not report.sections:
+        return '<p class="none">未识别出章节 No sections found.</p>'
+    items = []
+    for index, section in enumerate(report.sections):
+        pages = _pages(section.first_page, section.last_page)
+        items.append(
+            f'<li id="section-{index}"><details><summary>'
+            f'<span class="num">{escape(section.number or "—")}</span> '
+            f'<span class="heading">{escape(section.heading)}</span>'
+            + (f' <span class="pages">{escape(pages)}</span>' if pages else "")
+            + f'</summary><div class="section-text">{escape(section.text)}</div></details></li>'
+        )
+    return '<ol class="sections">' + "\n".join(items) + "</ol>"
+
+
+def prose_figures_html(report: Report, keys_shown: set[str], captions: dict[str, tuple[str, str]]) -> str:
+    """The figures the report's text states: value, unit, what it counts, the sentence, the
+    section and page, and links to the cells they speak of (the sum of them)."""
+    if not report.prose_figures:
+        return '<p class="none">正文中没有识别出数字 No figures found in the text.</p>'
+    rows = ['<table class="figures"><thead><tr><th>数值 value</th><th>单位 unit</th><th>所指 about</th>'
+            "<th>原句 sentence</th><th>章节 section</th><th>页 page</th><th>对应单元格 cells</th></tr></thead><tbody>"]
+    for figure in report.prose_figures:
+        links = []
+        for key in figure.cells:
+            row, column = captions.get(key, ("", ""))
+            text = f"{row} · {column}" if row or column else key
+            if key in keys_shown:
+                links.append(f'<a class="cell-link" href="#{_attr(cell_id(key))}" title="{_attr(key)}">{escape(text)}</a>')
+            else:
+                links.append(f'<span class="cell-ref" title="{_attr(key)}">{escape(text)}</span>')
+        value = str(figure.value)
+        where = "" if figure.page is None else str(figure.page)
+        source = "" if figure.source != "ocr" else f" (OCR {figure.confidence:.2f})"
+        rows.append(
+            f'<tr class="figure"><td class="num" title="{_attr(figure.text)}">{escape(value)}</td>'
+            f"<td>{escape(figure.unit or '')}</td><td>{escape(figure.about or '')}</td>"
+            f'<td class="sentence">{escape(figure.sentence)}{escape(source)}</td>'
+            f"<td>{escape(figure.section or '')}</td><td>{escape(where)}</td>"
+            f'<td class="cells">{" + ".join(links)}</td></tr>'
+        )
+    rows.append("</tbody></table>")
+    return "\n".join(rows)
+
+
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222;background:#fff}
 h1{font-size:1.3em;margin:0 0 .3em}
@@ -183,6 +248,20 @@ ol.findings .en{color:#666;font-size:.85em}
 ol.findings .cells a,ol.findings .cells span{margin-right:.8em;font-size:.9em}
 img.where{display:block;margin:.3em 0;border:1px solid #aaa}
 .legend span{margin-right:1em;padding:0 .3em}
+td.text{color:#555;text-align:center}
+table.report-table th.depth-1{padding-left:1.55em}table.report-table th.depth-2{padding-left:2.75em}
+table.report-table th.depth-3{padding-left:3.95em}table.report-table th.depth-4{padding-left:5.15em}
+table.report-table th.depth-5{padding-left:6.35em}table.report-table th.depth-6{padding-left:7.55em}
+table.report-table th.group{font-weight:bold}
+ol.sections{padding-left:0;list-style:none}ol.sections li{margin:.25em 0}
+ol.sections summary{cursor:pointer}ol.sections .num{display:inline-block;min-width:1.5em;color:#666}
+ol.sections .pages{color:#666;font-size:.85em}
+.section-text{white-space:pre-wrap;margin:.3em 0 .6em 1.8em;max-width:50em;font-size:.9em;line-height:1.5}
+table.figures{border-collapse:collapse;font-size:.85em;margin:.5em 0 2em}
+table.figures th,table.figures td{border:1px solid #bbb;padding:.2em .4em;vertical-align:top}
+table.figures th{background:#eef2f7;font-weight:normal}
+table.figures td.num{text-align:right;font-variant-numeric:tabular-nums}
+table.figures td.sentence{max-width:36em}
 """
 
 # Following a finding's link moves focus to the cell too, so its crop shows at once.
@@ -209,7 +288,7 @@ def render_report_html(report: Report, crop_src: Optional[CropSource] = None,
     """The whole page: report info, the tables as printed, a legend, the findings.
     `note` (escaped) is shown above the tables, e.g. why crops are missing."""
     layouts = report_layouts(report)
-    marks, values = cell_marks(report), flatten_tables(report.tables)
+    marks, values = cell_marks(report), report_values(report)
     captions: dict[str, tuple[str, str]] = {}
     for layout in layouts:
         captions.update(value_captions(layout))
@@ -221,7 +300,9 @@ def render_report_html(report: Report, crop_src: Optional[CropSource] = None,
         ("sha256", source.sha256),
         ("机关 agency", info.agency or "?"),
         ("年度 year", str(info.year or "?")),
-        ("模板 template", report.tables.template),
+        ("模板 template", report.tables.template
+         + ("（2019年以前的报告：统计表按指标读取 a report of 2008-2018, its statistics tables read as indicators）"
+            if report.tables.template == PRE2019 else "")),
         ("页数 pages", str(source.pages) if source.pages is not None else "—"),
         ("类型 kind", source.kind),
         ("单元格 cells read", str(len(report.cells))),
@@ -229,6 +310,9 @@ def render_report_html(report: Report, crop_src: Optional[CropSource] = None,
     tables = "\n".join(render_table_html(layout, report, marks=marks, values=values, crop_src=crop_src)
                        for layout in layouts)
     keys_shown = {key for layout in layouts for key in layout.value_keys}
+    if not layouts and report.tables.template == PRE2019:
+        tables = ('<p class="note" id="no-table">报告未印制统计表，数据仅见于正文 '
+                  "The report prints no statistics table: its figures are stated in its text only.</p>")
     return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
@@ -249,6 +333,12 @@ def render_report_html(report: Report, crop_src: Optional[CropSource] = None,
         tables,
         '<section id="findings"><h2>发现 Findings</h2>',
         findings_html(report, keys_shown, captions, location_src),
+        "</section>",
+        f'<section id="sections"><h2>章节 Sections ({len(report.sections)})</h2>',
+        sections_html(report),
+        "</section>",
+        f'<section id="prose-figures"><h2>正文中的数字 Figures stated in the text ({len(report.prose_figures)})</h2>',
+        prose_figures_html(report, keys_shown, captions),
         "</section></main>",
         f"<script>{_SCRIPT}</script>",
         "</body></html>",
