@@ -144,10 +144,16 @@ class Section(_Frozen):
     """A numbered section of the report's text (一、总体情况 …), tables excluded."""
 
     number: Optional[str] = Field(description="the section's number as printed (一, 二 …); null for the text before the first")
-    heading: str = Field(description="the heading as printed")
-    text: str = Field(description="the section's text, lines joined, tables left out")
-    first_page: Optional[int] = Field(default=None, ge=1, description="null for web pages and Word files")
-    last_page: Optional[int] = Field(default=None, ge=1)
+    heading: str = Field(
+        description="the heading as printed, numbering included (一、总体情况); for the text before the first "
+        "heading, the report's title when one is found, else empty"
+    )
+    text: str = Field(
+        description="the section's text after its heading, lines joined without breaks (whitespace removed, NFKC), "
+        "tables and printed page numbers left out; empty for a heading that only captions a table"
+    )
+    first_page: Optional[int] = Field(default=None, ge=1, description="the page of its heading; null for web pages and Word files")
+    last_page: Optional[int] = Field(default=None, ge=1, description="the page of its last line; null for web pages and Word files")
 
 
 class ProseFigure(_Frozen):
@@ -158,8 +164,12 @@ class ProseFigure(_Frozen):
     text: str = Field(description="the number and unit as printed")
     sentence: str = Field(description="the sentence that states it")
     page: Optional[int] = Field(default=None, ge=1, description="null for web pages and Word files")
-    bbox: Optional[tuple[float, float, float, float]] = None
-    section: Optional[str] = Field(default=None, description="the number of the section it is stated in")
+    bbox: Optional[tuple[float, float, float, float]] = Field(
+        default=None,
+        description="the number's glyphs [x0, top, x1, bottom] in points on `page` (OCR: its share of the recognised "
+        "line's box); null for web pages and Word files",
+    )
+    section: Optional[str] = Field(default=None, description="the number of the section it is stated in (null: before the first)")
     about: Optional[str] = Field(default=None, description="what it counts, in words (收到政府信息公开申请 …)")
     cells: tuple[str, ...] = Field(
         default=(),
@@ -245,8 +255,17 @@ class Report(_Frozen):
     # Pre-2019 statistics tables, one record per printed value (empty for 2019+ reports).
     indicators: tuple[Indicator, ...] = ()
     # The report's numbered sections and the figures its text states (every era).
-    sections: tuple[Section, ...] = ()
-    prose_figures: tuple[ProseFigure, ...] = ()
+    sections: tuple[Section, ...] = Field(
+        default=(),
+        description="the report's text outside its tables, by numbered section (一、二 … in order), the text before "
+        "the first heading (title, introduction) first with number null. Scans: every section only with --full-text, "
+        "else what the first page shows above its first table",
+    )
+    prose_figures: tuple[ProseFigure, ...] = Field(
+        default=(),
+        description="every number with a unit (件, 条, 次, 人次, 万元 …) stated in the sections' text, in order, with the "
+        "table cells it states where that is clear (used by the rule prose.contradicts_table)",
+    )
 
 
 def build_tables(version: ReportTemplate, values: dict[str, CellValue]) -> BaseModel:
