@@ -29,7 +29,6 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import template as tpl
 from ..show import crops
 from . import data, pages
 
@@ -173,7 +172,8 @@ def create_app(config: ReviewConfig) -> Starlette:
             view = pages.state(report, source_of(db, report))
             following = data.next_in_queue(db, sha, first)
         next_url = f"/report/{following.sha256}/{following.first_page}" if following else None
-        return render("report.html", state=view, layouts=pages.layouts(report), next_url=next_url)
+        return render("report.html", state=view, layouts=pages.layouts(report), sections=pages.sections(report),
+                      next_url=next_url)
 
     def crop(request: Request) -> Response:
         sha, first, key = (request.path_params[k] for k in ("sha", "first", "key"))
@@ -195,7 +195,7 @@ def create_app(config: ReviewConfig) -> Starlette:
         sha, first, key = (request.path_params[k] for k in ("sha", "first", "key"))
         with _connection(config) as db:
             report = data.load_report(db, sha, first)
-        if report is None or key not in tpl.all_cell_keys(report.version):
+        if report is None or key not in report.cell_keys():
             return JSONResponse({"error": "no such report or cell"}, status_code=404)
         return JSONResponse(pages.cell_rules(report, key))
 

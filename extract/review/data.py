@@ -18,9 +18,9 @@ from typing import Any, Optional
 from .. import template as tpl
 from ..batch import store
 from ..batch.store import StoreError
-from ..records import CellValue, Finding
+from ..records import CellValue, Finding, Indicator
 from ..settings import DEFAULT_SETTINGS
-from ..show.layout import TABLE_TITLES, printed_other_layout
+from ..show.layout import PRE2019, TABLE_TITLES, printed_other_layout
 from . import rules
 
 LOW_CONFIDENCE = DEFAULT_SETTINGS.min_ocr_confidence
@@ -146,27 +146,70 @@ def next_in_queue(db: sqlite3.Connection, sha: str, first_page: int) -> Optional
 @dataclass(frozen=True)
 class ReportData:
     """One report as stored: its row, its record, its cells (value in effect and as read),
-    its current findings and its audit trail."""
+    its current findings and its audit trail; a pre-2019 report's indicators too (the
+    values in its `cells`, `load_indicators`)."""
 
     row: dict[str, Any]
     record: dict[str, Any]
     cells: dict[str, dict[str, Any]]
     findings: list[Finding]
     corrections: list[dict[str, Any]]
+    indicators: tuple[Indicator, ...] = ()
 
     @property
     def version(self) -> tpl.TemplateVersion:
         return self.row["template"] or self.record.get("tables", {}).get("template") or "2021"
 
     @property
-    def layout(self) -> tpl.OtherLayout:
+    def pre2019(self) -> bool:
+        return self.version == PRE2019  # type: ignore[comparison-overlap]
+
+    @property
+    def layout(self) -> Optional[tpl.OtherLayout]:
+        """The printed layout of （六）其他处理 (None for a pre-2019 report: no template)."""
+        if self.pre2019:
+            return None
         return printed_other_layout(self.version, {f.get("rule") for f in self.record.get("findings", [])})
 
+    def cell_keys(self) -> tuple[str, ...]:
+        """Every cell a person may decide on, in printed order: the template's, or a pre-2019
+        report's indicator cells."""
+        if self.pre2019:
+            return tuple(i.cell for i in sorted(self.indicators, key=lambda i: (i.table, i.row)))
+        return tuple(tpl.all_cell_keys(self.version))
+
     def values(self) -> dict[str, CellValue]:
-        """Every cell of the template, with the value in effect (None where nothing was printed)."""
-        values: dict[str, CellValue] = {k: None for k in tpl.all_cell_keys(self.version)}
+        """Every cell of the template (or indicator cell), with the value in effect (None
+        where nothing was printed)."""
+        values: dict[str, CellValue] = {k: None for k in self.cell_keys()}
         values.update({k: c["value"] for k, c in self.cells.items()})
         return values
+
+    def cell_label(self, key: str) -> str:
+        """Where a cell is printed, in the report's words: 表 · 行 · 列 (a statistics table's
+        indicator with the labels it nests under)."""
+        if not key.startswith("indicators."):
+            return cell_label(key)
+        ind = next((i for i in self.indicators if i.cell == key), None)
+        if ind is None:
+            return key
+        tables = len({i.table for i in self.indicators})
+        table = f"统计表{ind.table}" if tables > 1 else "统计表"
+        row = " › ".join((*ind.path, ind.label))
+        return f"{table} · {row} · {ind.column}"
+
+    def rules_for(self, key: str) -> list[rules.RuleStatus]:
+        """Every rule involving the cell, with the values in effect."""
+        if self.pre2019:
+            return rules.indicator_rules_for(key, self.indicators, self.values())
+        return rules.rules_for(key, self.values(), self.version, self.layout)
+
+    def expected(self, key: str, statuses: list[rules.RuleStatus]) -> Optional[float]:
+        """The value the rules fix for the cell, or None (for an indicator cell, only what
+        the parts_sum rule determines alone)."""
+        if self.pre2019:
+            return rules.indicator_expected(key, self.indicators, self.values(), statuses)
+        return rules.expected_value(statuses)
 
     def reviewed_cells(self) -> set[str]:
         return {c["key"] for c in self.corrections}
@@ -195,14 +238,36 @@ def load_report(db: sqlite3.Connection, sha: str, first_page: int) -> Optional[R
         " WHERE sha256 = ? AND first_page = ? ORDER BY id", (sha, first_page))]
     data = dict(row)
     record = json.loads(data.pop("record"))
-    return ReportData(data, record, cells, findings, corrections)
+    indicators = load_indicators(db, sha, first_page, record, cells) if data.get("template") == PRE2019 else ()
+    return ReportData(data, record, cells, findings, corrections, indicators)
+
+
+def load_indicators(db: sqlite3.Connection, sha: str, first_page: int, record: dict[str, Any],
+                    cells: dict[str, dict[str, Any]]) -> tuple[Indicator, ...]:
+    """A pre-2019 report's indicators (`records.Indicator`, value as read): the store's
+    `indicators` table (schema 3), or the record's `indicators` when the table is missing or
+    holds none of the report's rows. The one place the review app reads them."""
+    rows: list[sqlite3.Row] = []
+    try:
+        rows = db.execute(
+            "SELECT cell, key, label, path, unit, column_label, column_key, table_no, row_no FROM indicators"
+            " WHERE sha256 = ? AND first_page = ? ORDER BY table_no, row_no, rowid", (sha, first_page)).fetchall()
+    except sqlite3.OperationalError:  # an older database without the table
+        rows = []
+    if not rows:
+        return tuple(Indicator.model_validate(i) for i in record.get("indicators") or ())
+    return tuple(
+        Indicator(cell=r["cell"], key=r["key"], label=r["label"], path=tuple(json.loads(r["path"] or "[]")),
+                  unit=r["unit"], column=r["column_label"], column_key=r["column_key"],
+                  value=cells.get(r["cell"], {}).get("read"), table=r["table_no"], row=r["row_no"])
+        for r in rows)
 
 
 def doubtful_keys(data: ReportData) -> list[str]:
     """The cells a person should look at, most telling first: cells named by more broken
     rules first (the one cell every broken rule names is the likely misread), then cells of
     warnings, low-confidence and repaired cells; in template order within each."""
-    order = {k: i for i, k in enumerate(tpl.all_cell_keys(data.version))}
+    order = {k: i for i, k in enumerate(data.cell_keys())}
     errors: dict[str, int] = {}
     warned: set[str] = set()
     for f in data.findings:
@@ -233,6 +298,7 @@ class Decision:
     statuses: list[rules.RuleStatus]
     errors: int
     warnings: int
+    label: str = ""
 
 
 class UnknownReport(LookupError):
@@ -244,13 +310,14 @@ def decide_cell(db: sqlite3.Connection, sha: str, first_page: int, key: str, new
     """Record a person's decision on a cell, in one transaction: accept the value in effect
     (`accept`), or correct it to `new_value`. The report is validated again with the values
     in effect and its findings, counts and flags are replaced."""
-    if key not in tpl.all_cell_keys(_version(db, sha, first_page)):
-        raise KeyError(key)
+    _version(db, sha, first_page)  # UnknownReport before anything is written
     with db:
         db.execute("BEGIN IMMEDIATE")  # read and write under one lock: no decision is lost
         data = load_report(db, sha, first_page)
         if data is None:
             raise UnknownReport(f"{sha}/{first_page}")
+        if key not in data.cell_keys():
+            raise KeyError(key)
         old = data.cells.get(key, {}).get("value")
         value = old if accept else new_value
         changed = not accept and value != old
@@ -264,8 +331,7 @@ def decide_cell(db: sqlite3.Connection, sha: str, first_page: int, key: str, new
         data = load_report(db, sha, first_page)
         assert data is not None
         errors, warnings = revalidate(db, data)
-    values = data.values()
-    return Decision(key, old, value, changed, rules.rules_for(key, values, data.version, data.layout), errors, warnings)
+    return Decision(key, old, value, changed, data.rules_for(key), errors, warnings, data.cell_label(key))
 
 
 def _version(db: sqlite3.Connection, sha: str, first_page: int) -> tpl.TemplateVersion:

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import Any, Optional
 
 from ..records import CellValue
-from ..show.layout import TableLayout, table_layouts
+from ..show.layout import TableLayout, indicator_layouts, table_layouts
 from . import rules
 from .data import LOW_CONFIDENCE, Decision, ReportData, cell_label, doubtful_keys
 
@@ -72,7 +72,7 @@ def state(data: ReportData, source: dict[str, Any]) -> dict[str, Any]:
         cell = data.cells.get(key)
         decision = decided.get(key)
         cells[key] = {
-            "label": cell_label(key),
+            "label": data.cell_label(key),
             "value": format_value(values.get(key)),
             "read": format_value(cell["read"]) if cell else "",
             "printed": (cell["printed"] or "") if cell else "",
@@ -88,12 +88,12 @@ def state(data: ReportData, source: dict[str, Any]) -> dict[str, Any]:
         }
     doubtful = []
     for key in doubtful_keys(data):
-        statuses = rules.rules_for(key, values, data.version, data.layout)
+        statuses = data.rules_for(key)
         doubtful.append({
             "key": key,
             "rules": [_status_json(s) for s in statuses],
             "findings": [i for i, f in enumerate(data.findings) if key in f.cells and f.severity != "info"],
-            "expected": format_value(rules.expected_value(statuses)),
+            "expected": format_value(data.expected(key, statuses)),
         })
     row = data.row
     rule_errors = [f for f in data.findings if f.severity == "error"]
@@ -114,7 +114,7 @@ def state(data: ReportData, source: dict[str, Any]) -> dict[str, Any]:
         "doubtful": doubtful,
         "rules_hold": not rule_errors,
         "corrections": [
-            {"key": c["key"], "label": cell_label(c["key"]), "old": c["old_value"], "new": c["new_value"],
+            {"key": c["key"], "label": data.cell_label(c["key"]), "old": c["old_value"], "new": c["new_value"],
              "reviewer": c["reviewer"], "at": c["at"], "note": c["note"]}
             for c in data.corrections
         ],
@@ -122,13 +122,23 @@ def state(data: ReportData, source: dict[str, Any]) -> dict[str, Any]:
 
 
 def layouts(data: ReportData) -> tuple[TableLayout, ...]:
+    """The tables as printed: the template's, or a pre-2019 report's statistics tables."""
+    if data.pre2019:
+        return indicator_layouts(data.indicators)
     return table_layouts(data.version, data.layout)
+
+
+def sections(data: ReportData) -> list[dict[str, Any]]:
+    """The report's sections as stored in its record (number, heading, pages, text)."""
+    return [{"number": s.get("number") or "", "heading": s.get("heading") or "", "text": s.get("text") or "",
+             "first_page": s.get("first_page"), "last_page": s.get("last_page")}
+            for s in data.record.get("sections") or ()]
 
 
 def decision_json(decision: Decision) -> dict[str, Any]:
     statuses = [_status_json(s) for s in decision.statuses]
     return {
-        "key": decision.key, "label": cell_label(decision.key),
+        "key": decision.key, "label": decision.label or cell_label(decision.key),
         "old": format_value(decision.old_value), "new": format_value(decision.new_value),
         "changed": decision.changed, "rules": statuses,
         "rules_hold": all(s["state"] == "holds" for s in statuses),
@@ -138,9 +148,9 @@ def decision_json(decision: Decision) -> dict[str, Any]:
 
 def cell_rules(data: ReportData, key: str) -> dict[str, Any]:
     """The rules involving one cell and the value they expect of it (any cell, doubtful or not)."""
-    statuses = rules.rules_for(key, data.values(), data.version, data.layout)
+    statuses = data.rules_for(key)
     return {"key": key, "rules": [_status_json(s) for s in statuses],
-            "expected": format_value(rules.expected_value(statuses)), "findings": []}
+            "expected": format_value(data.expected(key, statuses)), "findings": []}
 
 
 def parse_correction(text: Optional[str]) -> tuple[bool, CellValue]:

@@ -9,7 +9,7 @@ from typing import Mapping, Optional, Sequence
 
 from .. import template as tpl
 from ..checks.validate import Equation, equations, validate
-from ..records import CellValue, Finding, as_number
+from ..records import CellValue, Finding, Indicator, as_number
 from ..template import TemplateVersion
 
 # Rule ids `validate` decides: their findings are replaced when a report is validated again.
@@ -85,3 +85,119 @@ def revalidated_findings(
         and not (f.rule in READING_RULES and f.cells and set(f.cells) <= reviewed_cells)
     ]
     return kept + validate(values, version, layout)
+
+
+# ------------------------------------------------------------------ pre-2019 indicator rules
+#
+# The rules `checks.indicator_rules.check_indicators` decides, as a reviewer sees them for one
+# cell: `indicators.parts_sum` is an equation (a parent = the sum of the 其中 items that
+# partition it, per value column), so it can fix a cell's value; `part_exceeds_parent` and
+# `cumulative_below_year` are inequalities and never suggest a value.
+
+
+def _indicator_rows(indicators: Sequence[Indicator]) -> dict[tuple[int, int], list[Indicator]]:
+    rows: dict[tuple[int, int], list[Indicator]] = {}
+    for ind in indicators:
+        rows.setdefault((ind.table, ind.row), []).append(ind)
+    return rows
+
+
+def _children(rows: Mapping[tuple[int, int], list[Indicator]]) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """(table, row) of a parent -> the rows printed under it (as check_indicators finds them:
+    the nearest earlier row whose label and path make the child's path)."""
+    ordered = sorted(rows)
+    children: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for k, place in enumerate(ordered):
+        ind = rows[place][0]
+        if not ind.path:
+            continue
+        for earlier in reversed(ordered[:k]):
+            other = rows[earlier][0]
+            if earlier[0] == place[0] and other.label == ind.path[-1] and other.path == ind.path[:-1]:
+                children.setdefault(earlier, []).append(place)
+                break
+    return children
+
+
+def _number(values: Mapping[str, CellValue], ind: Indicator) -> Optional[float]:
+    return as_number(values.get(ind.cell, ind.value))
+
+
+def indicator_rules_for(key: str, indicators: Sequence[Indicator], values: Mapping[str, CellValue]) -> list[RuleStatus]:
+    """Every indicator rule that involves the cell `key`, with the values in effect."""
+    from ..indicators import PARTITIONS
+
+    partition_of = {p.parent: p for p in PARTITIONS}
+    rows = _indicator_rows(indicators)
+    statuses: list[RuleStatus] = []
+    for parent_place, child_places in sorted(_children(rows).items()):
+        parent = rows[parent_place][0]
+        partition = partition_of.get(parent.key or "")
+        partitioned = partition is not None and all(rows[c][0].key in partition.parts for c in child_places)
+        for parent_cell in rows[parent_place]:
+            parts = [next(c for c in rows[p] if c.column == parent_cell.column)
+                     for p in child_places if any(c.column == parent_cell.column for c in rows[p])]
+            total = _number(values, parent_cell)
+            # Each item is at most its parent (same unit): every variant, overlapping items too.
+            for part in parts:
+                if key not in (parent_cell.cell, part.cell):
+                    continue
+                if (part.unit or parent_cell.unit) != (parent_cell.unit or part.unit):
+                    continue
+                n = _number(values, part)
+                state = "unchecked" if n is None or total is None else ("holds" if n <= total else "broken")
+                statuses.append(RuleStatus(
+                    "indicators.part_exceeds_parent",
+                    f"“{part.label}”不大于“{parent.label}”（{parent_cell.column}）",
+                    f"“{part.label}” is at most “{parent.label}” ({parent_cell.column})",
+                    state, n, total, None))
+            if not partitioned or len(parts) < 2 or key not in (parent_cell.cell, *(p.cell for p in parts)):
+                continue
+            assert partition is not None
+            numbers = [_number(values, p) for p in parts]
+            known = None if any(n is None for n in numbers) else float(sum(numbers))  # type: ignore[arg-type]
+            state = "unchecked" if known is None or total is None else (
+                "holds" if abs(known - total) <= 1e-6 else "broken")
+            expected = None
+            if state != "holds":
+                others = [n for p, n in zip(parts, numbers) if p.cell != key]
+                if key == parent_cell.cell and known is not None:
+                    expected = known
+                elif key != parent_cell.cell and total is not None and all(n is not None for n in others):
+                    value = total - sum(others)  # type: ignore[arg-type]
+                    expected = value if value >= 0 else None
+            statuses.append(RuleStatus(
+                "indicators.parts_sum",
+                f"“{parent.label}”（{parent_cell.column}）等于其中各项之和（{partition.note}）",
+                f"“{parent.label}” ({parent_cell.column}) equals the sum of its items ({partition.note})",
+                state, known, total, expected))
+    for cells in rows.values():
+        year = next((c for c in cells if c.column_key == "this_year"), None)
+        running = next((c for c in cells if c.column_key == "cumulative"), None)
+        if year is None or running is None or key not in (year.cell, running.cell):
+            continue
+        a, b = _number(values, year), _number(values, running)
+        state = "unchecked" if a is None or b is None else ("holds" if b >= a else "broken")
+        statuses.append(RuleStatus(
+            "indicators.cumulative_below_year",
+            f"“{year.label}”的{running.column}不小于{year.column}",
+            f"“{year.label}”: {running.column} is at least {year.column}",
+            state, a, b, None))
+    return statuses
+
+
+def indicator_expected(key: str, indicators: Sequence[Indicator], values: Mapping[str, CellValue],
+                       statuses: Optional[Sequence[RuleStatus]] = None) -> Optional[float]:
+    """The value to suggest for an indicator cell: only what the parts_sum rules alone fix
+    (they agree on one value, the other cells of each are numbers), and only when that value
+    keeps every inequality involving the cell true."""
+    statuses = indicator_rules_for(key, indicators, values) if statuses is None else statuses
+    found = {s.expected for s in statuses
+             if s.rule == "indicators.parts_sum" and s.state != "holds" and s.expected is not None}
+    if len(found) != 1:
+        return None
+    value = found.pop()
+    trial = {**values, key: int(value) if float(value).is_integer() else value}
+    if any(s.state == "broken" for s in indicator_rules_for(key, indicators, trial)):
+        return None
+    return value
