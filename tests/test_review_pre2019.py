@@ -142,3 +142,24 @@ def test_indicators_from_the_store_table_or_the_record(tmp_path):
     db.close()
     from_record = load(db_path, sha).indicators
     assert from_table == from_record and len(from_table) == len(record["indicators"]) == 34
+
+
+def test_a_report_without_a_table_shows_its_sections(tmp_path):
+    title = "石桥街道办事处2009年政府信息公开工作年度报告"
+    page = tmp_path / "prose.html"
+    page.write_text(
+        f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>"
+        "<p>一、概述</p><p>2009年，我办认真贯彻落实条例，全年主动公开政府信息56条。</p>"
+        "<p>二、依申请公开政府信息情况</p><p>2009年未收到有关政府信息公开申请。</p></body></html>", encoding="utf-8")
+    record = record_of(page)
+    assert record["report"]["template"] == "pre2019" and not record["indicators"]
+    db_path = tmp_path / "prose.sqlite"
+    sha = write_record(db_path, page, record)
+    server = start_review(db_path)
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            text = client.get(f"/report/{sha}/1").text
+    finally:
+        server.stop()
+    assert 'id="no-table"' in text and "二、依申请公开政府信息情况" in text and "未收到有关政府信息公开申请" in text
+    assert "<table class=\"report-table\"" not in text
