@@ -333,3 +333,19 @@ def test_a_schema_2_database_is_upgraded_in_place(archive, tmp_path):
     assert _rows(db, "SELECT count(*) AS n FROM sections")[0]["n"] == \
         _rows(archive["db"], "SELECT count(*) AS n FROM sections")[0]["n"]
     assert _run("export", db, "--format", "jsonl").returncode == 0
+
+
+def test_a_pre2019_year_beside_a_template_year_gives_no_finding(tmp_path):
+    """2018 (pre-2019) then 2019 (template) of one agency: neither era's rules apply, nothing crashes."""
+    from exportlib import sample_record
+
+    from extract.checks.cross_year import YearReport, check_pair, indicator_map
+    from extract.export.stored import record_values
+    from extract.pipeline import extract_file
+
+    old = extract_file(report_html(tmp_path / "old.html", EDU, 2018, YEAR_2013_THIS, YEAR_2013_CUMULATIVE))
+    old = old.model_dump(mode="json")
+    new = sample_record("r2019-basic-procurement-01")
+    earlier = YearReport("a" * 64, 1, EDU, 2018, record_values(old), indicator_map(old["indicators"]))
+    later = YearReport("b" * 64, 1, EDU, 2019, record_values(new), indicator_map(new.get("indicators") or ()))
+    assert check_pair(earlier, later) == [] and check_pair(later, earlier) == []
