@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from conftest import HUAIAN, SAMPLES
+from conftest import SAMPLES
 
 from extract.checks.prose_figures import figures_in_text, read_prose
 from extract.pipeline import extract_file, extract_reports
