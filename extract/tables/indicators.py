@@ -22,6 +22,7 @@ from typing import Optional, Sequence
 
 from ..indicators import (
     BY_KEY,
+    PARTITIONS,
     UNIT_WORDS,
     indicator_core,
     match_indicator,
@@ -123,12 +124,20 @@ def header_row_count(grid: Grid) -> int:
     if first == grid.n_rows:
         return first
     while first > 1:
-        printed = [c for c in _row_starts(grid, first - 1) if c.text.strip()]
-        if not (len(printed) == 1 and printed[0].col == 0 and _is_label_text(printed[0].text)
-                and not _across(grid, _row_starts(grid, first - 1))):
+        starts = _row_starts(grid, first - 1)
+        printed = [c for c in starts if c.text.strip()]
+        if not (len(printed) == 1 and printed[0].col == 0 and _is_label_text(printed[0].text)):
+            break
+        # Across the table, only a numbered heading (一、主动公开情况) is body: a title or a
+        # 单位：件 note across the table is header.
+        if _across(grid, starts) and not _group_heading_text(printed[0].text):
             break
         first -= 1
     return first
+
+
+def _group_heading_text(text: str) -> bool:
+    return _rank(text) <= 2.0 and not _UNIT_NOTE.search(text) and len(_printed(text)) <= 40
 
 
 def _column_texts(grid: Grid, rows: range, col: int) -> list[str]:
@@ -152,18 +161,19 @@ def _roles(grid: Grid, header_rows: int) -> Optional[_Columns]:
             core = _core(text)
             if not core or _CODE_CELL.match(core) or re.fullmatch(r"\d{1,2}", core):
                 continue
-            names.append(core)
+            names.append(_printed(text))  # as printed: 乡镇（街道） keeps its brackets
         header_names.append(names)
     # A caption across the whole table (单位：件 / 表名) names no column.
     caption_cells = [c for r in range(header_rows) if _across(grid, cs := _row_starts(grid, r)) for c in cs]
     caption_text = "".join(_core(c.text) for c in caption_cells)
-    header_names = [[t for t in names if t not in {_core(c.text) for c in caption_cells}] for names in header_names]
+    captions = {_core(c.text) for c in caption_cells}
+    header_names = [[t for t in names if _core(t) not in captions] for names in header_names]
 
     body = range(header_rows, grid.n_rows)
     label, serial, values = [], [], []
     unit: Optional[int] = None
     for col in range(n):
-        own = header_names[col][-1] if header_names[col] else ""
+        own = _core(header_names[col][-1]) if header_names[col] else ""
         texts = [_core(t) for t in _column_texts(grid, body, col)]
         filled = [t for t in texts if t]
         labels = sum(1 for t in filled if _is_label_text(t))
@@ -257,6 +267,13 @@ class _Frame:
     rank: float
     label: str
     key: Optional[str]
+    # A 其中 item, or an unnumbered item printed after one as its sibling.
+    of_which: bool = False
+
+
+# A label cell holding only 其中 (merged down the rows of the items it introduces).
+_OF_WHICH_CELL = re.compile(r"^其中[：:，,]?$")
+_DASHES = re.compile(r"^[-－—–―/／\\]+$")
 
 
 def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[IndicatorRow], list[tuple[int, GridCell]]]:
@@ -264,6 +281,7 @@ def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[In
     unplaced: list[tuple[int, GridCell]] = []
     stack: list[_Frame] = []
     previous_rank: Optional[float] = None
+    previous_outer: Optional[tuple[str, ...]] = None
     for grid, header_rows, cols in fragments:
         used: set[int] = set()
         for r in range(header_rows, grid.n_rows):
@@ -272,20 +290,26 @@ def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[In
                 # A row across the table: a group heading (一、主动公开情况) or a note.
                 text = _printed(cells[0].text)
                 if _is_label_text(text) and len(text) <= 40:
-                    stack = [_Frame(1.0, text, None)]
-                    previous_rank = 1.0
+                    # 一、 opens a group; （二） across the table opens a subgroup in it.
+                    rank = min(_rank(text), 2.0) if numbering(text) else 1.0
+                    while stack and stack[-1].rank >= rank:
+                        stack.pop()
+                    stack.append(_Frame(rank, text, None))
+                    previous_rank = rank
+                    previous_outer = ()
                 used.add(id(cells[0]))
                 continue
             label_cells = [c for col in cols.label if (c := _cell_at(grid, r, col)) is not None]
             label_cells = list({id(c): c for c in label_cells}.values())
-            own = [c for c in label_cells if c.text.strip()]
+            for c in label_cells:
+                used.add(id(c))
+            marker = next((c for c in label_cells if _OF_WHICH_CELL.match(_core(c.text))), None)
+            own = [c for c in label_cells if c.text.strip() and c is not marker]
             if not own:
                 continue
             label_cell = own[-1]
-            outer = [_printed(c.text) for c in own[:-1]]
+            outer = tuple(_printed(c.text) for c in own[:-1])
             label = _printed(label_cell.text)
-            for c in label_cells:
-                used.add(id(c))
             value_cells: list[tuple[int, GridCell]] = []
             for k, col in enumerate(cols.values):
                 c = _cell_at(grid, r, col)
@@ -295,19 +319,18 @@ def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[In
             printed = [c for _, c in value_cells if c.text.strip()]
             if label_cell.row != r and not printed:
                 continue  # a merged label spanning rows: its first row carried it
+            if previous_outer is not None and outer != previous_outer:
+                # A new category in a left column (rowspan) closes what was open.
+                stack = []
+                previous_rank = None
+            previous_outer = outer
 
-            # Nesting: numbering style and 其中 give the rank; a 其中 item sits under the
-            # row before it.
-            rank = _rank(label)
-            if _of_which(label) and previous_rank is not None and rank <= previous_rank:
-                rank = previous_rank + 0.5
-            elif not numbering(label) and not _of_which(label) and stack and stack[-1].rank > 3.0 and _continues_of_which(stack):
-                rank = stack[-1].rank  # an unnumbered item after 其中：… is its sibling
+            rank, of_which = _nesting(label, marker, r, stack, previous_rank)
             while stack and stack[-1].rank >= rank:
                 stack.pop()
             path_frames = list(stack)
             parent_key = next((f.key for f in reversed(path_frames) if f.key), None)
-            path = tuple(outer) + tuple(f.label for f in path_frames)
+            path = outer + tuple(f.label for f in path_frames)
             key = match_indicator(label, path, parent_key)
             # The vocabulary knows where an item belongs: under its usual parent when that
             # parent is open above it.
@@ -318,19 +341,28 @@ def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[In
                         path_frames = path_frames[: depth + 1]
                         stack = list(path_frames)
                         parent_key = spec.parent
-                        path = tuple(outer) + tuple(f.label for f in path_frames)
+                        path = outer + tuple(f.label for f in path_frames)
                         break
-            is_heading = not printed and (spec is None or rank <= 1.0)
-            stack.append(_Frame(rank, label, None if is_heading else key))
+            unit_cell = _cell_at(grid, r, cols.unit) if cols.unit is not None else None
+            is_heading = (not printed and (spec is None or rank <= 1.0)) or (
+                # 一、主动公开情况 | —— | ——: a heading row whose cells print dashes.
+                spec is None
+                and printed
+                and all(_DASHES.match(_core(c.text)) for c in printed)
+                and (unit_cell is None or not _core(unit_cell.text) or _DASHES.match(_core(unit_cell.text)))
+            )
+            stack.append(_Frame(rank, label, None if is_heading else key, of_which))
             previous_rank = rank
             if is_heading:
-                continue
-            unit = None
-            if cols.unit is not None:
-                unit_cell = _cell_at(grid, r, cols.unit)
+                for c in printed:
+                    used.add(id(c))
                 if unit_cell is not None:
                     used.add(id(unit_cell))
-                    unit = _printed(unit_cell.text).strip("()（）") or None
+                continue
+            unit = None
+            if unit_cell is not None:
+                used.add(id(unit_cell))
+                unit = _printed(unit_cell.text).strip("()（）") or None
             unit = unit or unit_in_label(label)
             values = []
             for k, c in value_cells:
@@ -347,9 +379,43 @@ def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[In
     return rows, unplaced
 
 
-def _continues_of_which(stack: Sequence[_Frame]) -> bool:
-    """The innermost open row is a 其中 item: a following unnumbered label is one more item."""
-    return _of_which(stack[-1].label)
+def _nesting(
+    label: str, marker: Optional[GridCell], row: int, stack: Sequence[_Frame], previous_rank: Optional[float]
+) -> tuple[float, bool]:
+    """The rank of a row (smaller is outer) and whether it is a 其中 item.
+
+    Numbering gives the rank (_rank). A 其中 item sits under the row before it. An
+    unnumbered label after a 其中 item is one more item of the same 其中 when a merged 其中
+    cell covers it, or, without that cell, unless the vocabulary knows it as an indicator
+    with another parent (主动公开政府信息数 / 其中：全文电子化 / 申请总数: 申请总数 is no
+    part of 主动公开)."""
+    rank = _rank(label)
+    starts_of_which = _of_which(label) or (marker is not None and marker.row == row)
+    if starts_of_which:
+        if previous_rank is not None and rank <= previous_rank:
+            rank = previous_rank + 0.5
+        return rank, True
+    if numbering(label) or not stack or not stack[-1].of_which:
+        return rank, False
+    if marker is not None:
+        return stack[-1].rank, True
+    parents = list(stack[:-1])
+    parent_key = next((f.key for f in reversed(parents) if f.key), None)
+    candidate = match_indicator(label, tuple(f.label for f in parents), parent_key)
+    if candidate is not None and not _may_be_under(candidate, parent_key):
+        return rank, False
+    return stack[-1].rank, True
+
+
+def _may_be_under(key: str, parent_key: Optional[str]) -> bool:
+    """Whether the vocabulary lets indicator `key` be printed under `parent_key` (None: a
+    parent outside the vocabulary): as its usual parent, or as a part of its partition
+    (不属于本行政机关公开数 under 申请答复数 and under 否决公开答复数)."""
+    spec = BY_KEY[key]
+    parts_of = {p.parent for p in PARTITIONS if key in p.parts}
+    if parent_key is None:
+        return spec.parent is not None or bool(parts_of)
+    return spec.parent == parent_key or parent_key in parts_of
 
 
 # A count printed inside a label cell (the ruling between label and value lost): digits
