@@ -252,7 +252,7 @@ def _read_markup(path: Path, settings: Settings) -> TableReading:
 
         write_markup_debug(Path(settings.debug_dir), document, mapping.cells)
     statistics = _statistics(document.grids, mapping)
-    if not mapping.cells and not statistics and report_title(document.head_lines(frozenset())) is None:
+    if not mapping.cells and not _disclosure_statistics(statistics) and report_title(document.head_lines(frozenset())) is None:
         raise NoReportTables(
             str(path),
             f"not an annual report on government information disclosure: {what_it_seems(document.head_lines(frozenset()))}; "
@@ -419,6 +419,12 @@ def _unreadable_page_findings(unreadable: Sequence[tuple[int, str]]) -> list[Fin
     ]
 
 
+def _disclosure_statistics(statistics: Sequence[StatisticsTable]) -> bool:
+    """A statistics table of government information disclosure: one naming at least two
+    indicators of the vocabulary. A 统计公报's table of 地区生产总值 … names none."""
+    return any(sum(1 for row in table.rows if row.key) >= 2 for table in statistics)
+
+
 def _require_report(
     path: Path,
     pages: list[PageContent],
@@ -430,7 +436,7 @@ def _require_report(
     """An annual report has the national template's tables, a pre-2019 statistics table,
     or at least its title (a report of 2008-2018 may state its figures in the text only).
     Anything else is not an annual report (exit 6), said with what it seems to be."""
-    if mapping.cells or statistics:
+    if mapping.cells or _disclosure_statistics(statistics):
         return
     if pages and report_title(page_lines(pages[0])) is not None:
         return

@@ -125,8 +125,9 @@ def header_row_count(grid: Grid) -> int:
         return first
     while first > 1:
         starts = _row_starts(grid, first - 1)
-        printed = [c for c in starts if c.text.strip()]
-        if not (len(printed) == 1 and printed[0].col == 0 and _is_label_text(printed[0].text)):
+        # A serial or code (1, 01) printed beside a heading does not make it a header row.
+        printed = [c for c in starts if c.text.strip() and not re.fullmatch(r"\d{1,3}", _core(c.text))]
+        if not (len(printed) == 1 and printed[0].col <= 1 and _is_label_text(printed[0].text)):
             break
         # Across the table, only a numbered heading (一、主动公开情况) is body: a title or a
         # 单位：件 note across the table is header.
@@ -220,6 +221,8 @@ def _rank(label: str) -> float:
     mark = numbering(label)
     if not mark:
         return 3.0
+    if re.match(r"^(?:其中[：:，,]?)?[\u2460-\u2473\u2474-\u2487]", _printed(label)):
+        return 6.0  # ① under (5)
     if re.match(r"^[一二三四五六七八九十]+[、.．]", mark):
         return 1.0
     if re.match(r"^[（(][一二三四五六七八九十]+", mark):
@@ -332,10 +335,10 @@ def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[In
             parent_key = next((f.key for f in reversed(path_frames) if f.key), None)
             path = outer + tuple(f.label for f in path_frames)
             key = match_indicator(label, path, parent_key)
-            # The vocabulary knows where an item belongs: under its usual parent when that
-            # parent is open above it.
+            # The vocabulary knows where an unnumbered item belongs: under its usual parent
+            # when that parent is open above it. Numbering printed (① under (5)) outranks it.
             spec = BY_KEY.get(key) if key else None
-            if spec is not None and spec.parent and spec.parent != parent_key:
+            if spec is not None and spec.parent and spec.parent != parent_key and not numbering(label):
                 for depth in range(len(path_frames) - 1, -1, -1):
                     if path_frames[depth].key == spec.parent:
                         path_frames = path_frames[: depth + 1]
@@ -395,10 +398,18 @@ def _nesting(
         if previous_rank is not None and rank <= previous_rank:
             rank = previous_rank + 0.5
         return rank, True
-    if numbering(label) or not stack or not stack[-1].of_which:
+    if numbering(label) or not stack:
+        return rank, False
+    top = stack[-1]
+    if not top.of_which:
+        # 申请总数 / 当面申请 / 网上申请 printed without 其中 or indent: the vocabulary
+        # knows 当面申请 as an item of 申请总数.
+        candidate = match_indicator(label, tuple(f.label for f in stack), top.key) if top.key else None
+        if candidate is not None and top.key is not None and _usual_item(candidate, top.key):
+            return top.rank + 0.5, True
         return rank, False
     if marker is not None:
-        return stack[-1].rank, True
+        return top.rank, True
     parents = list(stack[:-1])
     parent_key = next((f.key for f in reversed(parents) if f.key), None)
     candidate = match_indicator(label, tuple(f.label for f in parents), parent_key)
@@ -407,15 +418,17 @@ def _nesting(
     return stack[-1].rank, True
 
 
-def _may_be_under(key: str, parent_key: Optional[str]) -> bool:
-    """Whether the vocabulary lets indicator `key` be printed under `parent_key` (None: a
-    parent outside the vocabulary): as its usual parent, or as a part of its partition
-    (不属于本行政机关公开数 under 申请答复数 and under 否决公开答复数)."""
+def _usual_item(key: str, parent_key: str) -> bool:
     spec = BY_KEY[key]
-    parts_of = {p.parent for p in PARTITIONS if key in p.parts}
-    if parent_key is None:
-        return spec.parent is not None or bool(parts_of)
-    return spec.parent == parent_key or parent_key in parts_of
+    return spec.parent == parent_key or any(p.parent == parent_key and key in p.parts for p in PARTITIONS)
+
+
+def _may_be_under(key: str, parent_key: Optional[str]) -> bool:
+    """Whether indicator `key` may be printed as an item under another row: false only for
+    the vocabulary's roots (申请总数, 行政复议数, 专项经费 …), which no table prints as a 其中
+    item. An item under an unusual parent (部分公开 under 已办结数) is kept where printed."""
+    spec = BY_KEY[key]
+    return spec.parent is not None or any(key in p.parts for p in PARTITIONS)
 
 
 # A count printed inside a label cell (the ruling between label and value lost): digits
@@ -462,6 +475,13 @@ def statistics_tables(grids: Sequence[Grid]) -> list[StatisticsTable]:
             cols = _roles(grid, header_rows) if header_rows else None
             tables[-1].append((grid, header_rows, cols or previous[2]))
             continue
+        if previous is not None and header_rows == 0 and grid.page > previous[0].page:
+            # A continuation whose page lost a column rule (the 其中 column of a two-column
+            # label): its columns are the previous page's, some of them merged.
+            cols = _merged_columns(previous[0], previous[2], grid)
+            if cols is not None:
+                tables[-1].append((grid, 0, cols))
+                continue
         cols = _roles(grid, header_rows)
         if cols is None:
             continue
@@ -473,6 +493,39 @@ def statistics_tables(grids: Sequence[Grid]) -> list[StatisticsTable]:
             continue
         out.append(StatisticsTable(tuple(g for g, _, _ in fragments), fragments[0][2].headers, tuple(rows), tuple(unplaced)))
     return out
+
+
+def _merged_columns(first: Grid, cols: _Columns, grid: Grid) -> Optional[_Columns]:
+    """The roles of `grid`'s columns when each is one or several adjacent columns of
+    `first` (same outer edges, every rule of `grid` one of `first`'s), else None."""
+    width = max(first.xs[-1] - first.xs[0], 1.0)
+
+    def index(x: float) -> Optional[int]:
+        return next((i for i, fx in enumerate(first.xs) if abs(fx - x) <= 0.03 * width), None)
+
+    edges = [index(x) for x in grid.xs]
+    if any(e is None for e in edges) or edges[0] != 0 or edges[-1] != first.n_cols or grid.n_cols >= first.n_cols:
+        return None
+    label, serial, values, headers, units = [], [], [], [], []
+    unit: Optional[int] = None
+    for j in range(grid.n_cols):
+        covered = range(edges[j], edges[j + 1])  # type: ignore[arg-type]
+        value_of = [k for k, col in enumerate(cols.values) if col in covered]
+        if len(value_of) == 1 and len(covered) == 1:
+            values.append(j)
+            headers.append(cols.headers[value_of[0]])
+            units.append(cols.header_units[value_of[0]])
+        elif value_of:
+            return None  # value columns merged: no telling whose the number is
+        elif any(c in cols.label for c in covered):
+            label.append(j)
+        elif cols.unit in covered:
+            unit = j
+        elif any(c in cols.serial for c in covered):
+            serial.append(j)
+    if not label or len(values) != len(cols.values):
+        return None
+    return _Columns(tuple(label), unit, tuple(serial), tuple(values), tuple(headers), tuple(units))
 
 
 def _header_repeats(first: Grid, first_header: int, grid: Grid, header_rows: int) -> bool:
