@@ -67,7 +67,12 @@ def cn_number(text: str) -> Optional[int]:
 
 
 # 一、 一． 一. 一, (a comma is a typo seen in print), 第一部分 / 第一章.
-_NUMBERED = re.compile(rf"^(?:第(?P<part>[{_CN_NUMBERS}]{{1,3}})(?:部分|章)[、.．:：]?|(?P<n>[{_CN_NUMBERS}]{{1,3}})[、.．,，])")
+# Without its 、 (OCR drops it: 七其他需要报告的事项) only before a section's usual first words.
+_NUMBERED = re.compile(
+    rf"^(?:第(?P<part>[{_CN_NUMBERS}]{{1,3}})(?:部分|章)[、.．:：]?|(?P<n>[{_CN_NUMBERS}]{{1,3}})[、.．,，]"
+    rf"|(?P<bare>[{_CN_NUMBERS}]{{1,3}})(?=概述|总体情况|基本情况|主动公开|依申请|政府信息公开的收费|因政府信息公开"
+    r"|存在的主要问题|其他需要报告))"
+)
 # A heading's own words: what sections of both eras are called (2019+ template, pre-2019
 # outlines: 概述 / 主动公开 / 依申请公开 / 收费及减免 / 复议诉讼申诉 / 问题和改进 / 其他事项).
 _SECTION_WORDS = re.compile(
@@ -100,7 +105,7 @@ def split_heading(text: str) -> Optional[_Heading]:
     m = _NUMBERED.match(text)
     if not m:
         return None
-    printed = m.group("part") or m.group("n")
+    printed = m.group("part") or m.group("n") or m.group("bare")
     number = cn_number(printed)
     if number is None:
         return None
@@ -116,6 +121,10 @@ def _heading_words(after: str) -> tuple[str, str]:
     body = after.rstrip("。：:；;，,")
     stop = _HEADING_STOP.search(body)
     if stop is None and len(body) <= _HEADING_MAX:
+        ends = [m.end() for m in _HEADING_END.finditer(body)]
+        if ends and ends[-1] < len(body) and len(body) - ends[-1] <= 2:
+            # 其他需要报告的事项无 (a line the OCR joined): the heading ends with 事项.
+            return body[: ends[-1]], body[ends[-1]:]
         return body, ""
     cut = stop.start() if stop else len(body)
     ends_oddly = _HEADING_END.search(after[:cut]) is not None and not _ends_heading(after[:cut])

@@ -292,6 +292,10 @@ def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[In
             if _across(grid, cells) and not _is_number(cells[0].text):
                 # A row across the table: a group heading (一、主动公开情况) or a note.
                 text = _printed(cells[0].text)
+                if _number_in_label(text):
+                    # An indicator row whose column rules were lost (a scan's page edge):
+                    # its number is reported unplaced below, never taken for a heading.
+                    continue
                 if _is_label_text(text) and len(text) <= 40:
                     # 一、 opens a group; （二） across the table opens a subgroup in it.
                     rank = min(_rank(text), 2.0) if numbering(text) else 1.0
