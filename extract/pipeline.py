@@ -168,21 +168,6 @@ def _read_pages(
         doc.close()
 
 
-def _prose(pages: list[PageContent], grids: list[Grid]) -> str:
-    """The report's text-layer text outside its tables as one string: lines joined without
-    a break, since a sentence (and a figure like 行政诉\n讼5件) runs on across printed lines.
-    OCR'd prose is left out: a misread digit in a sentence (29 read as 20) would accuse
-    the report of contradicting its own table, and nothing can check the reading."""
-    lines = []
-    for page in pages:
-        boxes = [g.bbox for g in grids if g.page == page.number]
-        outside = tuple(
-            b for b in page.boxes if b.source == "text" and not any(t.contains_point(*b.anchor) for t in boxes)
-        )
-        lines += page_lines(replace(page, boxes=outside))
-    return "".join(lines)
-
-
 def _locate(finding: Finding, cells: dict[str, CellRecord]) -> Finding:
     if not finding.cells:
         return finding
@@ -276,12 +261,6 @@ def _head_text(reading: TableReading) -> tuple[list[str], str]:
         return reading.markup.head_lines(_markup_tables(reading)), reading.markup.all_text()
     head_lines = [page_lines(p) for p in reading.pages[:3]]
     return head_lines[0], "".join(line for lines in head_lines for line in lines)
-
-
-def _report_prose(reading: TableReading) -> str:
-    if reading.markup is not None:
-        return reading.markup.prose(_markup_tables(reading))
-    return _prose(list(reading.pages), list(reading.grids))
 
 
 def _sections_and_figures(

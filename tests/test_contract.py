@@ -27,3 +27,19 @@ def test_data_dictionary_lists_every_key():
         for key in tpl.all_cell_keys(version):
             table, row, column = key.split(".")
             assert {table, row, column} <= documented, key
+
+
+def test_data_dictionary_lists_the_indicator_vocabulary():
+    """Every vocabulary key is documented with its group and unit, every partition part is a
+    vocabulary key, and the dictionary lists no key the vocabulary lacks."""
+    from extract.indicators import BY_KEY, PARTITIONS, VOCABULARY
+
+    doc = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    section = doc.split("### Vocabulary", 1)[1].split("### Rules the tables imply", 1)[0]
+    rows = {m.group(1): (m.group(2), m.group(3)) for m in re.finditer(r"^\| `([a-z_0-9]+)` \| (\w+) \| (\S+) \|", section, re.M)}
+    assert set(rows) == set(BY_KEY)
+    for spec in VOCABULARY:
+        assert rows[spec.key] == (spec.group, spec.unit), spec.key
+    for partition in PARTITIONS:
+        assert partition.parent in BY_KEY and set(partition.parts) <= set(BY_KEY)
+        assert f"`{partition.parent}`:" in doc
