@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from .. import template as tpl
+from ..indicators import UNIT_WORDS, VOCABULARY
 from ..geometry import BBox, Segment, keep_anchored, merge_segments
 from ..page import PageContent, TextBox
 from ..settings import Settings
@@ -314,6 +315,12 @@ def _template_labels() -> list[str]:
     labels = [text for spec in specs for text in (spec.label, spec.group)]
     labels += [label for columns in tpl.PROACTIVE_COLUMNS.values() for label in columns.values()]
     labels += [label for rows in tpl.PROACTIVE_ROWS.values() for label, _, _ in rows.values()]
+    # Pre-2019 statistics tables (政府信息公开情况统计表): the vocabulary's labels and the
+    # headers such tables print. Without them an upright table of that era reads as few
+    # template pairs and the page is read again at every other turn.
+    labels += [label for spec in VOCABULARY for label in spec.labels]
+    labels += ["指标名称", "统计指标", "计量单位", "本年度", "历年累计", "本年累计", "本期实际", "统计数", "数量",
+               "主动公开情况", "依申请公开情况", "回应解读情况", "机构建设和保障经费情况", "会议和培训情况"]
     return labels
 
 
@@ -328,6 +335,7 @@ def _pairs(text: str) -> set[str]:
 # characters, so neither makes template pairs.
 _TEMPLATE_PAIRS = frozenset(pair for label in _template_labels() for pair in _pairs(label))
 _TEMPLATE_CHARACTERS = frozenset(ch for label in _template_labels() for ch in label if _CJK.fullmatch(ch))
+_UNIT_HEADERS = frozenset({"单位", "万元", "人次"})
 # Confidence (0..1) for a line to count as read.
 _SURE = 0.9
 # A page reads as labels with at least this many template pairs (one or two short labels;
@@ -473,6 +481,11 @@ def _doubtful(result: LineResult, settings: Settings, in_label: bool = False) ->
     if result.confidence < settings.min_ocr_confidence or not text:
         return True
     if len(text) > 2 or any(ch.isdigit() for ch in text) or not _CJK.search(text):
+        return False
+    if text in UNIT_WORDS or text in _UNIT_HEADERS:
+        # 件 / 条 / 人次 read confidently: a pre-2019 table's unit column, not a seal's
+        # lettering (a seal over a number that reads as a unit leaves a cell that is no
+        # number: reported unreadable, never a value).
         return False
     return not (in_label and all(ch in _TEMPLATE_CHARACTERS for ch in text if _CJK.fullmatch(ch)))
 
