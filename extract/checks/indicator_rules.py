@@ -21,30 +21,45 @@ from __future__ import annotations
 
 from typing import Mapping, Optional, Sequence
 
-from ..indicators import PARTITIONS
+from ..indicators import PARTITIONS, Partition
 from ..records import CellValue, Finding, Indicator, as_number
 
 _PARTITION_OF = {p.parent: p for p in PARTITIONS}
 
 
-def _parent_rows(indicators: Sequence[Indicator]) -> dict[tuple[int, int], tuple[int, int]]:
-    """(table, row) -> (table, row) of the row it is printed under: the nearest row before
-    it whose label and path make its path."""
-    rows: dict[tuple[int, int], Indicator] = {}
+def indicator_rows(indicators: Sequence[Indicator]) -> dict[tuple[int, int], list[Indicator]]:
+    """(table, row) -> the row's indicators, one per value column, in column order."""
+    rows: dict[tuple[int, int], list[Indicator]] = {}
     for ind in indicators:
-        rows.setdefault((ind.table, ind.row), ind)
-    parents: dict[tuple[int, int], tuple[int, int]] = {}
+        rows.setdefault((ind.table, ind.row), []).append(ind)
+    return rows
+
+
+def printed_under(rows: Mapping[tuple[int, int], Sequence[Indicator]]) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """(table, row) of a parent -> the rows printed under it: each row's parent is the
+    nearest row before it whose label and path make its path."""
     ordered = sorted(rows)
+    children: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for k, place in enumerate(ordered):
-        ind = rows[place]
+        ind = rows[place][0]
         if not ind.path:
             continue
         for earlier in reversed(ordered[:k]):
-            other = rows[earlier]
+            other = rows[earlier][0]
             if earlier[0] == place[0] and other.label == ind.path[-1] and other.path == ind.path[:-1]:
-                parents[place] = earlier
+                children.setdefault(earlier, []).append(place)
                 break
-    return parents
+    return children
+
+
+def checked_partition(parent: Indicator, children: Sequence[Indicator]) -> Optional[Partition]:
+    """The partition whose sum rule holds between a parent and the rows printed under it:
+    the parent's, when every row under it is one of its parts; else None (items outside the
+    vocabulary or the partition may overlap the others)."""
+    partition = _PARTITION_OF.get(parent.key or "")
+    if partition is None or not all(c.key in partition.parts for c in children):
+        return None
+    return partition
 
 
 def _value(values: Mapping[str, CellValue], ind: Indicator) -> Optional[float]:
@@ -56,20 +71,12 @@ def check_indicators(indicators: Sequence[Indicator], values: Optional[Mapping[s
     e.g. after a reviewer's correction; default: the values as read)."""
     values = values or {}
     findings: list[Finding] = []
-    parents = _parent_rows(indicators)
-    by_row: dict[tuple[int, int], list[Indicator]] = {}
-    for ind in indicators:
-        by_row.setdefault((ind.table, ind.row), []).append(ind)
-    children: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for child, parent in parents.items():
-        children.setdefault(parent, []).append(child)
-
-    for parent_place, child_places in sorted(children.items()):
+    by_row = indicator_rows(indicators)
+    for parent_place, child_places in sorted(printed_under(by_row).items()):
         parent_cells = by_row[parent_place]
         parent = parent_cells[0]
-        partition = _PARTITION_OF.get(parent.key or "")
-        child_keys = [by_row[c][0].key for c in child_places]
-        partitioned = partition is not None and all(k in partition.parts for k in child_keys)
+        partition = checked_partition(parent, [by_row[c][0] for c in child_places])
+        partitioned = partition is not None
         for column_index, parent_cell in enumerate(parent_cells):
             total = _value(values, parent_cell)
             if total is None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
 from .. import template as tpl
+from ..checks.indicator_rules import checked_partition, indicator_rows, printed_under
 from ..checks.validate import Equation, equations, validate
 from ..records import CellValue, Finding, Indicator, as_number
 from ..template import TemplateVersion
@@ -95,45 +96,18 @@ def revalidated_findings(
 # `cumulative_below_year` are inequalities and never suggest a value.
 
 
-def _indicator_rows(indicators: Sequence[Indicator]) -> dict[tuple[int, int], list[Indicator]]:
-    rows: dict[tuple[int, int], list[Indicator]] = {}
-    for ind in indicators:
-        rows.setdefault((ind.table, ind.row), []).append(ind)
-    return rows
-
-
-def _children(rows: Mapping[tuple[int, int], list[Indicator]]) -> dict[tuple[int, int], list[tuple[int, int]]]:
-    """(table, row) of a parent -> the rows printed under it (as check_indicators finds them:
-    the nearest earlier row whose label and path make the child's path)."""
-    ordered = sorted(rows)
-    children: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for k, place in enumerate(ordered):
-        ind = rows[place][0]
-        if not ind.path:
-            continue
-        for earlier in reversed(ordered[:k]):
-            other = rows[earlier][0]
-            if earlier[0] == place[0] and other.label == ind.path[-1] and other.path == ind.path[:-1]:
-                children.setdefault(earlier, []).append(place)
-                break
-    return children
-
-
 def _number(values: Mapping[str, CellValue], ind: Indicator) -> Optional[float]:
     return as_number(values.get(ind.cell, ind.value))
 
 
 def indicator_rules_for(key: str, indicators: Sequence[Indicator], values: Mapping[str, CellValue]) -> list[RuleStatus]:
     """Every indicator rule that involves the cell `key`, with the values in effect."""
-    from ..indicators import PARTITIONS
-
-    partition_of = {p.parent: p for p in PARTITIONS}
-    rows = _indicator_rows(indicators)
+    rows = indicator_rows(indicators)
     statuses: list[RuleStatus] = []
-    for parent_place, child_places in sorted(_children(rows).items()):
+    for parent_place, child_places in sorted(printed_under(rows).items()):
         parent = rows[parent_place][0]
-        partition = partition_of.get(parent.key or "")
-        partitioned = partition is not None and all(rows[c][0].key in partition.parts for c in child_places)
+        partition = checked_partition(parent, [rows[c][0] for c in child_places])
+        partitioned = partition is not None
         for parent_cell in rows[parent_place]:
             parts = [next(c for c in rows[p] if c.column == parent_cell.column)
                      for p in child_places if any(c.column == parent_cell.column for c in rows[p])]
