@@ -67,3 +67,18 @@ def test_a_table_that_reads_as_nothing_is_read_in_the_other_turns(pages, engine,
     text = "".join(box.text for box in content.boxes)
     assert scan._reads_as_labels(scan._table_boxes(content, DEFAULT_SETTINGS))
     assert "本机关不掌握相关政府信息" in text
+
+
+def test_a_numbers_only_table_beside_upright_prose_is_read_once(monkeypatch):
+    """The last page of scan-r2019-basic-procurement carries 四's value row (numbers only:
+    nothing for the label test) above sections 五 and 六: its prose tells the page is upright,
+    so the page is not read again at the other turns (three page readings saved), and every
+    value of the report stays as before (tests/test_samples.py checks the values)."""
+    from extract.pipeline import read_tables
+
+    calls = []
+    real = scan.straighten
+    monkeypatch.setattr(scan, "straighten", lambda page, engine, turns=None: calls.append(page.number) or real(page, engine, turns))
+    reading = read_tables(SAMPLES / "scanned" / "scan-r2019-basic-procurement-01.pdf", DEFAULT_SETTINGS)
+    assert sorted(calls) == [1, 2, 3, 4]
+    assert reading.mapping.cells

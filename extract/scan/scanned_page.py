@@ -257,12 +257,46 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
     in_tables = _table_boxes(content, settings)
     if not in_tables or _reads_as_labels(in_tables):
         return content
+    if _characters(in_tables) == 0 and _prose_reads_upright(upright, content, engine, settings):
+        # Tables of numbers only (四's value row carried over to a page of prose): no label
+        # to tell the turn by, but the prose beside them reads as upright Chinese lines.
+        return content
     for turns in _retry_turns(page, upright.turns, _characters(in_tables), engine):
         retry = straighten(page, engine, turns)
         other = _read_upright_page(page, retry, engine, settings, page_text)
         if _reads_as_labels(_table_boxes(other, settings)):
             return other
     return content
+
+
+# Prose that reads upright: this many confident lines of at least _PROSE_LINE_CHARACTERS
+# Chinese characters (turned by a quarter, a line comes back one glyph at a time; by a
+# half, as stray low-confidence marks).
+_PROSE_LINES = 2
+_PROSE_LINE_CHARACTERS = 4
+
+
+def _prose_reads_upright(upright: UprightPage, content: PageContent, engine: OcrEngine, settings: Settings) -> bool:
+    """Whether the page's text outside its tables (the taller band above or below them, at
+    most a third of the page: one detection pass over that band) reads as upright Chinese."""
+    shapes = table_shapes(list(content.rulings), settings)
+    if not shapes:
+        return False
+    px = upright.gray.shape[1] / content.width  # image pixels per point
+    height = upright.gray.shape[0]
+    top = int(min(s.ys[0] for s in shapes) * px)
+    bottom = int(max(s.ys[-1] for s in shapes) * px)
+    band = (0, top) if top >= height - bottom else (bottom, height)
+    limit = height // 3
+    band = (band[0], min(band[1], band[0] + limit)) if band[0] == bottom else (max(band[0], band[1] - limit), band[1])
+    if band[1] - band[0] < 20:
+        return False
+    lines = engine.read_page(upright.gray[band[0] : band[1]])
+    upright_lines = [
+        line for line in lines
+        if line.confidence >= _SURE and len(_CJK.findall(line.text)) >= _PROSE_LINE_CHARACTERS and _pairs(line.text)
+    ]
+    return len(upright_lines) >= _PROSE_LINES
 
 
 def _read_upright_page(
