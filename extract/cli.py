@@ -33,7 +33,21 @@ _STAGE_SUBCOMMANDS = {
     "export": "extract.export.cli:main",
     "check": "extract.checks.cross_year:main",
     "compare": "extract.compare:main",
+    "list": "extract.batch.listing:list_main",
+    "summary": "extract.batch.listing:summary_main",
 }
+
+
+def package_version() -> str:
+    """The installed package's version (importlib.metadata), else `extract.__version__`."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("extract")
+    except metadata.PackageNotFoundError:  # run from a source tree without installing
+        from . import __version__
+
+        return __version__
 
 
 def _summary(report) -> str:
@@ -57,7 +71,8 @@ def _run_file(argv: Sequence[str]) -> int:
         description="Extract the statistical tables of a 政府信息公开工作年度报告 (PDF, scan, web page or Word file) "
         "as validated records.",
         epilog="subcommands (each has --help): extract schema | extract eval PATH... | extract batch PATH... "
-        "[--db FILE] | extract review DB | extract export DB --format F | extract check DB | extract compare A B\n"
+        "[--db FILE] | extract review DB | extract export DB --format F | extract check DB | extract compare A B "
+        "| extract list DB | extract summary DB | extract --version\n"
         + "exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()) + f"; {INTERNAL_ERROR} internal error",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -247,6 +262,9 @@ def _run_eval(argv: Sequence[str]) -> int:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] in (["--version"], ["-V"]):
+        print(f"extract {package_version()}")
+        return 0
     try:
         local = {"schema": _run_schema, "eval": _run_eval}
         if argv and (argv[0] in local or argv[0] in _STAGE_SUBCOMMANDS) and not Path(argv[0]).is_file():

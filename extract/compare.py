@@ -97,9 +97,11 @@ def side_from_file(path: Path, settings: Settings) -> Side:
 _SHA_REF = re.compile(r"^([0-9a-fA-F]{6,64})(?::(\d+))?$")
 
 
-def find_report(reports, ref: str):
+def find_report(reports, ref: str, canonical: Optional[set] = None):
     """The stored report named `SHA256-PREFIX[:FIRST_PAGE]` or `AGENCY:YEAR`. Raises
-    ExtractError (exit 2) when none or several match."""
+    ExtractError (exit 2) when none or several match; `AGENCY:YEAR` matching several copies
+    of one report (`canonical`: the (sha256, first_page) of canonical copies) names the
+    canonical one."""
     match = _SHA_REF.match(ref)
     if match:
         prefix, page = match.group(1).lower(), match.group(2)
@@ -109,6 +111,8 @@ def find_report(reports, ref: str):
         if not agency or not year.strip().isdigit():
             raise ExtractError(ref, "name a report as SHA256-PREFIX[:FIRST_PAGE] or AGENCY:YEAR")
         found = [r for r in reports if r.year == int(year) and r.agency and same_agency(r.agency, agency)]
+        if len(found) > 1 and canonical is not None:
+            found = [r for r in found if (r.sha256, r.first_page) in canonical] or found
     if not found:
         raise ExtractError(ref, "no report of the database matches")
     if len(found) > 1:
@@ -117,13 +121,25 @@ def find_report(reports, ref: str):
     return found[0]
 
 
+def canonical_ids(db: Path) -> set:
+    """(sha256, first_page) of the canonical copy of each report (batch/copies.py)."""
+    from .batch.store import open_store
+
+    store = open_store(db, readonly=True)
+    try:
+        return {(r[0], r[1]) for r in store.execute("SELECT sha256, first_page FROM canonical_reports")}
+    finally:
+        store.close()
+
+
 def sides_from_db(db: Path, refs: Sequence[str], original: bool) -> list[Side]:
     from .export.stored import load_reports
 
     reports = load_reports(db, original=original)
+    canonical = canonical_ids(db)
     out = []
     for ref in refs:
-        r = find_report(reports, ref)
+        r = find_report(reports, ref, canonical)
         out.append(Side(r.ref, r.sha256, r.first_page, r.agency, r.year, r.template, r.values(),
                         tuple(r.indicators)))
     return out

@@ -73,9 +73,13 @@ def test_two_reports_of_a_database(tmp_path):
 
 def test_names_matching_no_report_or_several_are_one_line(tmp_path):
     twin = derived_record(LATER, tag="twin")
-    db = write_records(tmp_path / "r.sqlite", [sample_record(LATER), twin])
-    for a in ("安平市住房和城乡建设局:2022", "淮安市人民政府:2022", "2022"):
+    # Two districts of one name in two cities: a bare 鼓楼区… names both (copies of one report
+    # are no longer "several": the canonical copy is taken, tests/test_copies.py).
+    south = derived_record(LATER, tag="south", agency="南京市鼓楼区人民政府")
+    north = derived_record(LATER, tag="north", agency="徐州市鼓楼区人民政府")
+    db = write_records(tmp_path / "r.sqlite", [sample_record(LATER), twin, south, north])
+    for a in ("鼓楼区人民政府:2022", "淮安市人民政府:2022", "2022"):
         proc = _compare(a, twin["source"]["sha256"][:8], "--db", db)
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and proc.stderr.startswith("extract: "), proc.stderr
-    assert "2 reports match" in _compare("安平市住房和城乡建设局:2022", "x:1", "--db", db).stderr
+    assert "2 reports match" in _compare("鼓楼区人民政府:2022", "x:1", "--db", db).stderr
     assert _compare(SAMPLES / "missing.pdf", SAMPLES / f"{LATER}.pdf").returncode == 3

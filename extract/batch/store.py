@@ -23,7 +23,9 @@ from typing import Any, Iterator, Optional
 from ..errors import ExtractError
 from ..records import CellValue
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# Schema 3 -> 4 (copies of one report): the tables copies and copy_disagreements and the view
+# canonical_reports, filled from the stored reports (`copies.refresh_copies`).
 # Schema 2 -> 3 (pre-2019 reports, sections, prose figures): the tables indicators, sections and
 # prose_figures and the view indicator_values, filled from each stored record (`_migrate`).
 
@@ -142,6 +144,39 @@ CREATE VIEW IF NOT EXISTS indicator_values AS
     SELECT i.*, c.value_num, c.value_text, c.read_num, c.read_text, c.corrected, c.flagged,
            c.printed, c.page, c.confidence, c.source
     FROM indicators i JOIN cells c ON c.sha256 = i.sha256 AND c.first_page = i.first_page AND c.key = i.cell;
+CREATE TABLE IF NOT EXISTS copies (
+    -- every report: the group of copies of one report it belongs to (extract/batch/copies.py)
+    sha256 TEXT NOT NULL,
+    first_page INTEGER NOT NULL,
+    canonical_sha256 TEXT NOT NULL,  -- the group's canonical report (itself when canonical = 1)
+    canonical_first_page INTEGER NOT NULL,
+    n_copies INTEGER NOT NULL,       -- reports in the group (1: no other copy)
+    canonical INTEGER NOT NULL,      -- 1: the copy that counts
+    match TEXT NOT NULL,             -- canonical | identical | equal_where_confident | disagrees
+    PRIMARY KEY (sha256, first_page),
+    FOREIGN KEY (sha256, first_page) REFERENCES reports(sha256, first_page) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS copies_by_canonical ON copies(canonical_sha256, canonical_first_page);
+CREATE INDEX IF NOT EXISTS reports_by_year ON reports(year);
+CREATE TABLE IF NOT EXISTS copy_disagreements (
+    -- one row per value two copies of one report differ in (rule copies.disagree)
+    rule TEXT NOT NULL, severity TEXT NOT NULL,
+    sha256_a TEXT NOT NULL, first_page_a INTEGER NOT NULL,   -- the canonical copy
+    sha256_b TEXT NOT NULL, first_page_b INTEGER NOT NULL,   -- the other copy
+    key TEXT NOT NULL,               -- the cell key
+    value_a TEXT, value_b TEXT,      -- JSON values in effect (null: not read)
+    source_a TEXT, source_b TEXT, confidence_a REAL, confidence_b REAL,
+    confident INTEGER NOT NULL,      -- 1: both sides read with confidence
+    message TEXT, message_en TEXT,   -- name both files
+    FOREIGN KEY (sha256_a, first_page_a) REFERENCES reports(sha256, first_page) ON DELETE CASCADE,
+    FOREIGN KEY (sha256_b, first_page_b) REFERENCES reports(sha256, first_page) ON DELETE CASCADE
+);
+CREATE VIEW IF NOT EXISTS canonical_reports AS
+    -- one row per report that counts: the canonical copy of each group (a report not yet
+    -- grouped counts as its own), with the size of its group
+    SELECT r.*, COALESCE(k.n_copies, 1) AS n_copies
+    FROM reports r LEFT JOIN copies k ON k.sha256 = r.sha256 AND k.first_page = r.first_page
+    WHERE k.canonical IS NULL OR k.canonical = 1;
 """
 
 
@@ -224,8 +259,8 @@ def _stored_version(db: sqlite3.Connection, path: Path) -> int:
 
 def _check_version(db: sqlite3.Connection, path: Path) -> None:
     version = _stored_version(db, path)
-    if version == 2:
-        raise StoreError(str(path), f"schema 2 is older than {SCHEMA_VERSION}: upgrade it in place by opening it "
+    if version in MIGRATABLE:
+        raise StoreError(str(path), f"schema {version} is older than {SCHEMA_VERSION}: upgrade it in place by opening it "
                          "once for writing (`extract check FILE` or a batch does), then read it")
     if version != SCHEMA_VERSION:
         raise StoreError(str(path), f"schema {version if version >= 0 else '?'} is not {SCHEMA_VERSION}: "
@@ -233,12 +268,13 @@ def _check_version(db: sqlite3.Connection, path: Path) -> None:
 
 
 # Schema versions `_migrate` upgrades in place.
-MIGRATABLE = (2,)
+MIGRATABLE = (2, 3)
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:
-    """Create the schema in a new file; upgrade a schema-2 file in place (one transaction):
-    the new tables are created and filled from each report's stored record."""
+    """Create the schema in a new file; upgrade a schema-2 or -3 file in place (one
+    transaction): the new tables are created and filled from each report's stored record
+    (schema 2) and the copies recognised (schemas 2 and 3)."""
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if tables and "meta" not in tables:
         _check_version(db, path)  # raises: someone else's file, or schema 1
@@ -249,8 +285,12 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
         db.executescript(SCHEMA)
         db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         if old in MIGRATABLE:
-            for row in db.execute("SELECT sha256, first_page, record FROM reports").fetchall():
-                _insert_record_parts(db, row[0], row[1], json.loads(row[2]))
+            from .copies import refresh_copies
+
+            if old == 2:
+                for row in db.execute("SELECT sha256, first_page, record FROM reports").fetchall():
+                    _insert_record_parts(db, row[0], row[1], json.loads(row[2]))
+            refresh_copies(db)
             db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
     _check_version(db, path)
 
@@ -272,7 +312,10 @@ def _split_value(value: CellValue) -> tuple[Optional[float], Optional[str]]:
 def write_document(db: sqlite3.Connection, result: DocumentResult) -> None:
     """Replace everything stored for this document in one transaction. Corrections are kept
     and applied again to the new reading (they name a report by sha256 and first page)."""
+    from .copies import refresh_copies
+
     with db:
+        years = {r[0] for r in db.execute("SELECT year FROM reports WHERE sha256 = ?", (result.sha256,))}
         db.execute("DELETE FROM documents WHERE sha256 = ?", (result.sha256,))
         db.execute(
             "INSERT INTO documents (sha256, path, status, reason, exit_code, extractor_version, pages,"
@@ -283,6 +326,8 @@ def write_document(db: sqlite3.Connection, result: DocumentResult) -> None:
         for first_page, last_page, record in result.reports:
             _insert_report(db, result.sha256, first_page, last_page, record)
         _reapply_corrections(db, result.sha256)
+        years |= {r[0] for r in db.execute("SELECT year FROM reports WHERE sha256 = ?", (result.sha256,))}
+        refresh_copies(db, years)
 
 
 def _insert_report(db: sqlite3.Connection, sha: str, first: int, last: int, record: dict[str, Any]) -> None:
@@ -379,8 +424,15 @@ def _reapply_corrections(db: sqlite3.Connection, sha: str) -> None:
                 revalidate(db, data)
 
 
-def iter_reports(db: sqlite3.Connection) -> Iterator[sqlite3.Row]:
-    """Every report row (with its document's path), in a stable order."""
+# Reports that are not the canonical copy of their group (`copies`): left out by default.
+NOT_A_COPY = (" NOT EXISTS (SELECT 1 FROM copies k WHERE k.sha256 = r.sha256 AND k.first_page = r.first_page"
+              " AND k.canonical = 0)")
+
+
+def iter_reports(db: sqlite3.Connection, *, with_copies: bool = True) -> Iterator[sqlite3.Row]:
+    """Every report row (with its document's path), in a stable order; `with_copies=False`:
+    only the canonical copy of each report (`copies`)."""
+    where = "" if with_copies else " WHERE" + NOT_A_COPY
     yield from db.execute(
-        "SELECT r.*, d.path FROM reports r JOIN documents d USING (sha256)"
+        "SELECT r.*, d.path FROM reports r JOIN documents d USING (sha256)" + where +
         " ORDER BY r.agency, r.year, d.path, r.first_page")

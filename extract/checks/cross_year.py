@@ -343,13 +343,17 @@ def write_cross_findings(db, findings: Iterable[CrossFinding]) -> None:
 
 
 def check_database(db) -> tuple[CheckResult, int]:
-    """Run the cross-year rules over every report of a batch database (values in effect)
-    and replace its cross_findings; the result and the number of reports."""
+    """Run the cross-year rules over the canonical copy of every report of a batch database
+    (values in effect; copies recognised again first, corrections may have changed them)
+    and replace its cross_findings; the result and the number of reports checked."""
+    from ..batch.copies import refresh_copies
     from ..export.stored import iter_stored_reports
 
+    with db:
+        refresh_copies(db)
     # Only the values are kept of each report (not its record): thousands fit in memory.
     reports = [YearReport(r.sha256, r.first_page, r.agency, r.year, r.values(), indicator_map(r.indicators))
-               for r in iter_stored_reports(db)]
+               for r in iter_stored_reports(db, with_copies=False)]
     result = check_reports(reports)
     write_cross_findings(db, result.findings)
     return result, len(reports)
@@ -364,6 +368,26 @@ def summary(result: CheckResult, reports: int) -> str:
     if result.unplaced:
         lines.append(f"  not checked (agency or year unknown): {', '.join(r.ref for r in result.unplaced)}")
     lines += [f"  [{f.severity}] {f.rule}: {f.message}" for f in result.findings]
+    return "\n".join(lines)
+
+
+def copies_summary(path: Path) -> str:
+    """Lines on the copies of reports (empty when there are none): each report was checked
+    once, as its canonical copy; the values its copies disagree in."""
+    from ..batch.store import open_store
+
+    db = open_store(path, readonly=True)
+    try:
+        copies = db.execute("SELECT count(*) FROM copies WHERE canonical = 0").fetchone()[0]
+        groups = db.execute("SELECT count(*) FROM copies WHERE canonical = 1 AND n_copies > 1").fetchone()[0]
+        rows = db.execute("SELECT message FROM copy_disagreements ORDER BY rowid").fetchall()
+    finally:
+        db.close()
+    if not copies:
+        return ""
+    lines = [f"\ncopies: {copies} extra copies of {groups} reports, each checked once (its canonical copy); "
+             f"{len(rows)} values the copies disagree in (table copy_disagreements)"]
+    lines += [f"  [warning] copies.disagree: {r[0]}" for r in rows]
     return "\n".join(lines)
 
 
@@ -401,5 +425,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
         return fail(f"{args.db}: {database_error_reason(exc)}", 9)
     text = summary(result, count)
+    if not args.quiet:
+        text += copies_summary(args.db)
     print(text.splitlines()[0] if args.quiet else text)
     return 1 if args.strict and any(f.severity == "error" for f in result.findings) else 0

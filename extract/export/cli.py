@@ -56,12 +56,14 @@ def _write_atomically(out: Path, write: Callable[[Path], int]) -> int:
     return count
 
 
-def export(db: Path, fmt: str, out: Optional[Path], original: bool) -> tuple[int, list[Path]]:
+def export(db: Path, fmt: str, out: Optional[Path], original: bool,
+           with_copies: bool = False) -> tuple[int, list[Path]]:
     """Write the export; returns (number of reports, files written). `out` None: beside the
-    database; Path("-"): stdout (text formats only)."""
+    database; Path("-"): stdout (text formats only). Each report once (its canonical copy),
+    unless `with_copies`."""
     store = open_store(db, readonly=True)
     try:
-        return _export(store, db, fmt, out, original)
+        return _export(store, db, fmt, out, original, with_copies)
     finally:
         store.close()
 
@@ -79,8 +81,9 @@ class _Counted:
             yield report
 
 
-def _export(store, db: Path, fmt: str, out: Optional[Path], original: bool) -> tuple[int, list[Path]]:
-    reports = _Counted(iter_stored_reports(store, original=original))
+def _export(store, db: Path, fmt: str, out: Optional[Path], original: bool,
+            with_copies: bool = False) -> tuple[int, list[Path]]:
+    reports = _Counted(iter_stored_reports(store, original=original, with_copies=with_copies))
     to_stdout = out is not None and str(out) == "-"
     target = default_out(db, fmt) if out is None else out
     written: list[Path] = []
@@ -150,16 +153,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="output file (default: beside the database, e.g. results.csv; csv-wide also writes <out>.dictionary.csv; "
                         "'-' for stdout: csv, csv-wide without its dictionary, jsonl)")
     parser.add_argument("--original", action="store_true", help="ignore corrections: the values as read")
+    parser.add_argument("--with-copies", action="store_true",
+                        help="every stored copy of a report (default: each report once, its canonical copy; "
+                        "README, 'Copies of one report')")
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
     args = parser.parse_args(argv)
     try:
-        count, written = export(args.db, args.format, args.out, args.original)
+        count, written = export(args.db, args.format, args.out, args.original, args.with_copies)
     except ExtractError as exc:
         return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
     except OSError as exc:
         return fail(f"{exc.filename or args.out}: cannot write: {exc.strerror or exc}", 2)
     if not args.quiet:
         where = ", ".join(map(str, written)) or "stdout"
-        print(f"export: {count} reports as {args.format}{' (as read)' if args.original else ''} -> {where}",
+        print(f"export: {count} reports{' (copies included)' if args.with_copies else ''} as {args.format}"
+              f"{' (as read)' if args.original else ''} -> {where}",
               file=sys.stderr)
     return 0

@@ -294,9 +294,11 @@ def _decided_again(record: Mapping[str, Any], values: Mapping[str, CellValue], v
     return out
 
 
-def iter_stored_reports(db: sqlite3.Connection, *, original: bool = False) -> Iterator[StoredReport]:
-    """Every report of the database in the store's stable order (agency, year, path, page)."""
-    for row in iter_reports(db):
+def iter_stored_reports(db: sqlite3.Connection, *, original: bool = False,
+                        with_copies: bool = True) -> Iterator[StoredReport]:
+    """Every report of the database in the store's stable order (agency, year, path, page);
+    `with_copies=False`: only the canonical copy of each report (the `copies` table)."""
+    for row in iter_reports(db, with_copies=with_copies):
         yield _report(db, row, original)
 
 
