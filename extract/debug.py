@@ -57,6 +57,10 @@ def write_debug(
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     where = {(m.page, id(m.cell)): key for key, m in mapping.cells.items()}
+    for key, m in mapping.cells.items():
+        if m.glued is not None:  # a label cell whose values were split out of it
+            glued_at = (m.page, id(m.glued.cell))
+            where[glued_at] = f"{where[glued_at]}+{key}" if glued_at in where else key
     px = _DPI / 72.0
     for page in pages:
         page_grids = [g for g in grids if g.page == page.number]

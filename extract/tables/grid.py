@@ -7,7 +7,7 @@ elementary cells -> merged cells (spans) -> cell text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence, Union
 
 from ..geometry import (
@@ -49,6 +49,10 @@ class GridCell:
     # element and its (table, row, column), 1-based; None for cells drawn on a page.
     locator: Optional[str] = None
     place: Optional[tuple[int, int, int]] = None
+    # The text boxes the cell's text was made of (glyphs, or OCR runs): where each part of
+    # the text is printed, for a cell that turns out to hold a label and its value
+    # (tables/glued.py). Not part of the cell's identity.
+    boxes: tuple[TextBox, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def last_row(self) -> int:
@@ -338,6 +342,7 @@ def _fill(page: PageContent, shape: TableShape) -> Grid:
                 confidence=confidence,
                 source=members[0].source if members else page.source,
                 alternatives=cell_alternatives(members),
+                boxes=tuple(members),
             )
         )
     return Grid(page=page.number, xs=xs, ys=ys, cells=tuple(cells))

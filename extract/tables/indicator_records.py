@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 from ..indicators import column_key
 from ..records import CellLocation, CellRecord, Finding, Indicator, MarkupPlace, as_number
 from ..text import parse_value
+from .glued import GluedCell, split_finding
 from .indicators import StatisticsTable
 
 
@@ -35,6 +36,9 @@ def indicator_records(
     unmatched: list[str] = []
     for t, table in enumerate(tables, start=1):
         kinds, ids = _column_ids(table.columns, year)
+        # Cells printing a row's label and values (a column ruling lost): the keys their
+        # values went to, for one warning per cell.
+        split: dict[int, tuple[GluedCell, int, list[str]]] = {}
         for r, row in enumerate(table.rows, start=1):
             if row.key:
                 seen_keys[row.key] += 1
@@ -46,6 +50,8 @@ def indicator_records(
                 cell = value.cell
                 parsed = parse_value(cell.text)
                 key = f"indicators.{row_id}.{ids[value.column_index]}"
+                if value.glued is not None:
+                    split.setdefault(id(value.glued.cell), (value.glued, value.page, []))[2].append(key)
                 cells[key] = CellRecord(
                     text=cell.text,
                     value=parsed.value,
@@ -70,6 +76,8 @@ def indicator_records(
                         row=r,
                     )
                 )
+        for glued, page, keys in split.values():
+            findings.append(split_finding(glued, keys, None if glued.cell.locator else page))
         for page, cell in table.unplaced:
             where = f"第{page}页统计表" if not cell.locator else f"统计表（{cell.locator}）"
             findings.append(

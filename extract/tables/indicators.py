@@ -30,6 +30,7 @@ from ..indicators import (
     unit_in_label,
 )
 from ..text import parse_value
+from .glued import GluedCell, split_glued
 from .grid import Grid, GridCell
 
 # ---------------------------------------------------------------- column roles
@@ -243,6 +244,9 @@ class IndicatorValue:
     header_unit: Optional[str]
     cell: GridCell
     page: int
+    # A value read out of a cell that prints the row's label too (the column ruling
+    # between them not found): that cell, with the label and all its numbers.
+    glued: Optional[GluedCell] = None
 
 
 @dataclass(frozen=True)
@@ -289,13 +293,16 @@ def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[In
         used: set[int] = set()
         for r in range(header_rows, grid.n_rows):
             cells = _row_starts(grid, r)
-            if _across(grid, cells) and not _is_number(cells[0].text):
+            across = _across(grid, cells) and not _is_number(cells[0].text)
+            if across and _number_in_label(cells[0].text):
+                # An indicator row whose column rules were lost (a scan's page edge): read
+                # as label + values below when that split is unique, else its number is
+                # reported unplaced, never taken for a heading.
+                if _split_row(grid, cells[0], cols, _open_frames(stack, (), previous_outer), previous_rank) is None:
+                    continue
+            elif across:
                 # A row across the table: a group heading (一、主动公开情况) or a note.
                 text = _printed(cells[0].text)
-                if _number_in_label(text):
-                    # An indicator row whose column rules were lost (a scan's page edge):
-                    # its number is reported unplaced below, never taken for a heading.
-                    continue
                 if _is_label_text(text) and len(text) <= 40:
                     # 一、 opens a group; （二） across the table opens a subgroup in it.
                     rank = min(_rank(text), 2.0) if numbering(text) else 1.0
@@ -323,6 +330,20 @@ def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[In
                 if c is None or c.row != r or c.col != col:
                     continue
                 value_cells.append((k, c))
+            glued_unit: Optional[str] = None
+            glued: Optional[_GluedRow] = None
+            if _spanned_values(label_cell, cols) and _number_in_label(label_cell.text):
+                # The label cell runs over value columns (their rulings lost) and prints a
+                # number: label + values when the split is unique, else an unplaced number.
+                glued = _split_row(grid, label_cell, cols, _open_frames(stack, outer, previous_outer), previous_rank)
+                if glued is None:
+                    if all(c is not label_cell for _, c in unplaced):
+                        unplaced.append((grid.page, label_cell))
+                    if _across(grid, cells):
+                        continue
+                else:
+                    label, glued_unit = glued.label, glued.unit
+                    value_cells = sorted(value_cells + list(glued.values), key=lambda kc: kc[0])
             printed = [c for _, c in value_cells if c.text.strip()]
             if label_cell.row != r and not printed:
                 continue  # a merged label spanning rows: its first row carried it
@@ -351,6 +372,8 @@ def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[In
                         path = outer + tuple(f.label for f in path_frames)
                         break
             unit_cell = _cell_at(grid, r, cols.unit) if cols.unit is not None else None
+            if glued is not None and unit_cell is label_cell:
+                unit_cell = None  # the unit is printed inside the label cell: glued.unit
             is_heading = (not printed and (spec is None or rank <= 1.0)) or (
                 # 一、主动公开情况 | —— | ——: a heading row whose cells print dashes.
                 spec is None
@@ -370,11 +393,12 @@ def _read_rows(fragments: Sequence[tuple[Grid, int, _Columns]]) -> tuple[list[In
             if unit_cell is not None:
                 used.add(id(unit_cell))
                 unit = _printed(unit_cell.text).strip("()（）") or None
-            unit = unit or unit_in_label(label)
+            unit = unit or glued_unit or unit_in_label(label)
             values = []
             for k, c in value_cells:
                 used.add(id(c))
-                values.append(IndicatorValue(cols.headers[k], k, cols.header_units[k], c, grid.page))
+                from_label = glued.cell if glued is not None and any(c is v for _, v in glued.values) else None
+                values.append(IndicatorValue(cols.headers[k], k, cols.header_units[k], c, grid.page, from_label))
             rows.append(IndicatorRow(label, path, key, unit, tuple(values), parent_key))
         for c in grid.cells:
             if id(c) in used or c.row < header_rows:
@@ -433,6 +457,56 @@ def _may_be_under(key: str, parent_key: Optional[str]) -> bool:
     item. An item under an unusual parent (部分公开 under 已办结数) is kept where printed."""
     spec = BY_KEY[key]
     return spec.parent is not None or any(key in p.parts for p in PARTITIONS)
+
+
+@dataclass(frozen=True)
+class _GluedRow:
+    """A label cell that prints its row's values too, taken apart."""
+
+    cell: GluedCell
+    label: str  # as printed, whitespace removed, without the unit
+    unit: Optional[str]  # a unit word printed between label and number (the unit column's)
+    values: tuple[tuple[int, GridCell], ...]  # (value column index, the number's cell)
+
+
+def _spanned_values(cell: GridCell, cols: _Columns) -> list[int]:
+    """Indexes (among the value columns) of the value columns a cell runs over."""
+    return [k for k, col in enumerate(cols.values) if cell.col <= col < cell.col + cell.col_span]
+
+
+def _open_frames(stack: Sequence[_Frame], outer: tuple[str, ...], previous_outer: Optional[tuple[str, ...]]) -> list[_Frame]:
+    """The frames a row would nest in: none when a new category opens in a left column."""
+    return [] if previous_outer is not None and outer != previous_outer else list(stack)
+
+
+def _split_row(
+    grid: Grid, cell: GridCell, cols: _Columns, stack: Sequence[_Frame], previous_rank: Optional[float]
+) -> Optional[_GluedRow]:
+    """A label cell running over value columns and printing numbers, read as the row's
+    label (and unit) and its values, or None when that is not unique: every value column
+    it spans gets one number, left to right, exactly as many numbers as columns (each
+    inside its column when there are several, see GluedCell.fits); and the
+    label is an indicator of the vocabulary where the row stands (a label outside it could
+    end in a digit of its own). The column boundary is inferred, so the caller reports it."""
+    spanned = _spanned_values(cell, cols)
+    extents = [(grid.xs[cols.values[k]], grid.xs[cols.values[k] + 1]) for k in spanned]
+    glued = split_glued(cell, extents)
+    if glued is None or not glued.fits(extents):
+        return None
+    label, unit = _printed(glued.label), None
+    if cols.unit is not None and cell.col <= cols.unit < cell.col + cell.col_span:
+        for word in sorted(UNIT_WORDS, key=len, reverse=True):
+            if label.endswith(word) and len(label) > len(word):
+                label, unit = label[: -len(word)], word
+                break
+    rank, _ = _nesting(label, None, cell.row, stack, previous_rank)
+    frames = [f for f in stack]
+    while frames and frames[-1].rank >= rank:
+        frames.pop()
+    parent_key = next((f.key for f in reversed(frames) if f.key), None)
+    if match_indicator(label, tuple(f.label for f in frames), parent_key) is None:
+        return None
+    return _GluedRow(glued, label, unit, tuple(zip(spanned, glued.numbers)))
 
 
 # A count printed inside a label cell (the ruling between label and value lost): digits

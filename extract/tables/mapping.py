@@ -20,6 +20,7 @@ from ..geometry import overlap
 from ..records import Finding
 from ..settings import Settings
 from ..text import label_core, parse_value, similarity
+from .glued import GluedCell, split_finding, split_glued
 from .grid import Grid, GridCell
 
 TableKind = str  # one of template.TABLE_KEYS
@@ -36,6 +37,9 @@ class MappedCell:
     key: str  # table.row.column
     cell: GridCell
     page: int
+    # A value read out of a cell that prints its row label too (the ruling between them not
+    # found): `cell` is the number's part, `glued` the grid's cell and all its numbers.
+    glued: Optional[GluedCell] = None
 
 
 @dataclass
@@ -726,45 +730,92 @@ def _map_proactive(table: LogicalTable, settings: Settings, out: Mapping) -> Non
             if not cells:
                 continue
             first = label_core(cells[0].text)
-            if similarity(first, _HEADER_MARK) >= 0.8:
-                header = cells[1:]
+            glued_header = _glued_header_text(first)
+            if similarity(first, _HEADER_MARK) >= 0.8 or glued_header is not None:
+                # 信息内容 | 本年制发件数 | …; with the ruling after 信息内容 lost, the first
+                # value column's name is printed in the 信息内容 cell and spans it.
+                header = [(c.bbox.x0, c.bbox.x1, c.text) for c in cells[1:]]
+                if glued_header is not None:
+                    header.insert(0, (cells[0].bbox.x0, cells[0].bbox.x1, glued_header))
                 assigned = _assign(
                     [
-                        (similarity(label_core(cell.text), label_core(label)), i, key)
-                        for i, cell in enumerate(header)
+                        (similarity(label_core(text), label_core(label)), i, key)
+                        for i, (_, _, text) in enumerate(header)
                         for key, label, _ in _PROACTIVE_COLUMN_LABELS
                     ],
                     settings.min_label_similarity,
                 )
-                columns = [
-                    _Column(key, header[i].bbox.x0, header[i].bbox.x1) for i, key in assigned.items()
-                ]
+                columns = [_Column(key, header[i][0], header[i][1]) for i, key in assigned.items()]
                 for key in assigned.values():
                     if key in _PROACTIVE_VERSION_COLUMNS:
                         out.votes[_PROACTIVE_VERSION_COLUMNS[key]] += 1
                 continue
-            if len(cells) < 2 or not columns:
+            glued = split_glued(cells[0]) if columns and _has_embedded_number(cells[0]) else None
+            if glued is not None:
+                first = label_core(glued.label)
+            if (len(cells) < 2 and glued is None) or not columns:
                 continue  # a block heading, or data before any header
-            best = max(
-                ((similarity(first, label_core(label)), row) for row, label in _PROACTIVE_ROW_LABELS),
-                default=(0.0, ""),
+            ranked = sorted(
+                ((similarity(first, label_core(label)), row) for row, label in _PROACTIVE_ROW_LABELS), reverse=True
             )
+            best = ranked[0] if ranked else (0.0, "")
             if best[0] < settings.min_label_similarity:
                 out.findings.append(
                     _finding(
                         "proactive.unmatched_row",
-                        "error" if any(_is_printed_number(c) for c in cells[1:]) else "warning",
+                        "error" if glued is not None or any(_is_printed_number(c) for c in cells[1:]) else "warning",
                         f"第二部分表格中有一行无法对应到模板行：{cells[0].text}",
                         f"a row of the section 二 table matches no template row: {cells[0].text}",
                     )
                 )
                 continue
             row = best[1]
+            taken: set[str] = set()
             for cell in cells[1:]:
                 column = _column_for(cell, columns)
                 if column is not None:
+                    taken.add(column)
                     full = f"proactive.{row}.{column}"
                     out.cells.setdefault(full, MappedCell(full, cell, grid.page))
+            runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+            if glued is not None and best[0] >= _CONFIDENT_MATCH and runner_up < best[0] - _CLEAR_MARGIN:
+                _place_glued(glued, f"proactive.{row}", columns, taken, grid.page, out)
+
+
+def _glued_header_text(core: str) -> Optional[str]:
+    """The column name printed after 信息内容 in one cell (the ruling between them lost):
+    信息内容本年制发件数 -> 本年制发件数."""
+    mark = len(_HEADER_MARK)
+    if len(core) > mark and similarity(core[:mark], _HEADER_MARK) >= 0.75:
+        return core[mark:]
+    return None
+
+
+def _place_glued(
+    glued: GluedCell, row: str, columns: Sequence[_Column], taken: set[str], page: int, out: Mapping
+) -> None:
+    """The numbers of a cell printing a row's label and values go to the value columns the
+    cell spans (each column's header cell mostly under it) that no other cell of the row
+    fills, left to right, when there are exactly as many columns as numbers. Otherwise the
+    split is a guess: nothing is placed and the cell stays an unplaced value (an error)."""
+    box = glued.cell.bbox
+    spanned = sorted(
+        (c for c in columns if c.key not in taken and overlap(c.x0, c.x1, box.x0, box.x1) >= 0.5 * (c.x1 - c.x0)),
+        key=lambda c: c.x0,
+    )
+    extents = [(c.x0, c.x1) for c in spanned]
+    split = split_glued(glued.cell, extents)
+    if split is None or not split.fits(extents):
+        return
+    keys = []
+    for column, number in zip(spanned, split.numbers):
+        full = f"{row}.{column.key}"
+        if full in out.cells:
+            continue  # already printed elsewhere: this number stays unplaced (reported)
+        out.cells[full] = MappedCell(full, number, page, split)
+        keys.append(full)
+    if keys:
+        out.findings.append(split_finding(split, keys, page))
 
 
 # ---------------------------------------------------------------- section 四
@@ -831,13 +882,24 @@ def check_placement(mapping: Mapping, recorded: set[str]) -> Placement:
     """Every number printed in a grid of a found table, against the record keys it was
     placed under (`recorded`: the mapped keys the record kept)."""
     keys_of: dict[int, list[str]] = {}
+    # Cells printing a label and numbers that were split: how many numbers each prints.
+    numbers_in: dict[int, int] = {}
     for key, mapped in mapping.cells.items():
+        if mapped.glued is not None:
+            numbers_in[id(mapped.glued.cell)] = len(mapped.glued.numbers)
         if key in recorded:
             keys_of.setdefault(id(mapped.cell), []).append(key)
+            if mapped.glued is not None:
+                keys_of.setdefault(id(mapped.glued.cell), []).append(key)
     unplaced, twice = [], []
     for table in mapping.tables:
         for grid in table.fragments:
             for cell in grid.cells:
+                if id(cell) in numbers_in:
+                    # Placed only when every number it prints is in the record.
+                    if len(keys_of.get(id(cell), [])) < numbers_in[id(cell)]:
+                        unplaced.append((table.kind, grid.page, cell))
+                    continue
                 if _has_embedded_number(cell) and id(cell) not in keys_of:
                     unplaced.append((table.kind, grid.page, cell))
                     continue
