@@ -255,3 +255,34 @@ def test_scan_of_section_two_with_lost_label_rulings(tmp_path):
     assert len(unplaced) == 1 and unplaced[0].severity == "error"
     assert "行政规范性文件" in unplaced[0].message
     assert not any(k.startswith("proactive.normative_documents") for k in got)
+
+
+def test_scan_of_a_pre2019_statistics_row_that_lost_its_column_rules(tmp_path):
+    """A 2014 statistics table whose row (三)政府信息公开工作专门机构数 | 个 | 1 was scanned
+    without its column rules: the indicator gets its value and unit, with the warning."""
+    labels = [
+        ("一、主动公开情况", "", ""), ("（一）主动公开政府信息数", "条", "120"), ("其中：全文电子化", "条", "100"),
+        ("二、依申请公开情况", "", ""), ("（一）收到申请数", "件", "50"), ("1.当面申请数", "件", "20"),
+        ("2.传真申请数", "件", "10"), ("（二）办结数", "件", "48"), ("三、行政复议数", "件", "2"),
+        ("（三）政府信息公开工作专门机构数", "个", "1"),
+    ]
+    glued_row = len(labels)  # the last row (1-based below the header)
+    cells = [(0, 0, 1, 1, "指标名称"), (0, 1, 1, 1, "计量单位"), (0, 2, 1, 1, "本年度")]
+    for r, (label, unit, value) in enumerate(labels, start=1):
+        cells += [(r, 0, 1, 1, label), (r, 1, 1, 1, unit), (r, 2, 1, 1, value)]
+    n_rows = len(labels) + 1
+    rules = [("h", r, 0, 3) for r in range(n_rows + 1)]
+    rules += [("v", c, 0, n_rows) for c in (0, 3)]
+    rules += [("v", c, r, r + 1) for c in (1, 2) for r in range(n_rows) if r != glued_row]
+    image = _draw_page(
+        ["东川市交通运输局2014年政府信息公开工作年度报告", "政府信息公开情况统计表"],
+        70, [250, 90, 110], 24, cells, rules,
+    )
+    report = extract_file(_scan_pdf(tmp_path / "glued-2014.pdf", image), Settings())
+    offices = [i for i in report.indicators if i.key == "disclosure_offices"]
+    assert len(offices) == 1 and offices[0].value == 1 and offices[0].unit == "个"
+    cell = report.cells[offices[0].cell]
+    assert cell.text == "1" and cell.page == 1 and cell.bbox is not None and cell.bbox[0] >= 70 + 250 + 90 - 2
+    assert [f.cells for f in report.findings if f.rule == "cell.split_from_label"] == [(offices[0].cell,)]
+    assert not [f for f in report.findings if f.rule == "table.unplaced_value"]
+    assert {i.key: i.value for i in report.indicators}["applications_received"] == 50
