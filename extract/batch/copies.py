@@ -20,9 +20,9 @@ version of the report). Every differing value is a row of `copy_disagreements` n
 sources (rule `copies.disagree`).
 
 `refresh_copies` rewrites the `copies` and `copy_disagreements` rows of the years it is
-given (all when none), inside the caller's transaction: `store.write_document` calls it
-for the years a document's reports had and have, the schema upgrade and `extract check`
-for all.
+given (all when none), inside the caller's transaction: the schema upgrade and `extract
+check` call it for all; `store.write_document` calls `refresh_document`, which rewrites only
+the groups of the agencies and years a document's reports had and have.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
+from functools import lru_cache
 from typing import Iterable, Optional
 
 COPY_RULE = "copies.disagree"
@@ -133,6 +134,62 @@ def refresh_copies(db: sqlite3.Connection, years: Optional[Iterable[Optional[int
             partitions.append(db.execute(select + " WHERE r.year IS ?", (year,)).fetchall())
     threshold = _min_confidence()
     for rows in partitions:
+        for group in _groups(rows):
+            _write_group(db, group, threshold)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalised(name: str) -> str:
+    from ..checks.cross_year import normalise_agency
+
+    return normalise_agency(name)
+
+
+def _related(names: Iterable[str], affected: Iterable[str]) -> set[str]:
+    """The names among `names` whose group may change when reports of the `affected` names
+    come or go: every name one of them ends with or that ends with one of them (once
+    normalised), and so on until no name is added (a superset of the tolerant match, so
+    that `agency_groups` over it groups these names as over all the year's names)."""
+    forms = {n: _normalised(n) for n in names}
+    closure = {a for a in affected if a in forms}
+    frontier = {forms[a] for a in closure}
+    while frontier:
+        ends = tuple(frontier)
+        suffixes = {x[i:] for x in frontier for i in range(len(x))}
+        new = {n for n, f in forms.items() if n not in closure and (f.endswith(ends) or f in suffixes)}
+        closure |= new
+        frontier = {forms[n] for n in new}
+    return closure
+
+
+def refresh_document(db: sqlite3.Connection, sha: str, before: Iterable[tuple[Optional[int], Optional[str]]]) -> None:
+    """Rewrite the copies rows a document's write may change: the groups of the (year,
+    agency) its reports had (`before`) and have now. Inside the caller's transaction; costs
+    one scan of each year's agency names, not a regrouping of the year."""
+    now = db.execute("SELECT year, agency FROM reports WHERE sha256 = ?", (sha,)).fetchall()
+    affected: dict[Optional[int], set[str]] = defaultdict(set)
+    for year, agency in [*before, *((r[0], r[1]) for r in now)]:
+        if year is not None and agency:
+            affected[year].add(agency)
+    select = ("SELECT r.sha256, r.first_page, r.agency, r.year, r.template, r.kind, r.errors, d.path,"
+              " d.processed_at FROM reports r JOIN documents d USING (sha256)")
+    threshold = _min_confidence()
+    # The document's reports that can be no copy (no year or no agency): alone.
+    for r in db.execute(select + " WHERE r.sha256 = ? AND (r.year IS NULL OR r.agency IS NULL OR r.agency = '')",
+                        (sha,)).fetchall():
+        _write_group(db, [r], threshold)
+    for year, names in affected.items():
+        related = _related((r[0] for r in db.execute(
+            "SELECT DISTINCT agency FROM reports WHERE year = ? AND agency IS NOT NULL", (year,))), names)
+        if not related:
+            continue
+        chosen = json.dumps(sorted(related), ensure_ascii=False)
+        where = "(SELECT sha256, first_page FROM reports WHERE year = ? AND agency IN (SELECT value FROM json_each(?)))"
+        db.execute(f"DELETE FROM copy_disagreements WHERE (sha256_a, first_page_a) IN {where}"
+                   f" OR (sha256_b, first_page_b) IN {where}", (year, chosen, year, chosen))
+        db.execute(f"DELETE FROM copies WHERE (sha256, first_page) IN {where}", (year, chosen))
+        rows = db.execute(select + " WHERE r.year = ? AND r.agency IN (SELECT value FROM json_each(?))",
+                          (year, chosen)).fetchall()
         for group in _groups(rows):
             _write_group(db, group, threshold)
 

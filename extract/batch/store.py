@@ -157,7 +157,7 @@ CREATE TABLE IF NOT EXISTS copies (
     FOREIGN KEY (sha256, first_page) REFERENCES reports(sha256, first_page) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS copies_by_canonical ON copies(canonical_sha256, canonical_first_page);
-CREATE INDEX IF NOT EXISTS reports_by_year ON reports(year);
+CREATE INDEX IF NOT EXISTS reports_by_year_agency ON reports(year, agency);
 CREATE TABLE IF NOT EXISTS copy_disagreements (
     -- one row per value two copies of one report differ in (rule copies.disagree)
     rule TEXT NOT NULL, severity TEXT NOT NULL,
@@ -312,10 +312,10 @@ def _split_value(value: CellValue) -> tuple[Optional[float], Optional[str]]:
 def write_document(db: sqlite3.Connection, result: DocumentResult) -> None:
     """Replace everything stored for this document in one transaction. Corrections are kept
     and applied again to the new reading (they name a report by sha256 and first page)."""
-    from .copies import refresh_copies
+    from .copies import refresh_document
 
     with db:
-        years = {r[0] for r in db.execute("SELECT year FROM reports WHERE sha256 = ?", (result.sha256,))}
+        before = [(r[0], r[1]) for r in db.execute("SELECT year, agency FROM reports WHERE sha256 = ?", (result.sha256,))]
         db.execute("DELETE FROM documents WHERE sha256 = ?", (result.sha256,))
         db.execute(
             "INSERT INTO documents (sha256, path, status, reason, exit_code, extractor_version, pages,"
@@ -326,8 +326,7 @@ def write_document(db: sqlite3.Connection, result: DocumentResult) -> None:
         for first_page, last_page, record in result.reports:
             _insert_report(db, result.sha256, first_page, last_page, record)
         _reapply_corrections(db, result.sha256)
-        years |= {r[0] for r in db.execute("SELECT year FROM reports WHERE sha256 = ?", (result.sha256,))}
-        refresh_copies(db, years)
+        refresh_document(db, result.sha256, before)
 
 
 def _insert_report(db: sqlite3.Connection, sha: str, first: int, last: int, record: dict[str, Any]) -> None:
