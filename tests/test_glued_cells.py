@@ -112,6 +112,41 @@ def test_glyph_boxes_give_the_numbers_own_bbox_and_confirm_several_numbers():
     assert split_glued(GridCell(0, 0, 1, 1, BBox(0, 0, 9, 9), "表2 收到申请", 1.0, "text")) is None
 
 
+_APPLICANTS = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+
+
+def _applications(glued_label: str):
+    """A section 三 whose （一）予以公开 row lost the ruling between its label and 自然人."""
+    def values(start, base):
+        return [(c, 1, 1, str(base + c - start)) for c in range(start, 10)]
+
+    return [
+        [(0, 3, 3, ""), (3, 7, 1, "申请人情况")],
+        [(3, 1, 2, "自然人"), (4, 5, 1, "法人或其他组织"), (9, 1, 2, "总计")],
+        [(4 + i, 1, 1, h) for i, h in enumerate(_APPLICANTS)],
+        [(0, 3, 1, "一、本年新收政府信息公开申请数量")] + values(3, 1),
+        [(0, 3, 1, "二、上年结转政府信息公开申请数量")] + values(3, 0),
+        [(0, 1, 3, "三、本年度办理结果"), (1, 3, 1, glued_label)] + values(4, 2),
+        [(1, 2, 1, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")] + values(3, 1),
+        [(1, 2, 1, "（七）总计")] + values(3, 1),
+    ]
+
+
+def test_applications_label_glued_to_the_first_applicant_column():
+    mapping = map_tables([_grid(_applications("（一）予以公开5"), [60, 60, 120] + [40] * 7)], Settings())
+    got = {k: m.cell.text for k, m in mapping.cells.items() if k.startswith("applications.granted.")}
+    assert got == {"applications.granted.natural_person": "5", "applications.granted.enterprise": "2",
+                   "applications.granted.research": "3", "applications.granted.public_interest": "4",
+                   "applications.granted.legal_service": "5", "applications.granted.other_org": "6",
+                   "applications.granted.total": "7"}
+    assert [f.cells for f in mapping.findings if f.rule == "cell.split_from_label"] == [("applications.granted.natural_person",)]
+    assert check_placement(mapping, set(mapping.cells)).unplaced == ()
+    # A label that names no row (the row is taken by its place): the number is not placed by a guess.
+    mapping = map_tables([_grid(_applications("（一）公示5"), [60, 60, 120] + [40] * 7)], Settings())
+    assert not any(f.rule == "cell.split_from_label" for f in mapping.findings)
+    assert [c.text for _, _, c in check_placement(mapping, set(mapping.cells)).unplaced] == ["（一）公示5"]
+
+
 def _statistics(rows, widths):
     tables = statistics_tables([_grid(rows, widths)])
     indicators, cells, findings = indicator_records(tables, 2014)

@@ -448,6 +448,9 @@ class _RowObservation:
     group: str  # label core of the nearest enclosing label
     text: str  # printed label, for messages
     values: tuple[tuple[str, GridCell], ...]
+    # The row's label cell ran over value columns (their ruling lost) and printed numbers:
+    # the cell taken apart; its numbers are among `values` when they fit those columns.
+    glued: Optional[GluedCell] = None
 
 
 def _join_cut_label(previous: str, continued: str, group_cores: Sequence[str]) -> str:
@@ -482,7 +485,8 @@ def _join_split_row(observations: list[_RowObservation], first: int) -> None:
     values = before.values if any(c.text.strip() for _, c in before.values) else after.values
     page = before.page if values is before.values else after.page
     observations[first - 1 : first + 1] = [
-        _RowObservation(page, joined, before.group or after.group, before.text + after.text, values)
+        _RowObservation(page, joined, before.group or after.group, before.text + after.text, values,
+                        before.glued if values is before.values else after.glued)
     ]
 
 
@@ -537,9 +541,19 @@ def _observe_applications(
             cells = grid.row_cells(r)
             label_cells = [c for c in cells if c.bbox.x1 <= label_right and c.text.strip()]
             value_cells = [c for c in cells if c.bbox.x1 > label_right and c.row == r]
-            if not value_cells:
+            # A cell starting among the labels and running over value columns (the ruling
+            # between them lost) is the row's own label with numbers: never a value cell.
+            glued_cell = next(
+                (c for c in value_cells if c.bbox.x0 < label_right - 2 * settings.snap_tolerance_pt and _has_embedded_number(c)),
+                None,
+            )
+            glued = split_glued(glued_cell) if glued_cell is not None else None
+            value_cells = [c for c in value_cells if c is not glued_cell]
+            if not value_cells and glued is None:
                 continue
             own_cell = min(label_cells, key=lambda c: (c.row_span, -c.col), default=None)
+            if glued is not None:
+                own_cell = None
             groups = [c for c in label_cells if c is not own_cell]
             for g in groups:
                 if id(g) in resolved:
@@ -558,13 +572,27 @@ def _observe_applications(
                 key = _column_for(cell, columns)
                 if key is not None:
                     values.append((key, cell))
+            if glued is not None:
+                box = glued.cell.bbox
+                taken = {k for k, _ in values}
+                spanned = sorted(
+                    (c for c in columns if c.key not in taken and overlap(c.x0, c.x1, box.x0, box.x1) >= 0.5 * (c.x1 - c.x0)),
+                    key=lambda c: c.x0,
+                )
+                extents = [(c.x0, c.x1) for c in spanned]
+                glued = split_glued(glued.cell, extents)
+                if glued is not None and glued.fits(extents):
+                    values += [(c.key, number) for c, number in zip(spanned, glued.numbers)]
+                else:
+                    glued = None  # its numbers stay unplaced (reported)
             observations.append(
                 _RowObservation(
                     page=grid.page,
-                    own=label_core(own_cell.text) if own_cell else "",
+                    own=label_core(glued.label) if glued else label_core(own_cell.text) if own_cell else "",
                     group=near_group,
-                    text=own_cell.text if own_cell else "",
+                    text=glued.label if glued else own_cell.text if own_cell else "",
                     values=tuple(values),
+                    glued=glued,
                 )
             )
         carried = [
@@ -632,7 +660,8 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
                 [f"applications.{key}.{column}" for column, _ in obs.values],
             )
         )
-    for i, key in _rows_by_position(observations, assigned).items():
+    by_position = _rows_by_position(observations, assigned)
+    for i, key in by_position.items():
         assigned[i] = key
         obs = observations[i]
         out.findings.append(
@@ -660,9 +689,21 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
                     )
                 )
             continue
+        # Numbers split from the row's label cell are placed only under a label that
+        # matched plainly: a doubtful or positional row would make the inferred column
+        # boundary a second guess (they stay unplaced, an error).
+        split_ok = obs.glued is not None and i not in by_position and all(d != i for d, _ in doubtful)
+        split_keys = []
         for column, cell in obs.values:
+            from_label = obs.glued is not None and any(cell is n for n in obs.glued.numbers)
+            if from_label and not split_ok:
+                continue
             full = f"applications.{key}.{column}"
-            out.cells.setdefault(full, MappedCell(full, cell, obs.page))
+            if from_label and full not in out.cells:
+                split_keys.append(full)
+            out.cells.setdefault(full, MappedCell(full, cell, obs.page, obs.glued if from_label else None))
+        if obs.glued is not None and split_keys:
+            out.findings.append(split_finding(obs.glued, split_keys, obs.page))
 
 
 _APPLICATION_ROW_ORDER = [r.key for r in tpl.APPLICATION_RECORD_ROWS]
