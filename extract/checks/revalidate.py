@@ -18,7 +18,7 @@ from .indicator_rules import check_indicators
 INDICATOR_RULES = frozenset({"indicators.parts_sum", "indicators.part_exceeds_parent",
                              "indicators.cumulative_below_year"})
 # As review.rules.READING_RULES (kept here so that checks does not import review).
-READING_RULES = frozenset({"cell.low_confidence", "cell.unreadable", "cell.repaired"})
+READING_RULES = frozenset({"cell.low_confidence", "cell.unreadable", "cell.repaired", "cell.split_from_label"})
 
 
 def indicators_of(record: Mapping[str, Any]) -> list[Indicator]:

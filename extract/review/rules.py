@@ -16,7 +16,7 @@ from ..template import TemplateVersion
 # Rule ids `validate` decides: their findings are replaced when a report is validated again.
 VALUE_RULES = frozenset({"value.negative", "value.not_integer"})
 # Findings about one cell's reading: settled once a person has confirmed or corrected the cell.
-READING_RULES = frozenset({"cell.low_confidence", "cell.unreadable", "cell.repaired"})
+READING_RULES = frozenset({"cell.low_confidence", "cell.unreadable", "cell.repaired", "cell.split_from_label"})
 
 
 @dataclass(frozen=True)
