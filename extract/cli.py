@@ -58,10 +58,13 @@ def _summary(report) -> str:
         + f", {len(report.cells)} cells read",
     ]
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning", "info")}
-    lines.append(f"findings: {counts['error']} error, {counts['warning']} warning, {counts['info']} info")
+    from .checks.accounting import cause_note, describe
+
+    lines.append(f"findings: {counts['error']} error, {counts['warning']} warning, {counts['info']} info; "
+                 + describe(report.rules))
     for f in report.findings:
         if f.severity != "info":
-            lines.append(f"  [{f.severity}] {f.rule}: {f.message}")
+            lines.append(f"  [{f.severity}] {f.rule}: {f.message}" + cause_note(f))
     return "\n".join(lines)
 
 

@@ -11,7 +11,8 @@ from .checks.prose_figures import ProseReading, read_prose
 from .checks.indicator_rules import check_indicators
 from .checks.repair import Repair, repair
 from .checks.soft_checks import run_soft_checks
-from .checks.validate import equations, validate
+from .checks.accounting import account, attribute, template_outcomes
+from .checks.validate import Outcome, equations, validate
 from .errors import (
     ExtractError,
     InputNotFound,
@@ -309,7 +310,9 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
     findings += _stray_number_findings(reading)
     findings += mapping.findings + _cell_findings(cells, settings) + validate(values, version, layout)
     prose = _sections_and_figures(reading, version, values)
-    findings += run_soft_checks(prose.figures, values, info.agency, version)
+    outcomes = template_outcomes(values, version, layout)
+    findings += run_soft_checks(prose.figures, values, info.agency, version, outcomes=outcomes)
+    findings = attribute(findings, outcomes, cells, settings.min_ocr_confidence)
 
     return Report(
         source=_source(reading, cells),
@@ -317,6 +320,7 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
         tables=build_tables(version, values),
         cells=cells,
         findings=tuple(_locate(f, cells) for f in findings),
+        rules=account(outcomes),
         sections=prose.sections,
         prose_figures=prose.figures,
     )
@@ -338,7 +342,8 @@ def _build_pre2019_report(reading: TableReading, probe: ReportInfo, settings: Se
     indicators, cells, findings = indicator_records(reading.statistics, probe.year)
     findings = _unreadable_page_findings(reading.unreadable_pages) + findings
     findings += _stray_number_findings(reading)
-    findings += check_indicators(indicators)
+    outcomes: list[Outcome] = []
+    findings += check_indicators(indicators, outcomes=outcomes)
     findings += _cell_findings(cells, settings)
     if not reading.statistics:
         findings.append(
@@ -350,13 +355,15 @@ def _build_pre2019_report(reading: TableReading, probe: ReportInfo, settings: Se
             )
         )
     prose = _sections_and_figures(reading, "pre2019", {}, indicators)
-    findings += run_soft_checks(prose.figures, {}, probe.agency, "pre2019", indicators)
+    findings += run_soft_checks(prose.figures, {}, probe.agency, "pre2019", indicators, outcomes=outcomes)
+    findings = attribute(findings, outcomes, cells, settings.min_ocr_confidence)
     return Report(
         source=_source(reading, cells),
         report=probe.model_copy(update={"template": "pre2019"}),
         tables=TablesPre2019(),
         cells=cells,
         findings=tuple(_locate(f, cells) for f in findings),
+        rules=account(outcomes),
         indicators=indicators,
         sections=prose.sections,
         prose_figures=prose.figures,

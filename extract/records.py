@@ -75,15 +75,70 @@ class CellLocation(_Frozen):
     locator: Optional[str] = None  # HTML and Word cells, as in CellRecord
 
 
+# Whose inconsistency a broken rule is: the publication's own (every cell involved was read
+# with certainty) or possibly the reading's (a doubtful OCR reading is involved).
+Cause = Literal["publication", "reading"]
+
+
 class Finding(_Frozen):
     rule: str = Field(description="stable rule id, e.g. applications.balance")
-    severity: Severity
+    severity: Severity = Field(description="error (a rule broken, a value lost), warning (check it), info (a note: e.g. a rule not checked)")
     message: str = Field(description="Chinese message")
-    message_en: str
+    message_en: str = Field(description="the same message in English")
     cells: tuple[str, ...] = Field(default=(), description="cell keys table.row.column involved")
-    expected: Optional[float] = None
-    printed: Optional[float] = None
+    expected: Optional[float] = Field(default=None, description="a broken rule: the sum of its parts (what the total should be)")
+    printed: Optional[float] = Field(default=None, description="a broken rule: the printed total (or the value in question)")
     locations: tuple[CellLocation, ...] = Field(default=(), description="page and bbox of each cell found")
+    cause: Optional[Cause] = Field(
+        default=None,
+        description="broken arithmetic rules only (table rules, indicators.*, prose.contradicts_table): publication "
+        "when every cell involved was read with certainty (a PDF's text layer, HTML or Word markup, or a cell a "
+        "reviewer confirmed; no repair) — the report's own inconsistency; reading when an OCR reading is involved "
+        "(a possible misreading). Absent otherwise",
+    )
+    suspect_cell: Optional[str] = Field(
+        default=None,
+        description="with cause: the cell most likely at fault, when the arithmetic singles one out (the only "
+        "doubtful reading among the rule's cells, or the one cell every connected broken rule shares and no held "
+        "rule vouches for). Absent otherwise",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_unset_cause(self, handler: Any) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("cause", "suspect_cell"):
+                if data.get(key) is None:
+                    data.pop(key, None)
+        return data
+
+
+class RuleCount(_Frozen):
+    """How the instances of one rule id came out."""
+
+    held: int = Field(default=0, ge=0, description="instances whose cells are all numbers and that hold")
+    broken: int = Field(default=0, ge=0, description="instances whose cells are all numbers and that do not hold")
+    unchecked: int = Field(
+        default=0, ge=0, description="instances not checked: a cell involved is null (blank, /, —), unreadable or "
+        "carries a unit"
+    )
+
+
+class RuleAccounting(_Frozen):
+    """How many rule instances the validation evaluated and how they came out: every
+    consistency rule of the tables (applications.*, review_litigation.total, pre-2019
+    indicators.*) and every table figure the text states (prose.contradicts_table). A rule
+    left unchecked is never counted as held: a report with no finding but unchecked rules is
+    not clean. Per-cell value checks (value.*) are not counted."""
+
+    checked: int = Field(ge=0, description="held + broken")
+    held: int = Field(ge=0, description="instances that hold")
+    broken: int = Field(ge=0, description="instances that do not hold (each is an error or warning finding)")
+    unchecked: int = Field(
+        ge=0, description="instances not checked because a cell involved is null, unreadable or unit-bearing (a "
+        "blank 总计 column leaves every rule through it unchecked); the template rules' are also info findings"
+    )
+    by_rule: dict[str, RuleCount] = Field(default_factory=dict, description="the same counts per rule id")
 
 
 class Source(_Frozen):
@@ -252,6 +307,11 @@ class Report(_Frozen):
     tables: Union[Tables2021, Tables2019, TablesPre2019] = Field(discriminator="template")
     cells: dict[str, CellRecord] = Field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
+    rules: Optional[RuleAccounting] = Field(
+        default=None,
+        description="how many rule instances were checked, held, broken and left unchecked; null in records made "
+        "before it was recorded (unknown, not zero)",
+    )
     # Pre-2019 statistics tables, one record per printed value (empty for 2019+ reports).
     indicators: tuple[Indicator, ...] = ()
     # The report's numbered sections and the figures its text states (every era).

@@ -117,8 +117,11 @@ def test_jsonl_lines_are_the_json_records(batch, tmp_path):
     assert not [f for f in corrected["findings"] if WRONG in f["cells"] and f["severity"] == "error"]
     assert [f for f in corrected["findings"] if f["rule"] == "applications.row_total" and f["severity"] == "info"] == \
         [f for f in leaf["findings"] if f["rule"] == "applications.row_total" and f["severity"] == "info"]
+    # the rule accounting too (issue 18): the two broken rules now hold
+    assert leaf["rules"]["broken"] == 2 and corrected["rules"]["broken"] == 0
+    assert corrected["rules"]["checked"] == leaf["rules"]["checked"]
     corrected["tables"]["applications"]["granted"]["natural_person"] = printed
-    del corrected["findings"], leaf["findings"]
+    del corrected["findings"], leaf["findings"], corrected["rules"], leaf["rules"]
     assert corrected == leaf  # nothing else changed
 
 

@@ -23,6 +23,7 @@ from typing import Mapping, Optional, Sequence
 
 from ..indicators import PARTITIONS, Partition
 from ..records import CellValue, Finding, Indicator, as_number
+from .validate import Outcome
 
 _PARTITION_OF = {p.parent: p for p in PARTITIONS}
 
@@ -66,10 +67,17 @@ def _value(values: Mapping[str, CellValue], ind: Indicator) -> Optional[float]:
     return as_number(values.get(ind.cell, ind.value))
 
 
-def check_indicators(indicators: Sequence[Indicator], values: Optional[Mapping[str, CellValue]] = None) -> list[Finding]:
+def check_indicators(
+    indicators: Sequence[Indicator],
+    values: Optional[Mapping[str, CellValue]] = None,
+    outcomes: Optional[list[Outcome]] = None,
+) -> list[Finding]:
     """Findings of the three rules over the indicators (values: cell key -> value in effect,
-    e.g. after a reviewer's correction; default: the values as read)."""
+    e.g. after a reviewer's correction; default: the values as read). `outcomes`, when
+    given, receives how every instance of the rules came out (held, broken, unchecked: a
+    value null or carrying a unit), for the rule accounting."""
     values = values or {}
+    tally: list[Outcome] = [] if outcomes is None else outcomes
     findings: list[Finding] = []
     by_row = indicator_rows(indicators)
     for parent_place, child_places in sorted(printed_under(by_row).items()):
@@ -79,8 +87,6 @@ def check_indicators(indicators: Sequence[Indicator], values: Optional[Mapping[s
         partitioned = partition is not None
         for column_index, parent_cell in enumerate(parent_cells):
             total = _value(values, parent_cell)
-            if total is None:
-                continue
             parts = []
             for place in child_places:
                 same = [c for c in by_row[place] if c.column == parent_cell.column]
@@ -89,22 +95,35 @@ def check_indicators(indicators: Sequence[Indicator], values: Optional[Mapping[s
             numbers = [(p, _value(values, p)) for p in parts]
             for part, n in numbers:
                 same_unit = (part.unit or parent_cell.unit) == (parent_cell.unit or part.unit)
-                if n is not None and same_unit and n > total:
+                if not same_unit:
+                    continue
+                pair = (parent_cell.cell, part.cell)
+                if n is None or total is None:
+                    tally.append(Outcome("indicators.part_exceeds_parent", pair, "unchecked"))
+                    continue
+                tally.append(Outcome("indicators.part_exceeds_parent", pair, "broken" if n > total else "held"))
+                if n > total:
                     findings.append(
                         Finding(
                             rule="indicators.part_exceeds_parent",
                             severity="warning",
                             message=f"统计表中“{part.label}”（{part.column}）为{_fmt(n)}，大于其上级指标“{parent.label}”的{_fmt(total)}",
                             message_en=f"“{part.label}” ({part.column}) is {_fmt(n)}, more than its parent “{parent.label}” ({_fmt(total)})",
-                            cells=(parent_cell.cell, part.cell),
+                            cells=pair,
                             expected=None,
                             printed=n,
                         )
                     )
-            known = [n for _, n in numbers if n is not None]
-            if not partitioned or len(known) < 2 or len(known) != len(numbers):
+            if not partitioned or len(parts) < 2:
                 continue
-            if abs(sum(known) - total) > 1e-6:
+            sum_cells = (parent_cell.cell,) + tuple(p.cell for p in parts)
+            known = [n for _, n in numbers if n is not None]
+            if total is None or len(known) != len(numbers):
+                tally.append(Outcome("indicators.parts_sum", sum_cells, "unchecked"))
+                continue
+            broken = abs(sum(known) - total) > 1e-6
+            tally.append(Outcome("indicators.parts_sum", sum_cells, "broken" if broken else "held"))
+            if broken:
                 assert partition is not None
                 findings.append(
                     Finding(
@@ -114,7 +133,7 @@ def check_indicators(indicators: Sequence[Indicator], values: Optional[Mapping[s
                         f"其中各项之和为{_fmt(sum(known))}（{partition.note}）",
                         message_en=f"“{parent.label}” ({parent_cell.column}) is {_fmt(total)} but its items add up to "
                         f"{_fmt(sum(known))} ({partition.note})",
-                        cells=(parent_cell.cell,) + tuple(p.cell for p in parts),
+                        cells=sum_cells,
                         expected=float(sum(known)),
                         printed=float(total),
                     )
@@ -126,7 +145,12 @@ def check_indicators(indicators: Sequence[Indicator], values: Optional[Mapping[s
         if year is None or running is None:
             continue
         a, b = _value(values, year), _value(values, running)
-        if a is not None and b is not None and b < a:
+        pair = (year.cell, running.cell)
+        if a is None or b is None:
+            tally.append(Outcome("indicators.cumulative_below_year", pair, "unchecked"))
+            continue
+        tally.append(Outcome("indicators.cumulative_below_year", pair, "broken" if b < a else "held"))
+        if b < a:
             findings.append(
                 Finding(
                     rule="indicators.cumulative_below_year",
@@ -134,7 +158,7 @@ def check_indicators(indicators: Sequence[Indicator], values: Optional[Mapping[s
                     message=f"统计表中“{year.label}”的{running.column}（{_fmt(b)}）小于{year.column}（{_fmt(a)}）",
                     message_en=f"“{year.label}”: the running total {running.column} ({_fmt(b)}) is below "
                     f"this year's {year.column} ({_fmt(a)})",
-                    cells=(year.cell, running.cell),
+                    cells=pair,
                     expected=a,
                     printed=b,
                 )

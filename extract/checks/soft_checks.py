@@ -11,6 +11,7 @@ from typing import Mapping, Optional, Sequence, Union
 
 from ..records import CellValue, Finding, Indicator, ProseFigure, as_number
 from ..template import TemplateVersion
+from .validate import Outcome
 
 
 _MONEY = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
@@ -38,6 +39,7 @@ def prose_vs_tables(
     prose: Union[str, Sequence[ProseFigure]],
     values: Mapping[str, CellValue],
     units: Optional[Mapping[str, Optional[str]]] = None,
+    outcomes: Optional[list[Outcome]] = None,
 ) -> list[Finding]:
     """A figure the prose states once, against the table cells it describes (`cells`:
     template cells, or a pre-2019 report's indicator cells, with `values` holding their
@@ -45,7 +47,9 @@ def prose_vs_tables(
     (`prose_figures.out_of_scope`); a figure stated with different numbers in different
     places is ambiguous and left alone; a figure read by OCR is never compared (a misread
     digit would accuse the report). `prose` is the figures (`prose_figures.read_prose`),
-    or the text as one string."""
+    or the text as one string. `outcomes`, when given, receives how each figure compared
+    (held, broken, or unchecked: ambiguous, a cell null, units that cannot be compared)."""
+    tally: list[Outcome] = [] if outcomes is None else outcomes
     stated: dict[tuple[str, ...], list[ProseFigure]] = {}
     for figure in _figures(prose):
         if figure.cells and figure.source != "ocr":
@@ -53,16 +57,23 @@ def prose_vs_tables(
     findings = []
     for cells, figures in stated.items():
         if len({f.value for f in figures}) != 1:
+            tally.append(Outcome("prose.contradicts_table", cells, "unchecked"))
             continue
         figure = figures[0]
         numbers = [as_number(values.get(k)) for k in cells]
         if any(n is None for n in numbers):
+            tally.append(Outcome("prose.contradicts_table", cells, "unchecked"))
             continue
         table = sum(numbers)  # type: ignore[arg-type]
         table_unit = (units or {}).get(cells[0])
         said = _in_unit(float(figure.value), figure.unit, table_unit)
-        if said is None or abs(said - table) < 1e-6:
+        if said is None:
+            tally.append(Outcome("prose.contradicts_table", cells, "unchecked"))
             continue
+        if abs(said - table) < 1e-6:
+            tally.append(Outcome("prose.contradicts_table", cells, "held"))
+            continue
+        tally.append(Outcome("prose.contradicts_table", cells, "broken"))
         name = figure.about or ""
         unit = figure.unit or ""
         printed = f"{table:g}{table_unit or unit}"
@@ -121,6 +132,7 @@ def run_soft_checks(
     agency: Optional[str],
     version: str,
     indicators: Sequence[Indicator] = (),
+    outcomes: Optional[list[Outcome]] = None,
 ) -> list[Finding]:
     """The prose check (the figures, or the text as one string) and the plausibility
     checks. A pre-2019 report's figures are compared with its `indicators` (their values
@@ -128,4 +140,4 @@ def run_soft_checks(
     if indicators:
         values = {**values, **{i.cell: i.value for i in indicators}}
     units = {i.cell: i.unit for i in indicators}
-    return prose_vs_tables(prose, values, units) + agency_plausibility(agency, values, version)
+    return prose_vs_tables(prose, values, units, outcomes) + agency_plausibility(agency, values, version)

@@ -7,7 +7,7 @@ as unchecked (info) with the cells that were missing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Mapping, Optional
+from typing import Iterator, Literal, Mapping, Optional
 
 from .. import template as tpl
 from ..records import CellValue, Finding, as_number
@@ -39,6 +39,28 @@ class Equation:
         if any(n is None for n in numbers):
             return None
         return sum(as_number(values[k]) for k in self.parts) - sum(as_number(values[k]) for k in self.totals)  # type: ignore[misc]
+
+
+RuleState = Literal["held", "broken", "unchecked"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one instance of a rule came out, for the rule accounting (`checks.accounting`)."""
+
+    rule: str
+    cells: tuple[str, ...]
+    state: RuleState
+
+
+def outcome(equation: Equation, values: Mapping[str, CellValue]) -> Outcome:
+    """held, broken, or unchecked (a cell null, unreadable or unit-bearing), as `check` decides."""
+    residual = equation.residual(values)
+    if residual is None:
+        state: RuleState = "unchecked"
+    else:
+        state = "held" if abs(residual) <= _TOLERANCE else "broken"
+    return Outcome(equation.rule, equation.cells, state)
 
 
 def equations(version: TemplateVersion, layout: Optional[tpl.OtherLayout] = None) -> list[Equation]:

@@ -249,7 +249,10 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
         reviewed = {r[0] for r in db.execute(
             "SELECT DISTINCT key FROM corrections WHERE sha256 = ? AND first_page = ?", (row["sha256"], row["first_page"]))}
         if reviewed and version:
-            effective["findings"] = _decided_again(effective, {k: c.value for k, c in cells.items()}, version, reviewed)
+            effective["findings"], rules = _decided_again(effective, {k: c.value for k, c in cells.items()}, version,
+                                                          reviewed)
+            if rules is not None:  # the rule accounting with the values in effect (checks.accounting)
+                effective["rules"] = rules
     keys_of = row.keys()
     return StoredReport(
         sha256=row["sha256"], first_page=row["first_page"], last_page=row["last_page"], path=row["path"],
@@ -262,11 +265,13 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
 
 
 def _decided_again(record: Mapping[str, Any], values: Mapping[str, CellValue], version: str,
-                   reviewed: set[str]) -> list[dict[str, Any]]:
+                   reviewed: set[str]) -> tuple[list[dict[str, Any]], Optional[dict[str, Any]]]:
     """The record's findings after a review, as the review app decides them
     (review.rules.revalidated_findings: the rules decided again with the values in effect,
     reading doubts dropped for the cells a person confirmed or corrected), each located
-    like the pipeline locates its findings."""
+    like the pipeline locates its findings, the causes of broken rules decided again (a
+    reviewed cell counts as read with certainty); and the record's rule accounting with the
+    values in effect (None when the record has none)."""
     from ..records import Finding
     from ..review.rules import revalidated_findings
     from ..show.layout import printed_other_layout
@@ -279,6 +284,10 @@ def _decided_again(record: Mapping[str, Any], values: Mapping[str, CellValue], v
     else:
         layout = printed_other_layout(version, {f.rule for f in original})  # type: ignore[arg-type]
         findings = revalidated_findings(original, values, version, layout, reviewed)  # type: ignore[arg-type]
+    from ..checks.accounting import redecide
+
+    findings, accounting = redecide(findings, record, values, version,
+                                    None if version == PRE2019 else layout, reviewed)  # type: ignore[arg-type]
     provenance = record.get("cells", {})
     out = []
     for f in findings:
@@ -291,7 +300,7 @@ def _decided_again(record: Mapping[str, Any], values: Mapping[str, CellValue], v
                 and (provenance[k].get("page") is not None or provenance[k].get("locator"))]
             dumped = Finding.model_validate(dumped).model_dump(mode="json")
         out.append(dumped)
-    return out
+    return out, None if accounting is None else accounting.model_dump(mode="json")
 
 
 def iter_stored_reports(db: sqlite3.Connection, *, original: bool = False,

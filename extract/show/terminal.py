@@ -231,13 +231,18 @@ def sections_renderable(report: Report) -> Text:
 def findings_renderable(report: Report, verbose: bool = False) -> Text:
     """The findings count, then each finding (info ones only when verbose), coloured."""
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning", "info")}
-    text = Text(f"findings: {counts['error']} error, {counts['warning']} warning, {counts['info']} info")
+    from ..checks.accounting import cause_note, describe
+
+    text = Text(f"findings: {counts['error']} error, {counts['warning']} warning, {counts['info']} info; "
+                + describe(report.rules))
     for finding in report.findings:
         if finding.severity == "info" and not verbose:
             continue
         text.append("\n  ")
         text.append(f"[{finding.severity}]", style=_SEVERITY_STYLE.get(finding.severity, "dim"))
         text.append(f" {finding.rule}: {finding.message}")
+        if finding.cause is not None:
+            text.append(cause_note(finding), style="dim")
     return text
 
 
