@@ -208,3 +208,25 @@ def test_schema_describes_the_accounting():
     assert defs["Finding"]["properties"]["cause"]["description"]
     assert defs["Finding"]["properties"]["suspect_cell"]["description"]
     assert Finding(rule="x", severity="info", message="", message_en="").model_dump(mode="json").get("cause", 0) == 0
+
+
+def test_the_review_queue_shows_unchecked_rules_never_clean(tmp_path: Path):
+    from reviewlib import write_record
+
+    from extract.review import data
+
+    page = tmp_path / "blank-total.html"
+    _blank_total_column(SAMPLES / "html" / "cms-r2024-prose-received-01.html", page)
+    blank = extract_file(page).model_dump(mode="json")
+    clean = extract_file(SAMPLES / "html" / "cms-r2024-hidden-white-01.html").model_dump(mode="json")
+    old = {k: v for k, v in clean.items() if k != "rules"}
+    db_path = tmp_path / "q.sqlite"
+    shas = {}
+    for name, record in (("clean", clean), ("old", old), ("blank", blank)):
+        shas[name] = write_record(db_path, tmp_path / f"{name}.html", record, sha=name.ljust(64, "0"))
+    db = data.connect(db_path)
+    items = {i.sha256: i for i in data.queue(db)}
+    assert items[shas["blank"]].unchecked == blank["rules"]["unchecked"] > 0
+    assert items[shas["clean"]].unchecked == 0 and items[shas["old"]].unchecked is None
+    if not blank["findings"] or all(f["severity"] == "info" for f in blank["findings"]):
+        assert [i.sha256 for i in data.queue(db)][0] == shas["blank"]

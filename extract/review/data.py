@@ -114,23 +114,36 @@ class QueueItem:
     corrections: int
     reviewed_by: Optional[str]
     reviewed_at: Optional[str]
+    # Rules left unchecked (a blank or unreadable cell), from the record's rule accounting as
+    # read; None for a record made before it existed (unknown, never 0).
+    unchecked: Optional[int] = None
 
 
 def queue(db: sqlite3.Connection) -> list[QueueItem]:
-    """Every report, by need: errors first, then warnings, then low-confidence cells; those
-    marked reviewed last."""
+    """Every report, by need: errors first, then warnings, then low-confidence cells, then
+    rules left unchecked (never taken for clean); those marked reviewed last."""
     rows = db.execute(
         "SELECT r.sha256, r.first_page, r.last_page, d.path, r.agency, r.year, r.template, r.kind,"
         " r.errors, r.warnings, r.reviewed_by, r.reviewed_at,"
         " (SELECT COUNT(*) FROM cells c WHERE c.sha256 = r.sha256 AND c.first_page = r.first_page"
         "   AND c.source = 'ocr' AND c.confidence < ?) AS low_confidence,"
         " (SELECT COUNT(*) FROM corrections k WHERE k.sha256 = r.sha256 AND k.first_page = r.first_page)"
-        "   AS corrections"
+        "   AS corrections, r.record"
         " FROM reports r JOIN documents d USING (sha256)", (LOW_CONFIDENCE,)).fetchall()
-    items = [QueueItem(**{k: row[k] for k in row.keys()}) for row in rows]
+    items = [QueueItem(**{k: row[k] for k in row.keys() if k != "record"}, unchecked=_unchecked(row["record"]))
+             for row in rows]
     return sorted(items, key=lambda i: (
-        i.reviewed_at is not None, -i.errors, -i.warnings, -i.low_confidence,
+        i.reviewed_at is not None, -i.errors, -i.warnings, -i.low_confidence, -(i.unchecked or 0),
         i.agency or "", i.year or 0, i.path, i.first_page))
+
+
+def _unchecked(record_json: Optional[str]) -> Optional[int]:
+    try:
+        rules = json.loads(record_json or "{}").get("rules")
+    except (TypeError, ValueError, AttributeError):
+        return None
+    value = rules.get("unchecked") if isinstance(rules, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def next_in_queue(db: sqlite3.Connection, sha: str, first_page: int) -> Optional[QueueItem]:
