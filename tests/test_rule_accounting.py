@@ -54,6 +54,9 @@ def test_digital_planted_error_is_the_publications(rowtotal: Report):
     assert "rules: 48 checked (45 held, 3 broken), 0 unchecked" in line
     assert "cause: publication" in _summary(rowtotal)
     assert "suspect cell: applications.partially_granted.total" in findings_renderable(rowtotal).plain
+    from extract.show.html_page import render_report_html
+
+    assert '<div class="cause">cause: publication' in render_report_html(rowtotal)
 
 
 def test_old_records_load_without_rules(rowtotal: Report):
@@ -199,6 +202,9 @@ def test_a_blank_total_column_is_unchecked_never_clean(tmp_path: Path):
     assert f"{report.rules.unchecked} unchecked" in line and "rules:" in line
     assert f"{report.rules.unchecked} unchecked" in findings_renderable(report).plain
     assert report.model_dump(mode="json")["rules"]["unchecked"] == report.rules.unchecked
+    from extract.show.html_page import render_report_html
+
+    assert f"{report.rules.unchecked} unchecked</span>" in render_report_html(report)
 
 
 def test_schema_describes_the_accounting():

@@ -23,6 +23,7 @@ import base64
 from html import escape
 from typing import Callable, Optional
 
+from ..checks.accounting import cause_note, describe
 from ..records import Report
 from .layout import PRE2019, TableLayout, report_layouts, value_captions
 from .marks import CellMark, cell_marks, report_values, shown_value
@@ -153,6 +154,7 @@ def findings_html(report: Report, keys_shown: set[str], captions: dict[str, tupl
             f'<span class="sev">{escape(finding.severity)}</span> <code>{escape(finding.rule)}</code> '
             f'<span class="msg">{escape(finding.message)}</span>'
             f'<div class="en">{escape(finding.message_en)}</div>'
+            + (f'<div class="cause">{escape(cause_note(finding).strip(" ()"))}</div>' if finding.cause else "")
             + (f'<div class="cells">{" ".join(links)}</div>' if links else "")
             + "".join(pictures)
             + "</li>"
@@ -244,7 +246,7 @@ td.v:hover .tip,td.v:focus .tip{display:block}
 ol.findings li{margin:.4em 0}
 ol.findings .sev{display:inline-block;min-width:4.5em;font-weight:bold}
 li.error .sev{color:#b00020}li.warning .sev{color:#8a6d00}li.info .sev{color:#666}
-ol.findings .en{color:#666;font-size:.85em}
+ol.findings .en{color:#666;font-size:.85em}ol.findings .cause{font-size:.85em}
 ol.findings .cells a,ol.findings .cells span{margin-right:.8em;font-size:.9em}
 img.where{display:block;margin:.3em 0;border:1px solid #aaa}
 .legend span{margin-right:1em;padding:0 .3em}
@@ -324,6 +326,7 @@ def render_report_html(report: Report, crop_src: Optional[CropSource] = None,
         '<dl class="info">' + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts) + "</dl>",
         '<p class="counts">'
         + "".join(f'<span class="{s}">{counts[s]} {s}</span>' for s in ("error", "warning", "info"))
+        + f'<span class="rules">{escape(describe(report.rules))}</span>'
         + '<a href="#findings">发现 findings ↓</a></p></header>',
         f'<p class="note">{escape(note)}</p>' if note else "",
         '<p class="legend"><span class="error" style="background:#fde0e0">错误 error</span>'
