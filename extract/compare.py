@@ -3,7 +3,9 @@ cross-year rules for the pair (the year-over-year view auditors ask for).
 
 A and B are two files (PDF or page images, extracted on the fly), or, with `--db FILE`,
 two reports of a batch database named `SHA256-PREFIX[:FIRST_PAGE]` or `AGENCY:YEAR` (the
-agency matched as `extract check` matches it). Values in effect (corrections applied)
+agency matched as `extract check` matches it, or a fragment of one stored agency's name).
+`--changed` keeps only the rows whose values differ; findings print in Chinese and English
+(`--lang`). Values in effect (corrections applied)
 unless `--original`.
 
 Lives beside pipeline.py (not in a stage folder) because it extracts files on the fly.
@@ -18,7 +20,7 @@ import csv
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
@@ -98,19 +100,27 @@ _SHA_REF = re.compile(r"^([0-9a-fA-F]{6,64})(?::(\d+))?$")
 
 
 def find_report(reports, ref: str, canonical: Optional[set] = None):
-    """The stored report named `SHA256-PREFIX[:FIRST_PAGE]` or `AGENCY:YEAR`. Raises
-    ExtractError (exit 2) when none or several match; `AGENCY:YEAR` matching several copies
-    of one report (`canonical`: the (sha256, first_page) of canonical copies) names the
-    canonical one."""
+    """The stored report named `SHA256-PREFIX[:FIRST_PAGE]` or `AGENCY:YEAR`. AGENCY is a
+    name matched as `extract check` matches agencies, or else a fragment of one stored
+    agency's name (洪泽 for 淮安市洪泽区人民政府; names `check` takes for one agency count
+    once). Raises ExtractError (exit 2) when none or several match, or when the fragment is
+    in several agencies' names (the message lists them); `AGENCY:YEAR` matching several
+    copies of one report (`canonical`: the (sha256, first_page) of canonical copies) names
+    the canonical one."""
     match = _SHA_REF.match(ref)
     if match:
         prefix, page = match.group(1).lower(), match.group(2)
         found = [r for r in reports if r.sha256.startswith(prefix) and (page is None or r.first_page == int(page))]
     else:
         agency, _, year = ref.rpartition(":")
+        agency = agency.strip()
         if not agency or not year.strip().isdigit():
-            raise ExtractError(ref, "name a report as SHA256-PREFIX[:FIRST_PAGE] or AGENCY:YEAR")
-        found = [r for r in reports if r.year == int(year) and r.agency and same_agency(r.agency, agency)]
+            raise ExtractError(ref, "name a report as SHA256-PREFIX[:FIRST_PAGE] or AGENCY:YEAR "
+                               "(AGENCY a name or a fragment of one)")
+        named = [r for r in reports if r.agency and same_agency(r.agency, agency)]
+        if not named:
+            named = _by_fragment(reports, agency, ref)
+        found = [r for r in named if r.year == int(year)]
         if len(found) > 1 and canonical is not None:
             found = [r for r in found if (r.sha256, r.first_page) in canonical] or found
     if not found:
@@ -119,6 +129,27 @@ def find_report(reports, ref: str, canonical: Optional[set] = None):
         names = ", ".join(f"{r.ref} ({r.agency} {r.year})" for r in found[:5])
         raise ExtractError(ref, f"{len(found)} reports match: {names}")
     return found[0]
+
+
+def _by_fragment(reports, fragment: str, ref: str) -> list:
+    """The reports of the one agency whose name holds `fragment` (as written, or both
+    normalised as `check` normalises names); [] when none does. Several agencies: an
+    ExtractError listing them."""
+    from .checks.cross_year import agency_groups, normalise_agency
+
+    wanted = normalise_agency(fragment)
+    names = {r.agency for r in reports if r.agency}
+    hits = {n for n in names if fragment in n or wanted in normalise_agency(n)}
+    if not hits:
+        return []
+    group = agency_groups(names)
+    agencies = {group[n] for n in hits}
+    if len(agencies) > 1:
+        shown = sorted({max((n for n in hits if group[n] == g), key=len) for g in agencies})
+        more = f" and {len(shown) - 8} more" if len(shown) > 8 else ""
+        raise ExtractError(ref, f"the agency fragment {fragment!r} is in {len(agencies)} agencies' names: "
+                           + ", ".join(shown[:8]) + more + "; give more of the name")
+    return [r for r in reports if r.agency and group[r.agency] in agencies]
 
 
 def canonical_ids(db: Path) -> set:
@@ -242,6 +273,24 @@ def _indicator_rows(a: Side, b: Side, by_key: Mapping[str, list[str]]) -> list[C
     return rows
 
 
+def _differs(row: CompareRow) -> bool:
+    """A and B hold different values (numbers compared as numbers: 15 = 15.0; printed in
+    one report only counts as a difference)."""
+    na, nb = as_number(row.a), as_number(row.b)
+    if na is not None and nb is not None:
+        return na != nb
+    return row.a != row.b
+
+
+def only_changed(comparison: Comparison) -> Comparison:
+    """The comparison with only the rows whose values differ, and the rows a cross-year
+    finding names (their context); a note counts the rows left out."""
+    kept = tuple(r for r in comparison.rows if _differs(r) or r.cross_year)
+    left = len(comparison.rows) - len(kept)
+    note = f"--changed: {left} of {len(comparison.rows)} rows with equal values not shown"
+    return replace(comparison, rows=kept, notes=comparison.notes + ((note,) if comparison.comparable else ()))
+
+
 def _num(value) -> str:
     if value is None:
         return ""
@@ -287,7 +336,23 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-def _footer(comparison: Comparison) -> list[str]:
+LANGS = ("both", "zh", "en")
+
+
+def finding_lines(severity: str, rule: str, message: str, message_en: Optional[str], lang: str = "both",
+                  indent: str = "  ") -> list[str]:
+    """One finding as printed by `check` and `compare`: `[severity] rule: message` in
+    Chinese, in English, or (lang both) the Chinese line with the English one under it."""
+    head = f"{indent}[{severity}] {rule}: "
+    zh, en = message, message_en or message
+    if lang == "zh":
+        return [head + zh]
+    if lang == "en" or en == zh:
+        return [head + en]
+    return [head + zh, " " * len(head) + en]
+
+
+def _footer(comparison: Comparison, lang: str = "both") -> list[str]:
     lines = [f"note: {n}" for n in comparison.notes]
     if not comparison.comparable:
         return lines
@@ -296,15 +361,16 @@ def _footer(comparison: Comparison) -> list[str]:
     infos = len(comparison.findings) - errors - warnings
     if not any("not applied" in n for n in comparison.notes):
         lines.append(f"cross-year rules: {errors} error, {warnings} warning" + (f", {infos} info" if infos else ""))
-    lines += [f"  [{f.severity}] {f.rule}: {f.message}" for f in comparison.findings]
+    for f in comparison.findings:
+        lines += finding_lines(f.severity, f.rule, f.message, f.message_en, lang)
     return lines
 
 
-def render_plain(comparison: Comparison) -> str:
+def render_plain(comparison: Comparison, lang: str = "both") -> str:
     a, b = comparison.a, comparison.b
     if not comparison.comparable:
         return "\n".join([f"A: {a.ref}  {a.title} (template {a.template or '?'})",
-                          f"B: {b.ref}  {b.title} (template {b.template or '?'})", "", *_footer(comparison)])
+                          f"B: {b.ref}  {b.title} (template {b.template or '?'})", "", *_footer(comparison, lang)])
     # The label goes last: the longest (（六）其他处理's sub-rows) would push the numbers away.
     head = ("key", f"A {a.year or '?'}", f"B {b.year or '?'}", "change", "%", "cross-year", "label")
     body = [(r.key, _num(r.a), _num(r.b), _change(r.change), _pct(r.change_pct), r.cross_year, r.label)
@@ -315,17 +381,17 @@ def render_plain(comparison: Comparison) -> str:
              f"B: {b.ref}  {b.title} (template {b.template or '?'})", ""]
     for row in (head, *body):
         lines.append("  ".join(_pad(cell, widths[i], i in numeric) for i, cell in enumerate(row)).rstrip())
-    return "\n".join(lines + [""] + _footer(comparison))
+    return "\n".join(lines + [""] + _footer(comparison, lang))
 
 
-def print_rich(comparison: Comparison) -> None:
+def print_rich(comparison: Comparison, lang: str = "both") -> None:
     from rich.console import Console
     from rich.table import Table
 
     a, b = comparison.a, comparison.b
     if not comparison.comparable:
         console = Console()
-        console.print(render_plain(comparison), markup=False)
+        console.print(render_plain(comparison, lang), markup=False)
         return
     table = Table(title=f"A: {a.title} ({a.ref})   B: {b.title} ({b.ref})")
     table.add_column("label", overflow="fold", ratio=3)
@@ -345,8 +411,10 @@ def print_rich(comparison: Comparison) -> None:
                       style="bold" if r.cross_year else None)
     console = Console()
     console.print(table)
-    for line in _footer(comparison):
-        console.print(line, markup=False, style="red" if "[error]" in line else None)
+    red = False
+    for line in _footer(comparison, lang):
+        red = "[error]" in line or (red and line.startswith("   "))  # an English line under an error
+        console.print(line, markup=False, style="red" if red else None)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -356,7 +424,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         prog="extract compare",
         description="Two reports side by side: every number of both with its change (B - A), and the "
         "cross-year rules when their years are consecutive. A and B are files (extracted now) or, with "
-        "--db, reports of a batch database named SHA256-PREFIX[:FIRST_PAGE] or AGENCY:YEAR.",
+        "--db, reports of a batch database named SHA256-PREFIX[:FIRST_PAGE] (as `extract list` shows it) or "
+        "AGENCY:YEAR, AGENCY a name (matched as `extract check` matches agencies) or a fragment of one stored "
+        "agency's name (洪泽:2022). --changed shows only what changed.",
         epilog="exit codes: 0 shown; 1 --strict and a cross-year error; 2 usage or no/several matching reports; "
         "3-8, 10 as extract FILE; 9 database error",
     )
@@ -367,6 +437,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--csv", type=Path, metavar="PATH", help="also write the comparison as CSV (UTF-8 with BOM)")
     parser.add_argument("--plain", action="store_true", help="plain text even on a terminal (rich otherwise)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a cross-year rule is broken")
+    parser.add_argument("--changed", action="store_true",
+                        help="show only the rows whose values differ (and rows a cross-year finding names), on the "
+                        "terminal and in --csv; the cross-year findings are all shown")
+    parser.add_argument("--lang", choices=LANGS, default="both",
+                        help="language of the findings' messages: both (Chinese, English under it; default), zh, en")
     add_ocr(parser)
     add_limits(parser)
     args = parser.parse_args(argv)
@@ -383,6 +458,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return fail(f"{args.a} / {args.b}: internal error: {type(exc).__name__}: {exc}", INTERNAL_ERROR)
 
     comparison = compare(a, b)
+    if args.changed:
+        comparison = only_changed(comparison)
     if args.csv:
         try:
             with open(args.csv, "w", encoding="utf-8-sig", newline="") as out:
@@ -392,9 +469,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     use_rich = sys.stdout.isatty() and not args.plain
     if use_rich:
         try:
-            print_rich(comparison)
+            print_rich(comparison, args.lang)
         except ImportError:
             use_rich = False
     if not use_rich:
-        print(render_plain(comparison))
+        print(render_plain(comparison, args.lang))
     return 1 if args.strict and any(f.severity == "error" for f in comparison.findings) else 0

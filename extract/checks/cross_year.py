@@ -359,7 +359,11 @@ def check_database(db) -> tuple[CheckResult, int]:
     return result, len(reports)
 
 
-def summary(result: CheckResult, reports: int) -> str:
+def summary(result: CheckResult, reports: int, lang: str = "both") -> str:
+    """The summary line, the reports not checked, and every finding (`lang`: both, Chinese
+    with the English under it; zh; en)."""
+    from ..compare import finding_lines
+
     errors = sum(f.severity == "error" for f in result.findings)
     warnings = sum(f.severity == "warning" for f in result.findings)
     infos = len(result.findings) - errors - warnings
@@ -367,11 +371,12 @@ def summary(result: CheckResult, reports: int) -> str:
              f"years: {errors} error, {warnings} warning" + (f", {infos} info" if infos else "")]
     if result.unplaced:
         lines.append(f"  not checked (agency or year unknown): {', '.join(r.ref for r in result.unplaced)}")
-    lines += [f"  [{f.severity}] {f.rule}: {f.message}" for f in result.findings]
+    for f in result.findings:
+        lines += finding_lines(f.severity, f.rule, f.message, f.message_en, lang)
     return "\n".join(lines)
 
 
-def copies_summary(path: Path) -> str:
+def copies_summary(path: Path, lang: str = "both") -> str:
     """Lines on the copies of reports (empty when there are none): each report was checked
     once, as its canonical copy; the values its copies disagree in."""
     from ..batch.store import open_store
@@ -380,14 +385,17 @@ def copies_summary(path: Path) -> str:
     try:
         copies = db.execute("SELECT count(*) FROM copies WHERE canonical = 0").fetchone()[0]
         groups = db.execute("SELECT count(*) FROM copies WHERE canonical = 1 AND n_copies > 1").fetchone()[0]
-        rows = db.execute("SELECT message FROM copy_disagreements ORDER BY rowid").fetchall()
+        rows = db.execute("SELECT rule, severity, message, message_en FROM copy_disagreements ORDER BY rowid").fetchall()
     finally:
         db.close()
     if not copies:
         return ""
     lines = [f"\ncopies: {copies} extra copies of {groups} reports, each checked once (its canonical copy); "
              f"{len(rows)} values the copies disagree in (table copy_disagreements)"]
-    lines += [f"  [warning] copies.disagree: {r[0]}" for r in rows]
+    from ..compare import finding_lines
+
+    for rule, severity, message, message_en in rows:
+        lines += finding_lines(severity or "warning", rule or "copies.disagree", message, message_en, lang)
     return "\n".join(lines)
 
 
@@ -405,6 +413,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("db", type=Path, help="the batch database")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a cross-report error is found")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    parser.add_argument("--lang", choices=("both", "zh", "en"), default="both",
+                        help="language of the findings' messages: both (Chinese, English under it; default), zh, en")
     args = parser.parse_args(argv)
 
     from ..batch.store import StoreError, open_store
@@ -424,8 +434,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from ..batch.store import database_error_reason
 
         return fail(f"{args.db}: {database_error_reason(exc)}", 9)
-    text = summary(result, count)
+    text = summary(result, count, args.lang)
     if not args.quiet:
-        text += copies_summary(args.db)
+        text += copies_summary(args.db, args.lang)
     print(text.splitlines()[0] if args.quiet else text)
     return 1 if args.strict and any(f.severity == "error" for f in result.findings) else 0
