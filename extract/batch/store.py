@@ -415,12 +415,10 @@ def _reapply_corrections(db: sqlite3.Connection, sha: str) -> None:
         if json.loads(new_value) != json.loads(old_value):
             apply_correction(db, sha, first_page, key, json.loads(new_value))
     if decided:
-        from ..review.data import load_report, revalidate
+        from ..checks.revalidate import revalidate_stored
 
         for first_page in sorted(decided):
-            data = load_report(db, sha, first_page)
-            if data is not None:
-                revalidate(db, data)
+            revalidate_stored(db, sha, first_page)
 
 
 # Reports that are not the canonical copy of their group (`copies`): left out by default.

@@ -171,7 +171,7 @@ def redecide(
     threshold: Optional[float] = None,
 ) -> tuple[list[Finding], Optional[RuleAccounting]]:
     """After a review: the findings validated again (`findings`, from
-    `review.rules.revalidated_findings` or `checks.revalidate.revalidated_indicator_findings`)
+    `checks.revalidate.revalidated_findings` or `checks.revalidate.revalidated_indicator_findings`)
     with their causes decided again, and the record's rule accounting with the values in
     effect (the prose rule's counts kept as read). The accounting is None when the record
     has none (read before it was recorded: unknown, not zero)."""

@@ -267,13 +267,13 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
 def _decided_again(record: Mapping[str, Any], values: Mapping[str, CellValue], version: str,
                    reviewed: set[str]) -> tuple[list[dict[str, Any]], Optional[dict[str, Any]]]:
     """The record's findings after a review, as the review app decides them
-    (review.rules.revalidated_findings: the rules decided again with the values in effect,
+    (checks.revalidate.revalidated_findings: the rules decided again with the values in effect,
     reading doubts dropped for the cells a person confirmed or corrected), each located
     like the pipeline locates its findings, the causes of broken rules decided again (a
     reviewed cell counts as read with certainty); and the record's rule accounting with the
     values in effect (None when the record has none)."""
     from ..records import Finding
-    from ..review.rules import revalidated_findings
+    from ..checks.revalidate import revalidated_findings
     from ..show.layout import printed_other_layout
 
     original = [Finding.model_validate(f) for f in record.get("findings", ())]

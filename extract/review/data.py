@@ -18,6 +18,7 @@ from typing import Any, Optional
 from .. import template as tpl
 from ..batch import store
 from ..batch.store import StoreError
+from ..checks.revalidate import revalidate_stored
 from ..records import CellValue, Finding, Indicator
 from ..settings import DEFAULT_SETTINGS
 from ..show.layout import PRE2019, TABLE_TITLES, printed_other_layout
@@ -356,37 +357,12 @@ def _version(db: sqlite3.Connection, sha: str, first_page: int) -> tpl.TemplateV
 
 def revalidate(db: sqlite3.Connection, data: ReportData) -> tuple[int, int]:
     """Replace the report's `findings` rows (and its counts and cell flags) with those of the
-    values in effect. The record JSON keeps the findings of the reading."""
-    sha, first = data.row["sha256"], data.row["first_page"]
-    original = [Finding.model_validate(f) for f in data.record.get("findings", [])]
-    if data.version == "pre2019":  # type: ignore[comparison-overlap]
-        # A pre-2019 report: its indicator rules (checks.indicator_rules) with the values in effect.
-        from ..checks.revalidate import indicators_of, revalidated_indicator_findings
-
-        in_effect = {k: c["value"] for k, c in data.cells.items()}
-        findings = revalidated_indicator_findings(original, indicators_of(data.record), in_effect,
-                                                  data.reviewed_cells())
-    else:
-        findings = rules.revalidated_findings(original, data.values(), data.version, data.layout,
-                                              data.reviewed_cells())
-    db.execute("DELETE FROM findings WHERE sha256 = ? AND first_page = ?", (sha, first))
-    db.executemany("INSERT INTO findings (sha256, first_page, rule, severity, message, message_en, cells, locations)"
-                   " VALUES (?,?,?,?,?,?,?,?)", [
-        (sha, first, f.rule, f.severity, f.message, f.message_en, json.dumps(list(f.cells)),
-         json.dumps([{"cell": k, "page": data.cells[k]["page"], "bbox": data.cells[k]["bbox"]}
-                     for k in f.cells if k in data.cells and data.cells[k]["page"] is not None],
-                    ensure_ascii=False))
-        for f in findings])
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = sum(f.severity == "warning" for f in findings)
-    db.execute("UPDATE reports SET errors = ?, warnings = ? WHERE sha256 = ? AND first_page = ?",
-               (errors, warnings, sha, first))
-    flagged = {k for f in findings if f.severity in ("error", "warning") for k in f.cells}
-    flagged |= {k for k, c in data.record.get("cells", {}).items() if c.get("repair")}
-    db.execute("UPDATE cells SET flagged = 0 WHERE sha256 = ? AND first_page = ?", (sha, first))
-    db.executemany("UPDATE cells SET flagged = 1 WHERE sha256 = ? AND first_page = ? AND key = ?",
-                   [(sha, first, k) for k in flagged])
-    return errors, warnings
+    values in effect (`checks.revalidate.revalidate_stored`). The record JSON keeps the
+    findings of the reading."""
+    result = revalidate_stored(db, data.row["sha256"], data.row["first_page"])
+    if result is None:
+        raise UnknownReport(f"{data.row['sha256']}/{data.row['first_page']}")
+    return result
 
 
 def mark_reviewed(db: sqlite3.Connection, sha: str, first_page: int, reviewer: str) -> tuple[str, str]:

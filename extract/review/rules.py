@@ -9,14 +9,11 @@ from typing import Mapping, Optional, Sequence
 
 from .. import template as tpl
 from ..checks.indicator_rules import checked_partition, indicator_rows, printed_under
-from ..checks.validate import Equation, equations, validate
-from ..records import CellValue, Finding, Indicator, as_number
+# Re-validation after a correction is a check (checks/revalidate.py); named here as before.
+from ..checks.revalidate import READING_RULES, VALUE_RULES, revalidated_findings  # noqa: F401
+from ..checks.validate import Equation, equations
+from ..records import CellValue, Indicator, as_number
 from ..template import TemplateVersion
-
-# Rule ids `validate` decides: their findings are replaced when a report is validated again.
-VALUE_RULES = frozenset({"value.negative", "value.not_integer"})
-# Findings about one cell's reading: settled once a person has confirmed or corrected the cell.
-READING_RULES = frozenset({"cell.low_confidence", "cell.unreadable", "cell.repaired", "cell.split_from_label"})
 
 
 @dataclass(frozen=True)
@@ -67,25 +64,6 @@ def expected_value(statuses: Sequence[RuleStatus]) -> Optional[float]:
     they disagree."""
     found = {s.expected for s in statuses if s.state != "holds" and s.expected is not None}
     return found.pop() if len(found) == 1 else None
-
-
-def revalidated_findings(
-    original: Sequence[Finding],
-    values: Mapping[str, CellValue],
-    version: TemplateVersion,
-    layout: Optional[tpl.OtherLayout],
-    reviewed_cells: set[str],
-) -> list[Finding]:
-    """The report's findings with the values in effect: every rule `validate` decides is
-    decided again; findings about a cell's reading are dropped once a person confirmed or
-    corrected that cell; the others (tables, pages, prose) are kept as they were."""
-    decided = {eq.rule for eq in equations(version, layout)} | VALUE_RULES
-    kept = [
-        f for f in original
-        if f.rule not in decided
-        and not (f.rule in READING_RULES and f.cells and set(f.cells) <= reviewed_cells)
-    ]
-    return kept + validate(values, version, layout)
 
 
 # ------------------------------------------------------------------ pre-2019 indicator rules
