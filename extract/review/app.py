@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -29,11 +31,18 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..checks.reviewer_input import InvalidInput, blank_allowed, cell_kind, parse_note, parse_reviewer_value
 from ..show import crops
 from . import data, pages
 
 TOKEN_HEADER = "x-review-token"
 _SHA = "{sha:str}"
+_FIRST = "{first:page}"
+# A POST body larger than this is refused before it is parsed (a decision is a few hundred bytes).
+MAX_BODY_BYTES = 64 * 1024
+# Page numbers, ids and other integers in a path or query: 0 <= n <= this (SQLite's INTEGER
+# holds 2^63 - 1; a larger number would raise OverflowError in the driver).
+MAX_PARAM_INT = 2**31 - 1
 _STATIC = Path(__file__).parent / "static"
 _SECURITY_HEADERS = [
     (b"content-security-policy",
@@ -45,6 +54,55 @@ _SECURITY_HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),  # no other site may embed a crop
     (b"cache-control", b"no-store"),
 ]
+
+
+class _PageConvertor(Convertor):
+    """A page number in a path: 1 to 9 ASCII digits (a longer number is no route: 404)."""
+
+    regex = "[0-9]{1,9}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(int(value))
+
+
+register_url_convertor("page", _PageConvertor())
+
+
+def int_param(request: Request, name: str, default: int, *, low: int = 0, high: int = MAX_PARAM_INT) -> int:
+    """An integer query parameter within [low, high], else HTTP 400 (never an OverflowError
+    in SQLite). For routes that take a page number, an offset or an id in the query."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    if len(raw) > 12 or not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+        raise HTTPException(400, f"参数 {name} 应为 {low} 到 {high} 之间的整数 · {name} must be an integer from {low} to {high}")
+    return int(raw)
+
+
+def _error_json(zh: str, en: str, status_code: int) -> JSONResponse:
+    """An error answer the page shows as it is: Chinese and English."""
+    return JSONResponse({"error": f"{zh} · {en}", "error_zh": zh, "error_en": en}, status_code=status_code)
+
+
+def _with_security_headers(response: Response) -> Response:
+    for name, value in _SECURITY_HEADERS:
+        response.headers[name.decode()] = value.decode()
+    return response
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """An unexpected failure: a 500 that carries the security headers too (Starlette answers
+    it outside every middleware)."""
+    return _with_security_headers(PlainTextResponse("内部错误 · internal error", status_code=500))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return _with_security_headers(PlainTextResponse(str(exc.detail), status_code=exc.status_code,
+                                                    headers=dict(exc.headers or {})))
 
 
 class _SecurityHeaders:
@@ -59,7 +117,9 @@ class _SecurityHeaders:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + _SECURITY_HEADERS
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    h for h in _SECURITY_HEADERS if h[0] not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -196,7 +256,7 @@ def create_app(config: ReviewConfig) -> Starlette:
         with _connection(config) as db:
             report = data.load_report(db, sha, first)
         if report is None or key not in report.cell_keys():
-            return JSONResponse({"error": "no such report or cell"}, status_code=404)
+            return _error_json("没有这个报告或单元格", "no such report or cell", 404)
         return JSONResponse(pages.cell_rules(report, key))
 
     async def decide(request: Request) -> Response:
@@ -204,42 +264,41 @@ def create_app(config: ReviewConfig) -> Starlette:
         if refused:
             return refused
         body = await _json_body(request)
-        if body is None:
-            return JSONResponse({"error": "the request body is not a JSON object"}, status_code=400)
+        if isinstance(body, Response):
+            return body
         sha, first, key = (request.path_params[k] for k in ("sha", "first", "key"))
         action = body.get("action")
-        note = body.get("note") if isinstance(body.get("note"), str) else None
-        if action == "accept":
-            value = None
-        elif action == "correct":
-            ok, value = pages.parse_correction(body.get("value") if isinstance(body.get("value"), str) else None)
-            if not ok:
-                return JSONResponse({"error": f"not a value: {body.get('value')!r} (digits, or / for blank)"},
-                                    status_code=400)
-        else:
-            return JSONResponse({"error": "action must be accept or correct"}, status_code=400)
-        return await _in_thread(_decide, config, report_state, sha, first, key, action == "accept", value, note)
+        try:
+            note = parse_note(body.get("note"))
+        except InvalidInput as exc:
+            return _error_json(exc.zh, exc.en, 400)
+        if action not in ("accept", "correct"):
+            return _error_json("action 应为 accept 或 correct", "action must be accept or correct", 400)
+        raw = body.get("value") if action == "correct" else None
+        return await _in_thread(_decide, config, report_state, sha, first, key, action == "accept", raw, note)
 
     async def reviewed(request: Request) -> Response:
         refused = _refuse(request, config)
         if refused:
             return refused
-        if await _json_body(request) is None:
-            return JSONResponse({"error": "the request body is not a JSON object"}, status_code=400)
+        body = await _json_body(request)
+        if isinstance(body, Response):
+            return body
         sha, first = request.path_params["sha"], request.path_params["first"]
         return await _in_thread(_mark, config, report_state, sha, first)
 
     routes = [
         Route("/", queue_page),
-        Route(f"/report/{_SHA}/{{first:int}}", report_page),
-        Route(f"/crop/{_SHA}/{{first:int}}/{{key:str}}", crop),
-        Route(f"/report/{_SHA}/{{first:int}}/cells/{{key:str}}", cell_rules, methods=["GET"]),
-        Route(f"/report/{_SHA}/{{first:int}}/cells/{{key:str}}", decide, methods=["POST"]),
-        Route(f"/report/{_SHA}/{{first:int}}/reviewed", reviewed, methods=["POST"]),
+        Route(f"/report/{_SHA}/{_FIRST}", report_page),
+        Route(f"/crop/{_SHA}/{_FIRST}/{{key:str}}", crop),
+        Route(f"/report/{_SHA}/{_FIRST}/cells/{{key:str}}", cell_rules, methods=["GET"]),
+        Route(f"/report/{_SHA}/{_FIRST}/cells/{{key:str}}", decide, methods=["POST"]),
+        Route(f"/report/{_SHA}/{_FIRST}/reviewed", reviewed, methods=["POST"]),
         Mount("/static", StaticFiles(directory=_STATIC), name="static"),
     ]
     middleware = [Middleware(_SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts))]
-    return Starlette(routes=routes, middleware=middleware)
+    return Starlette(routes=routes, middleware=middleware,
+                     exception_handlers={Exception: _server_error, HTTPException: _http_error})
 
 
 class _connection:
@@ -260,21 +319,39 @@ def _refuse(request: Request, config: ReviewConfig) -> Optional[Response]:
     an Origin other than this server, or a body that is not JSON."""
     token = request.headers.get(TOKEN_HEADER, "")
     if not hmac.compare_digest(token.encode(), config.token.encode()):
-        return JSONResponse({"error": "missing or wrong session token: reload the page"}, status_code=403)
+        return _error_json("会话令牌缺失或错误：请重新加载页面", "missing or wrong session token: reload the page", 403)
     origin = request.headers.get("origin")
     if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
-        return JSONResponse({"error": "request from another origin"}, status_code=403)
+        return _error_json("请求来自其他来源", "request from another origin", 403)
     if not request.headers.get("content-type", "").startswith("application/json"):
-        return JSONResponse({"error": "expected a JSON body"}, status_code=415)
+        return _error_json("请求内容应为 JSON", "expected a JSON body", 415)
     return None
 
 
-async def _json_body(request: Request) -> Optional[dict]:
+async def _json_body(request: Request) -> "dict | Response":
+    """The request's JSON object, or the error answer: 413 for a body over MAX_BODY_BYTES
+    (read no further), 400 for anything but a JSON object (a number too long for Python's
+    int is a ValueError too)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and len(declared) < 20 and int(declared) > MAX_BODY_BYTES:
+        return _error_json("请求过大", f"request body too large (over {MAX_BODY_BYTES} bytes)", 413)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return _error_json("请求过大", f"request body too large (over {MAX_BODY_BYTES} bytes)", 413)
+        chunks.append(chunk)
     try:
-        body = json.loads(await request.body())
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
+        body = json.loads(b"".join(chunks), parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        body = None
+    if not isinstance(body, dict):
+        return _error_json("请求内容不是 JSON 对象", "the request body is not a JSON object", 400)
+    return body
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
 
 
 async def _in_thread(function, *args) -> Response:
@@ -286,15 +363,27 @@ async def _in_thread(function, *args) -> Response:
 def _database_error(exc: sqlite3.DatabaseError) -> JSONResponse:
     from ..batch.store import database_error_reason
 
-    return JSONResponse({"error": database_error_reason(exc)}, status_code=503)
+    return _error_json("数据库暂不可用", database_error_reason(exc), 503)
 
 
-def _decide(config: ReviewConfig, report_state, sha: str, first: int, key: str, accept: bool, value, note) -> Response:
+def _decide(config: ReviewConfig, report_state, sha: str, first: int, key: str, accept: bool, raw, note) -> Response:
     with _connection(config) as db:
+        value = None
+        if not accept:
+            report = data.load_report(db, sha, first)
+            if report is None or key not in report.cell_keys():
+                return _error_json("没有这个报告或单元格", "no such report or cell", 404)
+            indicator = next((i for i in report.indicators if i.cell == key), None)
+            read = report.cells.get(key, {}).get("read")
+            try:
+                value = parse_reviewer_value(raw, cell_kind(key, indicator.unit if indicator else None),
+                                             allow_blank=blank_allowed(key, pre2019=report.pre2019, read=read))
+            except InvalidInput as exc:
+                return _error_json(exc.zh, exc.en, 400)
         try:
             decision = data.decide_cell(db, sha, first, key, value, accept=accept, reviewer=config.reviewer, note=note)
         except (data.UnknownReport, KeyError):
-            return JSONResponse({"error": "no such report or cell"}, status_code=404)
+            return _error_json("没有这个报告或单元格", "no such report or cell", 404)
         except sqlite3.DatabaseError as exc:
             return _database_error(exc)
         return JSONResponse({"decision": pages.decision_json(decision), "state": report_state(db, sha, first)})
@@ -305,7 +394,7 @@ def _mark(config: ReviewConfig, report_state, sha: str, first: int) -> Response:
         try:
             data.mark_reviewed(db, sha, first, config.reviewer)
         except data.UnknownReport:
-            return JSONResponse({"error": "no such report"}, status_code=404)
+            return _error_json("没有这个报告", "no such report", 404)
         except sqlite3.DatabaseError as exc:
             return _database_error(exc)
         return JSONResponse({"state": report_state(db, sha, first)})

@@ -7,7 +7,7 @@ autoescape in the HTML, `tojson` in the embedded JSON, `textContent` in the scri
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Optional
+from typing import Any
 
 from ..records import CellValue
 from ..show.layout import TableLayout, indicator_layouts, table_layouts
@@ -152,11 +152,3 @@ def cell_rules(data: ReportData, key: str) -> dict[str, Any]:
     return {"key": key, "rules": [_status_json(s) for s in statuses],
             "expected": format_value(data.expected(key, statuses)), "findings": []}
 
-
-def parse_correction(text: Optional[str]) -> tuple[bool, CellValue]:
-    """A value typed by a reviewer, read as a printed cell is (full-width digits, thousands
-    separators, '/' or '—' for nothing reported). (False, None) when it is not a value."""
-    from ..text import parse_value
-
-    parsed = parse_value((text or "").strip())
-    return parsed.ok and bool((text or "").strip()), parsed.value
