@@ -50,13 +50,16 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def allowed_hosts(host: str) -> tuple[str, ...]:
-    """Host header names a browser may use for this server: the loopback names, and the
-    address given. A wildcard address (0.0.0.0, ::) accepts any name: the token still
-    guards every change."""
-    if host in ("0.0.0.0", "::", ""):
-        return ("*",)
-    return tuple(dict.fromkeys(("127.0.0.1", "localhost", "[::1]", "::1", host)))
+def allowed_hosts(host: str, extra: Sequence[str] = ()) -> tuple[str, ...]:
+    """Host header names a browser may use for this server: the loopback names, the address
+    given (not a wildcard one: 0.0.0.0 and :: are no name), and the names allowed with
+    --allow-host. Never "*": with any Host accepted, a page of another origin reached by a
+    forged name (DNS rebinding) could read the session token the review page carries."""
+    given = () if host in _WILDCARDS else (host,)
+    return tuple(dict.fromkeys(("127.0.0.1", "localhost", "[::1]", "::1", *given, *extra)))
+
+
+_WILDCARDS = ("0.0.0.0", "::", "")
 
 
 def _is_loopback(host: str) -> bool:
@@ -86,8 +89,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT}; 0 = any free port)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default 127.0.0.1, this machine only)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="a host name (or address) other machines use to reach this server; repeat for "
+                        "several. Required with a wildcard --host (0.0.0.0, ::): the Host check stays on")
     parser.add_argument("--reviewer", help="your name in the audit trail (default: the OS user)")
     args = parser.parse_args(argv)
+    if args.host in _WILDCARDS and not args.allow_host:
+        return fail(f"--host {args.host or '(any)'}: listening on every address needs --allow-host NAME for each name "
+                    "browsers will use to reach it (requests naming any other host are refused)", USAGE_ERROR)
 
     try:
         import uvicorn
@@ -116,11 +125,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     port = sock.getsockname()[1]
     config = ReviewConfig(database=args.database.resolve(), reviewer=args.reviewer or default_reviewer(),
-                          token=secrets.token_urlsafe(32), allowed_hosts=allowed_hosts(args.host))
+                          token=secrets.token_urlsafe(32), allowed_hosts=allowed_hosts(args.host, args.allow_host))
     server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning", access_log=False))
-    url = url_of("127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host, port)
+    url = url_of("127.0.0.1" if args.host in _WILDCARDS else args.host, port)
     if not _is_loopback(args.host):
-        print(f"extract review: warning: listening on {args.host}, reachable from other machines", file=sys.stderr)
+        names = ", ".join(h for h in config.allowed_hosts if not _is_loopback(h.strip("[]")))
+        print(f"extract review: warning: listening on {args.host}, reachable from other machines as {names}; "
+              "anyone who can open the page can review and correct (plain HTTP: use it on a trusted network)",
+              file=sys.stderr)
     print(f"extract review: {args.database} as {config.reviewer} at {url}  (Ctrl-C to stop)", flush=True)
     try:
         server.run(sockets=[sock])
