@@ -16,7 +16,7 @@ import sys
 import unicodedata
 from collections import Counter
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from .store import NOT_A_COPY, StoreError, open_store
 
@@ -93,8 +93,23 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join("  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths)).rstrip() for row in cells)
 
 
-def _open(path: Path) -> sqlite3.Connection:
-    return open_store(path, readonly=True)
+def _read(path: Path, read: Callable[[sqlite3.Connection], Any]) -> Any:
+    """`read(db)` over the database opened read-only, or the exit code of a one-line error
+    (StoreError's own code; 9 for a database SQLite cannot read)."""
+    from ..options import fail
+
+    try:
+        db = open_store(path, readonly=True)
+        try:
+            return read(db)
+        finally:
+            db.close()
+    except StoreError as exc:
+        return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
+    except sqlite3.DatabaseError as exc:
+        from .store import database_error_reason
+
+        return fail(f"{path}: {database_error_reason(exc)}", 9)
 
 
 def list_main(argv: Optional[Sequence[str]] = None) -> int:
@@ -111,20 +126,9 @@ def list_main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--with-copies", action="store_true", help="one line per stored copy, canonical or not")
     parser.add_argument("--json", action="store_true", help="print a JSON array of objects instead of the table")
     args = parser.parse_args(argv)
-    from ..options import fail
-
-    try:
-        db = _open(args.db)
-        try:
-            rows = report_rows(db, agency=args.agency, year=args.year, with_copies=args.with_copies)
-        finally:
-            db.close()
-    except StoreError as exc:
-        return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
-    except sqlite3.DatabaseError as exc:
-        from .store import database_error_reason
-
-        return fail(f"{args.db}: {database_error_reason(exc)}", 9)
+    rows = _read(args.db, lambda db: report_rows(db, agency=args.agency, year=args.year, with_copies=args.with_copies))
+    if isinstance(rows, int):
+        return rows
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -252,20 +256,9 @@ def summary_main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--limit", type=int, default=20, help="reports listed as needing review (default 20)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args(argv)
-    from ..options import fail
-
-    try:
-        db = _open(args.db)
-        try:
-            s = summarise(db, review_limit=args.limit)
-        finally:
-            db.close()
-    except StoreError as exc:
-        return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
-    except sqlite3.DatabaseError as exc:
-        from .store import database_error_reason
-
-        return fail(f"{args.db}: {database_error_reason(exc)}", 9)
+    s = _read(args.db, lambda db: summarise(db, review_limit=args.limit))
+    if isinstance(s, int):
+        return s
     if args.json:
         json.dump(s, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

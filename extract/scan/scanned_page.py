@@ -548,6 +548,11 @@ def _slant_deg(image: np.ndarray) -> float:
     """Angle between vertical and the main axis of the darkest strokes of a line crop."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     ys, xs = np.nonzero(_dark_only(gray) == 0)
+    return _axis_from_vertical_deg(xs, ys)
+
+
+def _axis_from_vertical_deg(xs: np.ndarray, ys: np.ndarray) -> float:
+    """Angle between vertical and the main axis of a set of pixels (0 for under 10 pixels)."""
     if len(xs) < 10:
         return 0.0
     cov = np.cov(np.vstack([xs - xs.mean(), ys - ys.mean()]))
@@ -581,12 +586,7 @@ def _stroke_slant_deg(image: np.ndarray) -> float:
     if not best:
         return 0.0
     ys, xs = np.nonzero(labels == best)
-    if len(xs) < 10:
-        return 0.0
-    cov = np.cov(np.vstack([xs - xs.mean(), ys - ys.mean()]))
-    vals, vecs = np.linalg.eigh(cov)
-    vx, vy = vecs[:, int(np.argmax(vals))]
-    return float(np.degrees(np.arctan2(abs(vx), abs(vy))))
+    return _axis_from_vertical_deg(xs, ys)
 
 
 def _dark_only(image: np.ndarray) -> np.ndarray:

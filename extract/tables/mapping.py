@@ -13,10 +13,10 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Collection, Optional, Sequence
 
 from .. import template as tpl
-from ..geometry import overlap
+from ..geometry import BBox, overlap
 from ..records import Finding
 from ..settings import Settings
 from ..text import label_core, parse_value, similarity
@@ -573,12 +573,7 @@ def _observe_applications(
                 if key is not None:
                     values.append((key, cell))
             if glued is not None:
-                box = glued.cell.bbox
-                taken = {k for k, _ in values}
-                spanned = sorted(
-                    (c for c in columns if c.key not in taken and overlap(c.x0, c.x1, box.x0, box.x1) >= 0.5 * (c.x1 - c.x0)),
-                    key=lambda c: c.x0,
-                )
+                spanned = _spanned_columns(glued.cell.bbox, columns, {k for k, _ in values})
                 extents = [(c.x0, c.x1) for c in spanned]
                 glued = split_glued(glued.cell, extents)
                 if glued is not None and glued.fits(extents):
@@ -832,6 +827,15 @@ def _glued_header_text(core: str) -> Optional[str]:
     return None
 
 
+def _spanned_columns(box: BBox, columns: Sequence[_Column], taken: Collection[str]) -> list[_Column]:
+    """The value columns a glued cell spans (each column mostly under the cell's box) that no
+    other cell of its row fills, left to right."""
+    return sorted(
+        (c for c in columns if c.key not in taken and overlap(c.x0, c.x1, box.x0, box.x1) >= 0.5 * (c.x1 - c.x0)),
+        key=lambda c: c.x0,
+    )
+
+
 def _place_glued(
     glued: GluedCell, row: str, columns: Sequence[_Column], taken: set[str], page: int, out: Mapping
 ) -> None:
@@ -839,11 +843,7 @@ def _place_glued(
     cell spans (each column's header cell mostly under it) that no other cell of the row
     fills, left to right, when there are exactly as many columns as numbers. Otherwise the
     split is a guess: nothing is placed and the cell stays an unplaced value (an error)."""
-    box = glued.cell.bbox
-    spanned = sorted(
-        (c for c in columns if c.key not in taken and overlap(c.x0, c.x1, box.x0, box.x1) >= 0.5 * (c.x1 - c.x0)),
-        key=lambda c: c.x0,
-    )
+    spanned = _spanned_columns(glued.cell.bbox, columns, taken)
     extents = [(c.x0, c.x1) for c in spanned]
     split = split_glued(glued.cell, extents)
     if split is None or not split.fits(extents):
