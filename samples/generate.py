@@ -134,6 +134,10 @@ class Spec:
     shade_heads: str = ""  # fill of 二's column-header rows ("" none)
     table_pages: bool = False  # 二, 三, 四 and 五 each start a new page (table-only pages)
     landscape_apps: bool = False  # 三 on its own landscape page between portrait pages
+    # 四 narrower than the text (cm; 0: the text width) and its 15 values fixed
+    # ((group key, (upheld, corrected, other, pending, total)), ...) instead of drawn
+    review_width_cm: float = 0.0
+    review_values: tuple = ()
     # LibreOffice conversion batch: the embedded Type 1 fonts (their /UniqueID and even their
     # glyph subsets) depend on everything converted in the same call, so samples that use
     # other fonts (Liberation) are converted in a later call and the earlier PDFs keep their bytes
@@ -318,6 +322,19 @@ SPECS: list[Spec] = [
          profile="small", producer="lo", shade_fill="D9D9D9", table_pages=True,
          landscape_apps=True,
          conversion=1),
+    # Issue 17, failure class 1: a WPS-like report whose 四 is narrow (15 columns in 12 cm,
+    # ~23 pt each: the column labels wrap to two characters a line) and whose value row puts
+    # neighbours that join into another number when a ruling between them is lost (复议 总计 2
+    # beside 直接起诉 结果维持 1: "21"; 直接起诉 总计 5 beside 复议后起诉 结果维持 0: "50").
+    # Its own LibreOffice call (conversion 2): the PDFs before it keep their bytes.
+    Spec("r2024-wps-narrow-review-01", "松溪县住房和城乡建设局", 2024, "2021", 2410,
+         ["WPS-like, tight cells, Times-like digits, 0.5 pt rules", "each table starts a page", "四 narrow: 15 columns in 12 cm, "
+          "column labels wrapped", "四 value row with neighbours that read as one number if a rule "
+          "between them is lost (2|1, 5|0)"],
+         producer="wps", tight=True, label_widths=(1.6, 2.2), review_width_cm=12.0, table_pages=True,
+         review_values=(("review", (1, 1, 0, 0, 2)), ("litigation_direct", (1, 1, 2, 1, 5)),
+                        ("litigation_after_review", (0, 1, 0, 0, 1))),
+         conversion=2),
 ]
 
 # ====================================================================== values
@@ -525,6 +542,8 @@ def build_data(spec: Spec) -> dict:
                "applications": gen_applications(rng, v, spec.profile),
                "review_litigation": gen_review(rng, spec.profile)}
     raw["proactive"]["regulations"].update(spec.regulations)
+    for group, values in spec.review_values:
+        raw["review_litigation"][group] = dict(zip(("upheld", "corrected", "other", "pending", "total"), values))
     if spec.other_layout != "split":
         raw["applications"] = merge_other_rows(raw["applications"])
     consistent = json.loads(json.dumps(raw))
@@ -1302,7 +1321,7 @@ def build_docx(spec: Spec, d: dict, path: Path):
         set_section(sec, True)
         rw = 29.7 - 2.8 - 2.6
     else:
-        rw = text_width(spec)
+        rw = spec.review_width_cm or text_width(spec)
     heading("四、政府信息公开行政复议、行政诉讼情况",
             spec.table_pages and not (spec.landscape_apps or spec.landscape_review))
     add_review_table(doc, spec, d, rw)
