@@ -7,7 +7,7 @@ in the spec). Records, mapping, validation and the sample generator all read it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Literal, Optional, Sequence
 
 TemplateVersion = Literal["2019", "2021"]
 TEMPLATE_VERSIONS: tuple[TemplateVersion, ...] = ("2019", "2021")
@@ -208,6 +208,20 @@ REVIEW_ROWS: tuple[RowSpec, ...] = (
 )
 
 TABLE_KEYS = ("proactive", "applications", "review_litigation")
+# The `table` part of a pre-2019 report's cell keys (indicators.<row id>.<column id>): its
+# statistics tables.
+INDICATOR_TABLE = "indicators"
+
+
+def finding_table(rule: str, cells: Sequence[str] = ()) -> Optional[str]:
+    """The table a finding is about: the table of its cells when they all lie in one, else the
+    table its rule id starts with (applications.no_header); None for a finding about the report
+    as a whole (a section's figure against two tables, a volume, a copy, a page)."""
+    tables = {c.split(".", 1)[0] for c in cells}
+    if len(tables) != 1:
+        tables = {rule.split(".", 1)[0]}
+    table = tables.pop()
+    return table if table in TABLE_KEYS or table == INDICATOR_TABLE else None
 
 
 def application_row_keys(version: TemplateVersion) -> tuple[str, ...]:

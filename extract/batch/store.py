@@ -22,8 +22,11 @@ from typing import Any, Iterator, Optional
 
 from ..errors import ExtractError
 from ..records import CellValue
+from ..template import finding_table
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+# Schema 4 -> 5 (findings by table and cause): the findings columns table_name, cause and
+# suspect_cell, filled from each report's record, or decided again for a reviewed report.
 # Schema 3 -> 4 (copies of one report): the tables copies and copy_disagreements and the view
 # canonical_reports, filled from the stored reports (`copies.refresh_copies`).
 # Schema 2 -> 3 (pre-2019 reports, sections, prose figures): the tables indicators, sections and
@@ -77,6 +80,10 @@ CREATE TABLE IF NOT EXISTS findings (
     message TEXT, message_en TEXT,
     cells TEXT,                      -- JSON list of cell keys
     locations TEXT,                  -- JSON list of {cell, page, bbox}
+    table_name TEXT,                 -- proactive | applications | review_litigation | indicators
+                                     -- (pre-2019 statistics tables) | null: the whole report
+    cause TEXT,                      -- broken arithmetic rules: publication | reading
+    suspect_cell TEXT,               -- with cause: the cell most likely at fault, when one is
     FOREIGN KEY (sha256, first_page) REFERENCES reports(sha256, first_page) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS findings_by_report ON findings(sha256, first_page);
@@ -268,13 +275,16 @@ def _check_version(db: sqlite3.Connection, path: Path) -> None:
 
 
 # Schema versions `_migrate` upgrades in place.
-MIGRATABLE = (2, 3)
+MIGRATABLE = (2, 3, 4)
+# Columns added to a table after its first release (schema 5): added to an older file in place.
+ADDED_COLUMNS = {"findings": ("table_name TEXT", "cause TEXT", "suspect_cell TEXT")}
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:
-    """Create the schema in a new file; upgrade a schema-2 or -3 file in place (one
+    """Create the schema in a new file; upgrade a schema-2, -3 or -4 file in place (one
     transaction): the new tables are created and filled from each report's stored record
-    (schema 2) and the copies recognised (schemas 2 and 3)."""
+    (schema 2), the copies recognised (schemas 2 and 3), the findings' table and cause
+    recorded (schemas 2 to 4)."""
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if tables and "meta" not in tables:
         _check_version(db, path)  # raises: someone else's file, or schema 1
@@ -290,9 +300,31 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
             if old == 2:
                 for row in db.execute("SELECT sha256, first_page, record FROM reports").fetchall():
                     _insert_record_parts(db, row[0], row[1], json.loads(row[2]))
-            refresh_copies(db)
+            if old <= 3:
+                refresh_copies(db)
+            _add_columns(db)
             db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
     _check_version(db, path)
+
+
+def _add_columns(db: sqlite3.Connection) -> None:
+    """Schema 4 -> 5: the findings' table_name, cause and suspect_cell columns, filled from
+    each report's record (the findings of the reading), or decided again with the values in
+    effect for a report a person reviewed (as a review does)."""
+    for table, columns in ADDED_COLUMNS.items():
+        have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column.split()[0] not in have:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    reviewed = {(r[0], r[1]) for r in db.execute("SELECT DISTINCT sha256, first_page FROM corrections")}
+    for sha, first, record in db.execute("SELECT sha256, first_page, record FROM reports").fetchall():
+        if (sha, first) in reviewed:
+            from ..checks.revalidate import revalidate_stored
+
+            revalidate_stored(db, sha, first)
+        else:
+            db.execute("DELETE FROM findings WHERE sha256 = ? AND first_page = ?", (sha, first))
+            _insert_findings(db, sha, first, json.loads(record).get("findings", []))
 
 
 def done_documents(db: sqlite3.Connection, version: str) -> set[str]:
@@ -353,10 +385,17 @@ def _insert_report(db: sqlite3.Connection, sha: str, first: int, last: int, reco
         " read_num, read_text, printed, page, bbox, confidence, source, flagged)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     _insert_record_parts(db, sha, first, record)
+    _insert_findings(db, sha, first, findings)
+
+
+def _insert_findings(db: sqlite3.Connection, sha: str, first: int, findings: list[dict[str, Any]]) -> None:
+    """A report's findings (JSON, as the record prints them) as `findings` rows."""
     db.executemany(
-        "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)",
+        "INSERT INTO findings (sha256, first_page, rule, severity, message, message_en, cells, locations,"
+        " table_name, cause, suspect_cell) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [(sha, first, f["rule"], f["severity"], f["message"], f["message_en"], json.dumps(list(f.get("cells", ()))),
-          json.dumps(list(f.get("locations", ())), ensure_ascii=False)) for f in findings],
+          json.dumps(list(f.get("locations", ())), ensure_ascii=False),
+          finding_table(f["rule"], f.get("cells", ())), f.get("cause"), f.get("suspect_cell")) for f in findings],
     )
 
 

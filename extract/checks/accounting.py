@@ -177,9 +177,7 @@ def redecide(
     has none (read before it was recorded: unknown, not zero)."""
     reviewed = set(reviewed)
     if version == "pre2019":
-        from .revalidate import indicators_of
-
-        indicators = indicators_of(record)
+        indicators = [Indicator.model_validate(i) for i in record.get("indicators") or ()]
         effective = {i.cell: values.get(i.cell, i.value) for i in indicators}
         outcomes = indicator_outcomes(indicators, effective)
     else:

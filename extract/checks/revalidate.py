@@ -105,20 +105,25 @@ def revalidate_stored(db: sqlite3.Connection, sha: str, first_page: int) -> Opti
     version = template or record.get("tables", {}).get("template") or "2021"
     original = [Finding.model_validate(f) for f in record.get("findings", [])]
     if version == tpl.PRE2019:
-        in_effect = {k: c["value"] for k, c in cells.items()}
-        findings = revalidated_indicator_findings(original, indicators_of(record), in_effect, reviewed)
+        layout = None
+        values: dict[str, CellValue] = {k: c["value"] for k, c in cells.items()}
+        findings = revalidated_indicator_findings(original, indicators_of(record), values, reviewed)
     else:
         layout = printed_other_layout(version, {f.get("rule") for f in record.get("findings", [])})
-        values: dict[str, CellValue] = {k: None for k in tpl.all_cell_keys(version)}
+        values = {k: None for k in tpl.all_cell_keys(version)}
         values.update({k: c["value"] for k, c in cells.items()})
         findings = revalidated_findings(original, values, version, layout, reviewed)
+    from .accounting import redecide  # the cause of each broken rule, reviewed cells certain
+
+    findings, _ = redecide(findings, record, values, version, layout, reviewed)
     db.execute("DELETE FROM findings WHERE sha256 = ? AND first_page = ?", (sha, first_page))
-    db.executemany("INSERT INTO findings (sha256, first_page, rule, severity, message, message_en, cells, locations)"
-                   " VALUES (?,?,?,?,?,?,?,?)", [
+    db.executemany("INSERT INTO findings (sha256, first_page, rule, severity, message, message_en, cells, locations,"
+                   " table_name, cause, suspect_cell) VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
         (sha, first_page, f.rule, f.severity, f.message, f.message_en, json.dumps(list(f.cells)),
          json.dumps([{"cell": k, "page": cells[k]["page"], "bbox": cells[k]["bbox"]}
                      for k in f.cells if k in cells and cells[k]["page"] is not None],
-                    ensure_ascii=False))
+                    ensure_ascii=False),
+         tpl.finding_table(f.rule, f.cells), f.cause, f.suspect_cell)
         for f in findings])
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
