@@ -39,6 +39,27 @@ class TextBox:
 
 
 @dataclass(frozen=True)
+class ScanFrame:
+    """Where a scanned page's frame lies on the image it was read from. `to_image` is a
+    3x3 projective matrix (row-major) taking a point of the page frame (points, top-left
+    origin, upright and straightened: the frame of `boxes`) to the image as scanned
+    (points at the image's resolution, top-left origin, before any turn or deskew);
+    `width` x `height` is that image's size in points. A scanned PDF page's image is the
+    page as displayed (after /Rotate, over its CropBox). Every correction the scan stage
+    makes to the pixels (quarter turns, deskew, keystone) is composed into it, so the
+    page can be mapped back to the page as stored (extract/export/searchable.py)."""
+
+    to_image: tuple[float, float, float, float, float, float, float, float, float]
+    width: float
+    height: float
+
+    def image_point(self, x: float, y: float) -> tuple[float, float]:
+        m = self.to_image
+        w = m[6] * x + m[7] * y + m[8]
+        return ((m[0] * x + m[1] * y + m[2]) / w, (m[3] * x + m[4] * y + m[5]) / w)
+
+
+@dataclass(frozen=True)
 class PageContent:
     number: int  # 1-based, as printed in page selections and findings
     width: float
@@ -59,3 +80,5 @@ class PageContent:
     # Scanned pages read with --full-text: every text line outside the tables was read
     # (otherwise only the first page's text above its first table, and a volume's head lines).
     full_text: bool = False
+    # Scanned pages: how this page's frame maps back onto the image as scanned.
+    scan_frame: Optional[ScanFrame] = None

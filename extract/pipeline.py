@@ -137,9 +137,7 @@ def _read_pages(
         unreadable: Unreadable = []
         for k, number in enumerate(wanted):
             try:
-                pdf.check_page_size(doc, name, number - 1, settings)
-                page = pdf.read_page(doc, number - 1, settings)
-                images = pdf.page_images(doc, number - 1) if settings.ocr else None
+                page, images = pdf.read_checked_page(doc, name, number - 1, settings, with_images=settings.ocr)
             except ExtractError:
                 raise
             except Exception as exc:  # pdfium raises plain errors on a damaged page: skip it, say so
@@ -694,11 +692,32 @@ def extract_reports(path: Union[str, Path], settings: Optional[Settings] = None,
     per report for a volume (a bound volume or a year's reports scanned into one PDF).
     `options` override fields of `Settings`, as for `extract_file`. Raises an
     ExtractError as `extract_file` does (NoReportTables when no report table is found)."""
+    return read_reports(path, settings, **options).reports
+
+
+@dataclass(frozen=True)
+class FileReading:
+    """A file's reports and the pages they were read from (empty for web pages and Word
+    files): what a writer of the pages themselves (a searchable copy) needs besides the
+    records."""
+
+    reports: list[ReportInPages]
+    pages: tuple[PageContent, ...]
+    unreadable_pages: tuple[tuple[int, str], ...] = ()
+
+
+def read_reports(path: Union[str, Path], settings: Optional[Settings] = None, **options: Any) -> FileReading:
+    """`extract_reports`, with the pages read."""
     settings = replace(settings or DEFAULT_SETTINGS, **options)
     path = Path(path)
     if path.suffix.lower() in _UNPAGED_SUFFIXES or is_markup_file(path):
-        return [ReportInPages(1, 1, extract_file(path, settings))]
+        return FileReading([ReportInPages(1, 1, extract_file(path, settings))], ())
     volume = read_volume(path, settings)
+    return FileReading(_reports_of_volume(volume, settings), volume.pages, volume.unreadable_pages)
+
+
+def _reports_of_volume(volume: VolumeReading, settings: Settings) -> list[ReportInPages]:
+    path = volume.path
     pages, grids = list(volume.pages), list(volume.grids)
     if len(volume.split.reports) <= 1:
         # One report: the whole file, exactly as extract_file reads it.

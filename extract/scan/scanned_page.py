@@ -18,7 +18,7 @@ import numpy as np
 from .. import template as tpl
 from ..indicators import UNIT_WORDS, VOCABULARY
 from ..geometry import BBox, Segment, keep_anchored, merge_segments
-from ..page import PageContent, TextBox
+from ..page import PageContent, ScanFrame, TextBox
 from ..settings import Settings
 from ..tables.grid import table_shapes
 from .ocr import LineResult, OcrEngine
@@ -306,7 +306,7 @@ def _read_upright_page(
         content = read_upright_image(
             page.number, upright.gray, upright.ink, page.dpi, engine, settings, page_text, seal=upright.seal
         )
-        return replace(content, turns=upright.turns)
+        return replace(content, turns=upright.turns, scan_frame=scan_frame(page, upright))
     from .margins import read_margins
 
     rulings = table_rulings(upright.ink, page.dpi, settings, upright.seal)
@@ -324,7 +324,31 @@ def _read_upright_page(
         # page without one, as `_text_outside_tables`): keep only head lines below that.
         covered = (top if top is not None else upright.gray.shape[0] / 3) / px
         head = [b for b in head if b.bbox.top >= covered]
-    return replace(content, boxes=content.boxes + tuple(head) + tuple(foot), turns=upright.turns, unread_rows=unread)
+    return replace(
+        content, boxes=content.boxes + tuple(head) + tuple(foot), turns=upright.turns, unread_rows=unread,
+        scan_frame=scan_frame(page, upright),
+    )
+
+
+def scan_frame(page: PageImage, upright: UprightPage) -> ScanFrame:
+    """The page frame of `upright` (points, top-left origin) mapped back onto `page.image`:
+    the inverse of `straighten`'s quarter turns (np.rot90, counter-clockwise) and deskew
+    (cv2 rotation about the turned image's centre; skipped under 0.05 degrees, as `rotate`
+    skips it)."""
+    height_px, width_px = page.image.shape[:2]
+    turned = np.eye(3)  # image pixels -> turned pixels
+    w, h = float(width_px), float(height_px)
+    for _ in range(upright.turns % 4):
+        # One counter-clockwise quarter turn takes (x, y) to (y, w - x); width and height swap.
+        turned = np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, w], [0.0, 0.0, 1.0]]) @ turned
+        w, h = h, w
+    deskew = np.eye(3)
+    if abs(upright.skew_deg) >= 0.05:
+        deskew[:2] = cv2.getRotationMatrix2D((w / 2, h / 2), upright.skew_deg, 1.0)
+    points = np.diag([72.0 / page.dpi, 72.0 / page.dpi, 1.0])  # pixels -> points
+    to_image = points @ np.linalg.inv(deskew @ turned) @ np.linalg.inv(points)
+    return ScanFrame(tuple(float(v) for v in (to_image / to_image[2, 2]).ravel()), width_px * 72.0 / page.dpi,
+                     height_px * 72.0 / page.dpi)
 
 
 def _retry_turns(page: PageImage, turns: int, characters: int, engine: OcrEngine) -> list[int]:
