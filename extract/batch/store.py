@@ -20,11 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
+from ..checks.revalidate import LIVE_DECISION
 from ..errors import ExtractError
 from ..records import CellValue
 from ..template import finding_table
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
+# Schema 5 -> 6 (review at archive scale): corrections.undoes (an undo is an audit row naming the
+# decision it takes back), the table review_queue (the queue's per-report counts, kept by the
+# review app) and the indexes the queue's filters use.
 # Schema 4 -> 5 (findings by table and cause): the findings columns table_name, cause and
 # suspect_cell, filled from each report's record, or decided again for a reviewed report.
 # Schema 3 -> 4 (copies of one report): the tables copies and copy_disagreements and the view
@@ -93,9 +97,26 @@ CREATE TABLE IF NOT EXISTS corrections (
     old_value TEXT, new_value TEXT,  -- JSON values
     reviewer TEXT NOT NULL,
     at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    note TEXT
+    note TEXT,
+    undoes INTEGER                   -- an undo: the id of the decision it takes back (null: a decision)
 );
 CREATE INDEX IF NOT EXISTS corrections_by_report ON corrections(sha256, first_page);
+CREATE INDEX IF NOT EXISTS corrections_by_reviewer ON corrections(reviewer, id);
+CREATE INDEX IF NOT EXISTS findings_by_rule ON findings(rule, sha256, first_page);
+CREATE INDEX IF NOT EXISTS reports_by_agency ON reports(agency);
+CREATE TABLE IF NOT EXISTS review_queue (
+    -- the review queue's counts per report, kept up to date by `extract review` after every
+    -- decision (extract/review/queue.py); a report without a row is counted when the queue is
+    -- next shown (a batch's rewrite of a document deletes its rows with its reports)
+    sha256 TEXT NOT NULL,
+    first_page INTEGER NOT NULL,
+    low_confidence INTEGER NOT NULL, -- OCR cells below the confidence bar no person decided on
+    doubtful INTEGER NOT NULL,       -- cells flagged or low-confidence no person decided on
+    decisions INTEGER NOT NULL,      -- decisions in effect (corrections rows neither undo nor undone)
+    unchecked INTEGER,               -- the record's rules.unchecked as read (null: not recorded)
+    PRIMARY KEY (sha256, first_page),
+    FOREIGN KEY (sha256, first_page) REFERENCES reports(sha256, first_page) ON DELETE CASCADE
+);
 CREATE TABLE IF NOT EXISTS cross_findings (
     rule TEXT NOT NULL, severity TEXT NOT NULL,
     message TEXT, message_en TEXT,
@@ -275,9 +296,13 @@ def _check_version(db: sqlite3.Connection, path: Path) -> None:
 
 
 # Schema versions `_migrate` upgrades in place.
-MIGRATABLE = (2, 3, 4)
-# Columns added to a table after its first release (schema 5): added to an older file in place.
-ADDED_COLUMNS = {"findings": ("table_name TEXT", "cause TEXT", "suspect_cell TEXT")}
+MIGRATABLE = (2, 3, 4, 5)
+# Columns added to a table after its first release (findings: schema 5, corrections: schema 6):
+# added to an older file in place.
+ADDED_COLUMNS = {"findings": ("table_name TEXT", "cause TEXT", "suspect_cell TEXT"),
+                 "corrections": ("undoes INTEGER",)}
+# Indexes on added columns: made once the columns exist.
+ADDED_INDEXES = "CREATE INDEX IF NOT EXISTS corrections_undone ON corrections(undoes);"
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:
@@ -302,20 +327,24 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
                     _insert_record_parts(db, row[0], row[1], json.loads(row[2]))
             if old <= 3:
                 refresh_copies(db)
-            _add_columns(db)
+            _add_columns(db, refill_findings=old <= 4)
             db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+        db.executescript(ADDED_INDEXES)
     _check_version(db, path)
 
 
-def _add_columns(db: sqlite3.Connection) -> None:
-    """Schema 4 -> 5: the findings' table_name, cause and suspect_cell columns, filled from
-    each report's record (the findings of the reading), or decided again with the values in
-    effect for a report a person reviewed (as a review does)."""
+def _add_columns(db: sqlite3.Connection, *, refill_findings: bool) -> None:
+    """The columns `ADDED_COLUMNS` names, where missing (schema 6: corrections.undoes). Schema
+    4 -> 5 (`refill_findings`): the findings' table_name, cause and suspect_cell columns,
+    filled from each report's record (the findings of the reading), or decided again with the
+    values in effect for a report a person reviewed (as a review does)."""
     for table, columns in ADDED_COLUMNS.items():
         have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
         for column in columns:
             if column.split()[0] not in have:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    if not refill_findings:
+        return
     reviewed = {(r[0], r[1]) for r in db.execute("SELECT DISTINCT sha256, first_page FROM corrections")}
     for sha, first, record in db.execute("SELECT sha256, first_page, record FROM reports").fetchall():
         if (sha, first) in reviewed:
@@ -444,7 +473,8 @@ def _reapply_corrections(db: sqlite3.Connection, sha: str) -> None:
     decided on is validated again with the values in effect, as the review app does."""
     latest = db.execute(
         "SELECT first_page, key, old_value, new_value FROM corrections WHERE id IN"
-        " (SELECT MAX(id) FROM corrections WHERE sha256 = ? GROUP BY first_page, key)", (sha,)).fetchall()
+        " (SELECT MAX(id) FROM corrections WHERE sha256 = ? AND " + LIVE_DECISION + " GROUP BY first_page, key)",
+        (sha,)).fetchall()
     reports = {r[0] for r in db.execute("SELECT first_page FROM reports WHERE sha256 = ?", (sha,))}
     decided = set()
     for first_page, key, old_value, new_value in latest:

@@ -31,6 +31,9 @@ INDICATOR_RULES = frozenset({"indicators.parts_sum", "indicators.part_exceeds_pa
 VALUE_RULES = frozenset({"value.negative", "value.not_integer"})
 # Findings about one cell's reading: settled once a person has confirmed or corrected the cell.
 READING_RULES = frozenset({"cell.low_confidence", "cell.unreadable", "cell.repaired", "cell.split_from_label"})
+# A decision in effect (an SQL condition on `corrections`, schema 6): not an undo, and not taken
+# back by one (`corrections.undoes` names the decision an undo row takes back).
+LIVE_DECISION = "undoes IS NULL AND id NOT IN (SELECT undoes FROM corrections WHERE undoes IS NOT NULL)"
 
 
 def revalidated_findings(
@@ -100,8 +103,9 @@ def revalidate_stored(db: sqlite3.Connection, sha: str, first_page: int) -> Opti
              for key, num, text, page, bbox in db.execute(
                  "SELECT key, value_num, value_text, page, bbox FROM cells WHERE sha256 = ? AND first_page = ?",
                  (sha, first_page))}
-    reviewed = {k for (k,) in db.execute("SELECT key FROM corrections WHERE sha256 = ? AND first_page = ?",
-                                         (sha, first_page))}
+    # Cells a person decided on (a decision taken back by an undo no longer counts).
+    reviewed = {k for (k,) in db.execute("SELECT key FROM corrections WHERE sha256 = ? AND first_page = ? AND "
+                                         + LIVE_DECISION, (sha, first_page))}
     version = template or record.get("tables", {}).get("template") or "2021"
     original = [Finding.model_validate(f) for f in record.get("findings", [])]
     if version == tpl.PRE2019:

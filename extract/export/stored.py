@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
 from ..batch.store import iter_reports, open_store
+from ..checks.revalidate import LIVE_DECISION
 from ..records import CellValue
 from ..template import TABLE_KEYS, TEMPLATE_VERSIONS, all_cell_keys
 
@@ -247,7 +248,8 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
         corrected = {k: c.value for k, c in cells.items() if c.corrected}
         effective = with_values(record, corrected) if corrected else record
         reviewed = {r[0] for r in db.execute(
-            "SELECT DISTINCT key FROM corrections WHERE sha256 = ? AND first_page = ?", (row["sha256"], row["first_page"]))}
+            "SELECT DISTINCT key FROM corrections WHERE sha256 = ? AND first_page = ? AND " + LIVE_DECISION,
+            (row["sha256"], row["first_page"]))}
         if reviewed and version:
             effective["findings"], rules = _decided_again(effective, {k: c.value for k, c in cells.items()}, version,
                                                           reviewed)
