@@ -11,6 +11,7 @@ import argparse
 import importlib
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -97,19 +98,34 @@ def _run_file(argv: Sequence[str]) -> int:
     parser.add_argument("--html", type=Path, metavar="FILE",
                         help="write one self-contained HTML page of the report to FILE: the tables as printed, "
                         "each value with the crop of the page it was read from, the findings")
+    parser.add_argument("--searchable", type=Path, metavar="OUT.pdf",
+                        help="scans (PDF or page images): also write a searchable copy to OUT.pdf, the page images "
+                        "untouched with an invisible text layer from the OCR of every line (implies --full-text; "
+                        "text-layer pages are copied as they are; PDF/A-2b when pikepdf's validator approves it)")
     add_ocr(parser)
     add_full_text(parser)
     add_limits(parser)
     args = parser.parse_args(argv)
 
-    from .pipeline import extract_reports, split_file
+    from .pipeline import read_reports, split_file
 
+    settings = settings_from(args)
+    if args.searchable is not None and not args.split_only:
+        from .export.searchable import check_output_path
+
+        try:
+            check_output_path(args.searchable, Path(args.file))
+        except ExtractError as exc:
+            return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
+        settings = replace(settings, full_text=True)  # every line of every page goes into the copy
     timer = watchdog(args.timeout, args.file)
     try:
         if args.split_only:
-            split = split_file(args.file, settings_from(args))
+            split = split_file(args.file, settings)
         else:
-            found = extract_reports(args.file, settings_from(args))
+            reading = read_reports(args.file, settings)
+            found = reading.reports
+            searchable_note = _write_searchable(args, reading) if args.searchable is not None else ""
     except ExtractError as exc:
         return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
     except Exception as exc:  # a bug of ours: still one line, and a distinct exit code
@@ -118,6 +134,8 @@ def _run_file(argv: Sequence[str]) -> int:
         timer.cancel()
     if args.split_only:
         return _print_split(args, split)
+    if searchable_note and not args.quiet:
+        print(searchable_note, file=sys.stderr)
     if len(found) > 1:
         for item in found if args.html else ():  # a volume: one page per report, named by its pages
             page = args.html.with_name(f"{args.html.stem}-p{item.first_page}-{item.last_page}{args.html.suffix}")
@@ -155,6 +173,19 @@ def _run_file(argv: Sequence[str]) -> int:
     if args.strict and any(f.severity == "error" for f in report.findings):
         return 1
     return 0
+
+
+def _write_searchable(args: argparse.Namespace, reading) -> str:
+    """Write the searchable copy of a scan; what was written, as one line. Raises
+    ExtractError (exit 2) when it cannot be written."""
+    from .export.searchable import has_scanned_pages, write_searchable
+
+    if not has_scanned_pages(reading.pages):
+        return f"searchable: {args.file} has no scanned page; no searchable copy written"
+    result = write_searchable(Path(args.file), reading.pages, args.searchable)
+    conformance = f"PDF/A-{result.pdfa}" if result.pdfa else result.note
+    return (f"searchable: {result.path} ({result.pages} pages, {result.text_pages} with a text layer of "
+            f"{result.lines} OCR lines; {conformance})")
 
 
 def _write_html(report, source: str, path: Path):
