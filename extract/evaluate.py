@@ -19,11 +19,12 @@ from typing import Any, Mapping, Optional, Sequence
 from .errors import ExtractError
 from .read.images import IMAGE_SUFFIXES
 from .read.markup import MARKUP_SUFFIXES
+from .read.ofd import OFD_SUFFIXES
 from .settings import Settings
 from .template import TABLE_KEYS
 
 FindingKey = tuple[str, frozenset]
-_INPUT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES | MARKUP_SUFFIXES
+_INPUT_SUFFIXES = {".pdf"} | OFD_SUFFIXES | IMAGE_SUFFIXES | MARKUP_SUFFIXES
 SOFT_RULE_PREFIXES = ("prose.", "plausibility.")
 
 # Failure classes, in display order: (JSON key, label in the text output).

@@ -27,6 +27,7 @@ from .page import PageContent
 from .read import pdf
 from .read.images import IMAGE_SUFFIXES, load_image_pages
 from .read.markup import MARKUP_SUFFIXES, MarkupDocument, is_markup_file
+from .read.ofd import OFD_SUFFIXES
 from .records import (
     CellLocation,
     CellRecord,
@@ -126,18 +127,23 @@ def _read_pages(
             check_time()
         return pages, len(images), []
 
-    doc = pdf.open_pdf(path, settings)
+    # An OFD is read into the same page content as a PDF, by a reader with the same calls.
+    reader: Any = pdf
+    if path.suffix.lower() in OFD_SUFFIXES:
+        from .read import ofd as reader
+    doc = reader.open_ofd(path, settings) if reader is not pdf else pdf.open_pdf(path, settings)
     try:
         total = len(doc)
         wanted = settings.pages or tuple(range(1, total + 1))
         bad = [p for p in wanted if not 1 <= p <= total]
         if bad:
-            raise InvalidDocument(name, f"page {bad[0]} does not exist (the PDF has {total} pages)")
+            kind = "OFD" if reader is not pdf else "PDF"
+            raise InvalidDocument(name, f"page {bad[0]} does not exist (the {kind} has {total} pages)")
         pages = []
         unreadable: Unreadable = []
         for k, number in enumerate(wanted):
             try:
-                page, images = pdf.read_checked_page(doc, name, number - 1, settings, with_images=settings.ocr)
+                page, images = reader.read_checked_page(doc, name, number - 1, settings, with_images=settings.ocr)
             except ExtractError:
                 raise
             except Exception as exc:  # pdfium raises plain errors on a damaged page: skip it, say so
@@ -147,13 +153,13 @@ def _read_pages(
                 if _needs_ocr(page, images, settings):
                     from .scan.scanned_page import read_scanned_page
 
-                    image = pdf.scanned_page_image(
+                    image = reader.scanned_page_image(
                         doc, number - 1, images, settings.min_render_dpi, settings.max_render_dpi
                     )
                     page = read_scanned_page(
                         image, _ocr_engine(settings, name), settings, page_text=_page_text_policy(k, page_text, settings.full_text)
                     )
-                elif images.coverage:  # a table pasted as a picture into a text page
+                elif images.coverage and reader is pdf:  # a table pasted as a picture into a text page
                     from .read.picture import read_table_pictures
 
                     page = read_table_pictures(doc, number - 1, page, lambda: _ocr_engine(settings, name), settings)
@@ -641,7 +647,7 @@ def _table_findings(
 
 # ---------------------------------------------------------------- volumes: many reports in one file
 
-# Files that are one document by nature (web pages, Word, OFD): never split.
+# Files that are one document by nature (web pages, Word): never split.
 _UNPAGED_SUFFIXES = MARKUP_SUFFIXES
 
 

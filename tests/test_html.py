@@ -210,12 +210,13 @@ def test_unreadable_pages_exit_4(tmp_path, capsys):
         assert err.startswith(f"extract: {path}: ") and "\n" not in err
 
 
-def test_ofd_gets_a_clear_error(tmp_path, capsys):
+def test_a_truncated_ofd_gets_a_clear_error(tmp_path, capsys):
+    # OFD is read (tests/test_ofd.py); a truncated package is refused in one line.
     path = tmp_path / "report.ofd"
     path.write_bytes(b"PK\x03\x04")
     assert main([str(path)]) == 4
     err = capsys.readouterr().err.strip()
-    assert err.startswith(f"extract: {path}: OFD files are not read") and "PDF" in err
+    assert err.startswith(f"extract: {path}: not an OFD") and "\n" not in err
 
 
 @pytest.mark.parametrize("declared", ["cells", "cols"])

@@ -14,10 +14,11 @@ from typing import Iterator, Sequence
 from ..errors import InputNotFound
 from ..read.images import IMAGE_SUFFIXES
 from ..read.markup import MARKUP_SUFFIXES
+from ..read.ofd import OFD_SUFFIXES
 
 # Every input kind a reader takes: PDFs, page images, web pages (also .mht web archives),
-# Word files (.docx, .doc/.wps/.rtf through LibreOffice) and OFD (refused with its reason).
-DOCUMENT_SUFFIXES = frozenset({".pdf"} | IMAGE_SUFFIXES | MARKUP_SUFFIXES)
+# Word files (.docx, .doc/.wps/.rtf through LibreOffice) and OFD (.ofd, read like a PDF).
+DOCUMENT_SUFFIXES = frozenset({".pdf"} | OFD_SUFFIXES | IMAGE_SUFFIXES | MARKUP_SUFFIXES)
 
 _GLOB_CHARACTERS = set("*?[")
 

@@ -26,8 +26,7 @@ MarkupKind = Literal["html", "docx"]
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml"})
 WORD_SUFFIXES = frozenset({".docx", ".doc", ".wps", ".rtf"})
-OFD_SUFFIXES = frozenset({".ofd"})
-MARKUP_SUFFIXES = HTML_SUFFIXES | WORD_SUFFIXES | OFD_SUFFIXES
+MARKUP_SUFFIXES = HTML_SUFFIXES | WORD_SUFFIXES
 
 # Synthetic grid steps (arbitrary units, far above the mapping's snap tolerance).
 _COLUMN_STEP = 40.0
@@ -316,7 +315,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RTF_MAGIC = b"{\\rtf"
 # Suffixes whose readers are chosen by suffix alone (PDF and page images).
-_PAGED_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"})
+_PAGED_SUFFIXES = frozenset({".pdf", ".ofd", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"})
 
 
 def is_markup_file(path: Path) -> bool:
@@ -342,10 +341,6 @@ def read_markup(path: Path, settings: Settings) -> MarkupDocument:
     another suffix is read by what its bytes are."""
     name = str(path)
     suffix = path.suffix.lower()
-    if suffix in OFD_SUFFIXES:
-        from .ofd import read_ofd
-
-        return read_ofd(path, settings)
     if suffix in HTML_SUFFIXES:
         from .html import read_html
 

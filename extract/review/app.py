@@ -171,7 +171,7 @@ class _Sources:
             if self.by_content is None:
                 parents = {Path(p).parent for (p,) in db.execute("SELECT path FROM documents")}
                 self.folders = tuple(sorted(str(f) for f in parents if f.is_dir()))
-                suffixes = {".pdf", *IMAGE_SUFFIXES}
+                suffixes = {".pdf", ".ofd", *IMAGE_SUFFIXES}
                 index: dict[str, Path] = {}
                 for folder in self.folders:
                     for candidate in sorted(Path(folder).rglob("*")):
