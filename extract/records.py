@@ -46,21 +46,29 @@ class CellRecord(_Frozen):
     origin at the top-left corner of the page as displayed. Cells of web pages and Word
     files have no page or bbox (null): `locator` and `place` say where they are instead."""
 
-    text: str = Field(description="the cell's printed text, whitespace-normalised")
-    value: CellValue
+    text: str = Field(description="the cell's printed text, whitespace-normalised / 单元格印制的文字")
+    value: CellValue = Field(description="the value as read (a repaired OCR cell: the repaired value); the value in "
+                             "`tables` / 读取的数值")
     page: Optional[int] = Field(ge=1, description="1-based page number; null for HTML and Word cells")
-    bbox: Optional[tuple[float, float, float, float]]
-    confidence: float = Field(ge=0.0, le=1.0)
-    source: CellSource
+    bbox: Optional[tuple[float, float, float, float]] = Field(
+        description="[x0, top, x1, bottom] in PDF points (1/72 inch) from the displayed page's top-left corner; null "
+        "for HTML and Word cells / 单元格在页面上的位置")
+    confidence: float = Field(ge=0.0, le=1.0, description="1.0 for a text layer, HTML or Word; the recogniser's for "
+                              "OCR (below min_ocr_confidence 0.9: a cell.low_confidence warning) / 识别置信度")
+    source: CellSource = Field(description="text (a PDF's text layer), ocr (a scanned page), html or docx / 来源")
     # Set only when the table's arithmetic corrected an OCR misread: the value as read,
     # and why the repaired value was accepted.
-    read_value: CellValue = None
-    repair: Optional[str] = None
+    read_value: CellValue = Field(default=None, description="repaired OCR cells only: the value OCR read before the "
+                                  "table's arithmetic repaired it / 修正前的识别值")
+    repair: Optional[str] = Field(default=None, description="repaired OCR cells only: why the repaired value was "
+                                  "accepted / 修正理由")
     # HTML and Word cells only: an XPath 1.0 expression selecting the cell's element (HTML:
     # in the page as lxml parses it, no tbody added; Word: a w:tc in word/document.xml, with
     # the prefix w for the WordprocessingML namespace), and its table, row and column.
-    locator: Optional[str] = None
-    place: Optional[MarkupPlace] = None
+    locator: Optional[str] = Field(default=None, description="HTML and Word cells: an XPath 1.0 expression selecting "
+                                   "the cell's element (Word: a w:tc in word/document.xml, prefix w) / 网页、Word 单元格的 XPath")
+    place: Optional[MarkupPlace] = Field(default=None, description="HTML and Word cells: its table, row and column "
+                                         "(1-based) / 在文档表格中的位置")
 
 
 Severity = Literal["error", "warning", "info"]
@@ -69,10 +77,10 @@ Severity = Literal["error", "warning", "info"]
 class CellLocation(_Frozen):
     """Where a cell named by a finding is printed (bbox as in CellRecord)."""
 
-    cell: str
-    page: Optional[int]
-    bbox: Optional[tuple[float, float, float, float]]
-    locator: Optional[str] = None  # HTML and Word cells, as in CellRecord
+    cell: str = Field(description="the cell key table.row.column / 单元格键")
+    page: Optional[int] = Field(description="1-based page; null for HTML and Word cells")
+    bbox: Optional[tuple[float, float, float, float]] = Field(description="as in CellRecord: PDF points, top-left origin")
+    locator: Optional[str] = Field(default=None, description="HTML and Word cells, as in CellRecord")
 
 
 # Whose inconsistency a broken rule is: the publication's own (every cell involved was read
@@ -142,10 +150,12 @@ class RuleAccounting(_Frozen):
 
 
 class Source(_Frozen):
-    file: str
-    sha256: str
+    file: str = Field(description="the input file's name / 文件名")
+    sha256: str = Field(description="sha256 of the file's bytes: the report's identity in a batch database")
     pages: Optional[int] = Field(description="pages in the file; null for web pages and Word files")
-    kind: Literal["digital", "scanned", "mixed", "html", "docx"]  # docx: also .doc/.wps converted
+    kind: Literal["digital", "scanned", "mixed", "html", "docx"] = Field(  # docx: also .doc/.wps converted
+        description="digital (a text layer), scanned (pages read by OCR), mixed, html (a web page) or docx (Word; "
+        ".doc and .wps converted) / 文件类型")
     # Volumes only (a file holding several reports): the pages this report was read from,
     # 1-based, inclusive. Absent from the output of a file holding one report.
     first_page: Optional[int] = Field(default=None, ge=1, description="volumes only: the report's first page in the file")
@@ -162,8 +172,8 @@ class Source(_Frozen):
 
 
 class ReportInfo(_Frozen):
-    agency: Optional[str] = None
-    year: Optional[int] = None
+    agency: Optional[str] = Field(default=None, description="the agency, as printed in the report's title / 机关名称")
+    year: Optional[int] = Field(default=None, description="the year the report covers / 报告年度")
     template: Optional[ReportTemplate] = Field(
         default=None,
         description="the table template the report follows: 2019 or 2021 (the national formats), or pre2019 for a "
@@ -190,7 +200,8 @@ class Indicator(_Frozen):
     column_key: Optional[str] = Field(
         description="the column's kind: this_year, cumulative, previous_year, or null for another header"
     )
-    value: CellValue
+    value: CellValue = Field(description="the printed value: a count, an amount, a unit-bearing amount as text, or "
+                             "null for a blank / 数值")
     table: int = Field(ge=1, description="which statistics table of the report (1-based, in reading order)")
     row: int = Field(ge=1, description="the indicator's row among the table's indicator rows (1-based, printed order)")
 
@@ -214,7 +225,7 @@ class Section(_Frozen):
 class ProseFigure(_Frozen):
     """A figure stated in the report's text (全年共主动公开政府信息1352条)."""
 
-    value: float | int
+    value: float | int = Field(description="the number stated / 文中数字")
     unit: Optional[str] = Field(description="the unit printed after the number (件, 条, 次, 人次, 万元 …)")
     text: str = Field(description="the number and unit as printed")
     sentence: str = Field(description="the sentence that states it")
@@ -239,17 +250,36 @@ class ProseFigure(_Frozen):
     confidence: float = Field(default=1.0, ge=0.0, le=1.0, description="the OCR confidence of its line; 1.0 otherwise")
 
 
-def _row_model(name: str, columns: tuple[str, ...]) -> type[BaseModel]:
-    fields = {col: (CellValue, None) for col in columns}
+# Every table cell's description ends so (the column's label comes first).
+_CELL_DOC = ": the printed value (null: blank, /, —, 无) / 印制的数值"
+
+
+def _row_model(name: str, columns: tuple[str, ...], labels: dict[str, str]) -> type[BaseModel]:
+    fields = {col: (CellValue, Field(default=None, description=labels.get(col, col) + _CELL_DOC)) for col in columns}
     return create_model(name, __config__=ConfigDict(frozen=True, extra="forbid"), **fields)
 
 
-def _table_model(name: str, rows: dict[str, tuple[str, ...]]) -> type[BaseModel]:
+def _table_model(name: str, rows: dict[str, tuple[str, ...]], row_labels: dict[str, str],
+                 column_labels: dict[str, str]) -> type[BaseModel]:
+    """A table's model; `row_labels`/`column_labels` (as printed, group › label) become the
+    JSON Schema descriptions."""
     fields = {}
     for row, columns in rows.items():
-        row_model = _row_model(f"{name}_{row}", columns)
-        fields[row] = (row_model, Field(default_factory=row_model))
+        row_model = _row_model(f"{name}_{row}", columns, column_labels)
+        fields[row] = (row_model, Field(default_factory=row_model, description=row_labels.get(row, row)))
     return create_model(name, __config__=ConfigDict(frozen=True, extra="forbid"), **fields)
+
+
+def _path(*parts: str) -> str:
+    return " › ".join(p for p in parts if p)
+
+
+_APPLICATION_ROW_LABELS = {r.key: _path(r.group, r.label) for r in tpl.APPLICATION_RECORD_ROWS}
+_APPLICATION_COLUMN_LABELS = {c.key: _path(c.group, c.label) for c in tpl.APPLICATION_COLUMNS}
+_REVIEW_ROW_LABELS = {r.key: _path(r.group, r.label) for r in tpl.REVIEW_ROWS}
+_REVIEW_COLUMN_LABELS = {c.key: _path(getattr(c, "group", ""), c.label) for c in tpl.REVIEW_COLUMNS}
+_PROACTIVE_ROW_LABELS = {v: {row: _path(group, label) for row, (label, _, group) in tpl.PROACTIVE_ROWS[v].items()}
+                         for v in ("2021", "2019")}
 
 
 _APPLICATION_COLUMN_KEYS = tuple(c.key for c in tpl.APPLICATION_COLUMNS)
@@ -258,41 +288,53 @@ _REVIEW_COLUMN_KEYS = tuple(c.key for c in tpl.REVIEW_COLUMNS)
 # Both versions hold both layouts of （六）其他处理 (see template.OTHER_ROW_KEYS): the rows
 # of the layout a report did not print are null.
 Applications2021 = _table_model(
-    "Applications2021", {r.key: _APPLICATION_COLUMN_KEYS for r in tpl.APPLICATION_RECORD_ROWS}
+    "Applications2021", {r.key: _APPLICATION_COLUMN_KEYS for r in tpl.APPLICATION_RECORD_ROWS},
+    _APPLICATION_ROW_LABELS, _APPLICATION_COLUMN_LABELS,
 )
 Applications2019 = _table_model(
-    "Applications2019", {r.key: _APPLICATION_COLUMN_KEYS for r in tpl.APPLICATION_RECORD_ROWS}
+    "Applications2019", {r.key: _APPLICATION_COLUMN_KEYS for r in tpl.APPLICATION_RECORD_ROWS},
+    _APPLICATION_ROW_LABELS, _APPLICATION_COLUMN_LABELS,
 )
 Proactive2021 = _table_model(
-    "Proactive2021", {row: cols for row, (_, cols, _) in tpl.PROACTIVE_ROWS["2021"].items()}
+    "Proactive2021", {row: cols for row, (_, cols, _) in tpl.PROACTIVE_ROWS["2021"].items()},
+    _PROACTIVE_ROW_LABELS["2021"], tpl.PROACTIVE_COLUMNS["2021"],
 )
 Proactive2019 = _table_model(
-    "Proactive2019", {row: cols for row, (_, cols, _) in tpl.PROACTIVE_ROWS["2019"].items()}
+    "Proactive2019", {row: cols for row, (_, cols, _) in tpl.PROACTIVE_ROWS["2019"].items()},
+    _PROACTIVE_ROW_LABELS["2019"], tpl.PROACTIVE_COLUMNS["2019"],
 )
 ReviewLitigation = _table_model(
-    "ReviewLitigation", {r.key: _REVIEW_COLUMN_KEYS for r in tpl.REVIEW_ROWS}
+    "ReviewLitigation", {r.key: _REVIEW_COLUMN_KEYS for r in tpl.REVIEW_ROWS},
+    _REVIEW_ROW_LABELS, _REVIEW_COLUMN_LABELS,
 )
+
+
+_TEMPLATE_DOC = "the template version: decides which rows exist / 模板版本"
+_PROACTIVE_DOC = "二、主动公开政府信息情况 (proactive disclosure)"
+_APPLICATIONS_DOC = "三、收到和处理政府信息公开申请情况 (applications received and handled)"
+_REVIEW_DOC = "四、政府信息公开行政复议、行政诉讼情况 (administrative review and litigation)"
 
 
 class Tables2021(_Frozen):
-    template: Literal["2021"] = "2021"
-    proactive: Proactive2021 = Field(default_factory=Proactive2021)  # type: ignore[valid-type]
-    applications: Applications2021 = Field(default_factory=Applications2021)  # type: ignore[valid-type]
-    review_litigation: ReviewLitigation = Field(default_factory=ReviewLitigation)  # type: ignore[valid-type]
+    template: Literal["2021"] = Field(default="2021", description=_TEMPLATE_DOC)
+    proactive: Proactive2021 = Field(default_factory=Proactive2021, description=_PROACTIVE_DOC)  # type: ignore[valid-type]
+    applications: Applications2021 = Field(default_factory=Applications2021, description=_APPLICATIONS_DOC)  # type: ignore[valid-type]
+    review_litigation: ReviewLitigation = Field(default_factory=ReviewLitigation, description=_REVIEW_DOC)  # type: ignore[valid-type]
 
 
 class TablesPre2019(_Frozen):
     """A report of 2008-2018: no national template tables; its statistics tables are the
     report's `indicators`."""
 
-    template: Literal["pre2019"] = "pre2019"
+    template: Literal["pre2019"] = Field(default="pre2019", description="a report of 2008-2018: its statistics "
+                                         "tables are the record's `indicators` / 2019 年以前的报告")
 
 
 class Tables2019(_Frozen):
-    template: Literal["2019"] = "2019"
-    proactive: Proactive2019 = Field(default_factory=Proactive2019)  # type: ignore[valid-type]
-    applications: Applications2019 = Field(default_factory=Applications2019)  # type: ignore[valid-type]
-    review_litigation: ReviewLitigation = Field(default_factory=ReviewLitigation)  # type: ignore[valid-type]
+    template: Literal["2019"] = Field(default="2019", description=_TEMPLATE_DOC)
+    proactive: Proactive2019 = Field(default_factory=Proactive2019, description=_PROACTIVE_DOC)  # type: ignore[valid-type]
+    applications: Applications2019 = Field(default_factory=Applications2019, description=_APPLICATIONS_DOC)  # type: ignore[valid-type]
+    review_litigation: ReviewLitigation = Field(default_factory=ReviewLitigation, description=_REVIEW_DOC)  # type: ignore[valid-type]
 
 
 TABLE_MODELS: dict[TemplateVersion, type[BaseModel]] = {"2021": Tables2021, "2019": Tables2019}
@@ -302,18 +344,22 @@ class Report(_Frozen):
     """One annual report: values under `tables.<table>.<row>.<column>`, the provenance of
     each value under `cells["<table>.<row>.<column>"]`, and rule findings."""
 
-    source: Source
-    report: ReportInfo
-    tables: Union[Tables2021, Tables2019, TablesPre2019] = Field(discriminator="template")
-    cells: dict[str, CellRecord] = Field(default_factory=dict)
-    findings: tuple[Finding, ...] = ()
+    source: Source = Field(description="the input file / 来源文件")
+    report: ReportInfo = Field(description="agency, year and template / 机关、年度、模板")
+    tables: Union[Tables2021, Tables2019, TablesPre2019] = Field(
+        discriminator="template", description="the values of 二, 三 and 四 at <table>.<row>.<column> (data dictionary) "
+        "/ 统计表数值")
+    cells: dict[str, CellRecord] = Field(default_factory=dict, description="the provenance of each value read, by "
+                                         "cell key table.row.column / 每个数值的出处")
+    findings: tuple[Finding, ...] = Field(default=(), description="rule findings: errors, warnings and notes / 核对发现")
     rules: Optional[RuleAccounting] = Field(
         default=None,
         description="how many rule instances were checked, held, broken and left unchecked; null in records made "
         "before it was recorded (unknown, not zero)",
     )
     # Pre-2019 statistics tables, one record per printed value (empty for 2019+ reports).
-    indicators: tuple[Indicator, ...] = ()
+    indicators: tuple[Indicator, ...] = Field(default=(), description="pre-2019 statistics tables, one record per "
+                                              "printed value (empty for 2019+ reports) / 2019 年以前统计表的指标")
     # The report's numbered sections and the figures its text states (every era).
     sections: tuple[Section, ...] = Field(
         default=(),
