@@ -132,7 +132,7 @@ def test_csv_wide_and_its_dictionary(batch, tmp_path):
     dictionary = tmp_path / "w.dictionary.csv"
     with open(out, encoding="utf-8-sig", newline="") as f:
         header, *rows = list(csv.reader(f))
-    assert header == list(REPORT_COLUMNS) + list(union_keys())
+    assert header == list(REPORT_COLUMNS) + [c for k in union_keys() for c in (k, k + "__flags")]
     assert len(rows) == 2
     frame = pd.read_csv(out, dtype={"sha256": str}).set_index("sha256")
     assert frame.loc[leaf["source"]["sha256"], WRONG] == printed - 1

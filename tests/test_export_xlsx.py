@@ -94,9 +94,9 @@ def test_flagged_and_corrected_cells_are_marked(workbook):
     natural, total = ws.cell(granted, 4), ws.cell(granted, 10)
     assert natural.value == printed - 1  # the value in effect
     assert natural.fill.start_color.rgb.endswith(CORRECTED_FILL) and f"read: {printed}" in natural.comment.text
-    # the row total the wrong leaf broke is flagged with its rule (the findings of the reading:
-    # the correction was made without re-validation here)
-    assert total.fill.start_color.rgb.endswith(ERROR_FILL) and "applications.row_total" in total.comment.text
+    # the row total the wrong leaf broke names its rule in a comment (the findings of the reading:
+    # the correction was made without re-validation here), but only the suspect cell is coloured
+    assert "involved in [error] applications.row_total" in total.comment.text and total.fill.fill_type is None
     clean = ws.cell(_label_row(ws, h, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 2), 5)  # 商业企业
     assert clean.comment is None and clean.fill.fill_type is None
 
@@ -104,7 +104,7 @@ def test_flagged_and_corrected_cells_are_marked(workbook):
 def test_index_and_cross_year_sheets(workbook):
     wb, records, _ = workbook
     assert wb.sheetnames[0] == INDEX_SHEET and wb.sheetnames[-1] == CROSS_SHEET
-    assert len(wb.sheetnames) == 2 + len(records)
+    assert len(wb.sheetnames) == 6 + len(records)  # index, legend, findings, sections, prose figures, cross-year
     _, row, header = _sheet_of(wb, records["leaf"])
     assert row[header.index("agency")].value == "凤台县交通运输局" and row[header.index("corrected")].value == 1
     later_sheet, later_row, _ = _sheet_of(wb, records["later"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 
@@ -29,8 +30,14 @@ def default_out(db: Path, fmt: str) -> Path:
 
 def dictionary_path(out: Path) -> Path:
     """x.csv -> x.dictionary.csv (x.wide.csv -> x.wide.dictionary.csv)."""
-    return out.with_name(out.name[: -len(out.suffix)] + ".dictionary" + out.suffix) if out.suffix else \
-        out.with_name(out.name + ".dictionary.csv")
+    return companion_path(out, "dictionary")
+
+
+def companion_path(out: Path, name: str) -> Path:
+    """A file written beside the main one: x.csv -> x.findings.csv, x.parquet ->
+    x.sections.parquet (no suffix: x -> x.findings.csv)."""
+    return out.with_name(out.name[: -len(out.suffix)] + f".{name}" + out.suffix) if out.suffix else \
+        out.with_name(out.name + f".{name}.csv")
 
 
 def cross_counts(db: Path) -> dict[tuple[str, int], tuple[int, int]]:
@@ -46,13 +53,21 @@ def cross_counts(db: Path) -> dict[tuple[str, int], tuple[int, int]]:
 def _write_atomically(out: Path, write: Callable[[Path], int]) -> int:
     """Write to a temporary file beside `out`, then rename: an interrupted export never
     leaves a half-written file under the final name."""
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    return _write_all_atomically((out,), lambda paths: write(paths[0]))
+
+
+def _write_all_atomically(outs: Sequence[Path], write: Callable[[list[Path]], int]) -> int:
+    """Several files written together (the main table and its companions), each to a temporary
+    file first; renamed only once all are complete."""
+    tmps = [out.with_name(f".{out.name}.{os.getpid()}.tmp") for out in outs]
     try:
-        count = write(tmp)
-        os.replace(tmp, out)
+        count = write(tmps)
+        for tmp, out in zip(tmps, outs):
+            os.replace(tmp, out)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        for tmp in tmps:
+            if tmp.exists():
+                tmp.unlink()
     return count
 
 
@@ -106,14 +121,35 @@ def _export(store, db: Path, fmt: str, out: Optional[Path], original: bool,
         # CSV files start with a BOM so that Excel reads them as UTF-8 (not on stdout, and
         # never in JSONL).
         encoding = "utf-8-sig" if fmt != "jsonl" else "utf-8"
-        if to_stdout:
-            body(sys.stdout)
+        if to_stdout or fmt == "jsonl":
+            if to_stdout:
+                body(sys.stdout)
+            else:
+                def to_file(path: Path) -> int:
+                    with open(path, "w", encoding=encoding, newline="") as stream:
+                        return body(stream)
+                _write_atomically(target, to_file)
+                written.append(target)
         else:
-            def to_file(path: Path) -> int:
-                with open(path, "w", encoding=encoding, newline="") as stream:
-                    return body(stream)
-            _write_atomically(target, to_file)
-            written.append(target)
+            # The findings, sections and prose figures beside the CSV (tables.COMPANIONS).
+            from .csv_long import write_csv_tables
+            from .tables import COMPANIONS
+
+            outs = [target] + [companion_path(target, t.name) for t in COMPANIONS]
+
+            def to_files(paths: list[Path]) -> int:
+                with ExitStack() as stack:
+                    streams = [stack.enter_context(open(p, "w", encoding=encoding, newline="")) for p in paths]
+                    return write_csv_tables(reports, streams[0], dict(zip(COMPANIONS, streams[1:])),
+                                            lambda passing, stream: body_of(passing, stream))
+
+            def body_of(passing, stream) -> int:
+                if fmt == "csv":
+                    return write_long_csv(passing, stream)
+                return write_wide_csv(passing, stream, cross_counts(db), indicator_cells)
+
+            _write_all_atomically(outs, to_files)
+            written += outs
         if fmt == "csv-wide" and not to_stdout:
             dict_out = dictionary_path(target)
 
@@ -126,9 +162,11 @@ def _export(store, db: Path, fmt: str, out: Optional[Path], original: bool,
         raise ExtractError("-", f"{fmt} is a binary format: give --out FILE")
     elif fmt == "parquet":
         from .parquet import write_parquet
+        from .tables import COMPANIONS
 
-        _write_atomically(target, lambda path: write_parquet(reports, path))
-        written.append(target)
+        outs = [target] + [companion_path(target, t.name) for t in COMPANIONS]
+        _write_all_atomically(outs, lambda paths: write_parquet(reports, paths[0], dict(zip(COMPANIONS, paths[1:]))))
+        written += outs
     else:
         from .xlsx import write_xlsx
 
@@ -142,8 +180,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="extract export",
         description="Export a batch database: csv (long: one row per cell), csv-wide (one row per report, "
-        "labels in <out>.dictionary.csv), jsonl (one --json record per line), xlsx (an index sheet and one "
-        "sheet per report with its tables as printed), parquet (long form, typed; needs pyarrow). Values "
+        "labels in <out>.dictionary.csv), jsonl (one --json record per line), xlsx (an index sheet, one "
+        "sheet per report with its tables as printed, findings, sections, prose figures and a legend), parquet "
+        "(long form, typed; needs pyarrow). csv, csv-wide and parquet also write <out>.findings, "
+        "<out>.sections and <out>.prose_figures beside the main file, with the same columns and types. Values "
         "in effect: reviewers' corrections applied, unless --original.",
         epilog="exit codes: 0 written; 2 usage, missing optional library or unwritable output; 9 database error",
     )

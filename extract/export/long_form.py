@@ -44,6 +44,14 @@ LONG_COLUMNS: tuple[LongColumn, ...] = (
     LongColumn("corrected", "bool", "a reviewer corrected the value (never with --original)"),
     LongColumn("original_value", "float", "the value as read, a number"),
     LongColumn("original_value_text", "str", "the value as read when a unit-bearing amount"),
+    # Added in session 6, after the first columns so that their positions stay as they were.
+    LongColumn("flags", "str", "what to know before using the value: error warning suspect low_confidence repaired "
+               "corrected blank not_printed unit, space-separated (data dictionary, 'Cell flags')"),
+    LongColumn("kind", "str", "digital | scanned | mixed | html | docx"),
+    LongColumn("errors", "int", "the report's error findings (in effect)"),
+    LongColumn("warnings", "int", "the report's warning findings (in effect)"),
+    LongColumn("copy_of", "str", "a copy of another stored report (--with-copies): the canonical copy's sha256 "
+               "(:page in a volume); empty for the copy that counts"),
     # Pre-2019 reports (template pre2019, table `indicators`): what the indicator cell is
     # (records.Indicator); empty for template cells.
     LongColumn("indicator_key", "str", "pre-2019: the vocabulary key (empty: a label outside the vocabulary)"),
@@ -77,10 +85,11 @@ def long_rows(reports: Iterable[StoredReport]) -> Iterator[dict]:
             yield {
                 "sha256": report.sha256, "first_page": report.first_page, "path": report.path,
                 "agency": report.agency, "year": report.year, "template": report.template,
+                "kind": report.kind, "errors": report.errors, "warnings": report.warnings, "copy_of": report.copy_of,
                 "table": cell.table, "row_key": cell.row, "column_key": cell.column, "key": cell.key,
                 "value": value, "value_text": value_text,
                 "printed": cell.printed, "page": cell.page, "confidence": cell.confidence, "source": cell.source,
-                "flagged": cell.flagged, "corrected": cell.corrected,
+                "flagged": cell.flagged, "corrected": cell.corrected, "flags": " ".join(cell.flags) or None,
                 "original_value": original, "original_value_text": original_text,
                 **_indicator_columns(cell.indicator),
             }

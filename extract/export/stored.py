@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
 from ..batch.store import iter_reports, open_store
-from ..checks.revalidate import LIVE_DECISION
 from ..records import CellValue
-from ..template import TABLE_KEYS, TEMPLATE_VERSIONS, all_cell_keys
+from ..settings import DEFAULT_SETTINGS
+from ..template import TABLE_KEYS, TEMPLATE_VERSIONS, all_cell_keys, finding_table
 
 PRE2019 = "pre2019"
 # The `table` part of an indicator cell key (indicators.<row id>.<column id>).
@@ -67,6 +67,8 @@ class StoredCell:
     source: Optional[str] = None
     # Pre-2019 reports: what the indicator cell is (None for template cells).
     indicator: Optional[IndicatorInfo] = None
+    # What a reader should know about the value (CELL_FLAGS, in that order).
+    flags: tuple[str, ...] = ()
 
     @property
     def table(self) -> str:
@@ -88,6 +90,49 @@ class StoredFinding:
     message: str
     message_en: str
     cells: tuple[str, ...]
+    # The table it is about (template.finding_table; None: the whole report), and for a broken
+    # arithmetic rule its cause (publication | reading) and the cell most likely at fault.
+    table: Optional[str] = None
+    cause: Optional[str] = None
+    suspect_cell: Optional[str] = None
+
+
+# Per-cell flags (the long form's `flags`, csv-wide's `<key>__flags`, the XLSX legend): what a
+# reader should know about a value before using it. Names and order are public (data dictionary).
+CELL_FLAGS: tuple[tuple[str, str], ...] = (
+    ("error", "named by an error finding (a broken rule, a value lost)"),
+    ("warning", "named by a warning finding (check it)"),
+    ("suspect", "the cell a broken rule's arithmetic singles out as most likely wrong (the finding's suspect_cell)"),
+    ("low_confidence", "read by OCR with a confidence below min_ocr_confidence (0.9)"),
+    ("repaired", "an OCR misread repaired by the table's arithmetic (original_value: as read)"),
+    ("corrected", "the value a reviewer entered (never with --original)"),
+    ("blank", "printed as a blank (/, —, 无 …): the value is null, `printed` says how"),
+    ("not_printed", "nothing was read for the cell (the report does not print it, or it was not found)"),
+    ("unit", "an amount printed with its unit (251000元), kept as text: not a number"),
+)
+CELL_FLAG_NAMES = tuple(name for name, _ in CELL_FLAGS)
+
+
+def cell_flags(value: CellValue, prov: Mapping[str, Any], corrected: bool, named: set[str],
+               threshold: float) -> tuple[str, ...]:
+    """The CELL_FLAGS of one cell: `value` in effect, `prov` its provenance (the record's
+    `cells` entry; empty when nothing was read), `named` how the report's findings name it
+    (error, warning, suspect: `_naming`)."""
+    on = set(named)
+    if not prov:
+        on.add("not_printed")
+    else:
+        if prov.get("source") == "ocr" and (prov.get("confidence") or 0.0) < threshold:
+            on.add("low_confidence")
+        if prov.get("repair") is not None:
+            on.add("repaired")
+    if value is None and prov and not corrected:
+        on.add("blank")
+    if corrected:
+        on.add("corrected")
+    if isinstance(value, str):
+        on.add("unit")
+    return tuple(name for name in CELL_FLAG_NAMES if name in on)
 
 
 @dataclass(frozen=True)
@@ -111,6 +156,10 @@ class StoredReport:
     record: Mapping[str, Any]
     cells: Mapping[str, StoredCell]
     findings: tuple[StoredFinding, ...]
+    # Copies of one report (the `copies` table): how many reports the group holds, and for a
+    # copy that is not the canonical one, the canonical copy's sha256 (None: this one counts).
+    n_copies: int = 1
+    copy_of: Optional[str] = None
 
     @property
     def ref(self) -> str:
@@ -188,17 +237,31 @@ def _flagged_keys(findings: tuple[StoredFinding, ...]) -> set[str]:
 def _record_findings(record: Mapping[str, Any]) -> tuple[StoredFinding, ...]:
     return tuple(
         StoredFinding(f["rule"], f["severity"], f.get("message") or "", f.get("message_en") or "",
-                      tuple(f.get("cells") or ()))
+                      tuple(f.get("cells") or ()), finding_table(f["rule"], f.get("cells") or ()),
+                      f.get("cause"), f.get("suspect_cell"))
         for f in record.get("findings", ())
     )
 
 
+def _naming(findings: tuple[StoredFinding, ...]) -> dict[str, set[str]]:
+    """cell key -> {error, warning, suspect}: how the findings name it."""
+    named: dict[str, set[str]] = {}
+    for f in findings:
+        if f.severity in ("error", "warning"):
+            for k in f.cells:
+                named.setdefault(k, set()).add(f.severity)
+        if f.suspect_cell:
+            named.setdefault(f.suspect_cell, set()).add("suspect")
+    return named
+
+
 def _table_findings(db: sqlite3.Connection, sha: str, first_page: int) -> tuple[StoredFinding, ...]:
     rows = db.execute(
-        "SELECT rule, severity, message, message_en, cells FROM findings WHERE sha256 = ? AND first_page = ?"
-        " ORDER BY rowid", (sha, first_page))
+        "SELECT rule, severity, message, message_en, cells, table_name, cause, suspect_cell FROM findings"
+        " WHERE sha256 = ? AND first_page = ? ORDER BY rowid", (sha, first_page))
     return tuple(StoredFinding(r["rule"], r["severity"], r["message"] or "", r["message_en"] or "",
-                               tuple(json.loads(r["cells"] or "[]"))) for r in rows)
+                               tuple(json.loads(r["cells"] or "[]")), r["table_name"], r["cause"], r["suspect_cell"])
+                 for r in rows)
 
 
 @lru_cache(maxsize=None)
@@ -227,6 +290,7 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
     # report) and the cells table's values and flags.
     findings = _record_findings(record) if original else _table_findings(db, row["sha256"], row["first_page"])
     named = _flagged_keys(findings)
+    naming = _naming(findings)
     cells: dict[str, StoredCell] = {}
     for key in keys:
         prov = provenance.get(key) or {}
@@ -242,20 +306,26 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
             printed=prov.get("text"), page=prov.get("page"),
             bbox=tuple(bbox) if bbox else None, confidence=prov.get("confidence"), source=prov.get("source"),
             indicator=info.get(key),
+            flags=cell_flags(value, prov, corrected, naming.get(key, set()), DEFAULT_SETTINGS.min_ocr_confidence),
         )
     effective = record
     if not original:
         corrected = {k: c.value for k, c in cells.items() if c.corrected}
         effective = with_values(record, corrected) if corrected else record
         reviewed = {r[0] for r in db.execute(
-            "SELECT DISTINCT key FROM corrections WHERE sha256 = ? AND first_page = ? AND " + LIVE_DECISION,
-            (row["sha256"], row["first_page"]))}
+            "SELECT DISTINCT key FROM corrections WHERE sha256 = ? AND first_page = ?", (row["sha256"], row["first_page"]))}
         if reviewed and version:
             effective["findings"], rules = _decided_again(effective, {k: c.value for k, c in cells.items()}, version,
                                                           reviewed)
             if rules is not None:  # the rule accounting with the values in effect (checks.accounting)
                 effective["rules"] = rules
     keys_of = row.keys()
+    group = db.execute("SELECT n_copies, canonical, canonical_sha256, canonical_first_page FROM copies"
+                       " WHERE sha256 = ? AND first_page = ?", (row["sha256"], row["first_page"])).fetchone()
+    copy_of = None
+    if group is not None and not group["canonical"]:
+        page = group["canonical_first_page"]
+        copy_of = group["canonical_sha256"] + (f":{page}" if page != 1 else "")
     return StoredReport(
         sha256=row["sha256"], first_page=row["first_page"], last_page=row["last_page"], path=row["path"],
         agency=row["agency"], year=row["year"], template=row["template"], kind=row["kind"],
@@ -263,6 +333,7 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
         reviewed_by=row["reviewed_by"] if "reviewed_by" in keys_of else None,
         reviewed_at=row["reviewed_at"] if "reviewed_at" in keys_of else None,
         record=effective, cells=cells, findings=findings,
+        n_copies=group["n_copies"] if group is not None else 1, copy_of=copy_of,
     )
 
 

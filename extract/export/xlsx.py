@@ -5,9 +5,19 @@ report's sheet lists its statistics tables as printed instead (`indicator_layout
 indented by nesting depth, 计量单位, one column per value column, group headings on rows of
 their own), marked the same way.
 
-Marks: a cell named by an error finding is filled red, by a warning (or repaired) yellow,
-each with a comment naming its findings; a corrected cell is filled blue with a comment
-giving the value as read. The findings of the report are listed under its tables.
+Marks (the legend sheet explains them): only the cells a finding singles out are filled: red
+for an error, yellow for a warning. A broken rule singles out its suspect cell when the
+arithmetic names one, else the printed total it compares (applications.row_total,
+column_total, review_litigation.total, indicators.parts_sum), else every cell it involves
+(a balance of four cells, a pair); the other cells it involves get a comment only, so one
+wrong grand total no longer paints its whole 总计 column. A warning about one cell's reading
+(low confidence, repaired, unreadable) fills that cell yellow, except a printed blank (/, —,
+无) whose only doubt is a low OCR confidence: it is not a number, it gets a comment only.
+A corrected cell is filled blue with a comment giving the value as read.
+
+Sheets: the index, a legend, the findings, sections and prose figures of every report (the
+same columns as the CSV and Parquet companion files, tables.COMPANIONS), one sheet per report
+(its findings listed under its tables) and the cross-year findings.
 Needs openpyxl (the optional `xlsx` extra).
 """
 
@@ -21,7 +31,9 @@ from typing import Iterable, Optional, Sequence
 
 from ..errors import ExtractError
 from ..show.layout import PRE2019, TableLayout, indicator_layouts, printed_other_layout, table_layouts
-from .stored import CrossFindingRow, StoredReport
+from .csv_long import csv_text
+from .stored import CELL_FLAGS, CrossFindingRow, StoredReport
+from .tables import COMPANIONS
 
 ERROR_FILL = "FFC7CE"     # Excel's "bad" red
 WARNING_FILL = "FFEB9C"   # Excel's "neutral" yellow
@@ -29,6 +41,12 @@ CORRECTED_FILL = "BDD7EE"  # blue: a reviewer's value
 HEADER_FILL = "D9D9D9"
 INDEX_SHEET = "索引 index"
 CROSS_SHEET = "跨年核对 cross-year"
+LEGEND_SHEET = "图例 legend"
+# Broken rules whose first cell is the printed total the others should add up to.
+TOTAL_FIRST_RULES = frozenset({"applications.row_total", "applications.column_total", "review_litigation.total",
+                               "indicators.parts_sum"})
+# Findings about how one cell was read (not a rule between cells).
+READING_RULES = frozenset({"cell.low_confidence", "cell.unreadable", "cell.repaired", "cell.split_from_label"})
 # Excel forbids these in sheet names, and caps names at 31 characters.
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -47,12 +65,54 @@ def sheet_name(index: int, report: StoredReport, taken: set[str]) -> str:
     return name
 
 
+def singled_out(finding) -> tuple[str, ...]:
+    """The cells an error or warning finding colours: its suspect cell, else the printed total
+    of a total rule, else every cell it names."""
+    if finding.suspect_cell:
+        return (finding.suspect_cell,)
+    if finding.rule in TOTAL_FIRST_RULES and len(finding.cells) > 1:
+        return finding.cells[:1]
+    return tuple(finding.cells)
+
+
 def _findings_by_cell(report: StoredReport) -> dict[str, list]:
     named: dict[str, list] = {}
     for f in report.findings:
         for key in f.cells:
             named.setdefault(key, []).append(f)
     return named
+
+
+def _finding_note(f, key: str) -> str:
+    note = f"[{f.severity}] {f.rule}: {f.message}"
+    if f.cause:
+        note += f" (cause: {f.cause}" + (f", suspect: {f.suspect_cell}" if f.suspect_cell else "") + ")"
+    if f.severity in ("error", "warning") and key not in singled_out(f):
+        note = "involved in " + note
+    return note
+
+
+def cell_mark(stored, findings: Sequence) -> tuple[Optional[str], list[str]]:
+    """(fill, comment lines) of one value cell: `findings` those naming it."""
+    notes = [_finding_note(f, stored.key if stored is not None else "") for f in findings]
+    fill = None
+    marking = [f for f in findings if f.severity in ("error", "warning") and stored is not None
+               and stored.key in singled_out(f)]
+    blank = stored is not None and "blank" in stored.flags
+    if blank and all(f.rule == "cell.low_confidence" for f in marking):
+        marking = []  # a printed blank read with low confidence: not a doubtful number
+        if findings:
+            notes.append("a printed blank (not a number): not marked")
+    if marking:
+        fill = ERROR_FILL if any(f.severity == "error" for f in marking) else WARNING_FILL
+    elif stored is not None and "repaired" in stored.flags:
+        fill = WARNING_FILL
+        notes.append("repaired: read as " + str(stored.read_value))
+    if stored is not None and stored.corrected:
+        fill = CORRECTED_FILL
+        read = "" if stored.read_value is None else stored.read_value
+        notes.insert(0, f"corrected by a reviewer; read: {read!s}")
+    return fill, notes
 
 
 LINE_HEIGHT_PT = 15.0
@@ -174,18 +234,7 @@ def _write_table(ws, layout: TableLayout, top: int, report: StoredReport, named:
             if value is None and stored is not None and stored.printed:
                 value = stored.printed  # "/", "—", "无": shown as printed
             target.value = value
-            notes, fill = [], None
-            findings = [f for f in named.get(cell.key, ()) if f.severity in ("error", "warning")]
-            if findings:
-                fill = ERROR_FILL if any(f.severity == "error" for f in findings) else WARNING_FILL
-                notes += [f"[{f.severity}] {f.rule}: {f.message}" for f in findings]
-            elif stored is not None and stored.flagged:
-                fill = WARNING_FILL
-                notes.append("repaired or flagged")
-            if stored is not None and stored.corrected:
-                fill = CORRECTED_FILL
-                read = "" if stored.read_value is None else stored.read_value
-                notes.insert(0, f"corrected by a reviewer; read: {read!s}")
+            fill, notes = cell_mark(stored, [f for f in named.get(cell.key, ()) if f.severity in ("error", "warning")])
             target.style = VALUE_STYLES[fill]
             if notes:
                 target.comment = Comment("\n".join(notes), "extract", width=360, height=40 + 18 * len(notes))
@@ -229,6 +278,8 @@ def _report_sheet(ws, report: StoredReport, index_link: str, cross: Sequence[Cro
         ws.cell(i, 1, f.severity)
         ws.cell(i, 2, f.rule)
         ws.cell(i, 3, f.message)
+        if f.cause:
+            ws.cell(i, 4, f"cause: {f.cause}" + (f"; suspect: {f.suspect_cell}" if f.suspect_cell else ""))
     ident = (report.sha256, report.first_page)
     if cross:
         row = ws.max_row + 2
@@ -251,7 +302,8 @@ def _report_sheet(ws, report: StoredReport, index_link: str, cross: Sequence[Cro
 
 
 INDEX_COLUMNS = ("#", "agency", "year", "template", "kind", "errors", "warnings", "corrected", "cross-year errors",
-                 "cross-year warnings", "reviewed by", "path", "sha256", "first page", "sheet")
+                 "cross-year warnings", "reviewed by", "rules checked", "rules broken", "rules unchecked", "copies",
+                 "copy of", "path", "sha256", "first page", "sheet")
 
 
 def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[CrossFindingRow] = (), *,
@@ -267,7 +319,10 @@ def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[Cross
     index = wb.active
     index.title = INDEX_SHEET
     index_link = f"#'{INDEX_SHEET}'!A1"
-    taken = {INDEX_SHEET, CROSS_SHEET}
+    _legend_sheet(wb.create_sheet(LEGEND_SHEET))
+    for table in COMPANIONS:
+        _table_sheet(wb.create_sheet(table.sheet), table, reports)
+    taken = {INDEX_SHEET, CROSS_SHEET, LEGEND_SHEET, *(t.sheet for t in COMPANIONS)}
     names: dict[tuple[str, int], str] = {}
     for i, report in enumerate(reports, start=1):
         names[(report.sha256, report.first_page)] = sheet_name(i, report, taken)
@@ -289,7 +344,8 @@ def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[Cross
         cross_counts = counts.get(ident, [0, 0])
         index.append((i, report.agency, report.year, report.template, report.kind, report.errors, report.warnings,
                       len(report.corrected_keys), cross_counts[0], cross_counts[1], report.reviewed_by,
-                      report.path, report.sha256, report.first_page, name))
+                      *((report.record.get("rules") or {}).get(n) for n in ("checked", "broken", "unchecked")),
+                      report.n_copies, report.copy_of, report.path, report.sha256, report.first_page, name))
         link = index.cell(i + 1, len(INDEX_COLUMNS))
         link.hyperlink = f"#'{name}'!A1"
         link.font = Font(color="0563C1", underline="single")
@@ -297,7 +353,7 @@ def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[Cross
             index.cell(i + 1, 6).fill = PatternFill("solid", start_color=ERROR_FILL, end_color=ERROR_FILL)
         _report_sheet(wb.create_sheet(name), report, index_link, naming.get(ident, ()), names)
     index.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJKLMNO", (5, 30, 6, 8, 8, 6, 8, 9, 8, 8, 12, 40, 20, 6, 30)):
+    for letter, width in zip("ABCDEFGHIJKLMNOPQRST", (5, 30, 6, 8, 8, 6, 8, 9, 8, 8, 12, 8, 8, 8, 6, 20, 40, 20, 6, 30)):
         index.column_dimensions[letter].width = width
     if original:
         index.cell(len(reports) + 3, 1, "values as read: corrections ignored (--original)")
@@ -316,6 +372,53 @@ def write_xlsx(reports: Sequence[StoredReport], out: Path, cross: Iterable[Cross
         sheet.column_dimensions[letter].width = width
     wb.save(out)
     return len(reports)
+
+
+def _table_sheet(ws, table, reports: Sequence[StoredReport]) -> None:
+    """One companion table (findings, sections, prose figures) of every report, with the CSV's
+    column names; lists as in the CSV (cell keys separated by spaces)."""
+    from openpyxl.styles import Font
+
+    ws.append(table.column_names)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for report in reports:
+        for row in table.rows(report):
+            ws.append([csv_text(row[c.name], c.name) if c.kind == "list" else row[c.name] for c in table.columns])
+    ws.freeze_panes = "A2"
+
+
+LEGEND_FILLS = (
+    (ERROR_FILL, "红 red", "an error finding singles the cell out: a broken rule's suspect cell, else the printed "
+                          "total it compares, else every cell of a small rule (balance, a pair); a value lost"),
+    (WARNING_FILL, "黄 yellow", "a warning singles the cell out: a doubtful reading (low OCR confidence, not a "
+                               "number, split from its label) or an OCR misread the arithmetic repaired"),
+    (CORRECTED_FILL, "蓝 blue", "a reviewer's value; the comment gives the value as read"),
+    (None, "无色 no fill", "read plainly; a cell a broken rule involves without singling it out, or a printed blank "
+                           "(/, —, 无) read with low OCR confidence, has a comment only (a red corner)"),
+)
+
+
+def _legend_sheet(ws) -> None:
+    """What the fills mean, and the per-cell flags of the CSV and Parquet exports."""
+    from openpyxl.styles import Font, PatternFill
+
+    ws.append(("图例 legend", ""))
+    ws.cell(1, 1).font = Font(bold=True, size=12)
+    for fill, name, meaning in LEGEND_FILLS:
+        ws.append((name, meaning))
+        if fill:
+            ws.cell(ws.max_row, 1).fill = PatternFill("solid", start_color=fill, end_color=fill)
+    ws.append(())
+    ws.append(("cause", "a broken rule: publication (every cell read with certainty: the report's own "
+                        "inconsistency) | reading (an OCR reading is involved: possibly a misreading)"))
+    ws.append(())
+    ws.append(("flags", "per-cell flags of the CSV and Parquet exports (flags, <key>__flags)"))
+    ws.cell(ws.max_row, 1).font = Font(bold=True)
+    for name, meaning in CELL_FLAGS:
+        ws.append((name, meaning))
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 110
 
 
 def find_value_cell(ws, key: str, report: StoredReport) -> Optional[tuple[int, int]]:
