@@ -7,7 +7,7 @@ grid (row, spans, text, confidence) with the template cell each grid cell was ma
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import cv2
 import numpy as np
@@ -25,6 +25,9 @@ def _page_image(path: Path, page: PageContent, settings: Settings) -> np.ndarray
     from .read import pdf
     from .read.images import IMAGE_SUFFIXES, load_image_pages
 
+    reader: Any = pdf
+    if path.suffix.lower() == ".ofd":
+        from .read import ofd as reader
     if page.source == "ocr":
         from .scan.ocr import get_engine
         from .scan.scanned_page import straighten
@@ -32,11 +35,11 @@ def _page_image(path: Path, page: PageContent, settings: Settings) -> np.ndarray
         if path.suffix.lower() in IMAGE_SUFFIXES:
             image = load_image_pages(path, settings)[page.number - 1]
         else:
-            doc = pdf.open_pdf(path, settings)
+            doc = reader.open_ofd(path, settings) if reader is not pdf else pdf.open_pdf(path, settings)
             try:
-                info = pdf.page_images(doc, page.number - 1)
+                info = reader.page_images(doc, page.number - 1)
                 dpi = min(max(info.native_dpi, settings.min_render_dpi), settings.max_render_dpi)
-                image = pdf.render_page(doc, page.number - 1, dpi)
+                image = reader.render_page(doc, page.number - 1, dpi)
             finally:
                 doc.close()
         # The turns the reading settled on (a retry's, if one was kept), not a new decision.
@@ -45,9 +48,9 @@ def _page_image(path: Path, page: PageContent, settings: Settings) -> np.ndarray
         scale = _DPI / image.dpi
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
-    doc = pdf.open_pdf(path, settings)
+    doc = reader.open_ofd(path, settings) if reader is not pdf else pdf.open_pdf(path, settings)
     try:
-        return np.ascontiguousarray(pdf.render_page(doc, page.number - 1, _DPI).image)
+        return np.ascontiguousarray(reader.render_page(doc, page.number - 1, _DPI).image)
     finally:
         doc.close()
 

@@ -186,6 +186,8 @@ class DocumentCrops:
         try:
             if self.path.suffix.lower() in IMAGE_SUFFIXES:
                 return self._render_image(number)
+            if self.path.suffix.lower() == ".ofd":
+                return self._render_ofd(number)
             return self._render_pdf(number)
         except CropError:
             raise
@@ -204,6 +206,26 @@ class DocumentCrops:
         if not 1 <= number <= len(self._images):
             raise CropError(str(self.path), f"page {number} does not exist (the image has {len(self._images)} pages)")
         return self._upright(self._images[number - 1])
+
+    def _render_ofd(self, number: int) -> PageRaster:
+        """An OFD page drawn from its content (`read.ofd_render`); a scanned page as the
+        pipeline read it (its image's own pixels), turned and deskewed."""
+        from ..read import ofd
+
+        if self._doc is None:
+            self._doc = ofd.open_ofd(self.path, self.settings)
+        doc = self._doc
+        if not 1 <= number <= len(doc):
+            raise CropError(str(self.path), f"page {number} does not exist (the OFD has {len(doc)} pages)")
+        index = number - 1
+        content = ofd.read_page(doc, index, self.settings)
+        images = ofd.page_images(doc, index)
+        if _read_by_ocr(content, images, self.settings):
+            return self._upright(
+                ofd.scanned_page_image(doc, index, images, self.settings.min_render_dpi, self.settings.max_render_dpi)
+            )
+        image = ofd.render_page(doc, index, self.scale * 72.0)
+        return PageRaster(number, np.ascontiguousarray(image.image), self.scale, scanned=False)
 
     def _render_pdf(self, number: int) -> PageRaster:
         from ..read import pdf
