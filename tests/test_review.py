@@ -99,8 +99,10 @@ def test_correction_revalidates_and_keeps_the_reading(batch, records):
     printed = before.cells[key]["value"]
     statuses = rules.rules_for(key, before.values(), before.version, before.layout)
     assert {s.state for s in statuses} == {"broken"}
-    # Every broken rule fixes the same value for the changed cell: the consistent one.
-    assert rules.expected_value(statuses) == printed - delta
+    # The rules single the changed cell out (the only cell whose value alone makes them all
+    # hold) and fix its value: the consistent one.
+    suggestion = before.suggestion(key)
+    assert (suggestion.certainty, suggestion.value) == ("determined", printed - delta)
     assert doubtful_first(before) == key
     record_before = db.execute("SELECT record FROM reports WHERE sha256 = ?", (sha,)).fetchone()[0]
 

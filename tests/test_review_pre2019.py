@@ -50,17 +50,26 @@ def suggested(report: data.ReportData, key: str) -> str:
     return pages.cell_rules(report, key)["expected"]
 
 
+def candidates(report: data.ReportData, key: str) -> dict[str, str]:
+    suggestion = pages.cell_rules(report, key)["suggestion"]
+    return {c["key"]: c["value"] for c in suggestion["candidates"]}
+
+
 def test_suggestion_only_from_parts_sum_alone(tmp_path):
-    # 申请总数 printed 27, its channels add up to 25: the parent and each channel get a value.
+    # 申请总数 printed 27, its channels add up to 25: the parent or any one channel could alone
+    # explain it, so no cell gets a value; each is listed as a candidate with its value.
     db_path, sha, _ = stored(tmp_path, {"applications_received": 27})
     report = load(db_path, sha)
-    assert suggested(report, RECEIVED) == "25"
-    assert suggested(report, IN_PERSON) == "7"  # 27 - (0 + 15 + 5)
+    assert suggested(report, RECEIVED) == "" and suggested(report, IN_PERSON) == ""
+    assert pages.cell_rules(report, RECEIVED)["suggestion"]["certainty"] == "candidates"
+    found = candidates(report, RECEIVED)
+    assert found[RECEIVED] == "25" and found[IN_PERSON] == "7"  # 27 - (0 + 15 + 5)
+    assert candidates(report, IN_PERSON) == found
     state = pages.state(report, {"found": False, "path": "", "reason": ""})
-    assert state["doubtful"][0]["key"] == RECEIVED and state["doubtful"][0]["expected"] == "25"
+    assert state["doubtful"][0]["key"] == RECEIVED and state["doubtful"][0]["expected"] == ""
     assert state["cells"][RECEIVED]["label"] == "统计表 · 二、依申请公开情况 › 申请总数 · 本年度"
 
-    # A value the parts_sum rule fixes but that breaks an inequality is not suggested: 7 for
+    # A value the parts_sum rule fixes but that breaks an inequality is no candidate: 7 for
     # 当面申请 (本年度) would exceed its running total of 6.
     db_path, sha, _ = stored(tmp_path, {"applications_received": 27},
                              {"applications_in_person": 6, "applications_received": 96}, name="ineq")
@@ -68,7 +77,7 @@ def test_suggestion_only_from_parts_sum_alone(tmp_path):
     statuses = report.rules_for(IN_PERSON)
     assert any(s.rule == "indicators.parts_sum" and s.expected == 7 for s in statuses)
     assert suggested(report, IN_PERSON) == ""
-    assert suggested(report, RECEIVED) == "25"
+    assert IN_PERSON not in candidates(report, RECEIVED) and candidates(report, RECEIVED)[RECEIVED] == "25"
 
     # A cell in two parts_sum rules that disagree (答复 25 = 20 + 3 + x gives 2; its reasons
     # 1 + 2 give 3): no suggestion.
@@ -121,14 +130,22 @@ def test_pages_and_a_correction_over_http(tmp_path):
             decision = answer.json()["decision"]
             assert decision["rules_hold"] and decision["old"] == "27" and decision["new"] == "25"
             assert "申请总数" in decision["label"]
-            assert answer.json()["state"]["rules_hold"] and answer.json()["state"]["report"]["errors"] == 0
+            after = answer.json()["state"]
+            assert after["report"]["errors"] == 0 and after["status"]["broken"] == 0
+            # One rule stays unchecked (a blank running total): its own state, never "all hold".
+            assert after["status"]["state"] == "unchecked" and not after["rules_hold"]
+            assert "1 条规则未核验" in after["status"]["zh"] and "1 rules unchecked" in after["status"]["en"]
+            # The text states 27 applications: the prose check, decided again against the
+            # corrected table, now quotes the value in effect.
+            (prose,) = [f for f in after["findings"] if f["rule"] == "prose.contradicts_table"]
+            assert "27件" in prose["message"] and "表格为25件" in prose["message"]
     finally:
         server.stop()
     (audit,) = corrections(db_path)
     assert (audit["key"], json.loads(audit["old_value"]), json.loads(audit["new_value"]), audit["reviewer"],
             audit["note"]) == (RECEIVED, 27, 25, "http-pre2019", "按分项更正")
     report = load(db_path, sha)
-    assert report.findings == [] and report.cells[RECEIVED]["value"] == 25 and report.cells[RECEIVED]["read"] == 27
+    assert [f.rule for f in report.findings] == ["prose.contradicts_table"] and report.cells[RECEIVED]["value"] == 25 and report.cells[RECEIVED]["read"] == 27
 
 
 def test_indicators_from_the_store_table_or_the_record(tmp_path):

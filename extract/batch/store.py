@@ -59,6 +59,9 @@ CREATE TABLE IF NOT EXISTS reports (
     errors INTEGER NOT NULL, warnings INTEGER NOT NULL,
     record TEXT NOT NULL,            -- the JSON record exactly as `extract FILE --json` prints it
     reviewed_by TEXT, reviewed_at TEXT,
+    rules TEXT,                      -- the rule accounting in effect (JSON, records.RuleAccounting): the
+                                     -- record's as read, decided again after each review decision
+                                     -- (checks.revalidate); null: the record has none (not recorded)
     PRIMARY KEY (sha256, first_page)
 );
 CREATE TABLE IF NOT EXISTS cells (
@@ -297,10 +300,10 @@ def _check_version(db: sqlite3.Connection, path: Path) -> None:
 
 # Schema versions `_migrate` upgrades in place.
 MIGRATABLE = (2, 3, 4, 5)
-# Columns added to a table after its first release (findings: schema 5, corrections: schema 6):
-# added to an older file in place.
+# Columns added to a table after its first release (findings: schema 5, corrections and
+# reports: schema 6): added to an older file in place.
 ADDED_COLUMNS = {"findings": ("table_name TEXT", "cause TEXT", "suspect_cell TEXT"),
-                 "corrections": ("undoes INTEGER",)}
+                 "corrections": ("undoes INTEGER",), "reports": ("rules TEXT",)}
 # Indexes on added columns: made once the columns exist.
 ADDED_INDEXES = "CREATE INDEX IF NOT EXISTS corrections_undone ON corrections(undoes);"
 
@@ -338,12 +341,16 @@ def _add_columns(db: sqlite3.Connection, *, refill_findings: bool) -> None:
     4 -> 5 (`refill_findings`): the findings' table_name, cause and suspect_cell columns,
     filled from each report's record (the findings of the reading), or decided again with the
     values in effect for a report a person reviewed (as a review does)."""
+    added = set()
     for table, columns in ADDED_COLUMNS.items():
         have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
         for column in columns:
             if column.split()[0] not in have:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
-    if not refill_findings:
+                added.add(f"{table}.{column.split()[0]}")
+    if "reports.rules" in added:  # the record's accounting; a reviewed report's decided again below
+        db.execute("UPDATE reports SET rules = json_extract(record, '$.rules') WHERE json_type(record, '$.rules') = 'object'")
+    if not refill_findings and "reports.rules" not in added:
         return
     reviewed = {(r[0], r[1]) for r in db.execute("SELECT DISTINCT sha256, first_page FROM corrections")}
     for sha, first, record in db.execute("SELECT sha256, first_page, record FROM reports").fetchall():
@@ -351,7 +358,7 @@ def _add_columns(db: sqlite3.Connection, *, refill_findings: bool) -> None:
             from ..checks.revalidate import revalidate_stored
 
             revalidate_stored(db, sha, first)
-        else:
+        elif refill_findings:
             db.execute("DELETE FROM findings WHERE sha256 = ? AND first_page = ?", (sha, first))
             _insert_findings(db, sha, first, json.loads(record).get("findings", []))
 
@@ -396,11 +403,12 @@ def _insert_report(db: sqlite3.Connection, sha: str, first: int, last: int, reco
     flagged = {k for f in findings if f["severity"] in ("error", "warning") for k in f.get("cells", ())}
     db.execute(
         "INSERT INTO reports (sha256, first_page, last_page, agency, year, template, kind, errors, warnings,"
-        " record) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        " record, rules) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         (sha, first, last, info.get("agency"), info.get("year"), info.get("template"),
          record.get("source", {}).get("kind"),
          sum(f["severity"] == "error" for f in findings), sum(f["severity"] == "warning" for f in findings),
-         json.dumps(record, ensure_ascii=False)),
+         json.dumps(record, ensure_ascii=False),
+         json.dumps(record["rules"]) if isinstance(record.get("rules"), dict) else None),
     )
     rows = []
     for key, c in record.get("cells", {}).items():
@@ -452,13 +460,18 @@ def _insert_record_parts(db: sqlite3.Connection, sha: str, first: int, record: d
 
 def apply_correction(db: sqlite3.Connection, sha: str, first_page: int, key: str, value: CellValue) -> None:
     """Set the value in effect of one cell (inside the caller's transaction). A cell with no
-    row yet (nothing was read there) gets one."""
+    row yet (nothing was read there) gets one. A cell set back to its read value is no longer
+    corrected (the exports then show no correction for it)."""
     num, text = _split_value(value)
     table, row, column = key.split(".")
     updated = db.execute(
-        "UPDATE cells SET value_num = ?, value_text = ?, corrected = 1 WHERE sha256 = ? AND first_page = ? AND key = ?",
-        (num, text, sha, first_page, key),
+        "UPDATE cells SET value_num = ?, value_text = ?,"
+        " corrected = CASE WHEN read_num IS ? AND read_text IS ? THEN 0 ELSE 1 END"
+        " WHERE sha256 = ? AND first_page = ? AND key = ?",
+        (num, text, num, text, sha, first_page, key),
     ).rowcount
+    if not updated and value is None:
+        return  # nothing was read there, and nothing is: no correction to keep
     if not updated:
         db.execute(
             "INSERT INTO cells (sha256, first_page, key, table_name, row_key, column_key, value_num, value_text,"

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from ..records import CellValue
-from .validate import _TOLERANCE, Equation
+from .constraints import components, unique_solution
+from .validate import Equation
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,6 @@ class Repair:
     read_value: CellValue  # what recognition gave
     value: CellValue  # what the rules and the image agree on
     rules: tuple[str, ...]  # rule ids that located it
-
-
-# Bound on the search for one group of linked doubtful cells; past it nothing is changed.
-_MAX_NODES = 200_000
 
 
 def repair(
@@ -51,9 +48,9 @@ def repair(
         and all(k in domains or isinstance(current.get(k), (int, float)) for k in eq.cells)
     ]
     repairs: list[Repair] = []
-    for component in _components(domains, usable):
+    for component in components(domains, usable):
         rules = [eq for eq in usable if any(k in component for k in eq.cells)]
-        solution = _unique_solution(component, domains, rules, current)
+        solution = unique_solution(component, domains, rules, current)
         if solution is None:
             continue
         for key in component:
@@ -62,61 +59,3 @@ def repair(
                 repairs.append(Repair(key, current.get(key), solution[key], held))
         current.update(solution)
     return current, repairs
-
-
-def _components(domains: Mapping[str, list], equations: Sequence[Equation]) -> list[list[str]]:
-    parent = {k: k for k in domains}
-
-    def find(k: str) -> str:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for eq in equations:
-        keys = [k for k in eq.cells if k in domains]
-        for other in keys[1:]:
-            parent[find(other)] = find(keys[0])
-    groups: dict[str, list[str]] = {}
-    for k in domains:
-        if any(k in eq.cells for eq in equations):
-            groups.setdefault(find(k), []).append(k)
-    return [sorted(g) for g in groups.values()]
-
-
-def _unique_solution(
-    keys: list[str], domains: Mapping[str, list], equations: Sequence[Equation], fixed: Mapping[str, CellValue]
-) -> dict[str, CellValue] | None:
-    """The one assignment of `keys` from their domains under which every equation holds;
-    None when there is none, more than one, or the search is too large."""
-    # Most constrained first: small domains and many equations prune early.
-    order = sorted(keys, key=lambda k: (len(domains[k]), -sum(k in eq.cells for eq in equations)))
-    position = {k: i for i, k in enumerate(order)}
-    # Each equation is checked as soon as its last doubtful cell is assigned.
-    due: dict[int, list[Equation]] = {}
-    for eq in equations:
-        last = max(position[k] for k in eq.cells if k in position)
-        due.setdefault(last, []).append(eq)
-    values = dict(fixed)
-    found: list[dict[str, CellValue]] = []
-    nodes = 0
-
-    def search(i: int) -> bool:
-        nonlocal nodes
-        if i == len(order):
-            found.append({k: values[k] for k in order})
-            return len(found) > 1
-        for v in domains[order[i]]:
-            nodes += 1
-            if nodes > _MAX_NODES:
-                return True
-            values[order[i]] = v
-            if all(abs(eq.residual(values) or 0.0) <= _TOLERANCE for eq in due.get(i, [])):
-                if search(i + 1):
-                    return True
-        return False
-
-    aborted = search(0)
-    if aborted and (nodes > _MAX_NODES or len(found) != 1):
-        return None
-    return found[0] if len(found) == 1 else None

@@ -218,15 +218,36 @@ class ReportData:
             return rules.indicator_rules_for(key, self.indicators, self.values())
         return rules.rules_for(key, self.values(), self.version, self.layout)
 
-    def expected(self, key: str, statuses: list[rules.RuleStatus]) -> Optional[float]:
-        """The value the rules fix for the cell, or None (for an indicator cell, only what
-        the parts_sum rule determines alone)."""
+    def suggestion(self, key: str) -> rules.Suggestion:
+        """What the rules say the cell should be, and how sure (`rules.Suggestion`): a value
+        only when they determine it for this cell alone, else the candidate cells."""
         if self.pre2019:
-            return rules.indicator_expected(key, self.indicators, self.values(), statuses)
-        return rules.expected_value(statuses)
+            return rules.indicator_suggestion(key, self.indicators, self.values())
+        return rules.template_suggestion(key, self.values(), self.version, self.layout)
+
+    def expected(self, key: str, statuses: Optional[list[rules.RuleStatus]] = None) -> Optional[float]:
+        """The value the rules determine for the cell alone, given the others, or None (not
+        determined, or several cells could equally explain a broken rule)."""
+        suggestion = self.suggestion(key)
+        return suggestion.value if suggestion.certainty == "determined" else None
 
     def reviewed_cells(self) -> set[str]:
         return {c["key"] for c in self.corrections}
+
+    @property
+    def rule_accounting(self) -> Optional[dict[str, Any]]:
+        """The rule accounting with the values in effect (`reports.rules`, decided again
+        after each decision), else the record's as read; None when never recorded."""
+        stored = self.row.get("rules")
+        if isinstance(stored, str):
+            try:
+                value = json.loads(stored)
+            except ValueError:
+                value = None
+            if isinstance(value, dict):
+                return value
+        recorded = self.record.get("rules")
+        return recorded if isinstance(recorded, dict) else None
 
 
 def load_report(db: sqlite3.Connection, sha: str, first_page: int) -> Optional[ReportData]:
@@ -279,9 +300,12 @@ def load_indicators(db: sqlite3.Connection, sha: str, first_page: int, record: d
 
 def doubtful_keys(data: ReportData) -> list[str]:
     """The cells a person should look at, most telling first: cells named by more broken
-    rules first (the one cell every broken rule names is the likely misread), then cells of
-    warnings, low-confidence and repaired cells; in template order within each."""
+    rules first, and among them the cell the rules single out (the only one whose value
+    alone explains them) before cells that only could; then cells of warnings,
+    low-confidence and repaired cells a person has not decided on yet; in template order
+    within each."""
     order = {k: i for i, k in enumerate(data.cell_keys())}
+    decided = data.reviewed_cells()
     errors: dict[str, int] = {}
     warned: set[str] = set()
     for f in data.findings:
@@ -291,10 +315,14 @@ def doubtful_keys(data: ReportData) -> list[str]:
             elif f.severity == "warning":
                 warned.add(key)
     record_cells = data.record.get("cells", {})
-    low = {k for k, c in data.cells.items() if c["source"] == "ocr" and (c["confidence"] or 0) < LOW_CONFIDENCE}
-    repaired = {k for k, c in record_cells.items() if c.get("repair")}
+    # A reading a person confirmed or corrected is no longer in doubt (a rule it breaks still is).
+    low = {k for k, c in data.cells.items()
+           if c["source"] == "ocr" and (c["confidence"] or 0) < LOW_CONFIDENCE and k not in decided}
+    repaired = {k for k, c in record_cells.items() if c.get("repair") and k not in decided}
     keys = set(errors) | warned | low | repaired
-    return sorted(keys, key=lambda k: (-errors.get(k, 0), k not in warned, k not in low, order.get(k, len(order)), k))
+    singled_out = {k for k in errors if data.suggestion(k).certainty == "determined"}
+    return sorted(keys, key=lambda k: (-errors.get(k, 0), k not in singled_out, k not in warned, k not in low,
+                                       order.get(k, len(order)), k))
 
 
 # ------------------------------------------------------------------------------ writes

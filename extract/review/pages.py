@@ -6,9 +6,11 @@ autoescape in the HTML, `tojson` in the embedded JSON, `textContent` in the scri
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Optional
 
+from ..checks.accounting import PROSE_RULES
 from ..records import CellValue
 from ..show.layout import TableLayout, indicator_layouts, table_layouts
 from . import rules
@@ -52,12 +54,98 @@ def _severities(data: ReportData) -> dict[str, set[str]]:
 
 
 def _last_decisions(data: ReportData) -> dict[str, dict]:
-    """The latest decision on each cell (the audit trail keeps every one)."""
-    return {c["key"]: c for c in data.corrections}
+    """The latest decision in effect on each cell (the audit trail keeps every one, undos too)."""
+    return {c["key"]: c for c in data.corrections if c.get("live", True)}
 
 
 def _status_json(status: rules.RuleStatus) -> dict[str, Any]:
     return {**asdict(status), "expected_text": format_value(status.expected)}
+
+
+SEVERITY_WORDS = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
+KIND_WORDS = {"digital": ("数字版 PDF", "digital PDF"), "scanned": ("扫描件", "scanned"),
+              "mixed": ("数字版与扫描混合", "mixed digital and scanned"), "html": ("网页", "web page"),
+              "docx": ("Word 文档", "Word file")}
+# The note an accept leaves in the audit row (data.decide_cell), shown in words.
+ACCEPT_NOTE = "accepted as read"
+
+
+def _bilingual(words: tuple[str, str]) -> str:
+    return f"{words[0]} {words[1]}"
+
+
+def _json_value(raw: Optional[str]) -> CellValue:
+    """An audit row's stored JSON value (a number, a text or null); the raw text when it is
+    not JSON (never shown as JSON)."""
+    try:
+        value = json.loads(raw) if raw is not None else None
+    except ValueError:
+        return raw
+    return value if isinstance(value, (int, float, str)) or value is None else str(value)
+
+
+def _shown(value: CellValue) -> tuple[str, str]:
+    text = format_value(value)
+    return (text, text) if text else ("空白", "blank")
+
+
+def audit_words(old: CellValue, new: CellValue, read: CellValue, note: Optional[str]) -> tuple[str, str]:
+    """One decision in words (Chinese, English): 接受读数 / accepted the reading, 由 空白 改为 59
+    / changed from blank to 59, 改回读数 / set back to the reading, 确认为 / confirmed as."""
+    (old_zh, old_en), (new_zh, new_en) = _shown(old), _shown(new)
+    if old == new:
+        if note == ACCEPT_NOTE or new == read:
+            return f"接受读数 {new_zh}", f"accepted the reading {new_en}"
+        return f"确认为 {new_zh}", f"confirmed as {new_en}"
+    if new == read:
+        return f"由 {old_zh} 改回读数 {new_zh}", f"set back from {old_en} to the reading {new_en}"
+    return f"由 {old_zh} 改为 {new_zh}", f"changed from {old_en} to {new_en}"
+
+
+def report_status(data: ReportData, findings_errors: int) -> dict[str, Any]:
+    """The report's state in one line: broken rules and errors; else rules left unchecked (a
+    blank or unreadable cell, a text in a count cell), its own state, never taken for holding;
+    else every rule holds. From the rule accounting in effect (None: not recorded)."""
+    accounting = data.rule_accounting
+    by_rule = (accounting or {}).get("by_rule") or {}
+    prose = sum((counts or {}).get("broken") or 0 for rule, counts in by_rule.items() if rule in PROSE_RULES)
+    broken = ((accounting or {}).get("broken") or 0) - prose  # the tables' own rules
+    unchecked = (accounting or {}).get("unchecked")
+    parts_zh, parts_en = [], []
+    if findings_errors or broken:
+        state = "broken"
+        parts_zh.append("勾稽关系有不成立")
+        parts_en.append("Some rules do not hold")
+    elif unchecked:
+        state = "unchecked"
+    elif accounting is None:
+        state = "unknown"
+        parts_zh.append("规则核验情况未记录")
+        parts_en.append("Rule accounting not recorded")
+    else:
+        state = "holds"
+        parts_zh.append("勾稽关系全部成立")
+        parts_en.append("All rules hold")
+    if unchecked:
+        parts_zh.append(f"{unchecked} 条规则未核验")
+        parts_en.append(f"{unchecked} rules unchecked")
+    if prose:
+        parts_zh.append(f"正文与表格 {prose} 处不符")
+        parts_en.append(f"the text contradicts the table {prose}×")
+    return {"state": state, "unchecked": unchecked, "broken": broken, "prose_broken": prose,
+            "checked": (accounting or {}).get("checked"), "held": (accounting or {}).get("held"),
+            "zh": "，".join(parts_zh), "en": "; ".join(parts_en)}
+
+
+def suggestion_json(data: ReportData, suggestion: rules.Suggestion) -> dict[str, Any]:
+    zh, en = suggestion.describe()
+    return {
+        "certainty": suggestion.certainty,
+        "value": format_value(suggestion.value) if suggestion.certainty == "determined" else "",
+        "zh": zh, "en": en,
+        "candidates": [{"key": f.key, "label": data.cell_label(f.key), "value": format_value(f.value)}
+                       for f in suggestion.candidates],
+    }
 
 
 def state(data: ReportData, source: dict[str, Any]) -> dict[str, Any]:
@@ -83,42 +171,57 @@ def state(data: ReportData, source: dict[str, Any]) -> dict[str, Any]:
             "repair": record_cells.get(key, {}).get("repair"),
             "classes": cell_classes(key, data, severities, decided),
             "decision": None if decision is None else {
-                "reviewer": decision["reviewer"], "at": decision["at"], "note": decision["note"],
-                "changed": decision["old_value"] != decision["new_value"]},
+                "reviewer": decision["reviewer"], "at": decision["at"],
+                "note": "" if decision["note"] == ACCEPT_NOTE else decision["note"],
+                "changed": bool(cell and cell["corrected"])},
         }
     doubtful = []
     for key in doubtful_keys(data):
         statuses = data.rules_for(key)
+        suggestion = suggestion_json(data, data.suggestion(key))
         doubtful.append({
             "key": key,
             "rules": [_status_json(s) for s in statuses],
             "findings": [i for i, f in enumerate(data.findings) if key in f.cells and f.severity != "info"],
-            "expected": format_value(data.expected(key, statuses)),
+            "expected": suggestion["value"],
+            "suggestion": suggestion,
         })
     row = data.row
     rule_errors = [f for f in data.findings if f.severity == "error"]
+    status = report_status(data, len(rule_errors))
+    kind = row["kind"] or ""
     return {
         "report": {
             "sha256": row["sha256"], "first_page": row["first_page"], "last_page": row["last_page"],
-            "agency": row["agency"] or "", "year": row["year"], "template": data.version, "kind": row["kind"] or "",
+            "agency": row["agency"] or "", "year": row["year"], "template": data.version, "kind": kind,
+            "kind_words": _bilingual(KIND_WORDS[kind]) if kind in KIND_WORDS else kind,
             "path": row["path"], "errors": row["errors"], "warnings": row["warnings"],
             "reviewed_by": row["reviewed_by"], "reviewed_at": row["reviewed_at"],
         },
         "source": source,
         "cells": cells,
         "findings": [
-            {"rule": f.rule, "severity": f.severity, "message": f.message, "message_en": f.message_en,
+            {"rule": f.rule, "severity": f.severity, "severity_words": _bilingual(SEVERITY_WORDS[f.severity]),
+             "message": f.message, "message_en": f.message_en,
              "cells": [k for k in f.cells if k in cells]}
             for f in data.findings
         ],
         "doubtful": doubtful,
-        "rules_hold": not rule_errors,
-        "corrections": [
-            {"key": c["key"], "label": data.cell_label(c["key"]), "old": c["old_value"], "new": c["new_value"],
-             "reviewer": c["reviewer"], "at": c["at"], "note": c["note"]}
-            for c in data.corrections
-        ],
+        "rules_hold": status["state"] == "holds",
+        "status": status,
+        "corrections": [_audit_json(data, c) for c in data.corrections],
     }
+
+
+def _audit_json(data: ReportData, row: dict[str, Any]) -> dict[str, Any]:
+    """One audit row for the page: the decision in words, never its stored JSON."""
+    cell = data.cells.get(row["key"])
+    old, new = _json_value(row["old_value"]), _json_value(row["new_value"])
+    zh, en = audit_words(old, new, cell["read"] if cell else None, row["note"])
+    note = "" if row["note"] == ACCEPT_NOTE else (row["note"] or "")
+    return {"key": row["key"], "label": data.cell_label(row["key"]), "old": format_value(old),
+            "new": format_value(new), "what_zh": zh, "what_en": en,
+            "reviewer": row["reviewer"], "at": row["at"], "note": note}
 
 
 def layouts(data: ReportData) -> tuple[TableLayout, ...]:
@@ -142,13 +245,16 @@ def decision_json(decision: Decision) -> dict[str, Any]:
         "old": format_value(decision.old_value), "new": format_value(decision.new_value),
         "changed": decision.changed, "rules": statuses,
         "rules_hold": all(s["state"] == "holds" for s in statuses),
+        "unchecked": sum(s["state"] == "unchecked" for s in statuses),
         "errors": decision.errors, "warnings": decision.warnings,
     }
 
 
 def cell_rules(data: ReportData, key: str) -> dict[str, Any]:
-    """The rules involving one cell and the value they expect of it (any cell, doubtful or not)."""
+    """The rules involving one cell and what they say its value should be (any cell,
+    doubtful or not)."""
     statuses = data.rules_for(key)
+    suggestion = suggestion_json(data, data.suggestion(key))
     return {"key": key, "rules": [_status_json(s) for s in statuses],
-            "expected": format_value(data.expected(key, statuses)), "findings": []}
+            "expected": suggestion["value"], "suggestion": suggestion, "findings": []}
 

@@ -1,6 +1,11 @@
 """The rules as a reviewer sees them: which rules involve a cell, whether each holds with the
 values in effect, the value a broken rule expects of a cell, and the findings of a report
-after corrections (the same `validate` the pipeline runs)."""
+after corrections (the same `validate` the pipeline runs).
+
+A value is suggested for a cell only when the rules determine it for that cell alone, given
+the others (`suggest`, from `checks.constraints`, the search the pipeline's repair uses):
+when several cells could each explain a broken rule, none of them gets a suggestion and the
+candidates are listed instead."""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
 from .. import template as tpl
+from ..checks.constraints import CellFix, explanations, value_fixed_by
 from ..checks.indicator_rules import checked_partition, indicator_rows, printed_under
+from ..checks.reviewer_input import SIGNED_COLUMNS
 # Re-validation after a correction is a check (checks/revalidate.py); named here as before.
 from ..checks.revalidate import READING_RULES, VALUE_RULES, revalidated_findings  # noqa: F401
 from ..checks.validate import Equation, equations
@@ -57,13 +64,6 @@ def rule_status(equation: Equation, key: str, values: Mapping[str, CellValue]) -
 def rules_for(key: str, values: Mapping[str, CellValue], version: TemplateVersion,
               layout: Optional[tpl.OtherLayout]) -> list[RuleStatus]:
     return [rule_status(eq, key, values) for eq in equations(version, layout) if key in eq.cells]
-
-
-def expected_value(statuses: Sequence[RuleStatus]) -> Optional[float]:
-    """The value the broken rules agree a cell must have, or None when none gives one or
-    they disagree."""
-    found = {s.expected for s in statuses if s.state != "holds" and s.expected is not None}
-    return found.pop() if len(found) == 1 else None
 
 
 # ------------------------------------------------------------------ pre-2019 indicator rules
@@ -138,18 +138,87 @@ def indicator_rules_for(key: str, indicators: Sequence[Indicator], values: Mappi
     return statuses
 
 
-def indicator_expected(key: str, indicators: Sequence[Indicator], values: Mapping[str, CellValue],
-                       statuses: Optional[Sequence[RuleStatus]] = None) -> Optional[float]:
-    """The value to suggest for an indicator cell: only what the parts_sum rules alone fix
-    (they agree on one value, the other cells of each are numbers), and only when that value
-    keeps every inequality involving the cell true."""
-    statuses = indicator_rules_for(key, indicators, values) if statuses is None else statuses
-    found = {s.expected for s in statuses
-             if s.rule == "indicators.parts_sum" and s.state != "holds" and s.expected is not None}
-    if len(found) != 1:
-        return None
-    value = found.pop()
-    trial = {**values, key: int(value) if float(value).is_integer() else value}
-    if any(s.state == "broken" for s in indicator_rules_for(key, indicators, trial)):
-        return None
-    return value
+# ------------------------------------------------------------------ suggestions
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What the rules say a cell's value should be, and how sure that is.
+
+    certainty: "determined" (the rules fix this cell's value alone, given the others:
+    `value`), "candidates" (a broken rule that several cells could each explain: `candidates`
+    lists each cell and the value that would make the rules hold; no value for this cell),
+    "unexplained" (broken rules no single cell explains: more than one cell is off, or the
+    report is wrong as printed), "none" (no broken rule involves the cell, nor does a rule
+    fix it as its one unknown)."""
+
+    certainty: str
+    value: Optional[float | int] = None
+    candidates: tuple[CellFix, ...] = ()
+
+    def describe(self) -> tuple[str, str]:
+        """(Chinese, English): how sure the suggestion is, in words."""
+        n = len(self.candidates)
+        return {
+            "determined": ("规则唯一确定此格的值（其余单元格不变）",
+                           "the rules determine this cell's value alone, the other cells as they are"),
+            "candidates": (f"不确定：{n} 个单元格都可单独解释此规则不成立，请对照原件判断",
+                           f"not sure: any of {n} cells could alone explain the broken rule; check the source"),
+            "unexplained": ("无法由单个单元格解释：可能不止一处有误，或报告本身如此印制",
+                            "no single cell explains it: more than one cell may be off, or the report printed it so"),
+            "none": ("", ""),
+        }[self.certainty]
+
+
+def _signed(keys) -> frozenset[str]:
+    return frozenset(k for k in keys if k.rsplit(".", 1)[-1] in SIGNED_COLUMNS and not k.startswith("indicators."))
+
+
+def suggest(key: str, values: Mapping[str, CellValue], eqs: Sequence[Equation],
+            allowed=lambda key, value: True) -> Suggestion:
+    """The suggestion for `key` (see `Suggestion`). `allowed(key, value)`: a candidate value
+    that breaks another kind of rule (a pre-2019 inequality) is no candidate."""
+    signed = _signed(values)
+    for explanation in explanations(values, eqs, may_be_negative=signed):
+        if key not in explanation.cells:
+            continue
+        fixes = tuple(f for f in explanation.fixes if allowed(f.key, f.value))
+        if not fixes:
+            return Suggestion("unexplained")
+        if len(fixes) == 1:
+            fix = fixes[0]
+            return Suggestion("determined", fix.value, fixes) if fix.key == key else Suggestion("candidates", None, fixes)
+        return Suggestion("candidates", None, fixes)
+    if as_number(values.get(key)) is not None:
+        return Suggestion("none")
+    # A blank or unreadable cell: the rules fix it when they agree, the others being numbers.
+    value = value_fixed_by(key, values, eqs, may_be_negative=signed)
+    if value is None or not allowed(key, value):
+        return Suggestion("none")
+    return Suggestion("determined", value, (CellFix(key, value, tuple(sorted({eq.rule for eq in eqs if key in eq.cells}))),))
+
+
+def template_suggestion(key: str, values: Mapping[str, CellValue], version: TemplateVersion,
+                        layout: Optional[tpl.OtherLayout]) -> Suggestion:
+    return suggest(key, values, equations(version, layout))
+
+
+def indicator_equations(indicators: Sequence[Indicator], values: Mapping[str, CellValue]) -> list[Equation]:
+    """A pre-2019 report's `indicators.parts_sum` rules as equations (a parent = the sum of
+    the 其中 items that partition it, per value column), as `check_indicators` finds them."""
+    from ..checks.accounting import indicator_outcomes
+
+    return [Equation(o.rule, o.cells[1:], o.cells[:1], o.cells, "", "")
+            for o in indicator_outcomes(indicators, values) if o.rule == "indicators.parts_sum"]
+
+
+def indicator_suggestion(key: str, indicators: Sequence[Indicator], values: Mapping[str, CellValue]) -> Suggestion:
+    """The suggestion for an indicator cell: from the parts_sum equations, a candidate kept
+    only when its value keeps every inequality involving its cell true."""
+    effective = {i.cell: values.get(i.cell, i.value) for i in indicators}
+
+    def allowed(cell: str, value) -> bool:
+        trial = {**effective, cell: value}
+        return not any(s.state == "broken" for s in indicator_rules_for(cell, indicators, trial))
+
+    return suggest(key, effective, indicator_equations(indicators, effective), allowed)
