@@ -39,13 +39,17 @@
     }
   }
 
+  // The report's state from the rule accounting in effect: broken, unchecked (its own state:
+  // a blank or unreadable cell leaves rules unchecked, never "all hold"), or holding.
   function drawStatus() {
     const r = state.report;
+    const s = state.status;
     const status = $("report-status");
     status.textContent = "";
-    status.className = "status " + (r.errors ? "bad" : "good");
+    status.className = "status " + ({ broken: "bad", holds: "good" }[s.state] || "unsure");
+    status.dataset.state = s.state;
     status.append(
-      state.rules_hold ? "勾稽关系全部成立 All rules hold" : "勾稽关系有不成立 Some rules do not hold",
+      `${s.zh} ${s.en}`,
       ` · 错误 ${r.errors} errors · 警告 ${r.warnings} warnings · 可疑单元格 ${state.doubtful.length} doubtful cells`,
     );
     $("reviewed-note").textContent = r.reviewed_at ? `已审核 Reviewed by ${r.reviewed_by} at ${r.reviewed_at}` : "未审核 Not reviewed yet";
@@ -68,7 +72,7 @@
     const findings = [...state.findings].sort((a, b) => order[a.severity] - order[b.severity]);
     for (const f of findings) {
       const item = el("li", { class: f.severity },
-        el("span", { class: "badge", text: f.severity }), " ",
+        el("span", { class: "badge", text: f.severity_words }), " ",
         el("code", { text: f.rule }), " ",
         el("span", { text: f.message }),
         el("div", { class: "en", text: f.message_en }));
@@ -90,9 +94,11 @@
   function drawCorrections() {
     const list = $("corrections-list");
     list.textContent = "";
+    // Each decision in words (never its stored JSON).
     for (const c of [...state.corrections].reverse()) {
-      const what = c.old === c.new ? `确认 confirmed ${c.new}` : `${c.old} → ${c.new}`;
-      list.append(el("li", {}, cellLink(c.key), el("span", { text: ` ${what} · ${c.reviewer} · ${c.at}${c.note ? " · " + c.note : ""}` })));
+      list.append(el("li", {}, cellLink(c.key),
+        el("span", { class: "what", text: ` ${c.what_zh} / ${c.what_en}` }),
+        el("span", { text: ` · ${c.reviewer} · ${c.at}${c.note ? " · " + c.note : ""}` })));
     }
     if (!state.corrections.length) list.append(el("li", { text: "尚无 None yet" }));
   }
@@ -118,8 +124,9 @@
     if (!key) {
       $("doubtful-position").textContent = "";
       $("doubtful-label").textContent = "没有待审的可疑单元格 No doubtful cells left: mark the report reviewed";
-      for (const id of ["doubtful-read", "doubtful-value", "doubtful-expected"]) $(id).textContent = "";
+      for (const id of ["doubtful-read", "doubtful-value", "doubtful-expected", "doubtful-certainty"]) $(id).textContent = "";
       $("doubtful-rules").textContent = "";
+      $("doubtful-candidates").textContent = "";
       document.querySelector("#doubtful-panel .crop-box").hidden = true;
       document.querySelector("#doubtful-panel .cell-facts").hidden = true;
       return;
@@ -142,10 +149,11 @@
       crop.hidden = true;
       $("doubtful-crop-missing").hidden = false;
     }
+    crop.onerror = () => sourceLost(key);
     const confidence = cell.confidence === null ? "" : ` · 置信度 confidence ${cell.confidence.toFixed(2)}`;
     $("doubtful-read").textContent = cell.source ? `“${cell.printed}” → ${cell.read || "空 blank"}${confidence}` : "未印 nothing printed";
     $("doubtful-value").textContent = (cell.value || "空 blank") + (cell.decision ? ` (${cell.decision.changed ? "更正 corrected" : "确认 confirmed"} · ${cell.decision.reviewer})` : "");
-    $("doubtful-expected").textContent = item && item.expected ? item.expected : "—";
+    drawSuggestion(item && item.suggestion);
     const rules = $("doubtful-rules");
     rules.textContent = "";
     for (const rule of item ? item.rules : []) rules.append(describeRule(rule));
@@ -154,9 +162,32 @@
     const ruleIds = new Set((item ? item.rules : []).map((r) => r.rule));
     for (const index of item ? item.findings : []) {
       const f = state.findings[index];
-      if (f && !ruleIds.has(f.rule)) rules.append(el("li", { class: f.severity }, el("b", { text: `${f.severity} ` }), el("span", { text: f.message })));
+      if (f && !ruleIds.has(f.rule)) {
+        rules.append(el("li", { class: f.severity }, el("b", { text: `${f.severity_words} ` }), el("span", { text: f.message }),
+          el("div", { class: "en", text: f.message_en })));
+      }
     }
     if (cell.repair) rules.append(el("li", { class: "repair", text: `自动修正 repaired: ${cell.repair}` }));
+  }
+
+  // What the rules say this cell should be: a value only when they determine it for this
+  // cell alone; otherwise how sure they are and the candidate cells, each with the value
+  // that would make the rules hold.
+  function drawSuggestion(suggestion) {
+    const certainty = $("doubtful-certainty");
+    const list = $("doubtful-candidates");
+    certainty.textContent = "";
+    list.textContent = "";
+    $("doubtful-expected").textContent = suggestion && suggestion.certainty === "determined" ? suggestion.value : "—";
+    if (!suggestion || suggestion.certainty === "none") return;
+    certainty.className = `certainty ${suggestion.certainty}`;
+    certainty.append(el("span", { text: suggestion.zh }), el("div", { class: "en", text: suggestion.en }));
+    if (suggestion.certainty !== "candidates") return;
+    for (const c of suggestion.candidates) {
+      const link = cellLink(c.key);
+      link.textContent = c.label;
+      list.append(el("li", { "data-key": c.key }, link, el("span", { text: ` → ${c.value}` })));
+    }
   }
 
   function drawAll() {
@@ -169,6 +200,27 @@
 
   // ------------------------------------------------------------------ crops on hover and focus
 
+  // A crop that fails to load: the source file went missing (moved or deleted) while the page
+  // was open. The crop route says why, in both languages; the page says so and stops asking.
+  async function sourceLost(key) {
+    if (!state.source.found) return;
+    let message = "原件未找到 source file missing";
+    try {
+      const response = await fetch(cropUrl(key));
+      if (!response.ok) message = await response.text();
+      else return; // it loads now: a passing failure
+    } catch (error) {
+      message = error.message;
+    }
+    state.source.found = false;
+    const banner = $("source-missing");
+    banner.textContent = message;
+    banner.hidden = false;
+    $("doubtful-crop").hidden = true;
+    $("doubtful-crop-missing").hidden = false;
+    $("popover-crop").hidden = true;
+  }
+
   const popover = $("popover");
 
   function showPopover(node) {
@@ -178,6 +230,7 @@
     if (hasCrop(key)) {
       img.hidden = false;
       if (img.dataset.key !== key) {
+        img.onerror = () => sourceLost(key);
         img.src = cropUrl(key);
         img.dataset.key = key;
       }
@@ -305,7 +358,8 @@
     const box = $("decision-result");
     box.hidden = false;
     box.textContent = "";
-    box.className = "decision " + (decision.rules_hold ? "good" : "bad");
+    const broken = decision.rules.some((r) => r.state === "broken");
+    box.className = "decision " + (decision.rules_hold ? "good" : broken ? "bad" : "unsure");
     const what = decision.changed ? `已更正 corrected ${decision.old} → ${decision.new}` : `已确认 confirmed ${decision.new}`;
     box.append(el("p", {}, el("b", { text: decision.label }), el("span", { text: ` ${what}` })));
     const n = decision.rules.length;
@@ -313,7 +367,8 @@
       class: "verdict",
       text: !n ? "没有涉及此格的勾稽关系 No rule involves this cell"
         : decision.rules_hold ? `涉及此格的 ${n} 条勾稽关系现已全部成立 All ${n} rules involving it now hold`
-        : "涉及此格的勾稽关系仍有不成立 Some rules involving it still do not hold",
+        : broken ? "涉及此格的勾稽关系仍有不成立 Some rules involving it still do not hold"
+        : `涉及此格的 ${decision.unchecked} 条规则未核验 ${decision.unchecked} rules involving it unchecked`,
     }));
     const list = el("ul", { class: "rules" });
     for (const rule of decision.rules) list.append(describeRule(rule));
