@@ -99,9 +99,15 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return _with_security_headers(PlainTextResponse("内部错误 · internal error", status_code=500))
 
 
+# Starlette's own error phrases, in both languages as every message the reviewer sees.
+_HTTP_PHRASES = {"Not Found": "未找到 · not found", "Method Not Allowed": "不支持此请求方法 · method not allowed",
+                 "Bad Request": "请求无效 · bad request"}
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return _with_security_headers(PlainTextResponse(str(exc.detail), status_code=exc.status_code,
+    detail = _HTTP_PHRASES.get(str(exc.detail), str(exc.detail))
+    return _with_security_headers(PlainTextResponse(detail, status_code=exc.status_code,
                                                     headers=dict(exc.headers or {})))
 
 
@@ -149,9 +155,13 @@ class _Sources:
     index_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def locate(self, db: sqlite3.Connection, sha: str, path: str) -> tuple[Optional[Path], str]:
-        """The source file, or None and why not."""
+        """The source file, or None and why not. Its presence is checked on every call: a
+        file moved or deleted while the app runs is looked for again, never served from a
+        document still open."""
         if sha in self.found:
-            return self.found[sha], ""
+            if self.found[sha].is_file():
+                return self.found[sha], ""
+            self._forget(sha)
         try:
             self.found[sha] = crops.find_source(path, sha)
             return self.found[sha], ""
@@ -162,6 +172,18 @@ class _Sources:
             self.found[sha] = found
             return found, ""
         return None, f"{reason}; nor by its sha256 under {', '.join(self.folders) or 'the batch folders'}"
+
+    def _forget(self, sha: str) -> None:
+        """A source that is no longer where it was: dropped, its open document closed, and
+        the index of the folders' contents made again on the next look (it may have moved
+        within them)."""
+        self.found.pop(sha, None)
+        with self.lock:
+            document = self.open.pop(sha, None)
+            if document is not None:
+                document.close()
+        with self.index_lock:
+            self.by_content = None
 
     def _index(self, db: sqlite3.Connection) -> dict[str, Path]:
         from ..files import sha256_file
@@ -228,7 +250,7 @@ def create_app(config: ReviewConfig) -> Starlette:
         with _connection(config) as db:
             report = data.load_report(db, sha, first)
             if report is None:
-                return not_found("no such report")
+                return not_found("没有这个报告 · no such report")
             view = pages.state(report, source_of(db, report))
             following = data.next_in_queue(db, sha, first)
         next_url = f"/report/{following.sha256}/{following.first_page}" if following else None
@@ -241,14 +263,15 @@ def create_app(config: ReviewConfig) -> Starlette:
             row = db.execute("SELECT c.page, c.bbox, d.path FROM cells c JOIN documents d USING (sha256)"
                              " WHERE c.sha256 = ? AND c.first_page = ? AND c.key = ?", (sha, first, key)).fetchone()
             if row is None or row["page"] is None or not row["bbox"]:
-                return PlainTextResponse("no printed cell there", status_code=404)
+                return PlainTextResponse("此格未印刷，没有图像 · no printed cell there", status_code=404)
             source, reason = sources.locate(db, sha, row["path"])
         if source is None:
-            return PlainTextResponse(reason, status_code=404)
+            return PlainTextResponse(f"原件未找到（已移动或删除），无法显示单元格图像 · source file not found"
+                                     f" (moved or deleted), no cell image: {reason}", status_code=404)
         try:
             png = sources.crop_png(sha, source, row["page"], json.loads(row["bbox"]))
         except (crops.CropError, ValueError) as exc:
-            return PlainTextResponse(str(exc), status_code=404)
+            return PlainTextResponse(f"无法裁切单元格图像 · cannot cut the cell image: {exc}", status_code=404)
         return Response(png, media_type="image/png")
 
     def cell_rules(request: Request) -> Response:
