@@ -1,0 +1,204 @@
+"""`extract FILE --searchable OUT.pdf`: a scan's pages untouched, with an invisible text
+layer where the OCR read each line (extract/export/searchable.py).
+
+One OCR run serves the end-to-end checks: a mixed PDF made at test time from a scanned
+page turned by a quarter and skewed by a degree (scan-r2022-landscape-review-01 page 4:
+the 四 table printed landscape, fed sideways) and a digital page. The geometry is
+checked apart, without OCR: the scan stage's map back from the straightened frame
+against pixels turned and rotated by numpy/OpenCV, and the /Rotate + CropBox step
+against pdfium's own device-to-page transform.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from extract.cli import main
+from extract.export.searchable import _PageTransform, page_transform
+from extract.page import ScanFrame
+from extract.scan.pixels import PageImage
+from extract.scan.scanned_page import scan_frame, straighten
+
+ROOT = Path(__file__).resolve().parents[1]
+TURNED_SCAN = ROOT / "samples" / "scanned" / "scan-r2022-landscape-review-01.pdf"  # page 4: turned 90°, skew -1°
+DIGITAL = ROOT / "samples" / "r2019-zeros-township-01.pdf"
+
+
+# ---------------------------------------------------------------- geometry, no OCR
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+def test_scan_frame_maps_the_straightened_page_back_onto_the_stored_pixels(turns: int) -> None:
+    """A page with rulings and one dark mark, skewed by 1.5° and then turned: straightened
+    again, the mark's centre in the upright frame maps back to where it is in the stored
+    image (within a pixel or two)."""
+    dpi = 100.0
+    upright = np.full((1100, 850), 255, np.uint8)
+    for y in range(150, 1000, 60):
+        cv2.line(upright, (80, y), (770, y), 0, 2)
+    cv2.rectangle(upright, (600, 283), (640, 313), 0, -1)  # the mark: off centre, between two rulings
+    matrix = cv2.getRotationMatrix2D((425, 550), -1.5, 1.0)
+    skewed = cv2.warpAffine(upright, matrix, (850, 1100), borderValue=255)
+    # Stored turned clockwise by `turns` quarters: reading it takes `turns` counter-clockwise ones.
+    stored = np.ascontiguousarray(np.rot90(skewed, -turns))
+    page = PageImage(1, cv2.cvtColor(stored, cv2.COLOR_GRAY2BGR), dpi)
+    straight = straighten(page, engine=None, turns=turns)
+    assert straight.turns == turns and abs(straight.skew_deg) > 1.0
+    frame = scan_frame(page, straight)
+
+    def mark_centre(gray: np.ndarray) -> tuple[float, float]:
+        count, labels, stats, centres = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8))
+        def squareness(k: int) -> float:  # the mark is 40 x 30 px; rulings are long and thin
+            w, h = stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]
+            return stats[k, cv2.CC_STAT_AREA] if 0.5 < w / h < 2 else 0
+
+        best = max(range(1, count), key=squareness)
+        return tuple(centres[best])
+
+    ux, uy = mark_centre(straight.gray)
+    sx, sy = mark_centre(stored)
+    pt = 72.0 / dpi
+    x, y = frame.image_point(ux * pt, uy * pt)
+    assert abs(x - sx * pt) < 1.5 and abs(y - sy * pt) < 1.5
+    assert (frame.width, frame.height) == pytest.approx((stored.shape[1] * pt, stored.shape[0] * pt))
+
+
+@pytest.mark.parametrize("rotate", [0, 90, 180, 270])
+def test_displayed_page_to_user_space_agrees_with_pdfium(tmp_path: Path, rotate: int) -> None:
+    """/Rotate and an offset CropBox: the writer's display -> user space step is pdfium's
+    FPDF_DeviceToPage (the transform Chromium's viewer uses)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(600, 800))
+    page = pdf.pages[0]
+    page.obj.CropBox = pikepdf.Array([30, 40, 530, 740])
+    page.obj.Rotate = rotate
+    path = tmp_path / "rotated.pdf"
+    pdf.save(path)
+    display_w, display_h = (700, 500) if rotate in (90, 270) else (500, 700)
+    identity = ScanFrame((1, 0, 0, 0, 1, 0, 0, 0, 1), display_w, display_h)
+    ours = _PageTransform(identity, (30, 40, 530, 740), rotate)
+    with pikepdf.open(path) as saved:
+        assert page_transform(saved.pages[0], identity).rotate == rotate
+    doc = pdfium.PdfDocument(str(path))
+    pdfium_page = doc[0]  # kept: the raw handle lives as long as this object
+    raw_page = pdfium_page.raw
+    for u, v in ((0, 0), (display_w, 0), (120, 333), (display_w - 7, display_h - 11)):
+        px, py = pdfium_c.c_double(), pdfium_c.c_double()
+        # Device pixels at 1 px per point: the device frame is the displayed page.
+        assert pdfium_c.FPDF_DeviceToPage(raw_page, 0, 0, display_w, display_h, 0, u, v, px, py)
+        assert ours(u, v) == pytest.approx((px.value, py.value), abs=1.01)
+
+
+# ---------------------------------------------------------------- end to end, one OCR run
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> dict:
+    """A mixed PDF (a digital first page with the title, then the turned scanned page of
+    四), its searchable copy and record (one report)."""
+    folder = tmp_path_factory.mktemp("searchable")
+    source = folder / "mixed.pdf"
+    with pikepdf.open(TURNED_SCAN) as scan, pikepdf.open(DIGITAL) as digital:
+        combined = pikepdf.new()
+        combined.pages.append(digital.pages[0])
+        combined.pages.append(scan.pages[3])
+        combined.save(source)
+    out, record = folder / "mixed.searchable.pdf", folder / "mixed.json"
+    code = main([str(source), "--searchable", str(out), "--out", str(record), "-q"])
+    return {"source": source, "out": out, "code": code, "record": json.loads(record.read_text(encoding="utf-8"))}
+
+
+def test_the_copy_has_the_same_pages_and_is_pdfa(mixed: dict) -> None:
+    assert mixed["code"] == 0
+    assert len(pdfium.PdfDocument(str(mixed["out"]))) == len(pdfium.PdfDocument(str(mixed["source"]))) == 2
+    from pikepdf import pdfa
+
+    report = pdfa.validate_written(mixed["out"], "2b")
+    assert report.passed, [str(f) for f in report.findings][:3]
+    with pikepdf.open(mixed["out"]) as pdf:
+        assert not pdf.is_encrypted
+        meta = pdf.open_metadata()
+        assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("2", "B")
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == pikepdf.Name.GTS_PDFA1 and len(intent.DestOutputProfile.read_bytes()) > 1000
+        font = pdf.pages[1].Resources.Font["/FExtractOcr"]
+        assert "/FontFile2" in font.DescendantFonts[0].FontDescriptor
+
+
+def test_page_images_and_the_text_page_are_byte_identical(mixed: dict) -> None:
+    with pikepdf.open(mixed["source"]) as source, pikepdf.open(mixed["out"]) as copy:
+        images = [{name: image.read_raw_bytes() for name, image in page.images.items()} for page in source.pages]
+        copied = [{name: image.read_raw_bytes() for name, image in page.images.items()} for page in copy.pages]
+        assert images[1] and copied == images
+        # The digital page: its content streams as they were, nothing added.
+        def contents(page) -> list[bytes]:
+            streams = page.obj.Contents
+            return [s.read_raw_bytes() for s in (streams if isinstance(streams, pikepdf.Array) else [streams])]
+
+        assert contents(copy.pages[0]) == contents(source.pages[0])
+        # The scanned page: its own streams after the text layer, untouched.
+        assert contents(copy.pages[1])[1:] == contents(source.pages[1])
+        assert b"\n3 Tr\n" in copy.pages[1].obj.Contents[0].read_bytes()
+
+
+def test_every_number_of_the_record_is_in_the_text_layer_inside_its_cell(mixed: dict) -> None:
+    """On the turned page: pdfium's text inside each cell's bbox (the record's page frame
+    mapped onto the page as stored) holds the cell's value."""
+    cells = {k: c for k, c in mixed["record"]["cells"].items() if c["page"] == 2 and c["value"] is not None}
+    assert len(cells) >= 15  # the 四 table: 3 rows x 5 columns
+    doc = pdfium.PdfDocument(str(mixed["out"]))
+    scanned_page = doc[1]
+    text_page = scanned_page.get_textpage()
+    with pikepdf.open(mixed["out"]) as pdf:
+        to_pdf = page_transform(pdf.pages[1], _frame_of_scanned_page(mixed["source"]))
+    missing = []
+    for key, cell in cells.items():
+        x0, top, x1, bottom = cell["bbox"]
+        corners = [to_pdf(x, y) for x in (x0, x1) for y in (top, bottom)]
+        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+        found = text_page.get_text_bounded(min(xs), min(ys), max(xs), max(ys))
+        if str(cell["value"]) not in found.replace(" ", "").replace(",", ""):
+            missing.append((key, cell["value"], found))
+    assert not missing
+    # And the prose/labels of the page are there too (the --full-text lines).
+    assert "行政复议" in text_page.get_text_range()
+
+
+def _frame_of_scanned_page(source: Path) -> ScanFrame:
+    """The scan frame the pipeline used for page 2 (geometry only: no OCR)."""
+    from extract.read import pdf as pdf_reader
+    from extract.settings import DEFAULT_SETTINGS
+
+    doc = pdf_reader.open_pdf(source, DEFAULT_SETTINGS)
+    images = pdf_reader.page_images(doc, 1)
+    image = pdf_reader.scanned_page_image(doc, 1, images, DEFAULT_SETTINGS.min_render_dpi, DEFAULT_SETTINGS.max_render_dpi)
+    doc.close()
+    # The turn the OCR decided is in the record's page (turned: 1 quarter); the deskew is
+    # measured from the pixels alone.
+    return scan_frame(image, straighten(image, engine=None, turns=1))
+
+
+def test_a_bad_output_path_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
+    existing = tmp_path / "taken.pdf"
+    existing.write_bytes(b"%PDF-1.4\n")
+    for out, words in ((tmp_path / "no" / "such" / "x.pdf", "no such folder"), (existing, "already exists"),
+                       (tmp_path, "is a folder")):
+        assert main([str(DIGITAL), "--searchable", str(out), "-q"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and words in err and "Traceback" not in err
+    assert existing.read_bytes() == b"%PDF-1.4\n"  # never overwritten
+
+
+def test_a_digital_document_gets_no_copy_and_says_so(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "digital.pdf"
+    assert main([str(DIGITAL), "--searchable", str(out), "--out", str(tmp_path / "r.json")]) == 0
+    assert not out.exists()
+    assert "no scanned page; no searchable copy written" in capsys.readouterr().err
