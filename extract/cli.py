@@ -72,7 +72,7 @@ def _summary(report) -> str:
 def _run_file(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="extract",
-        description="Extract the statistical tables of a 政府信息公开工作年度报告 (PDF, scan, web page or Word file) "
+        description="Extract the statistical tables of a 政府信息公开工作年度报告 (PDF, scan, OFD, web page or Word file) "
         "as validated records.",
         epilog="subcommands (each has --help): extract schema | extract eval PATH... | extract batch PATH... "
         "[--db FILE] | extract review DB | extract export DB --format F | extract check DB | extract compare A B "
@@ -82,7 +82,7 @@ def _run_file(argv: Sequence[str]) -> int:
     )
     parser.add_argument(
         "file",
-        help="the report: a PDF (digital, scanned or mixed), page images (PNG, JPEG, TIFF), "
+        help="the report: a PDF (digital, scanned or mixed), an OFD (.ofd, GB/T 33190), page images (PNG, JPEG, TIFF), "
         "a saved web page (.html, .htm, .mht) or a Word file (.docx; .doc and .wps through LibreOffice)",
     )
     parser.add_argument("--json", action="store_true", help="print the report record as JSON on stdout")

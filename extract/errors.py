@@ -47,7 +47,7 @@ EXIT_CODES = {
     1: "--strict and the report has error findings",
     2: "usage error",
     3: "input file not found",
-    4: "not a readable document (empty, corrupt, truncated, not a PDF/page/Word file; OFD)",
+    4: "not a readable document (empty, corrupt, truncated or encrypted OFD, not a PDF/OFD/page/Word file)",
     5: "password-protected PDF (a user password is required to open it)",
     6: "no report tables found",
     7: "a limit was exceeded (pages, page size, file size, time)",

@@ -167,7 +167,7 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="extract batch",
         description="Extract every report in PATHs (folders, recursively; glob patterns; @list files with one "
-        "path per line; PDFs, page images, HTML and Word files) into an SQLite database, one transaction per "
+        "path per line; PDFs, OFD, page images, HTML and Word files) into an SQLite database, one transaction per "
         "document. Documents already stored with the same sha256 and extractor version are skipped, so a "
         "killed or interrupted batch resumes where it stopped; a bad file is recorded as failed with its reason "
         "and never stops the batch. Exit 0 when the batch ran to the end (some documents may have failed: see "
