@@ -22,6 +22,7 @@ from ..page import PageContent, ScanFrame, TextBox
 from ..settings import Settings
 from ..tables.grid import table_shapes
 from .ocr import LineResult, OcrEngine
+from .perspective import Flattening, estimate_flattening
 from .pixels import (
     GlyphLine,
     PageImage,
@@ -212,11 +213,15 @@ class UprightPage:
     turns: int
     skew_deg: float
     seal: Optional[np.ndarray] = None  # red ink (255) in the same frame, see seal_mask
+    # A camera capture's perspective and curl, undone after the deskew (None: flat page).
+    flattening: Optional[Flattening] = None
 
 
 def straighten(page: PageImage, engine: OcrEngine, turns: Optional[int] = None) -> UprightPage:
-    """The page turned upright and deskewed; `turns` forces the quarter turns instead of
-    deciding them (a retry, see `read_scanned_page`)."""
+    """The page turned upright, deskewed and, when its rulings say it was photographed at
+    an angle or lay curled (`perspective.estimate_flattening`), flattened; `turns` forces
+    the quarter turns instead of deciding them (a retry, see `read_scanned_page`). The
+    returned images are the frame the page is read in: a record's bboxes are points of it."""
     gray = to_gray_without_red(page.image)
     seal = seal_mask(page.image)
     ink = ink_mask(gray, page.dpi)
@@ -231,7 +236,12 @@ def straighten(page: PageImage, engine: OcrEngine, turns: Optional[int] = None) 
         ink = ink_mask(gray, page.dpi)
         # rotate() fills with white: turn the mask's background white and back.
         seal = 255 - rotate(255 - seal, skew) if seal is not None else None
-    return UprightPage(gray, ink, turns % 4, skew, seal)
+    flattening = estimate_flattening(gray, ink, page.dpi)
+    if flattening is not None:
+        gray = flattening.apply(gray)
+        ink = ink_mask(gray, page.dpi)
+        seal = flattening.apply(seal, fill=0) if seal is not None else None
+    return UprightPage(gray, ink, turns % 4, skew, seal, flattening)
 
 
 # What of a scanned page's text outside its tables to read: all of it above the first table
@@ -332,9 +342,9 @@ def _read_upright_page(
 
 def scan_frame(page: PageImage, upright: UprightPage) -> ScanFrame:
     """The page frame of `upright` (points, top-left origin) mapped back onto `page.image`:
-    the inverse of `straighten`'s quarter turns (np.rot90, counter-clockwise) and deskew
+    the inverse of `straighten`'s quarter turns (np.rot90, counter-clockwise), deskew
     (cv2 rotation about the turned image's centre; skipped under 0.05 degrees, as `rotate`
-    skips it)."""
+    skips it) and perspective flattening (`UprightPage.flattening`)."""
     height_px, width_px = page.image.shape[:2]
     turned = np.eye(3)  # image pixels -> turned pixels
     w, h = float(width_px), float(height_px)
@@ -345,8 +355,11 @@ def scan_frame(page: PageImage, upright: UprightPage) -> ScanFrame:
     deskew = np.eye(3)
     if abs(upright.skew_deg) >= 0.05:
         deskew[:2] = cv2.getRotationMatrix2D((w / 2, h / 2), upright.skew_deg, 1.0)
+    # A camera capture's flattening (deskewed pixels -> read pixels); its curl shift, a
+    # few pixels near the binding, is not projective and stays out.
+    flat = upright.flattening.homography if upright.flattening is not None else np.eye(3)
     points = np.diag([72.0 / page.dpi, 72.0 / page.dpi, 1.0])  # pixels -> points
-    to_image = points @ np.linalg.inv(deskew @ turned) @ np.linalg.inv(points)
+    to_image = points @ np.linalg.inv(flat @ deskew @ turned) @ np.linalg.inv(points)
     return ScanFrame(tuple(float(v) for v in (to_image / to_image[2, 2]).ravel()), width_px * 72.0 / page.dpi,
                      height_px * 72.0 / page.dpi)
 
