@@ -227,3 +227,55 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, capsys):
     assert main([str(path)]) == 7
     err = capsys.readouterr().err.strip()
     assert "over the limit" in err and "\n" not in err
+
+
+_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+
+
+def test_hidden_text_composite_objects_foreground_templates_and_terse_paths(tmp_path):
+    """A package written by hand: invisible text three ways, a CompositeObject whose
+    unit draws a line in path syntax without spaces, scaled by the object's CTM, and a
+    Foreground template over the page."""
+    text = '<ofd:TextObject ID="{id}" Boundary="{x} 40 60 10" Size="4" Font="1"{attrs}>{fill}' \
+           '<ofd:TextCode X="0" Y="4" DeltaX="{dx}">{chars}</ofd:TextCode></ofd:TextObject>'
+    page = (
+        f'<ofd:Page {_NS}><ofd:Template TemplateID="20" ZOrder="Foreground"/><ofd:Content><ofd:Layer ID="2">'
+        + text.format(id=3, x=10, attrs=' Alpha="0"', fill="", dx="4", chars="隐藏")
+        + text.format(id=4, x=10, attrs="", fill='<ofd:FillColor Value="0 0 0" Alpha="0"/>', dx="4", chars="透明")
+        + text.format(id=5, x=10, attrs=' Fill="false"', fill="", dx="4", chars="无色")
+        + '<ofd:PageBlock ID="6"><ofd:PageBlock ID="7">'
+        + text.format(id=8, x=20, attrs="", fill="", dx="g 2 4 3", chars="可见12")
+        + '</ofd:PageBlock></ofd:PageBlock>'
+        + '<ofd:CompositeObject ID="9" Boundary="10 20 50 50" CTM="0.5 0 0 0.5 0 0" ResourceID="10"/>'
+        + '</ofd:Layer></ofd:Content></ofd:Page>'
+    )
+    template = f'<ofd:Page {_NS}><ofd:Content><ofd:Layer ID="21">' \
+        + text.format(id=22, x=20, attrs="", fill="", dx="4", chars="页眉") + '</ofd:Layer></ofd:Content></ofd:Page>'
+    res = (f'<ofd:Res {_NS} BaseLoc="Res"><ofd:CompositeGraphicUnits><ofd:CompositeGraphicUnit ID="10" Width="50" '
+           'Height="50"><ofd:Content><ofd:PathObject ID="11" Boundary="0 0 50 50" LineWidth="0.2">'
+           '<ofd:AbbreviatedData>M0 0L40 0</ofd:AbbreviatedData></ofd:PathObject></ofd:Content>'
+           '</ofd:CompositeGraphicUnit></ofd:CompositeGraphicUnits></ofd:Res>')
+    document = (f'<ofd:Document {_NS}><ofd:CommonData><ofd:MaxUnitID>22</ofd:MaxUnitID><ofd:PageArea>'
+                '<ofd:PhysicalBox>0 0 100 100</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>'
+                '<ofd:TemplatePage ID="20" BaseLoc="Tpls/Tpl_0/Content.xml"/></ofd:CommonData>'
+                '<ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>')
+    root = f'<ofd:OFD {_NS} Version="1.0"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>'
+    path = tmp_path / "hand.ofd"
+    path.write_bytes(_package({"OFD.xml": root.encode(), "Doc_0/Document.xml": document.encode(),
+                               "Doc_0/PublicRes.xml": res.encode(), "Doc_0/Pages/Page_0/Content.xml": page.encode(),
+                               "Doc_0/Tpls/Tpl_0/Content.xml": template.encode()}))
+    doc = ofd.open_ofd(path, DEFAULT_SETTINGS)
+    try:
+        content = ofd.read_page(doc, 0, DEFAULT_SETTINGS)
+    finally:
+        doc.close()
+    assert (content.width, content.height) == pytest.approx((100 * PT_PER_MM, 100 * PT_PER_MM))
+    assert "".join(b.text for b in content.boxes) == "可见12页眉"  # the foreground template after the page
+    assert content.hidden_glyphs == 6
+    # g 2 4 3: the second and third characters 4 mm on, the fourth 3 mm after the third.
+    assert [round(b.bbox.x0 / PT_PER_MM, 3) for b in content.boxes[:4]] == [20, 24, 28, 31]
+    assert {round(b.baseline / PT_PER_MM, 3) for b in content.boxes} == {44}
+    # The unit's 40 mm line, halved by the CTM, placed at the Boundary's corner (10, 20) mm.
+    (ruling,) = content.rulings
+    assert ruling.orientation == "h"
+    assert (ruling.position, ruling.start, ruling.end) == pytest.approx((20 * PT_PER_MM, 10 * PT_PER_MM, 30 * PT_PER_MM))

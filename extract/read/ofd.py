@@ -74,6 +74,8 @@ _CURVE_STEPS = 12
 # within this many points and its two axes' resolutions agree to within this share.
 _PAGE_COVER_SLACK_PT = 2.0
 _SQUARE_PIXELS = 0.01
+# Decoded images kept at once (a page's coverage question, then its OCR, reuse one decode).
+_CACHED_IMAGES = 2
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -339,6 +341,9 @@ class OfdDocument:
             if array.ndim == 3 and array.shape[2] == 4:
                 alpha = array[:, :, 3:4].astype(np.float32) / 255.0
                 array = (array[:, :, :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)  # over white paper
+            # Kept for the next question about the same page only: a scan's pages are megabytes each.
+            while len(self._pixels) >= _CACHED_IMAGES:
+                self._pixels.pop(next(iter(self._pixels)))
             self._pixels[member] = np.ascontiguousarray(array)
         return self._pixels[member]
 
@@ -615,11 +620,15 @@ def _advance(char: str, size_mm: float, h_scale: float) -> float:
 _OPERANDS = {"S": 2, "M": 2, "L": 2, "Q": 4, "B": 6, "A": 7, "C": 0, "Z": 0}
 
 
+# Operators and numbers; producers separate them by spaces, some by commas or not at all ("M0 0L5 0").
+_PATH_TOKEN = re.compile(r"[A-Za-z]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
 def _outline(text: str, matrix: Matrix) -> tuple[list[list[tuple[float, float]]], list[bool], list[bool]]:
     """AbbreviatedData (GB/T 33190 §9.1, table 36) as subpaths of page points. Curves (Q,
     B) are flattened and mark their subpath as curved; an arc (A) is drawn as its chord and
     marks it too: neither is ever a ruling."""
-    tokens = text.split()
+    tokens = _PATH_TOKEN.findall(text)
     subpaths: list[list[tuple[float, float]]] = []
     straight: list[bool] = []
     closed: list[bool] = []
