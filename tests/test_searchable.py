@@ -202,3 +202,29 @@ def test_a_digital_document_gets_no_copy_and_says_so(tmp_path: Path, capsys) -> 
     assert main([str(DIGITAL), "--searchable", str(out), "--out", str(tmp_path / "r.json")]) == 0
     assert not out.exists()
     assert "no scanned page; no searchable copy written" in capsys.readouterr().err
+
+
+def test_batch_writes_one_copy_per_scanned_document_named_by_its_source(mixed: dict, tmp_path: Path, capfd) -> None:
+    """A folder of a mixed scan (in a subfolder) and a digital report: one copy, at the
+    scan's relative path; the digital one gets none and the summary says so; a second run
+    overwrites nothing."""
+    from extract.batch.runner import main as batch_main
+
+    inputs = tmp_path / "archive"
+    (inputs / "2019").mkdir(parents=True)
+    (inputs / "2019" / "mixed.pdf").write_bytes(mixed["source"].read_bytes())
+    (inputs / "digital.pdf").write_bytes(DIGITAL.read_bytes())
+    copies, db = tmp_path / "copies", tmp_path / "results.sqlite"
+    args = [str(inputs), "--db", str(db), "--searchable", str(copies), "--workers", "1", "--progress-every", "999"]
+    assert batch_main(args) == 0
+    summary = capfd.readouterr().err
+    assert "1  written" in summary and "1  not written: no scanned page" in summary
+    assert sorted(p.relative_to(copies).as_posix() for p in copies.rglob("*.pdf")) == ["2019/mixed.pdf"]
+    copy = copies / "2019" / "mixed.pdf"
+    assert len(pdfium.PdfDocument(str(copy))) == 2
+    written = copy.read_bytes()
+    # Again: the copy is there, so the document is skipped and nothing is overwritten.
+    assert batch_main(args) == 0
+    assert copy.read_bytes() == written
+    assert "already there (never overwritten)" in capfd.readouterr().err
+

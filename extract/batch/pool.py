@@ -35,6 +35,7 @@ TIME_LIMIT_EXIT_CODE = 7
 class Task:
     sha256: str
     path: Path
+    searchable: Optional[Path] = None  # where to write its searchable copy (`--searchable DIR`)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class LocalPool:
             self._replace(slot)
         slot.task, slot.started = task, time.monotonic()
         try:
-            slot.conn.send(str(task.path))
+            slot.conn.send((str(task.path), str(task.searchable) if task.searchable is not None else None))
         except (BrokenPipeError, OSError):
             pass  # it died just now: `wait` sees the dead process and records the document
 

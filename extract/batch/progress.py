@@ -30,6 +30,9 @@ class Tally:
     interrupted: int = 0  # in flight at a second Ctrl-C: not stored, done by the next run
     failures: Counter = field(default_factory=Counter)  # (exit code, reason) -> count
     peak_worker_rss_mb: Optional[float] = None
+    # `--searchable DIR`: copies "written", "none" (no scanned page), "failed", "exists"
+    # (a file already there: not overwritten), "skipped" (already in the database).
+    searchable: Counter = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -94,6 +97,12 @@ class Tally:
                     lines.append(f"  {n:10d}  {reason}")
                 if len(reasons) > 5:
                     lines.append(f"  {sum(n for _, n in reasons[5:]):10d}  ({len(reasons) - 5} other reasons)")
+        if self.searchable:
+            kinds = [("written", "written"), ("none", "not written: no scanned page (digital, web page or Word)"),
+                     ("exists", "not written: a file of that name is already there (never overwritten)"),
+                     ("failed", "failed (see the lines above)")]
+            lines.append("searchable copies:")
+            lines += [f"  {self.searchable[k]:6d}  {what}" for k, what in kinds if self.searchable[k]]
         if self.peak_worker_rss_mb is not None:
             lines.append(f"peak memory of a worker: {self.peak_worker_rss_mb:.0f} MB")
         return "\n".join(lines)

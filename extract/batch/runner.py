@@ -92,6 +92,10 @@ def _record(db: sqlite3.Connection, done: Finished, version: str, tally: Tally, 
         reason=result.reason, exit_code=result.exit_code, pages=result.pages, seconds=result.seconds,
         reports=result.reports,
     ))
+    if result.searchable is not None:
+        tally.searchable[result.searchable] += 1
+        if result.searchable == "failed":
+            display.note(f"extract: {result.searchable_note}")
     if result.peak_rss_mb is not None:
         tally.peak_worker_rss_mb = max(tally.peak_worker_rss_mb or 0.0, result.peak_rss_mb)
     if result.status == "ok":
@@ -105,9 +109,27 @@ def _record(db: sqlite3.Connection, done: Finished, version: str, tally: Tally, 
         display.note(f"extract: {task.path}: {result.reason}")
 
 
+def searchable_paths(files: Sequence[Path], folder: Path) -> dict[Path, Path]:
+    """Where each input's searchable copy goes: its path relative to the inputs' common
+    folder, under `folder`; a PDF keeps its name, page images get ".pdf" added
+    (scan.tif -> scan.tif.pdf, so it never meets a scan.pdf beside it)."""
+    if not files:
+        return {}
+    resolved = [f.resolve() for f in files]
+    root = Path(os.path.commonpath([str(r.parent) for r in resolved]))
+    paths = {}
+    for path, full in zip(files, resolved):
+        relative = full.relative_to(root)
+        paths[path] = folder / (relative if relative.suffix.lower() == ".pdf" else relative.with_name(relative.name + ".pdf"))
+    return paths
+
+
 def run_batch(files: Sequence[Path], db: sqlite3.Connection, backend: Backend, display: Display, *,
-              redo: bool = False, version: Optional[str] = None) -> bool:
-    """Extract `files` into `db`. Returns False when the run was interrupted (Ctrl-C)."""
+              redo: bool = False, version: Optional[str] = None, searchable: Optional[dict[Path, Path]] = None) -> bool:
+    """Extract `files` into `db`. Returns False when the run was interrupted (Ctrl-C).
+    `searchable`: input -> where to write its searchable copy (`searchable_paths`); a file
+    already there is never overwritten (counted, and said), and a document already in the
+    database is extracted again when its copy is still to be written."""
     tally = display.tally
     version = version or extractor_version()
     done = set() if redo else done_documents(db, version)
@@ -136,13 +158,18 @@ def run_batch(files: Sequence[Path], db: sqlite3.Connection, backend: Backend, d
                     tally.unreadable += 1
                     display.note(f"extract: {path}: cannot read the file ({exc.strerror or exc}); not stored")
                     continue
+                copy = searchable.get(path) if searchable else None
+                if copy is not None and copy.exists():
+                    tally.searchable["exists"] += 1
+                    display.note(f"extract: {copy}: already exists; searchable copy of {path} not written")
+                    copy = None
                 if sha in seen:
                     tally.duplicates += 1
-                elif sha in done:
+                elif sha in done and copy is None:
                     tally.skipped += 1
                 else:
                     seen.add(sha)
-                    backend.submit(Task(sha, path))
+                    backend.submit(Task(sha, path, copy))
             if not backend.in_flight and (exhausted or interrupts.count):
                 break
             for finished in backend.wait(TICK_S):
@@ -188,6 +215,10 @@ def main(argv: Sequence[str]) -> int:
                         "a local Ray instance when no ADDRESS is given (write --ray=ADDRESS before the PATHs)")
     parser.add_argument("--ship-bytes", action="store_true",
                         help="with --ray: send each file's bytes to the actors instead of its path (no shared filesystem)")
+    parser.add_argument("--searchable", type=Path, metavar="DIR",
+                        help="also write a searchable copy of every document with scanned pages into DIR, named by its "
+                        "path relative to the inputs' common folder (page images: NAME.tif.pdf); digital documents get "
+                        "none; an existing file is never overwritten; implies --full-text for them (local workers only)")
     add_ocr(parser)
     add_full_text(parser)
     add_limits(parser)
@@ -196,6 +227,10 @@ def main(argv: Sequence[str]) -> int:
         parser.error("--workers must be at least 1")
     if args.ship_bytes and args.ray is None:
         parser.error("--ship-bytes needs --ray")
+    if args.searchable is not None and args.ray is not None:
+        parser.error("--searchable writes with local workers only (not --ray)")
+    if args.searchable is not None and args.searchable.exists() and not args.searchable.is_dir():
+        return fail(f"{args.searchable}: not a folder (--searchable takes a folder for the copies)", 2)
 
     try:
         files = collect_inputs(args.paths)
@@ -213,7 +248,8 @@ def main(argv: Sequence[str]) -> int:
     cross_year = ""
     try:
         backend = _make_backend(args, settings)
-        completed = run_batch(files, db, backend, display, redo=args.redo)
+        copies = searchable_paths(files, args.searchable) if args.searchable is not None else None
+        completed = run_batch(files, db, backend, display, redo=args.redo, searchable=copies)
         if completed:
             # The archive's own checks: consecutive years of one agency (see `extract check`).
             from ..checks.cross_year import check_database, summary

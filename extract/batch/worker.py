@@ -52,6 +52,10 @@ class WorkResult:
     reports: tuple[ReportRange, ...] = field(default_factory=tuple)
     peak_rss_mb: Optional[float] = None  # the worker's high-water mark so far (Linux)
     worker_died: bool = False  # no answer: the worker died (crash, OOM, a signal) holding it
+    # `--searchable DIR`: "written", "none" (no scanned page) or "failed", and the line that
+    # says what (the copy's path and pages, or why not).
+    searchable: Optional[str] = None
+    searchable_note: Optional[str] = None
 
 
 def reports_of(path: Path, settings: Settings) -> tuple[ReportRange, ...]:
@@ -96,12 +100,35 @@ def peak_rss_mb() -> Optional[float]:
     return None
 
 
-def extract_document(path: Path, settings: Settings) -> WorkResult:
-    """Extract one file; never raises for a bad input (the reason is in the result)."""
+def _reports_and_copy(path: Path, settings: Settings, out: Path) -> tuple[tuple[ReportRange, ...], tuple[str, str]]:
+    """The reports, read with every line of every page, and the searchable copy written to
+    `out` from the same reading (a failure to write it does not fail the document)."""
+    from ..export.searchable import has_scanned_pages, write_searchable
+
+    reading = pipeline.read_reports(path, settings)
+    reports = tuple((r.first_page, r.last_page, r.report.model_dump(mode="json")) for r in reading.reports)
+    if not has_scanned_pages(reading.pages):
+        return reports, ("none", f"{path}: no scanned page, no searchable copy")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        result = write_searchable(path, reading.pages, out)
+    except (ExtractError, OSError) as exc:
+        return reports, ("failed", f"{path}: searchable copy not written: {getattr(exc, 'reason', None) or exc}")
+    conformance = f"PDF/A-{result.pdfa}" if result.pdfa else result.note
+    return reports, ("written", f"{out}: {result.text_pages} of {result.pages} pages with a text layer; {conformance}")
+
+
+def extract_document(path: Path, settings: Settings, searchable: Optional[Path] = None) -> WorkResult:
+    """Extract one file; never raises for a bad input (the reason is in the result). With
+    `searchable`, also write the searchable copy of its scanned pages there."""
     started = time.monotonic()
+    copy: tuple[Optional[str], Optional[str]] = (None, None)
     try:
         _test_fault(path)
-        reports = reports_of(path, settings)
+        if searchable is not None:
+            reports, copy = _reports_and_copy(path, replace(settings, full_text=True), searchable)
+        else:
+            reports = reports_of(path, settings)
     except ExtractError as exc:
         failure = (exc.reason, exc.exit_code)
     except MemoryError:
@@ -111,7 +138,7 @@ def extract_document(path: Path, settings: Settings) -> WorkResult:
     else:
         pages = max((r[2]["source"]["pages"] for r in reports), default=None)
         return WorkResult("ok", pages=pages, seconds=time.monotonic() - started, reports=reports,
-                          peak_rss_mb=peak_rss_mb())
+                          peak_rss_mb=peak_rss_mb(), searchable=copy[0], searchable_note=copy[1])
     return WorkResult("failed", failure[0], failure[1], seconds=time.monotonic() - started,
                       peak_rss_mb=peak_rss_mb())
 
@@ -163,7 +190,8 @@ def worker_main(conn, settings: Settings, parent_pid: int) -> None:
             return
         if message is None:
             return
+        path, searchable = message  # (input path, searchable copy path or None)
         try:
-            conn.send(extract_document(Path(message), settings))
+            conn.send(extract_document(Path(path), settings, Path(searchable) if searchable else None))
         except (BrokenPipeError, OSError):
             return
