@@ -553,8 +553,9 @@ class _Collector:
         rgb, alpha = fill if fill is not None else ((0, 0, 0), 255)
         filled, stroked = _flag(element, "Fill", True), _flag(element, "Stroke", False)
         if not filled and stroked:
+            # Outlined text without a StrokeColor is drawn in the default, transparent.
             stroke = _colour(_child(element, "StrokeColor"))
-            rgb, alpha = stroke if stroke is not None else ((0, 0, 0), 255)
+            rgb, alpha = stroke if stroke is not None else ((0, 0, 0), 0)
         shown = visible and (filled or stroked) and alpha > 0 and min(rgb) < _WHITE
         h_scale = float(element.get("HScale", "1") or 1)
         scale = math.sqrt(abs(matrix[0] * matrix[3] - matrix[1] * matrix[2]))  # mm -> pt, with the CTM's zoom
