@@ -40,6 +40,8 @@ def _scan_of_slash() -> tuple[dict, str]:
     record["findings"].append({"rule": "cell.low_confidence", "severity": "warning", "cells": [LOW_BLANK],
                                "message": f"{LOW_BLANK} 识别置信度低（0.55），读作“无”，请核对原件",
                                "message_en": f"{LOW_BLANK} was recognised with low confidence (0.55) as “无”"})
+    # a text layer's stray control character and a section longer than an Excel cell holds
+    record["sections"][-1]["text"] += "\x01" + "报" * 33000
     apps = record["tables"]["applications"]
     row = next(r for r, cols in apps.items() if r not in ("new_received", "carried_over", "total_handled", "carried_forward")
                and all(isinstance(v, int) for v in cols.values()) and cols["total"] > 0)
@@ -239,3 +241,11 @@ def test_xlsx_colours_only_the_cells_a_finding_singles_out(research):
     assert cell(leaf, PLANTED).fill.start_color.rgb.endswith(ERROR_FILL)
     legend = [r[0] for r in wb[LEGEND_SHEET].iter_rows(values_only=True)]
     assert set(CELL_FLAG_NAMES) <= set(legend) and "cause" in legend
+    # the long section: cut to what a cell holds, saying so; whole in the CSV
+    sheet = wb["章节 sections"]
+    header = [c.value for c in sheet[1]]
+    texts = [r[header.index("text")] for r in sheet.iter_rows(min_row=2, values_only=True)
+             if r[header.index("sha256")] == scan["source"]["sha256"]]
+    assert len(texts[-1]) == 32767 and "\ufffd" in texts[-1] and texts[-1].endswith("whole in the CSV, Parquet and JSONL exports]")
+    whole = [r["text"] for r in _rows(research["folder"] / "x.sections.csv") if r["sha256"] == scan["source"]["sha256"]]
+    assert whole[-1] == scan["sections"][-1]["text"]

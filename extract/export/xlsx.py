@@ -384,8 +384,27 @@ def _table_sheet(ws, table, reports: Sequence[StoredReport]) -> None:
         cell.font = Font(bold=True)
     for report in reports:
         for row in table.rows(report):
-            ws.append([csv_text(row[c.name], c.name) if c.kind == "list" else row[c.name] for c in table.columns])
+            ws.append([_sheet_text(csv_text(row[c.name], c.name)) if c.kind == "list" else _sheet_text(row[c.name])
+                       for c in table.columns])
     ws.freeze_panes = "A2"
+
+
+# Excel holds at most 32767 characters in a cell and no control characters.
+CELL_TEXT_LIMIT = 32767
+
+
+def _sheet_text(value):
+    """A text as an Excel cell can hold it: control characters shown as U+FFFD, a text over
+    the cell limit cut with a note saying so (the CSV, Parquet and JSONL exports keep it whole)."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if len(value) > CELL_TEXT_LIMIT:
+        note = f"…[cut: {len(value)} characters; whole in the CSV, Parquet and JSONL exports]"
+        value = value[: CELL_TEXT_LIMIT - len(note)] + note
+    return value
 
 
 LEGEND_FILLS = (
