@@ -27,8 +27,8 @@ from ..template import finding_table
 
 SCHEMA_VERSION = 6
 # Schema 5 -> 6 (review at archive scale): corrections.undoes (an undo is an audit row naming the
-# decision it takes back), the table review_queue (the queue's per-report counts, kept by the
-# review app) and the indexes the queue's filters use.
+# decision it takes back) and the indexes the review queue's filters and undo use. (The review
+# app keeps its own summary table, review_queue: extract/review/queue.py.)
 # Schema 4 -> 5 (findings by table and cause): the findings columns table_name, cause and
 # suspect_cell, filled from each report's record, or decided again for a reviewed report.
 # Schema 3 -> 4 (copies of one report): the tables copies and copy_disagreements and the view
@@ -106,20 +106,6 @@ CREATE TABLE IF NOT EXISTS corrections (
 CREATE INDEX IF NOT EXISTS corrections_by_report ON corrections(sha256, first_page);
 CREATE INDEX IF NOT EXISTS corrections_by_reviewer ON corrections(reviewer, id);
 CREATE INDEX IF NOT EXISTS findings_by_rule ON findings(rule, sha256, first_page);
-CREATE INDEX IF NOT EXISTS reports_by_agency ON reports(agency);
-CREATE TABLE IF NOT EXISTS review_queue (
-    -- the review queue's counts per report, kept up to date by `extract review` after every
-    -- decision (extract/review/queue.py); a report without a row is counted when the queue is
-    -- next shown (a batch's rewrite of a document deletes its rows with its reports)
-    sha256 TEXT NOT NULL,
-    first_page INTEGER NOT NULL,
-    low_confidence INTEGER NOT NULL, -- OCR cells below the confidence bar no person decided on
-    doubtful INTEGER NOT NULL,       -- cells flagged or low-confidence no person decided on
-    decisions INTEGER NOT NULL,      -- decisions in effect (corrections rows neither undo nor undone)
-    unchecked INTEGER,               -- the record's rules.unchecked as read (null: not recorded)
-    PRIMARY KEY (sha256, first_page),
-    FOREIGN KEY (sha256, first_page) REFERENCES reports(sha256, first_page) ON DELETE CASCADE
-);
 CREATE TABLE IF NOT EXISTS cross_findings (
     rule TEXT NOT NULL, severity TEXT NOT NULL,
     message TEXT, message_en TEXT,

@@ -33,7 +33,8 @@ from starlette.staticfiles import StaticFiles
 
 from ..checks.reviewer_input import InvalidInput, blank_allowed, cell_kind, parse_note, parse_reviewer_value
 from ..show import crops
-from . import data, pages
+from . import actions, data, pages
+from . import queue as review_queue
 
 TOKEN_HEADER = "x-review-token"
 _SHA = "{sha:str}"
@@ -205,7 +206,7 @@ class _Sources:
                 self.by_content = index
             return self.by_content
 
-    def crop_png(self, sha: str, source: Path, page: int, bbox) -> bytes:
+    def crop_png(self, sha: str, source: Path, page: int, bbox, table_corner=None) -> bytes:
         with self.lock:
             document = self.open.get(sha)
             if document is None:
@@ -214,6 +215,8 @@ class _Sources:
                 while len(self.open) > 3:
                     self.open.popitem(last=False)[1].close()
             self.open.move_to_end(sha)
+            if table_corner is not None:
+                return document.context_png(page, bbox, table_corner)
             return document.crop_png(page, bbox)
 
 
@@ -240,22 +243,47 @@ def create_app(config: ReviewConfig) -> Starlette:
             return None
         return pages.state(report, source_of(db, report))
 
+    # The review session: undo takes back this reviewer's decisions made since the app started.
+    with _connection(config) as db:
+        session_start_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM corrections").fetchone()[0]
+        review_queue.rebuild(db)  # the queue's summary, whatever changed the file meanwhile
+
+    def queue_filter(request: Request) -> review_queue.QueueFilter:
+        try:
+            return review_queue.QueueFilter.from_params(request.query_params)
+        except review_queue.InvalidFilter as exc:
+            raise HTTPException(400, str(exc)) from None
+
+    def report_url(key: Optional[tuple[str, int]], chosen: review_queue.QueueFilter) -> Optional[str]:
+        return f"/report/{key[0]}/{key[1]}{chosen.query()}" if key else None
+
     def queue_page(request: Request) -> Response:
+        chosen = queue_filter(request)
+        number = int_param(request, "page", 1, low=1)
         with _connection(config) as db:
-            items = data.queue(db)
-        return render("queue.html", items=items, database=str(config.database))
+            shown = review_queue.page(db, chosen, number)
+            bulk_rules = review_queue.rules_present(db)
+        return render("queue.html", page=shown, items=shown.items, filter=chosen, bulk_rules=bulk_rules,
+                      statuses=review_queue.STATUS_LABELS, templates=review_queue.TEMPLATES,
+                      causes=review_queue.CAUSES, sorts=review_queue.SORT_LABELS, database=str(config.database))
 
     def report_page(request: Request) -> Response:
         sha, first = request.path_params["sha"], request.path_params["first"]
+        chosen = queue_filter(request)
         with _connection(config) as db:
             report = data.load_report(db, sha, first)
             if report is None:
                 return not_found("没有这个报告 · no such report")
             view = pages.state(report, source_of(db, report))
-            following = data.next_in_queue(db, sha, first)
-        next_url = f"/report/{following.sha256}/{following.first_page}" if following else None
+            here = review_queue.place(db, chosen, sha, first)
+        back_page = None if here.position is None else (here.position - 1) // review_queue.PER_PAGE + 1
+        queue_nav = {
+            "position": here.position, "count": here.count, "filtered": chosen.active,
+            "previous_url": report_url(here.previous, chosen), "following_url": report_url(here.next, chosen),
+            "back_url": "/" + chosen.query(page=back_page if back_page and back_page > 1 else None),
+        }
         return render("report.html", state=view, layouts=pages.layouts(report), sections=pages.sections(report),
-                      next_url=next_url)
+                      next_url=report_url(here.next_open, chosen), queue_nav=queue_nav)
 
     def crop(request: Request) -> Response:
         sha, first, key = (request.path_params[k] for k in ("sha", "first", "key"))
@@ -265,11 +293,12 @@ def create_app(config: ReviewConfig) -> Starlette:
             if row is None or row["page"] is None or not row["bbox"]:
                 return PlainTextResponse("此格未印刷，没有图像 · no printed cell there", status_code=404)
             source, reason = sources.locate(db, sha, row["path"])
+            table_corner = crop_context(db, sha, first, key, row["page"]) if int_param(request, "context", 0, high=1) else None
         if source is None:
             return PlainTextResponse(f"原件未找到（已移动或删除），无法显示单元格图像 · source file not found"
                                      f" (moved or deleted), no cell image: {reason}", status_code=404)
         try:
-            png = sources.crop_png(sha, source, row["page"], json.loads(row["bbox"]))
+            png = sources.crop_png(sha, source, row["page"], json.loads(row["bbox"]), table_corner)
         except (crops.CropError, ValueError) as exc:
             return PlainTextResponse(f"无法裁切单元格图像 · cannot cut the cell image: {exc}", status_code=404)
         return Response(png, media_type="image/png")
@@ -308,7 +337,41 @@ def create_app(config: ReviewConfig) -> Starlette:
         if isinstance(body, Response):
             return body
         sha, first = request.path_params["sha"], request.path_params["first"]
-        return await _in_thread(_mark, config, report_state, sha, first)
+        mark, confirm = body.get("reviewed", True), body.get("confirm", False)
+        if not isinstance(mark, bool) or not isinstance(confirm, bool):
+            return _error_json("reviewed 与 confirm 应为 true 或 false", "reviewed and confirm must be true or false", 400)
+        return await _in_thread(_mark, config, report_state, sha, first, mark, confirm)
+
+    async def undo(request: Request) -> Response:
+        refused = _refuse(request, config)
+        if refused:
+            return refused
+        body = await _json_body(request)
+        if isinstance(body, Response):
+            return body
+        return await _in_thread(_undo, config, report_state, session_start_id)
+
+    async def bulk(request: Request) -> Response:
+        refused = _refuse(request, config)
+        if refused:
+            return refused
+        body = await _json_body(request)
+        if isinstance(body, Response):
+            return body
+        params = body.get("filter", {})
+        rule, confirm = body.get("rule"), body.get("confirm", False)
+        if not isinstance(params, dict) or not all(isinstance(v, str) for v in params.values()):
+            return _error_json("filter 应为参数对象", "filter must be an object of query parameters", 400)
+        if not isinstance(rule, str) or not review_queue._RULE.fullmatch(rule) or not isinstance(confirm, bool):
+            return _error_json("rule 不是规则编号", "rule must be a rule id, confirm true or false", 400)
+        try:
+            chosen = review_queue.QueueFilter.from_params(params)
+            note = parse_note(body.get("note"))
+        except review_queue.InvalidFilter as exc:
+            return _error_json(exc.zh, exc.en, 400)
+        except InvalidInput as exc:
+            return _error_json(exc.zh, exc.en, 400)
+        return await _in_thread(_bulk, config, chosen, rule, confirm, note)
 
     routes = [
         Route("/", queue_page),
@@ -317,6 +380,8 @@ def create_app(config: ReviewConfig) -> Starlette:
         Route(f"/report/{_SHA}/{_FIRST}/cells/{{key:str}}", cell_rules, methods=["GET"]),
         Route(f"/report/{_SHA}/{_FIRST}/cells/{{key:str}}", decide, methods=["POST"]),
         Route(f"/report/{_SHA}/{_FIRST}/reviewed", reviewed, methods=["POST"]),
+        Route("/undo", undo, methods=["POST"]),
+        Route("/bulk-accept", bulk, methods=["POST"]),
         Mount("/static", StaticFiles(directory=_STATIC), name="static"),
     ]
     middleware = [Middleware(_SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts))]
@@ -412,12 +477,63 @@ def _decide(config: ReviewConfig, report_state, sha: str, first: int, key: str, 
         return JSONResponse({"decision": pages.decision_json(decision), "state": report_state(db, sha, first)})
 
 
-def _mark(config: ReviewConfig, report_state, sha: str, first: int) -> Response:
+def _mark(config: ReviewConfig, report_state, sha: str, first: int, mark: bool, confirm: bool) -> Response:
+    """Sign a report off (`mark`) or take the sign-off back. A report with errors still open
+    is signed off only with `confirm` (409 otherwise: the page asks the reviewer first)."""
     with _connection(config) as db:
         try:
-            data.mark_reviewed(db, sha, first, config.reviewer)
+            if mark and not confirm:
+                errors = actions.open_errors(db, sha, first)
+                if errors:
+                    return _error_json(f"报告仍有 {errors} 个错误未解决：确认后才能标记为已审核",
+                                       f"the report still has {errors} errors open: confirm to mark it reviewed", 409)
+            actions.set_reviewed(db, sha, first, config.reviewer if mark else None)
         except data.UnknownReport:
             return _error_json("没有这个报告", "no such report", 404)
         except sqlite3.DatabaseError as exc:
             return _database_error(exc)
         return JSONResponse({"state": report_state(db, sha, first)})
+
+
+def _undo(config: ReviewConfig, report_state, session_start_id: int) -> Response:
+    """Take back this reviewer's last decision of the session; the report's new state."""
+    with _connection(config) as db:
+        try:
+            undone = actions.undo_last(db, config.reviewer, after_id=session_start_id)
+        except data.UnknownReport:
+            return _error_json("该决定所属的报告已不在数据库中", "the report of that decision is no longer in the database", 404)
+        except sqlite3.DatabaseError as exc:
+            return _database_error(exc)
+        if undone is None:
+            return _error_json("本次会话没有可撤销的决定", "nothing to undo in this session", 409)
+        return JSONResponse({
+            "undone": {"id": undone.undone_id, "undo_id": undone.undo_id, "key": undone.key,
+                       "sha256": undone.sha256, "first_page": undone.first_page,
+                       "before": undone.value_before_undo, "now": undone.value_now,
+                       "url": f"/report/{undone.sha256}/{undone.first_page}"},
+            "state": report_state(db, undone.sha256, undone.first_page)})
+
+
+def _bulk(config: ReviewConfig, chosen: "review_queue.QueueFilter", rule: str, confirm: bool, note) -> Response:
+    """How many cells and reports a bulk accept would decide (without `confirm`), or do it."""
+    with _connection(config) as db:
+        try:
+            if not confirm:
+                result = actions.bulk_preview(db, chosen, rule)
+            else:
+                result = actions.bulk_accept(db, chosen, rule, reviewer=config.reviewer, note=note)
+        except sqlite3.DatabaseError as exc:
+            return _database_error(exc)
+        return JSONResponse({"rule": result.rule, "cells": result.cells, "reports": result.reports, "done": confirm})
+
+
+def crop_context(db: sqlite3.Connection, sha: str, first: int, key: str, page: int) -> Optional[tuple[float, float]]:
+    """Where the cell's table starts on its page: the left edge and top (points, top-left
+    origin) of the value cells of the same table there; the row labels print left of it and
+    the column headers above it."""
+    row = db.execute(
+        "SELECT MIN(json_extract(bbox, '$[0]')), MIN(json_extract(bbox, '$[1]')) FROM cells"
+        " WHERE sha256 = ? AND first_page = ? AND page = ? AND table_name = (SELECT table_name FROM cells"
+        " WHERE sha256 = ? AND first_page = ? AND key = ?) AND bbox IS NOT NULL AND bbox != 'null'",
+        (sha, first, page, sha, first, key)).fetchone()
+    return (float(row[0]), float(row[1])) if row and row[0] is not None else None

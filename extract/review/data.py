@@ -22,7 +22,9 @@ from ..checks.revalidate import revalidate_stored
 from ..records import CellValue, Finding, Indicator
 from ..settings import DEFAULT_SETTINGS
 from ..show.layout import PRE2019, TABLE_TITLES, printed_other_layout
+from . import queue as review_queue
 from . import rules
+from .queue import QueueItem
 
 LOW_CONFIDENCE = DEFAULT_SETTINGS.min_ocr_confidence
 # A request waits this long for the batch (or another writer) to let go of the database.
@@ -33,7 +35,12 @@ def check_database(path: Path, busy_timeout_s: float = 2.0) -> None:
     an extract database (or another schema), read-only, or locked by a writer."""
     if not path.is_file():
         raise StoreError(str(path), "no such database")
-    store.open_store(path, readonly=True).close()  # our schema, without creating anything
+    try:
+        store.open_store(path, readonly=True).close()  # our schema, without creating anything
+    except StoreError:
+        if _stored_version(path) not in store.MIGRATABLE:
+            raise
+        store.open_store(path).close()  # an older schema of ours: upgraded in place (the app writes anyway)
     try:
         db = sqlite3.connect(path, timeout=busy_timeout_s)
     except sqlite3.DatabaseError as exc:
@@ -47,6 +54,19 @@ def check_database(path: Path, busy_timeout_s: float = 2.0) -> None:
         raise StoreError(str(path), store.database_error_reason(exc)) from None
     finally:
         db.close()
+
+
+def _stored_version(path: Path) -> Optional[int]:
+    """The schema version an extract database says it has (None: not one, or unreadable)."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        finally:
+            db.close()
+        return int(row[0]) if row and str(row[0]).isdigit() else None
+    except sqlite3.DatabaseError:
+        return None
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -99,59 +119,19 @@ def _finding(row: sqlite3.Row) -> Finding:
 # ------------------------------------------------------------------------------ queue
 
 
-@dataclass(frozen=True)
-class QueueItem:
-    sha256: str
-    first_page: int
-    last_page: Optional[int]
-    path: str
-    agency: Optional[str]
-    year: Optional[int]
-    template: Optional[str]
-    kind: Optional[str]
-    errors: int
-    warnings: int
-    low_confidence: int
-    corrections: int
-    reviewed_by: Optional[str]
-    reviewed_at: Optional[str]
-    # Rules left unchecked (a blank or unreadable cell), from the record's rule accounting as
-    # read; None for a record made before it existed (unknown, never 0).
-    unchecked: Optional[int] = None
-
-
 def queue(db: sqlite3.Connection) -> list[QueueItem]:
     """Every report, by need: errors first, then warnings, then low-confidence cells, then
-    rules left unchecked (never taken for clean); those marked reviewed last."""
-    rows = db.execute(
-        "SELECT r.sha256, r.first_page, r.last_page, d.path, r.agency, r.year, r.template, r.kind,"
-        " r.errors, r.warnings, r.reviewed_by, r.reviewed_at,"
-        " (SELECT COUNT(*) FROM cells c WHERE c.sha256 = r.sha256 AND c.first_page = r.first_page"
-        "   AND c.source = 'ocr' AND c.confidence < ?) AS low_confidence,"
-        " (SELECT COUNT(*) FROM corrections k WHERE k.sha256 = r.sha256 AND k.first_page = r.first_page)"
-        "   AS corrections, r.record"
-        " FROM reports r JOIN documents d USING (sha256)", (LOW_CONFIDENCE,)).fetchall()
-    items = [QueueItem(**{k: row[k] for k in row.keys() if k != "record"}, unchecked=_unchecked(row["record"]))
-             for row in rows]
-    return sorted(items, key=lambda i: (
-        i.reviewed_at is not None, -i.errors, -i.warnings, -i.low_confidence, -(i.unchecked or 0),
-        i.agency or "", i.year or 0, i.path, i.first_page))
-
-
-def _unchecked(record_json: Optional[str]) -> Optional[int]:
-    try:
-        rules = json.loads(record_json or "{}").get("rules")
-    except (TypeError, ValueError, AttributeError):
-        return None
-    value = rules.get("unchecked") if isinstance(rules, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    rules left unchecked (never taken for clean); those marked reviewed last
+    (`queue.every_item`: the queue's order and counts, in SQL)."""
+    return review_queue.every_item(db)
 
 
 def next_in_queue(db: sqlite3.Connection, sha: str, first_page: int) -> Optional[QueueItem]:
     """The report to review after this one: the next one in the queue not yet reviewed."""
-    items = queue(db)
-    here = next((i for i, item in enumerate(items) if (item.sha256, item.first_page) == (sha, first_page)), -1)
-    return next((item for item in items[here + 1:] + items[:max(here, 0)] if item.reviewed_at is None), None)
+    following = review_queue.place(db, review_queue.QueueFilter(), sha, first_page).next_open
+    if following is None:
+        return None
+    return next((i for i in review_queue.every_item(db) if (i.sha256, i.first_page) == following), None)
 
 
 # ------------------------------------------------------------------------------ one report
@@ -232,7 +212,8 @@ class ReportData:
         return suggestion.value if suggestion.certainty == "determined" else None
 
     def reviewed_cells(self) -> set[str]:
-        return {c["key"] for c in self.corrections}
+        """Cells with a decision in effect (an undo and the decision it took back do not count)."""
+        return {c["key"] for c in self.corrections if c.get("live", True)}
 
     @property
     def rule_accounting(self) -> Optional[dict[str, Any]]:
@@ -269,8 +250,9 @@ def load_report(db: sqlite3.Connection, sha: str, first_page: int) -> Optional[R
     findings = [_finding(f) for f in db.execute(
         "SELECT * FROM findings WHERE sha256 = ? AND first_page = ? ORDER BY rowid", (sha, first_page))]
     corrections = [dict(c) for c in db.execute(
-        "SELECT id, key, old_value, new_value, reviewer, at, note FROM corrections"
-        " WHERE sha256 = ? AND first_page = ? ORDER BY id", (sha, first_page))]
+        "SELECT id, key, old_value, new_value, reviewer, at, note, undoes,"
+        " (undoes IS NULL AND id NOT IN (SELECT undoes FROM corrections WHERE undoes IS NOT NULL)) AS live"
+        " FROM corrections WHERE sha256 = ? AND first_page = ? ORDER BY id", (sha, first_page))]
     data = dict(row)
     record = json.loads(data.pop("record"))
     indicators = load_indicators(db, sha, first_page, record, cells) if data.get("template") == PRE2019 else ()
@@ -373,6 +355,7 @@ def decide_cell(db: sqlite3.Connection, sha: str, first_page: int, key: str, new
         data = load_report(db, sha, first_page)
         assert data is not None
         errors, warnings = revalidate(db, data)
+        review_queue.refresh(db, sha, first_page)
     return Decision(key, old, value, changed, data.rules_for(key), errors, warnings, data.cell_label(key))
 
 
@@ -401,6 +384,7 @@ def mark_reviewed(db: sqlite3.Connection, sha: str, first_page: int, reviewer: s
             " WHERE sha256 = ? AND first_page = ?", (reviewer, sha, first_page)).rowcount
         if not updated:
             raise UnknownReport(f"{sha}/{first_page}")
+        review_queue.refresh(db, sha, first_page)
         row = db.execute("SELECT reviewed_by, reviewed_at FROM reports WHERE sha256 = ? AND first_page = ?",
                          (sha, first_page)).fetchone()
     return row[0], row[1]

@@ -40,6 +40,38 @@ DEFAULT_MARGIN_PT = 3.0
 _CACHED_PAGES = 4
 
 
+# Context crops (`DocumentCrops.context_png`): how far left of a table's first value column
+# its row labels may print, and how far above its first value row its column headers (points).
+LABEL_SPAN_PT = 260.0
+HEADER_SPAN_PT = 110.0
+
+
+def _mosaic(pieces, channels: int) -> np.ndarray:
+    """Rows of crops side by side (None: blank), each row as high as its tallest piece and each
+    column as wide as its widest, on white, with a grey 2-pixel seam between them."""
+    heights = [max((p.shape[0] for p in row if p is not None), default=1) for row in pieces]
+    widths = [max((row[i].shape[1] for row in pieces if row[i] is not None), default=1)
+              for i in range(len(pieces[0]))]
+    seam = 2
+    shape = (sum(heights) + seam * (len(heights) - 1), sum(widths) + seam * (len(widths) - 1))
+    canvas = np.full(shape + ((channels,) if channels else ()), 255, dtype=np.uint8)
+    y = 0
+    for r, row in enumerate(pieces):
+        x = 0
+        for c, piece in enumerate(row):
+            if piece is not None:
+                canvas[y:y + piece.shape[0], x:x + piece.shape[1]] = piece
+            x += widths[c]
+            if c < len(row) - 1:
+                canvas[y:y + heights[r], x:x + seam] = 160
+                x += seam
+        y += heights[r]
+        if r < len(pieces) - 1:
+            canvas[y:y + seam, :] = 160
+            y += seam
+    return canvas
+
+
 class CropError(Exception):
     """A crop cannot be made; `str()` is a one-line reason to show a person."""
 
@@ -150,6 +182,40 @@ class DocumentCrops:
 
         # Level 9: half the bytes of the default on a scan's grey, noisy paper; still lossless.
         ok, encoded = cv2.imencode(".png", self.crop(page, bbox, margin_pt), [cv2.IMWRITE_PNG_COMPRESSION, 9])
+        if not ok:
+            raise CropError(str(self.path), f"cannot encode the crop of page {page} as PNG")
+        return encoded.tobytes()
+
+    def context_png(self, page: int, bbox: BBoxPt, table_corner: tuple[float, float],
+                    margin_pt: float = DEFAULT_MARGIN_PT) -> bytes:
+        """The cell with its context, as PNG: a 2 x 2 mosaic of the table's corner, the
+        cell's column header above it, its row label left of it, and the cell (framed red).
+        `table_corner` is where the table's value cells start on the page (left, top in
+        points, top-left origin): the labels print in the LABEL_SPAN_PT left of it, the
+        headers in the HEADER_SPAN_PT above it (clipped to the page)."""
+        import cv2
+
+        x0, top, x1, bottom = (float(v) for v in bbox)
+        left, upper = table_corner
+        label = (max(0.0, left - LABEL_SPAN_PT), max(0.0, left - margin_pt))
+        header = (max(0.0, upper - HEADER_SPAN_PT), max(0.0, upper - margin_pt))
+        cell = self.crop(page, bbox, margin_pt).copy()  # a view of the cached page: never draw on it
+        h, w = cell.shape[:2]
+        cv2.rectangle(cell, (0, 0), (w - 1, h - 1), (40, 40, 220), 2)  # BGR: red frame
+        pieces = []
+        for ys, cell_row in ((header, False), ((top, bottom), True)):
+            row = []
+            for xs, cell_column in ((label, False), ((x0, x1), True)):
+                if cell_row and cell_column:
+                    row.append(cell)
+                    continue
+                if ys[1] - ys[0] < 1 or xs[1] - xs[0] < 1:
+                    row.append(None)
+                    continue
+                row.append(self.crop(page, (xs[0], ys[0], xs[1], ys[1]), margin_pt if cell_row or cell_column else 0))
+            pieces.append(row)
+        mosaic = _mosaic(pieces, cell.shape[2] if cell.ndim == 3 else 0)
+        ok, encoded = cv2.imencode(".png", mosaic, [cv2.IMWRITE_PNG_COMPRESSION, 9])
         if not ok:
             raise CropError(str(self.path), f"cannot encode the crop of page {page} as PNG")
         return encoded.tobytes()

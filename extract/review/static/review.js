@@ -53,6 +53,8 @@
       ` · 错误 ${r.errors} errors · 警告 ${r.warnings} warnings · 可疑单元格 ${state.doubtful.length} doubtful cells`,
     );
     $("reviewed-note").textContent = r.reviewed_at ? `已审核 Reviewed by ${r.reviewed_by} at ${r.reviewed_at}` : "未审核 Not reviewed yet";
+    $("reviewed-button").hidden = Boolean(r.reviewed_at);
+    $("unmark-button").hidden = !r.reviewed_at;
   }
 
   function cellLink(key) {
@@ -407,7 +409,8 @@
       a: () => empty && decide("accept"),
       n: () => step(1), j: () => step(1),
       p: () => step(-1), k: () => step(-1),
-      Escape: leave,
+      z: () => empty && zoom(mode.key), u: () => empty && undo(), r: () => empty && markReviewed(),
+      Escape: () => ($("zoom").hidden && $("help").hidden ? leave() : null),
     };
     const command = commands[event.key];
     if (command) {
@@ -417,22 +420,111 @@
   });
 
   $("doubtful-button").addEventListener("click", () => (mode.on ? leave() : enter(firstUndecided(null) || (state.doubtful[0] || {}).key || null)));
-  $("reviewed-button").addEventListener("click", async () => {
+  // ------------------------------------------------------------------ sign-off, undo, zoom, queue keys
+
+  // Mark reviewed; with errors still open only once the reviewer said so (the server
+  // refuses without `confirm` too).
+  async function markReviewed() {
+    const errors = state.report.errors;
+    let confirm = false;
+    if (errors) {
+      confirm = window.confirm(`此报告仍有 ${errors} 个错误未解决，仍标记为已审核？\n`
+        + `This report still has ${errors} errors open. Mark it reviewed anyway?`);
+      if (!confirm) return;
+    }
     try {
-      const answer = await post(`${base}/reviewed`, {});
+      const answer = await post(`${base}/reviewed`, { confirm });
       state = answer.state;
       drawAll();
     } catch (error) {
       showError(error.message);
     }
-  });
-  document.addEventListener("keydown", (event) => {
-    const typing = event.target instanceof HTMLInputElement;
-    if (!typing && !mode.on && event.key === "d" && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      event.preventDefault();
-      $("doubtful-button").click();
+  }
+
+  async function unmarkReviewed() {
+    try {
+      const answer = await post(`${base}/reviewed`, { reviewed: false });
+      state = answer.state;
+      drawAll();
+    } catch (error) {
+      showError(error.message);
     }
+  }
+
+  // Undo this reviewer's last decision of the session (on this report or another one).
+  async function undo() {
+    try {
+      const answer = await post("/undo", {});
+      const u = answer.undone;
+      const box = $("decision-result");
+      box.hidden = false;
+      box.className = "decision good";
+      box.textContent = `已撤销 Undone: ${state.cells[u.key] && u.sha256 === state.report.sha256 ? state.cells[u.key].label : u.key}`
+        + ` ${JSON.stringify(u.before)} → ${JSON.stringify(u.now)}`;
+      if (u.sha256 === state.report.sha256 && u.first_page === state.report.first_page) {
+        state = answer.state;
+        drawAll();
+      } else {
+        box.append(" · ", el("a", { href: u.url, text: "打开该报告 open that report" }));
+      }
+    } catch (error) {
+      showError(`未撤销 not undone: ${error.message}`);
+    }
+  }
+
+  // The cell in question: the doubtful panel's, else the focused cell.
+  const currentKey = () => mode.key || (document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null);
+
+  function zoom(key) {
+    const overlay = $("zoom");
+    if (!key || !hasCrop(key)) {
+      if (key) showError(`无图像 no image for ${state.cells[key] ? state.cells[key].label : key}`);
+      return;
+    }
+    const img = $("zoom-crop");
+    img.classList.remove("actual");
+    img.src = `${cropUrl(key)}?context=1`;
+    $("zoom-caption").textContent = `${state.cells[key].label} · 点击切换实际大小 click: actual size · Esc 关闭 close`;
+    overlay.hidden = false;
+  }
+
+  $("zoom-crop").addEventListener("click", (event) => {
+    event.stopPropagation();
+    event.target.classList.toggle("actual");
   });
+  $("zoom").addEventListener("click", () => { $("zoom").hidden = true; });
+  $("doubtful-crop").addEventListener("click", () => zoom(mode.key));
+  $("help").addEventListener("click", () => { $("help").hidden = true; });
+
+  const follow = (id) => { const link = $(id); if (link) window.location.assign(link.getAttribute("href")); };
+
+  $("reviewed-button").addEventListener("click", markReviewed);
+  $("unmark-button").addEventListener("click", unmarkReviewed);
+  $("undo-button").addEventListener("click", undo);
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const overlays = [$("zoom"), $("help")].filter((o) => !o.hidden);
+    if (event.key === "Escape" && overlays.length) {
+      event.preventDefault();
+      event.stopPropagation();
+      overlays.forEach((o) => { o.hidden = true; });
+      return;
+    }
+    const typing = event.target instanceof HTMLInputElement;
+    if (typing) return;
+    const commands = {
+      d: () => !mode.on && $("doubtful-button").click(),
+      r: markReviewed, R: unmarkReviewed, u: undo,
+      z: () => zoom(currentKey()),
+      "]": () => follow("queue-following"), "[": () => follow("queue-previous"), q: () => follow("queue-back"),
+      "?": () => { $("help").hidden = !$("help").hidden; },
+    };
+    const command = commands[event.key];
+    if (command) {
+      event.preventDefault();
+      command();
+    }
+  }, true);
 
   drawAll();
 })();
