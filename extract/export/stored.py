@@ -340,27 +340,18 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
 def _decided_again(record: Mapping[str, Any], values: Mapping[str, CellValue], version: str,
                    reviewed: set[str]) -> tuple[list[dict[str, Any]], Optional[dict[str, Any]]]:
     """The record's findings after a review, as the review app decides them
-    (checks.revalidate.revalidated_findings: the rules decided again with the values in effect,
-    reading doubts dropped for the cells a person confirmed or corrected), each located
-    like the pipeline locates its findings, the causes of broken rules decided again (a
-    reviewed cell counts as read with certainty); and the record's rule accounting with the
-    values in effect (None when the record has none)."""
+    (checks.revalidate.decided_again: the rules and the soft checks decided again with the
+    values in effect, reading doubts dropped for the cells a person confirmed or corrected,
+    the causes of broken rules decided again, a reviewed cell counting as read with
+    certainty), each located like the pipeline locates its findings; and the record's rule
+    accounting with the values in effect (None when the record has none)."""
     from ..records import Finding
-    from ..checks.revalidate import revalidated_findings
+    from ..checks.revalidate import decided_again
     from ..show.layout import printed_other_layout
 
-    original = [Finding.model_validate(f) for f in record.get("findings", ())]
-    if version == PRE2019:
-        from ..checks.revalidate import indicators_of, revalidated_indicator_findings
-
-        findings = revalidated_indicator_findings(original, indicators_of(record), values, reviewed)
-    else:
-        layout = printed_other_layout(version, {f.rule for f in original})  # type: ignore[arg-type]
-        findings = revalidated_findings(original, values, version, layout, reviewed)  # type: ignore[arg-type]
-    from ..checks.accounting import redecide
-
-    findings, accounting = redecide(findings, record, values, version,
-                                    None if version == PRE2019 else layout, reviewed)  # type: ignore[arg-type]
+    layout = None if version == PRE2019 else printed_other_layout(
+        version, {f.get("rule") for f in record.get("findings", ())})  # type: ignore[arg-type]
+    findings, accounting = decided_again(record, values, version, layout, reviewed)
     provenance = record.get("cells", {})
     out = []
     for f in findings:
