@@ -33,6 +33,7 @@ encrypted is an InvalidDocument (exit 4); members are read with the size limits 
 
 from __future__ import annotations
 
+import io
 import math
 import posixpath
 import re
@@ -270,8 +271,12 @@ class OfdDocument:
     def member(self, loc: str, base: str) -> str:
         """The member a location names: absolute from the package root when it starts with
         "/", else relative to the folder of `base` (the referring file)."""
+        return self.member_in(loc, posixpath.dirname(base))
+
+    def member_in(self, loc: str, folder: str) -> str:
+        """The member a location names, relative to `folder` unless it starts with "/"."""
         loc = loc.strip().replace("\\", "/")
-        joined = loc.lstrip("/") if loc.startswith("/") else posixpath.join(posixpath.dirname(base), loc)
+        joined = loc.lstrip("/") if loc.startswith("/") else posixpath.join(folder, loc)
         name = posixpath.normpath(joined).lstrip("/")
         if name not in self._members:
             name = self._folded.get(name.lower(), name)  # producers on Windows mix cases
@@ -325,8 +330,6 @@ class OfdDocument:
             from PIL import Image
 
             try:
-                import io
-
                 with Image.open(io.BytesIO(data)) as probe:
                     width, height = probe.size
             except Exception as exc:  # Pillow raises many kinds on a damaged image
@@ -464,9 +467,7 @@ def _read_resources(doc: OfdDocument, member: str, resources: _Resources) -> Non
             for media in _children(group, "MultiMedia"):
                 file = _child(media, "MediaFile")
                 if file is not None and (file.text or "").strip():
-                    loc = file.text.strip()
-                    resolved = doc.member(loc, member) if loc.startswith("/") else doc.member(loc, folder + "/x")
-                    resources.media[media.get("ID", "")] = resolved
+                    resources.media[media.get("ID", "")] = doc.member_in(file.text, folder)
         elif kind == "CompositeGraphicUnits":
             for unit in _children(group, "CompositeGraphicUnit"):
                 resources.composites[unit.get("ID", "")] = unit
