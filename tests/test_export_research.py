@@ -249,3 +249,14 @@ def test_xlsx_colours_only_the_cells_a_finding_singles_out(research):
     assert len(texts[-1]) == 32767 and "\ufffd" in texts[-1] and texts[-1].endswith("whole in the CSV, Parquet and JSONL exports]")
     whole = [r["text"] for r in _rows(research["folder"] / "x.sections.csv") if r["sha256"] == scan["source"]["sha256"]]
     assert whole[-1] == scan["sections"][-1]["text"]
+
+
+def test_extract_load_finds_the_agencies_own_errors(research):
+    pytest.importorskip("pandas")
+    import extract
+
+    frames = extract.load(research["db"])
+    own = frames.findings.query("cause == 'publication'")
+    assert set(own["sha256"]) == {research["leaf"]["source"]["sha256"]}  # the copy counts once
+    assert set(zip(own["table_name"], own["suspect_cell"])) == {("applications", PLANTED)}
+    assert set(frames.findings.query("cause == 'reading'")["suspect_cell"]) == {research["misread"]}
