@@ -19,6 +19,8 @@ Variants:
   (``M ... L ... C``, Fill true, Stroke false), as WPS-like producers draw cell borders.
 - ``ofd-ctm-<src>``: everything scaled by 0.8 and shifted by CTMs on the TextObjects and
   PathObjects, inside nested PageBlocks.
+- ``ofd-turned-<src>``: every page laid sideways on landscape paper (CTM "0 1 -1 0 h 0":
+  the text runs down the sheet), as a table turned onto the page; read turned back.
 - ``ofd-twodocs-<src>``: the pages split over two documents (two DocBody), each with a
   TemplatePage (a header drawn under every page, ZOrder Background).
 - ``ofd-volume-2``: two reports in one OFD (per-line text), expected as a volume.
@@ -182,11 +184,19 @@ class Style:
     scale: float = 1.0  # CTM zoom (ofd-ctm)
     shift: tuple[float, float] = (0.0, 0.0)  # mm, after the zoom
     blocks: int = 0  # PageBlock nesting depth
+    # ofd-turned: the page laid sideways on landscape paper (text running down the sheet);
+    # the source page's height in mm, 0 for an upright page.
+    turn_height: float = 0.0
 
 
 def _ctm_boundary(style: Style, x: float, y: float, w: float, h: float) -> tuple[dict, str]:
     """Attributes placing an object whose own frame starts at page point (x, y): with a
     zoom, the object keeps its unscaled coordinates and a CTM scales them."""
+    if style.turn_height:
+        # Source (x, y) -> sheet (H - y, x): the Boundary is the turned box, and the CTM turns
+        # the object's own coordinates into it (its x axis runs down the sheet).
+        boundary = f"{fmt(style.turn_height - y - h)} {fmt(x)} {fmt(h)} {fmt(w)}"
+        return {"CTM": f"0 1 -1 0 {fmt(h)} 0"}, boundary
     s = style.scale
     bx, by = x * s + style.shift[0], y * s + style.shift[1]
     boundary = f"{fmt(bx)} {fmt(by)} {fmt(w * s)} {fmt(h * s)}"
@@ -235,7 +245,8 @@ def page_xml(ids: Ids, page: SourcePage, font_id: str, style: Style, template: s
     if template:
         etree.SubElement(root, q("Template"), TemplateID=template, ZOrder="Background")
     area = etree.SubElement(root, q("Area"))
-    etree.SubElement(area, q("PhysicalBox")).text = f"0 0 {fmt(page.width)} {fmt(page.height)}"
+    width, height = (page.height, page.width) if style.turn_height else (page.width, page.height)
+    etree.SubElement(area, q("PhysicalBox")).text = f"0 0 {fmt(width)} {fmt(height)}"
     content = etree.SubElement(root, q("Content"))
     holder = etree.SubElement(content, q("Layer"), ID=ids(), Type="Body")
     for _ in range(style.blocks):
@@ -330,6 +341,8 @@ def write_ofd(path: Path, documents: list[DocumentSpec]) -> None:
                 files[f"{folder}/Pages/Page_{k}/Content.xml"] = page_xml(ids, page, font_id, spec.style, template_id)
                 page_entries.append((page_id, f"Pages/Page_{k}/Content.xml"))
             first = (spec.pages[0].width, spec.pages[0].height)
+            if spec.style.turn_height:
+                first = first[::-1]
         document = etree.Element(q("Document"), nsmap={"ofd": NS})
         common = etree.SubElement(document, q("CommonData"))
         etree.SubElement(common, q("MaxUnitID")).text = str(ids.last)
@@ -372,6 +385,7 @@ SOURCES = {
     "chars": "r2022-nulls-slash-01",
     "ctm": "r2023-bignumbers-thousands-01",
     "twodocs": "r2024-pagebreak-exact-01",
+    "turned": "r2020-wrap-bigfont-01",
 }
 VOLUME_MEMBERS = ("r2022-error-leaf-01", "r2024-zeros-small-01")
 SCAN_SOURCE = "scan-r2022-other-single-01"
@@ -385,7 +399,9 @@ def build(out: Path = OUT) -> list[Path]:
         source = HERE / f"{name}.pdf"
         pages = read_pdf(source)
         path = out / f"ofd-{variant}-{name}.ofd"
-        if variant == "twodocs":
+        if variant == "turned":
+            documents = [DocumentSpec(tuple(pages), style=Style(turn_height=pages[0].height))]
+        elif variant == "twodocs":
             half = len(pages) // 2
             documents = [DocumentSpec(tuple(pages[:half]), template=True), DocumentSpec(tuple(pages[half:]), template=True)]
         else:

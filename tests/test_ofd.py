@@ -30,6 +30,7 @@ LINES = OFD_SAMPLES / "ofd-lines-r2019-basic-procurement-01.ofd"
 CHARS = OFD_SAMPLES / "ofd-chars-r2022-nulls-slash-01.ofd"
 CTM = OFD_SAMPLES / "ofd-ctm-r2023-bignumbers-thousands-01.ofd"
 TWODOCS = OFD_SAMPLES / "ofd-twodocs-r2024-pagebreak-exact-01.ofd"
+TURNED = OFD_SAMPLES / "ofd-turned-r2020-wrap-bigfont-01.ofd"
 VOLUME = OFD_SAMPLES / "ofd-volume-2.ofd"
 SCAN = OFD_SAMPLES / "ofd-scan-r2022-other-single-01.ofd"
 PT_PER_MM = 72 / 25.4
@@ -37,10 +38,10 @@ PT_PER_MM = 72 / 25.4
 
 def test_every_digital_ofd_sample_is_exact():
     digital = sorted(p for p in OFD_SAMPLES.glob("*.ofd") if p != SCAN)
-    assert len(digital) == 5
+    assert len(digital) == 6
     results = evaluate(digital, None, DEFAULT_SETTINGS)
     # The volume gives one result per report.
-    assert len(results) == 6
+    assert len(results) == 7
     for result in results:
         assert result.error is None and result.perfect, (result.pdf.name, result.error, result.wrong[:3])
         assert sum(result.cells.values()) >= 190
@@ -81,6 +82,7 @@ def _ofd_glyphs(path: Path) -> list[list[tuple[str, float, float]]]:
     (LINES, "r2019-basic-procurement-01", 1.0, (0.0, 0.0)),  # one TextObject per line, DeltaX "g N v"
     (CHARS, "r2022-nulls-slash-01", 1.0, (0.0, 0.0)),  # one TextObject per character
     (CTM, "r2023-bignumbers-thousands-01", 0.8, (15.0, 20.0)),  # CTM zoom inside PageBlocks
+    (TURNED, "r2020-wrap-bigfont-01", 1.0, (0.0, 0.0)),  # laid sideways on the sheet, turned back
 ])
 def test_glyphs_sit_where_the_source_pdf_prints_them(sample, source, scale, shift_mm):
     with zipfile.ZipFile(sample) as archive:
@@ -89,6 +91,8 @@ def test_glyphs_sit_where_the_source_pdf_prints_them(sample, source, scale, shif
         assert 'DeltaX="g ' in page  # the compressed form is what is read
     if sample == CTM:
         assert "<ofd:PageBlock" in page and 'CTM="0.8 0 0 0.8 0 0"' in page
+    if sample == TURNED:
+        assert 'CTM="0 1 -1 0 ' in page and "<ofd:PhysicalBox>0 0 297 210.01<" in page
     want = _pdf_glyphs(SAMPLES / f"{source}.pdf")
     got = _ofd_glyphs(sample)
     assert [len(p) for p in got] == [len(p) for p in want]

@@ -213,6 +213,7 @@ class _Glyph:
     origin: tuple[float, float]  # the glyph's baseline start, points
     colour: tuple[int, int, int]
     visible: bool
+    angle: int  # direction of the text, degrees clockwise from +x (y down), a multiple of 90
 
 
 @dataclass(frozen=True)
@@ -481,11 +482,34 @@ def _read_resources(doc: OfdDocument, member: str, resources: _Resources) -> Non
 
 
 def _draw_page(doc: OfdDocument, ref: _PageRef) -> _Drawing:
+    """The page's objects in points, in the frame where its text reads upright: a page whose
+    text mostly runs down or up the paper (a table turned sideways onto the sheet) is turned
+    as the PDF reader turns such a page (`pdf.page_frame`), so its glyphs get baselines and
+    its rulings are horizontal and vertical as the table stages expect."""
     area = ref.area or (0.0, 0.0, 210.0, 297.0)  # no area anywhere: A4, the standard's example
     x0, y0, w_mm, h_mm = area
+    width, height = w_mm * MM_TO_PT, h_mm * MM_TO_PT
     # Page mm (origin at the PhysicalBox's corner) -> points.
     page_matrix: Matrix = (MM_TO_PT, 0.0, 0.0, MM_TO_PT, -x0 * MM_TO_PT, -y0 * MM_TO_PT)
-    drawing = _Collector(doc, ref.resources, w_mm * MM_TO_PT, h_mm * MM_TO_PT)
+    drawing = _collect(doc, ref, page_matrix, width, height)
+    votes: dict[int, int] = {}
+    for glyph in drawing.glyphs:
+        if glyph.visible:
+            votes[glyph.angle] = votes.get(glyph.angle, 0) + 1
+    angle = max(votes, key=votes.__getitem__) if votes else 0
+    if angle == 0:
+        return drawing
+    # Turn the page against its text's direction (angles clockwise, y down): the text's
+    # direction becomes +x, the page's corner stays at the origin.
+    turn: Matrix = {90: (0.0, -1.0, 1.0, 0.0, 0.0, width),
+                    180: (-1.0, 0.0, 0.0, -1.0, width, height),
+                    270: (0.0, 1.0, -1.0, 0.0, height, 0.0)}[angle]
+    turned = (height, width) if angle in (90, 270) else (width, height)
+    return _collect(doc, ref, compose(page_matrix, turn), *turned)
+
+
+def _collect(doc: OfdDocument, ref: _PageRef, page_matrix: Matrix, width: float, height: float) -> _Drawing:
+    drawing = _Collector(doc, ref.resources, width, height)
     for member in (*ref.background, ref.content, *ref.foreground):
         root = doc.xml(member)
         content = _child(root, "Content")
@@ -562,6 +586,8 @@ class _Collector:
         scale = math.sqrt(abs(matrix[0] * matrix[3] - matrix[1] * matrix[2]))  # mm -> pt, with the CTM's zoom
         size_pt = size_mm * scale
         upright = abs(matrix[1]) < 1e-6 and abs(matrix[2]) < 1e-6 and matrix[0] > 0 and matrix[3] > 0
+        # The direction the text runs on the page: where the object's x axis points.
+        angle = round(math.degrees(math.atan2(matrix[1], matrix[0])) / 90) * 90 % 360
         x = y = 0.0
         for code in _children(element, "TextCode"):
             chars = code.text or ""
@@ -589,7 +615,7 @@ class _Collector:
                 origin = apply(matrix, x, y)
                 self.glyphs.append(_Glyph(
                     char, box, origin[1] if upright else None, size_pt, origin, rgb,
-                    shown and size_pt > 0,
+                    shown and size_pt > 0, angle,
                 ))
 
     def path(self, element, matrix: Matrix) -> None:
