@@ -372,9 +372,6 @@ def open_ofd(path: Path, settings: Settings) -> OfdDocument:
     if not doc.pages:
         archive.close()
         raise InvalidDocument(name, "the OFD has no pages")
-    if len(doc.pages) > settings.max_pages:
-        archive.close()
-        raise LimitExceeded(name, f"{len(doc.pages)} pages, over the limit of {settings.max_pages}")
     return doc
 
 
@@ -420,6 +417,8 @@ def _list_document(doc: OfdDocument, number: int, document: str) -> None:
         loc = page.get("BaseLoc")
         if not loc:
             raise InvalidDocument(doc.name, f"the OFD is damaged (a page of {document} has no BaseLoc)")
+        if len(doc.pages) >= doc.settings.max_pages:  # refused before every page is parsed
+            raise LimitExceeded(doc.name, f"over {doc.settings.max_pages} pages, the limit")
         content = doc.member(loc, document)
         if not doc.has(content):
             raise InvalidDocument(doc.name, f"the OFD is damaged (page {len(doc.pages) + 1}: {content} is missing)")
