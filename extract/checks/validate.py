@@ -6,6 +6,8 @@ as unchecked (info) with the cells that were missing.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from typing import Iterator, Literal, Mapping, Optional
 
@@ -66,6 +68,13 @@ def outcome(equation: Equation, values: Mapping[str, CellValue]) -> Outcome:
 def equations(version: TemplateVersion, layout: Optional[tpl.OtherLayout] = None) -> list[Equation]:
     """Every rule of the template, as equations over cell keys; `layout` says how the
     report printed （六）其他处理 (the version's own layout when None)."""
+    return list(_equations(version, layout))
+
+
+@functools.lru_cache(maxsize=None)
+def _equations(version: TemplateVersion, layout: Optional[tpl.OtherLayout]) -> tuple[Equation, ...]:
+    """Made once per (version, layout): the review app asks for them for every cell it shows
+    (a report page asked ~90 times, a quarter of its time). Equations are frozen."""
 
     def key(row: str, col: str) -> str:
         return f"applications.{row}.{col}"
@@ -107,7 +116,7 @@ def equations(version: TemplateVersion, layout: Optional[tpl.OtherLayout] = None
             f"{row.group + '·' if row.group else ''}{row.label}：总计等于结果维持、结果纠正、其他结果、尚未审结之和",
             f"{row.key}: total = upheld + corrected + other + pending",
         ))
-    return found
+    return tuple(found)
 
 
 def check(equation: Equation, values: Mapping[str, CellValue]) -> Optional[Finding]:
