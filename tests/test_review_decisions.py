@@ -273,3 +273,72 @@ def test_what_the_reviewer_reads_is_bilingual(app):
     for answer in (client.get("/no/such/page"), client.get(f"/report/{'0' * 64}/1"),
                    client.get(f"/crop/{shas[UNIQUE]}/1/proactive.nope.issued")):
         assert answer.status_code == 404 and CJK.search(answer.text) and re.search(r"[a-z]{3}", answer.text)
+
+
+# ------------------------------------------------------------------------------ in a browser
+
+
+def test_in_a_browser_unchecked_candidates_words_and_a_lost_source(tmp_path, records):
+    """What the reviewer sees, in headless chromium: a blank typed from the keyboard leaves
+    rules unchecked and the status says so; a broken rule several cells could explain shows
+    no value but the candidates; the audit trail in words; badges in both languages; a crop
+    that fails once the source is moved away turns into the page's "source missing" note."""
+    from browserlib import start_chromium
+    from reviewlib import start_review
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    db_path = tmp_path / "results.sqlite"
+    shas = {}
+    for name in ("pre2019", SHARED):
+        path, record = records[name]
+        shutil.copy(path, folder / path.name)
+        shas[name] = write_record(db_path, folder / path.name, json.loads(json.dumps(record)))
+    (wrong, delta), = injected_errors(SHARED).items()
+    consistent = records[SHARED][1]["cells"][wrong]["value"] - delta
+    browser = start_chromium("1400,1200")
+    server = start_review(db_path, reviewer="browser-decider")
+    wait = WebDriverWait(browser, 60)
+    status = lambda d: d.find_element(By.ID, "report-status").text  # noqa: E731
+    try:
+        # A pre-2019 cell set blank from the keyboard: its rules are unchecked, and the page says so.
+        browser.get(f"{server.url}report/{shas['pre2019']}/1")
+        wait.until(status)
+        browser.find_element(By.ID, f"cell-{IN_PERSON}").click()
+        wait.until(lambda d: d.find_element(By.ID, "doubtful-panel").is_displayed())
+        ActionChains(browser).send_keys("/").send_keys("\n").perform()
+        wait.until(lambda d: "rules involving it unchecked" in d.find_element(By.ID, "decision-result").text)
+        assert "条规则未核验" in status(browser) and "rules unchecked" in status(browser)
+        assert "All rules hold" not in status(browser)
+        assert "unsure" in browser.find_element(By.ID, "report-status").get_attribute("class").split()
+        trail = browser.find_element(By.ID, "corrections-list").text
+        assert "由 5 改为 空白 / changed from 5 to blank" in trail and "null" not in trail
+
+        # The broken 四 rule: no value suggested, the candidates listed with theirs.
+        browser.get(f"{server.url}report/{shas[SHARED]}/1")
+        wait.until(status)
+        assert "错误 error" in browser.find_element(By.ID, "findings-list").text
+        ActionChains(browser).move_to_element(browser.find_element(By.TAG_NAME, "h1")).send_keys("d").perform()
+        wait.until(lambda d: d.find_element(By.ID, "doubtful-panel").is_displayed())
+        assert browser.find_element(By.ID, "doubtful-expected").text == "—"
+        assert "not sure" in browser.find_element(By.ID, "doubtful-certainty").text
+        listed = browser.find_elements(By.CSS_SELECTOR, "#doubtful-candidates li")
+        assert len(listed) >= 2
+        assert browser.find_element(By.CSS_SELECTOR, f'#doubtful-candidates li[data-key="{wrong}"]').text.endswith(
+            f"→ {consistent}")
+
+        # The source moved away while the page is open: the next crop fails and the page says why.
+        assert not browser.find_element(By.ID, "source-missing").is_displayed()
+        moved = tmp_path / "moved"
+        moved.mkdir()
+        shutil.move(str(folder / f"{SHARED}.pdf"), moved / f"{SHARED}.pdf")
+        ActionChains(browser).send_keys("n").perform()
+        wait.until(lambda d: d.find_element(By.ID, "source-missing").is_displayed())
+        assert "原件未找到" in browser.find_element(By.ID, "source-missing").text
+        assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "/crop/" not in e["message"]] == []
+    finally:
+        server.stop()
+        browser.quit()

@@ -75,11 +75,15 @@ def test_correct_an_indicator_cell_from_the_keyboard(tmp_path, browser):
             "const i = document.getElementById('popover-crop'); return i.complete && i.naturalWidth > 0"))
         assert parent["label"] in browser.find_element(By.ID, "popover-text").text
 
-        # Doubtful only: the parent first, with the value the parts_sum rule fixes.
+        # Doubtful only: the parent first. The parts_sum rule could be righted by the parent or
+        # by one of its items: no value is suggested, the candidates are listed with theirs.
         ActionChains(browser).move_to_element(browser.find_element(By.TAG_NAME, "h1")).send_keys("d").perform()
         wait.until(lambda d: d.find_element(By.ID, "doubtful-panel").is_displayed())
         assert "current" in target.get_attribute("class").split()
-        assert browser.find_element(By.ID, "doubtful-expected").text == str(consistent)
+        assert browser.find_element(By.ID, "doubtful-expected").text == "—"
+        assert "not sure" in browser.find_element(By.ID, "doubtful-certainty").text
+        listed = browser.find_element(By.CSS_SELECTOR, f'#doubtful-candidates li[data-key="{key}"]').text
+        assert parent["label"] in listed and listed.endswith(f"→ {consistent}")
         assert "✗" in browser.find_element(By.ID, "doubtful-rules").text
         assert browser.switch_to.active_element.get_attribute("id") == "entry"
         wait.until(lambda d: d.execute_script(

@@ -26,7 +26,9 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 from .. import template as tpl
 from ..records import CellValue, Finding, Indicator, ProseFigure, RuleAccounting
 from ..template import TemplateVersion
+from .accounting import account, attribute, template_outcomes
 from .indicator_rules import check_indicators
+from .soft_checks import run_soft_checks
 from .validate import Outcome, equations, validate
 
 INDICATOR_RULES = frozenset({"indicators.parts_sum", "indicators.part_exceeds_parent",
@@ -98,9 +100,6 @@ def decided_again(
     the cause of each broken rule decided again (a reviewed cell counts as read with
     certainty). `values`: a template report's every cell, or a pre-2019 report's indicator
     cells. The accounting is None when the record has none (unknown, not zero)."""
-    from .accounting import account, attribute, template_outcomes
-    from .soft_checks import run_soft_checks
-
     reviewed = set(reviewed)
     original = [Finding.model_validate(f) for f in record.get("findings") or ()]
     figures = [ProseFigure.model_validate(f) for f in record.get("prose_figures") or ()]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Optional
 
@@ -198,12 +199,17 @@ class ReportData:
             return rules.indicator_rules_for(key, self.indicators, self.values())
         return rules.rules_for(key, self.values(), self.version, self.layout)
 
+    @cached_property
+    def _suggestions(self) -> rules.Suggestions:
+        if self.pre2019:
+            return rules.indicator_suggestions(self.indicators, self.values())
+        return rules.template_suggestions(self.values(), self.version, self.layout)
+
     def suggestion(self, key: str) -> rules.Suggestion:
         """What the rules say the cell should be, and how sure (`rules.Suggestion`): a value
-        only when they determine it for this cell alone, else the candidate cells."""
-        if self.pre2019:
-            return rules.indicator_suggestion(key, self.indicators, self.values())
-        return rules.template_suggestion(key, self.values(), self.version, self.layout)
+        only when they determine it for this cell alone, else the candidate cells (the
+        report's rules searched once, `rules.Suggestions`)."""
+        return self._suggestions(key)
 
     def expected(self, key: str, statuses: Optional[list[rules.RuleStatus]] = None) -> Optional[float]:
         """The value the rules determine for the cell alone, given the others, or None (not

@@ -10,7 +10,7 @@ candidates are listed instead."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 from .. import template as tpl
 from ..checks.constraints import CellFix, explanations, value_fixed_by
@@ -174,33 +174,40 @@ def _signed(keys) -> frozenset[str]:
     return frozenset(k for k in keys if k.rsplit(".", 1)[-1] in SIGNED_COLUMNS and not k.startswith("indicators."))
 
 
-def suggest(key: str, values: Mapping[str, CellValue], eqs: Sequence[Equation],
-            allowed=lambda key, value: True) -> Suggestion:
-    """The suggestion for `key` (see `Suggestion`). `allowed(key, value)`: a candidate value
-    that breaks another kind of rule (a pre-2019 inequality) is no candidate."""
-    signed = _signed(values)
-    for explanation in explanations(values, eqs, may_be_negative=signed):
-        if key not in explanation.cells:
-            continue
-        fixes = tuple(f for f in explanation.fixes if allowed(f.key, f.value))
-        if not fixes:
-            return Suggestion("unexplained")
-        if len(fixes) == 1:
-            fix = fixes[0]
-            return Suggestion("determined", fix.value, fixes) if fix.key == key else Suggestion("candidates", None, fixes)
-        return Suggestion("candidates", None, fixes)
-    if as_number(values.get(key)) is not None:
-        return Suggestion("none")
-    # A blank or unreadable cell: the rules fix it when they agree, the others being numbers.
-    value = value_fixed_by(key, values, eqs, may_be_negative=signed)
-    if value is None or not allowed(key, value):
-        return Suggestion("none")
-    return Suggestion("determined", value, (CellFix(key, value, tuple(sorted({eq.rule for eq in eqs if key in eq.cells}))),))
+class Suggestions:
+    """The suggestion for any cell of one report (see `Suggestion`), from one pass over its
+    rules: the groups of broken rules and the cells that could each explain them are found
+    once (`checks.constraints.explanations`). `allowed(key, value)`: a candidate value that
+    breaks another kind of rule (a pre-2019 inequality) is no candidate."""
+
+    def __init__(self, values: Mapping[str, CellValue], eqs: Sequence[Equation],
+                 allowed: Callable[[str, CellValue], bool] = lambda key, value: True):
+        self.values, self.eqs, self.allowed = values, eqs, allowed
+        self.signed = _signed(values)
+        self.group_of = {k: g for g in explanations(values, eqs, may_be_negative=self.signed) for k in g.cells}
+
+    def __call__(self, key: str) -> Suggestion:
+        group = self.group_of.get(key)
+        if group is not None:
+            fixes = tuple(f for f in group.fixes if self.allowed(f.key, f.value))
+            if not fixes:
+                return Suggestion("unexplained")
+            if len(fixes) == 1 and fixes[0].key == key:
+                return Suggestion("determined", fixes[0].value, fixes)  # type: ignore[arg-type]
+            return Suggestion("candidates", None, fixes)
+        if as_number(self.values.get(key)) is not None:
+            return Suggestion("none")
+        # A blank or unreadable cell: the rules fix it when they agree, the others being numbers.
+        value = value_fixed_by(key, self.values, self.eqs, may_be_negative=self.signed)
+        if value is None or not self.allowed(key, value):
+            return Suggestion("none")
+        rules = tuple(sorted({eq.rule for eq in self.eqs if key in eq.cells}))
+        return Suggestion("determined", value, (CellFix(key, value, rules),))  # type: ignore[arg-type]
 
 
-def template_suggestion(key: str, values: Mapping[str, CellValue], version: TemplateVersion,
-                        layout: Optional[tpl.OtherLayout]) -> Suggestion:
-    return suggest(key, values, equations(version, layout))
+def template_suggestions(values: Mapping[str, CellValue], version: TemplateVersion,
+                         layout: Optional[tpl.OtherLayout]) -> Suggestions:
+    return Suggestions(values, equations(version, layout))
 
 
 def indicator_equations(indicators: Sequence[Indicator], values: Mapping[str, CellValue]) -> list[Equation]:
@@ -212,13 +219,13 @@ def indicator_equations(indicators: Sequence[Indicator], values: Mapping[str, Ce
             for o in indicator_outcomes(indicators, values) if o.rule == "indicators.parts_sum"]
 
 
-def indicator_suggestion(key: str, indicators: Sequence[Indicator], values: Mapping[str, CellValue]) -> Suggestion:
-    """The suggestion for an indicator cell: from the parts_sum equations, a candidate kept
-    only when its value keeps every inequality involving its cell true."""
+def indicator_suggestions(indicators: Sequence[Indicator], values: Mapping[str, CellValue]) -> Suggestions:
+    """Suggestions for indicator cells: from the parts_sum equations, a candidate kept only
+    when its value keeps every inequality involving its cell true."""
     effective = {i.cell: values.get(i.cell, i.value) for i in indicators}
 
-    def allowed(cell: str, value) -> bool:
+    def allowed(cell: str, value: CellValue) -> bool:
         trial = {**effective, cell: value}
         return not any(s.state == "broken" for s in indicator_rules_for(cell, indicators, trial))
 
-    return suggest(key, effective, indicator_equations(indicators, effective), allowed)
+    return Suggestions(effective, indicator_equations(indicators, effective), allowed)

@@ -105,12 +105,14 @@
     if (!state.corrections.length) list.append(el("li", { text: "尚无 None yet" }));
   }
 
-  function describeRule(rule) {
+  // `withExpected`: the value this rule alone would give the cell, shown only when the rules
+  // determine the cell's value (several cells that could each explain a broken rule get none).
+  function describeRule(rule, withExpected = false) {
     const states = { holds: "✓ 成立 holds", broken: "✗ 不成立 broken", unchecked: "? 无法核对 unchecked" };
     const sums = rule.parts === null || rule.totals === null ? "" : ` (${fmt(rule.parts)} vs ${fmt(rule.totals)})`;
     const item = el("li", { class: rule.state },
       el("b", { text: states[rule.state] }), " ", el("span", { text: rule.label }), el("span", { class: "sums", text: sums }));
-    if (rule.expected_text) item.append(el("div", { class: "expected", text: `其余单元格无误时此格应为 ${rule.expected_text} (this cell, the others as they are)` }));
+    if (withExpected && rule.expected_text) item.append(el("div", { class: "expected", text: `其余单元格无误时此格应为 ${rule.expected_text} (this cell, the others as they are)` }));
     return item;
   }
 
@@ -158,7 +160,8 @@
     drawSuggestion(item && item.suggestion);
     const rules = $("doubtful-rules");
     rules.textContent = "";
-    for (const rule of item ? item.rules : []) rules.append(describeRule(rule));
+    const determined = Boolean(item && item.suggestion && item.suggestion.certainty === "determined");
+    for (const rule of item ? item.rules : []) rules.append(describeRule(rule, determined));
     if (item && !item.rules.length) rules.append(el("li", { text: "没有涉及此格的勾稽关系 No rule involves this cell" }));
     // Other findings naming this cell (its reading, the prose, plausibility), beside the rules.
     const ruleIds = new Set((item ? item.rules : []).map((r) => r.rule));
