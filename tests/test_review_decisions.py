@@ -267,6 +267,7 @@ def test_what_the_reviewer_reads_is_bilingual(app):
     client, _, shas, _ = app
     state = state_of(client, shas[UNIQUE])
     assert state["report"]["kind_words"] == "数字版 PDF digital PDF"
+    assert "数字版 PDF digital PDF" in client.get("/").text  # the queue's Kind column too
     for f in state["findings"]:
         assert CJK.search(f["severity_words"]) and f["severity"] in f["severity_words"]
         assert CJK.search(f["message"]) and re.search(r"[a-z]", f["message_en"])

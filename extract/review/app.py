@@ -223,6 +223,7 @@ class _Sources:
 def create_app(config: ReviewConfig) -> Starlette:
     env = Environment(loader=PackageLoader("extract.review", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
+    env.globals["kind_words"] = pages.kind_words  # every page names a report's kind in both languages
     sources = _Sources()
 
     def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

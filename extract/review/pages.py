@@ -75,6 +75,11 @@ def _bilingual(words: tuple[str, str]) -> str:
     return f"{words[0]} {words[1]}"
 
 
+def kind_words(kind: Optional[str]) -> str:
+    """A report's kind (digital, scanned …) in Chinese and English, for the pages."""
+    return _bilingual(KIND_WORDS[kind]) if kind in KIND_WORDS else (kind or "")
+
+
 def _json_value(raw: Optional[str]) -> CellValue:
     """An audit row's stored JSON value (a number, a text or null); the raw text when it is
     not JSON (never shown as JSON)."""
@@ -195,7 +200,7 @@ def state(data: ReportData, source: dict[str, Any]) -> dict[str, Any]:
         "report": {
             "sha256": row["sha256"], "first_page": row["first_page"], "last_page": row["last_page"],
             "agency": row["agency"] or "", "year": row["year"], "template": data.version, "kind": kind,
-            "kind_words": _bilingual(KIND_WORDS[kind]) if kind in KIND_WORDS else kind,
+            "kind_words": kind_words(kind),
             "path": row["path"], "errors": row["errors"], "warnings": row["warnings"],
             "reviewed_by": row["reviewed_by"], "reviewed_at": row["reviewed_at"],
         },
