@@ -110,6 +110,8 @@ def _run_file(argv: Sequence[str]) -> int:
     from .pipeline import read_reports, split_file
 
     settings = settings_from(args)
+    if args.searchable is not None and args.no_ocr:
+        parser.error("--searchable needs OCR: it cannot go with --no-ocr")
     if args.searchable is not None and not args.split_only:
         from .export.searchable import check_output_path
 

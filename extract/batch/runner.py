@@ -227,6 +227,8 @@ def main(argv: Sequence[str]) -> int:
         parser.error("--workers must be at least 1")
     if args.ship_bytes and args.ray is None:
         parser.error("--ship-bytes needs --ray")
+    if args.searchable is not None and args.no_ocr:
+        parser.error("--searchable needs OCR: it cannot go with --no-ocr")
     if args.searchable is not None and args.ray is not None:
         parser.error("--searchable writes with local workers only (not --ray)")
     if args.searchable is not None and args.searchable.exists() and not args.searchable.is_dir():
