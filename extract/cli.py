@@ -184,7 +184,8 @@ def _write_searchable(args: argparse.Namespace, reading) -> str:
 
     if not has_scanned_pages(reading.pages):
         return f"searchable: {args.file} has no scanned page; no searchable copy written"
-    result = write_searchable(Path(args.file), reading.pages, args.searchable)
+    result = write_searchable(Path(args.file), reading.pages, args.searchable,
+                              also_keep=[number for number, _ in reading.unreadable_pages])
     conformance = f"PDF/A-{result.pdfa}" if result.pdfa else result.note
     return (f"searchable: {result.path} ({result.pages} pages, {result.text_pages} with a text layer of "
             f"{result.lines} OCR lines; {conformance})")

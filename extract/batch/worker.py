@@ -111,7 +111,7 @@ def _reports_and_copy(path: Path, settings: Settings, out: Path) -> tuple[tuple[
         return reports, ("none", f"{path}: no scanned page, no searchable copy")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        result = write_searchable(path, reading.pages, out)
+        result = write_searchable(path, reading.pages, out, also_keep=[n for n, _ in reading.unreadable_pages])
     except (ExtractError, OSError) as exc:
         return reports, ("failed", f"{path}: searchable copy not written: {getattr(exc, 'reason', None) or exc}")
     conformance = f"PDF/A-{result.pdfa}" if result.pdfa else result.note

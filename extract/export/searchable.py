@@ -79,29 +79,32 @@ def has_scanned_pages(pages: Sequence[PageContent]) -> bool:
     return any(p.scan_frame is not None for p in pages)
 
 
-def write_searchable(source: Path, pages: Sequence[PageContent], out: Path, pdfa: bool = True) -> SearchableResult:
+def write_searchable(
+    source: Path, pages: Sequence[PageContent], out: Path, pdfa: bool = True, also_keep: Sequence[int] = ()
+) -> SearchableResult:
     """Write the searchable copy of `source` (a PDF, or page images) to `out`: the pages
-    read (`pages`, in order), each scanned page with its OCR lines as invisible text."""
+    read (`pages`), each scanned page with its OCR lines as invisible text, and the pages
+    numbered in `also_keep` (pages pdfium could not read) as they are; other pages (outside
+    a --pages selection) are left out. Pages keep the source's order."""
     import pikepdf
 
     check_output_path(out, source)
     by_number = {p.number: p for p in pages}
+    wanted = sorted(set(by_number) | set(also_keep))
     try:
         pdf = _open_source(source)
     except (pikepdf.PdfError, OSError, ValueError) as exc:
         raise SearchableError(str(source), f"cannot open it for the searchable copy: {exc}") from None
     with pdf:
-        wanted = sorted(by_number)
-        # Keep only the pages read (a --pages selection), in the source's order.
         for index in reversed(range(len(pdf.pages))):
-            if index + 1 not in by_number:
+            if index + 1 not in wanted:
                 del pdf.pages[index]
         font = None
         text_pages = lines = 0
         for page, number in zip(pdf.pages, wanted):
-            content = by_number[number]
-            if content.scan_frame is None:
-                continue  # a text-layer page: kept as it is
+            content = by_number.get(number)
+            if content is None or content.scan_frame is None:
+                continue  # a text-layer page, or one pdfium could not read: kept as it is
             font = font if font is not None else _register_font(pdf)
             written = _add_text_layer(pdf, page, content, content.scan_frame, font)
             text_pages += 1
