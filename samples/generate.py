@@ -328,10 +328,10 @@ SPECS: list[Spec] = [
     # beside 直接起诉 结果维持 1: "21"; 直接起诉 总计 5 beside 复议后起诉 结果维持 0: "50").
     # Its own LibreOffice call (conversion 2): the PDFs before it keep their bytes.
     Spec("r2024-wps-narrow-review-01", "松溪县住房和城乡建设局", 2024, "2021", 2410,
-         ["WPS-like, tight cells, Times-like digits, 0.5 pt rules", "each table starts a page", "四 narrow: 15 columns in 12 cm, "
+         ["WPS-like, tight cells, Times-like digits, 0.5 pt rules", "四 narrow: 15 columns in 12 cm, "
           "column labels wrapped", "四 value row with neighbours that read as one number if a rule "
           "between them is lost (2|1, 5|0)"],
-         producer="wps", tight=True, label_widths=(1.6, 2.2), review_width_cm=12.0, table_pages=True,
+         producer="wps", tight=True, label_widths=(1.6, 2.2), review_width_cm=12.0, push=7,
          review_values=(("review", (1, 1, 0, 0, 2)), ("litigation_direct", (1, 1, 2, 1, 5)),
                         ("litigation_after_review", (0, 1, 0, 0, 1))),
          conversion=2),

@@ -115,11 +115,16 @@ def cell_line_crops(
     dpi: float,
     line_height: float = 0.0,
     rows: Optional[list[tuple[int, int]]] = None,
+    boundaries_px: Sequence[int] = (),
 ) -> list[_LineCrop]:
     """The text lines inside one cell: ink rows grouped by horizontal projection (rows
     taller than `line_height` allows cut into lines), each cut to its ink with a margin.
     Rulings were erased from `ink` beforehand. `rows` is `cell_text_rows(ink, cell_px,
-    dpi)` when the caller has it already."""
+    dpi)` when the caller has it already. `boundaries_px` are the x (page pixels) of the
+    table's column lines that run through the cell (a cell merged over several columns,
+    or whose rulings were lost in this row): a line is cut there when its ink leaves a
+    wide blank gap around the line (`_column_cuts`), so that the numbers of two columns
+    are never read as one ("2" and "1" as "21")."""
     x0, top, x1, bottom = _inner(cell_px, dpi)
     rows = cell_text_rows(ink, cell_px, dpi) if rows is None else rows
     if not rows:
@@ -135,12 +140,40 @@ def cell_line_crops(
         cols = profile_runs(region[r0:r1].sum(axis=0), int(dpi / 4))
         if not cols:
             continue
-        c0, c1 = cols[0][0], cols[-1][1]
         pad = max(3, int(dpi / 40))
-        ax0, ax1 = max(0, x0 + c0 - pad), min(gray.shape[1], x0 + c1 + pad)
         ay0, ay1 = max(0, top + r0 - pad), min(gray.shape[0], top + r1 + pad)
-        lines.append(_LineCrop(gray[ay0:ay1, ax0:ax1], (ax0, ay0, ax1, ay1)))
+        for c0, c1 in _column_cuts(region[r0:r1], cols[0][0], cols[-1][1], [b - x0 for b in boundaries_px], r1 - r0):
+            ax0, ax1 = max(0, x0 + c0 - pad), min(gray.shape[1], x0 + c1 + pad)
+            lines.append(_LineCrop(gray[ay0:ay1, ax0:ax1], (ax0, ay0, ax1, ay1)))
     return lines
+
+
+# A line is cut at a column line only where its ink leaves at least this share of the line's
+# height blank around it: numbers centred in neighbouring narrow columns (四 at 150 DPI) stand
+# a glyph or more apart, while the characters of a label run over merged columns stand a
+# pixel or two apart and stay one reading.
+_COLUMN_GAP_SHARE = 0.5
+
+
+def _column_cuts(
+    line: np.ndarray, c0: int, c1: int, boundaries: Sequence[int], height: int
+) -> list[tuple[int, int]]:
+    """[start, end) ink extents (pixels from the cell's inside) of the pieces of one text
+    line `line` (its ink rows) cut at the column lines `boundaries` (same frame) that fall
+    in a wide blank gap of its ink; [(c0, c1)], the whole line, when none does."""
+    inside = [b for b in boundaries if c0 < b < c1]
+    if not inside:
+        return [(c0, c1)]
+    runs = profile_runs(line.sum(axis=0), 1)
+    min_gap = max(2, int(_COLUMN_GAP_SHARE * height))
+    pieces: list[tuple[int, int]] = []
+    start = runs[0][0]
+    for (_, end), (nxt, _) in zip(runs, runs[1:]):
+        if nxt - end >= min_gap and any(end <= b <= nxt for b in inside):
+            pieces.append((start, end))
+            start = nxt
+    pieces.append((start, runs[-1][1]))
+    return pieces
 
 
 # Glyphs in lines along one axis this many times those along the other settle the
@@ -453,8 +486,39 @@ def table_rulings(
     segments = merge_segments(segments, settings.snap_tolerance_pt)
     if seal is not None:
         segments = bridge_under_seal(segments, seal, dpi, settings.snap_tolerance_pt)
+    segments = _trim_overshoots(segments, 2 * settings.snap_tolerance_pt)
     segments = keep_anchored(segments, 2 * settings.snap_tolerance_pt, _FREE_RULING_PT)
     return segments, line_mask
+
+
+# A ruling broken just past a junction leaves a stub beyond the line it crosses: at most
+# this long (pt), under a text line's height, so that it never reaches into a row's text.
+_OVERSHOOT_PT = 8.0
+
+
+def _trim_overshoots(segments: Sequence[Segment], tolerance: float) -> list[Segment]:
+    """Rulings whose end stops in mid-air a few points past a perpendicular line they cross,
+    cut back to that line. A narrow column's ruling that breaks in the next row (a faint
+    grey line on a 150 DPI scan) keeps a stub past the junction; without the cut its piece
+    in the rows above would count as unanchored and be dropped with the column it bounds
+    (keep_anchored). Only loose ends are cut: the row the stub reaches into stays without
+    that ruling, and its text is split at the column only by the ink's gaps."""
+    out = []
+    for s in segments:
+        across = [o for o in segments if o.orientation != s.orientation and o.start - tolerance <= s.position <= o.end + tolerance]
+
+        def loose(end: float) -> bool:
+            return not any(abs(o.position - end) <= tolerance for o in across)
+
+        start, end = s.start, s.end
+        if loose(end):
+            crossed = [o.position for o in across if start + tolerance < o.position < end - tolerance and end - o.position <= _OVERSHOOT_PT]
+            end = max(crossed, default=end)
+        if loose(start):
+            crossed = [o.position for o in across if start + tolerance < o.position < end - tolerance and o.position - start <= _OVERSHOOT_PT]
+            start = min(crossed, default=start)
+        out.append(s if (start, end) == (s.start, s.end) else replace(s, start=start, end=end))
+    return out
 
 
 def read_upright_image(
@@ -481,6 +545,8 @@ def read_upright_image(
 
     table_boxes: list[tuple[float, float, float, float]] = []
     cells_px: list[tuple[int, int, int, int]] = []
+    # Per cell: the table's column lines running through it (pixels), where its lines are cut.
+    inner_columns: list[tuple[int, ...]] = []
     for shape in table_shapes(segments, settings):
         xs, ys = shape.xs, shape.ys
         table_boxes.append((xs[0] / scale, ys[0] / scale, xs[-1] / scale, ys[-1] / scale))
@@ -488,12 +554,13 @@ def read_upright_image(
             (int(xs[c] / scale), int(ys[r] / scale), int(xs[c + cs] / scale), int(ys[r + rs] / scale))
             for r, c, rs, cs in shape.spans
         ]
+        inner_columns += [tuple(int(x / scale) for x in xs[c + 1 : c + cs]) for _, c, _, cs in shape.spans]
     rows_of = [cell_text_rows(text_ink, cell, dpi) for cell in cells_px]
     line_height = typical_line_height([r1 - r0 for rows in rows_of for r0, r1 in rows])
     crops: list[_LineCrop] = []
     cell_of: list[int] = []  # crop -> index of its cell
     for k, cell in enumerate(cells_px):
-        found = cell_line_crops(gray, text_ink, cell, dpi, line_height, rows_of[k])
+        found = cell_line_crops(gray, text_ink, cell, dpi, line_height, rows_of[k], inner_columns[k])
         crops += found
         cell_of += [k] * len(found)
 

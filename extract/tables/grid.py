@@ -326,26 +326,78 @@ def _fill(page: PageContent, shape: TableShape) -> Grid:
     cells = []
     for k, (r, c, rs, cs) in enumerate(shape.spans):
         members = inside.get(k, [])
-        bbox = BBox(xs[c], ys[r], xs[c + cs], ys[r + rs])
-        text = cell_text(members)
-        confidence = min((b.confidence for b in members), default=1.0)
-        if _unexplained_wrap(members, text, bbox):
-            confidence = min(confidence, _DOUBTFUL_WRAP_CONFIDENCE)
-        cells.append(
-            GridCell(
-                row=r,
-                col=c,
-                row_span=rs,
-                col_span=cs,
-                bbox=bbox,
-                text=text,
-                confidence=confidence,
-                source=members[0].source if members else page.source,
-                alternatives=cell_alternatives(members),
-                boxes=tuple(members),
-            )
-        )
+        by_column = _values_by_column(members, xs[c : c + cs + 1])
+        if by_column is not None:
+            cells += [
+                _cell(page, r, c + j, rs, 1, BBox(xs[c + j], ys[r], xs[c + j + 1], ys[r + rs]), part)
+                for j, part in enumerate(by_column)
+            ]
+            continue
+        cells.append(_cell(page, r, c, rs, cs, BBox(xs[c], ys[r], xs[c + cs], ys[r + rs]), members))
     return Grid(page=page.number, xs=xs, ys=ys, cells=tuple(cells))
+
+
+def _cell(page: PageContent, r: int, c: int, rs: int, cs: int, bbox: BBox, members: Sequence[TextBox]) -> GridCell:
+    text = cell_text(members)
+    confidence = min((b.confidence for b in members), default=1.0)
+    if _unexplained_wrap(members, text, bbox):
+        confidence = min(confidence, _DOUBTFUL_WRAP_CONFIDENCE)
+    return GridCell(
+        row=r,
+        col=c,
+        row_span=rs,
+        col_span=cs,
+        bbox=bbox,
+        text=text,
+        confidence=confidence,
+        source=members[0].source if members else page.source,
+        alternatives=cell_alternatives(members),
+        boxes=tuple(members),
+    )
+
+
+# Two numbers in neighbouring columns stand at least this share of a glyph's height apart
+# (numbers are centred in their columns); the digits of one number stand closer.
+_COLUMN_GAP_SHARE = 0.5
+# A text box may reach this far (pt) over its column's line and still be inside the column:
+# an OCR crop's margin (~1.5 pt at 150 DPI), a ruling's width.
+_COLUMN_SLACK_PT = 2.0
+
+
+def _values_by_column(members: Sequence[TextBox], xs: Sequence[float]) -> Optional[list[list[TextBox]]]:
+    """The text boxes of a cell merged over several columns (`xs`: its column lines, left
+    to right, the table's own: other rows draw them), per column, when the cell prints one
+    value per column and the ruling between them was lost (a faint or broken line on a
+    scan). None unless that is certain: every box lies inside one column, at least two
+    columns print something, what each prints reads as a value, and the ink on either side
+    of every column line between them stands a wide gap apart. Otherwise the cell stays
+    merged, and its text, never a value, is reported unplaced by the table readers."""
+    if len(xs) < 3 or len(members) < 2:
+        return None
+    parts: list[list[TextBox]] = [[] for _ in range(len(xs) - 1)]
+    for box in members:
+        ink = box.ink or box.bbox
+        inside = [
+            j for j in range(len(xs) - 1)
+            if ink.x0 >= xs[j] - _COLUMN_SLACK_PT and ink.x1 <= xs[j + 1] + _COLUMN_SLACK_PT
+        ]
+        if len(inside) != 1:
+            return None
+        parts[inside[0]].append(box)
+    used = [j for j, part in enumerate(parts) if part]
+    if len(used) < 2:
+        return None
+    for part in parts:
+        text = cell_text(part)
+        if part and (not text.strip() or not parse_value(text).ok):
+            return None
+    height = max((b.ink or b.bbox).height for b in members)
+    for left, right in zip(used, used[1:]):
+        end = max((b.ink or b.bbox).x1 for b in parts[left])
+        start = min((b.ink or b.bbox).x0 for b in parts[right])
+        if start - end < _COLUMN_GAP_SHARE * height:
+            return None
+    return parts
 
 
 # Confidence given to OCR'd digits read as a wrapped number without room to wrap: low
