@@ -63,6 +63,14 @@ OUT = HERE / "scanned"
 #   noise      sigma of the additive Gaussian noise (0-255 scale)
 #   blur       sigma of the Gaussian blur in pixels at 300 DPI (scaled with the dpi)
 #   lighting   depth of the smooth brightness gradient (0.0 none .. 0.2 strong)
+#   value_rules  optional: 四's vertical rulings damaged in its value row (the last row of the
+#              15-column table), as a 150 DPI scanner's threshold and JPEG leave thin lines
+#              there: dict(broken=[k, ...], shifted=[k, ...], faint=[k, ...]), k the index of
+#              a column boundary (1..14, left to right: 5 is between 复议 总计 and 直接起诉
+#              结果维持, 10 between 直接起诉 总计 and 复议后起诉 结果维持). broken: the line
+#              erased over the middle 70 % of the row; shifted: the row's piece moved right
+#              by ~1 pt (2 px at 150 DPI) with a gap at each end; faint: lightened to a
+#              quarter of its darkness.
 #   seals      which seals to stamp: "signature" (over the agency name and date at the end
 #              of the report) and/or "table" (overlapping the edge of the section 三 table,
 #              on the page that holds 本年新收)
@@ -134,6 +142,20 @@ TWINS: list[dict] = [
     dict(name="scan-r2022-other-single-01", source="r2022-other-single-01", seed=2222,
          format="pdf", dpi=150, color="gray", quality=40, skew=1.8, rotate={}, noise=6.0,
          blur=0.8, lighting=0.14, seals=["signature", "table"], seal_text="curved"),
+    # Issue 17, failure class 1: WPS-like 四 with narrow columns, 150 DPI grey JPEG, and
+    # vertical rulings of the value row broken, shifted or faint (see `value_rules`).
+    dict(name="scan-r2024-wps-narrow-review-01", source="r2024-wps-narrow-review-01", seed=2431,
+         format="pdf", dpi=150, color="gray", quality=40, skew=1.2, rotate={}, noise=6.0,
+         blur=0.9, lighting=0.12, seals=["signature"], seal_text="curved",
+         value_rules=dict(broken=[5, 9], shifted=[10], faint=[3, 12])),
+    dict(name="scan-r2024-wps-vertical-rules-01", source="r2024-wps-vertical-01", seed=2432,
+         format="pdf", dpi=150, color="gray", quality=45, skew=1.0, rotate={}, noise=5.0,
+         blur=0.8, lighting=0.10, seals=["signature"], seal_text="curved+straight",
+         value_rules=dict(broken=[1, 10], shifted=[5, 13], faint=[7])),
+    dict(name="scan-r2022-other-single-rules-01", source="r2022-other-single-01", seed=2433,
+         format="pdf", dpi=150, color="gray", quality=42, skew=1.5, rotate={}, noise=6.0,
+         blur=0.9, lighting=0.14, seals=["signature"], seal_text="curved",
+         value_rules=dict(broken=[4], shifted=[2], faint=[5, 10, 11])),
 ]
 
 A4_MM = (210.0, 297.0)
@@ -456,6 +478,50 @@ def resolve_rotate(rotate: dict, sizes: list[tuple[float, float]]) -> dict[int, 
     return out
 
 
+def locate_review_values(pdf_path: Path) -> dict | None:
+    """四's value row: the last row of the first 15-column ruled table, as {page, top,
+    bottom, boundaries} in PDF pt (origin top-left); boundaries[k - 1] is the x of column
+    boundary k (1..14)."""
+    with pdfplumber.open(pdf_path) as pdf:
+        for i, page in enumerate(pdf.pages):
+            for table in page.find_tables():
+                if len(table.columns) != 15:
+                    continue
+                cells = table.rows[-1].cells
+                if any(c is None for c in cells):
+                    continue
+                return {"page": i, "top": float(cells[0][1]), "bottom": float(cells[0][3]),
+                        "boundaries": [float(c[2]) for c in cells[:-1]]}
+    return None
+
+
+def damage_value_rules(rgb: np.ndarray, row: dict, rules: dict, scale: float) -> None:
+    """Break, shift or lighten 四's vertical rulings in its value row (in place; the page
+    as rendered, `scale` px per pt). The strip around a ruling is ~2 px either side: the
+    row's digits sit mid-column, far from it."""
+    top, bottom = int(round(row["top"] * scale)), int(round(row["bottom"] * scale))
+    half = max(2, int(round(scale)))
+    inset = max(2, int(round(0.8 * scale)))  # keep clear of the horizontal rulings
+    y0, y1 = top + inset, bottom - inset
+    for kind, indices in rules.items():
+        for k in indices:
+            x = int(round(row["boundaries"][k - 1] * scale))
+            strip = rgb[y0:y1, x - half:x + half + 1].copy()
+            if kind == "broken":
+                cut = int(0.15 * (bottom - top))
+                rgb[top + cut:bottom - cut, x - half:x + half + 1] = 255
+            elif kind == "shifted":
+                shift = max(2, int(round(scale)))
+                gap = max(2, int(round(scale)))
+                rgb[y0:y1, x - half:x + half + 1] = 255
+                rgb[y0 + gap:y1 - gap, x - half + shift:x + half + 1 + shift] = np.minimum(
+                    rgb[y0 + gap:y1 - gap, x - half + shift:x + half + 1 + shift], strip[gap:-gap])
+            elif kind == "faint":
+                rgb[y0:y1, x - half:x + half + 1] = 255 - (255 - strip.astype(np.int32)) // 4
+            else:
+                raise ValueError(f"unknown value_rules kind {kind!r}")
+
+
 def make_twin(twin: dict) -> dict:
     src_pdf = HERE / f"{twin['source']}.pdf"
     src_json = HERE / f"{twin['source']}.expected.json"
@@ -487,6 +553,9 @@ def make_twin(twin: dict) -> dict:
         seals.append({"kind": "table", "page": t["page"], "center_pt": [cx, cy],
                       "table_bbox_pt": [round(v, 1) for v in t["bbox"]]})
 
+    review_values = locate_review_values(src_pdf) if twin.get("value_rules") else None
+    if twin.get("value_rules") and review_values is None:
+        raise ValueError(f"{twin['name']}: no 15-column 四 in {src_pdf.name} for value_rules")
     pages = render_pages(src_pdf, dpi)
     page_recs = []
     jpegs, out_pages, sizes_pt = [], [], []
@@ -508,6 +577,9 @@ def make_twin(twin: dict) -> dict:
                              "diameter_mm": SEAL_DIAMETER_MM}
                             | ({"table_bbox_pt": s["table_bbox_pt"]} if "table_bbox_pt" in s else {})
                             for s in page_seals]
+        if review_values is not None and review_values["page"] == i:
+            damage_value_rules(rgb, review_values, twin["value_rules"], scale)
+            rec["value_rules"] = {kind: list(ks) for kind, ks in twin["value_rules"].items()}
         img = degrade_page(rgb, twin, rec, rng, pp)
         w_pt, h_pt = info["sizes"][i]
         if rec["rotation"] in (90, 270):
