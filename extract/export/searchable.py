@@ -62,8 +62,11 @@ class SearchableResult:
 
 
 def check_output_path(out: Path, source: Path) -> None:
-    """Refuse before any OCR is done: an existing file (never overwritten silently), the
-    source itself, a folder, or a folder that does not exist."""
+    """Refuse before any OCR is done: an OFD source (its pages are not PDF pages to copy),
+    an existing file (never overwritten silently), the source itself, a folder, or a folder
+    that does not exist."""
+    if source.suffix.lower() == ".ofd":
+        raise SearchableError(str(source), "a searchable copy is written for PDFs and page images, not OFD (not yet)")
     if out.exists() and out.is_dir():
         raise SearchableError(str(out), "is a folder, not a PDF file name")
     if out.exists():
