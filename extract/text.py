@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from difflib import SequenceMatcher
 from typing import Union
 
@@ -27,6 +28,9 @@ def normalize(text: str) -> str:
 _LABEL_FOOTNOTE = re.compile(r"(?<=\S)(?:[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079*＊※†‡])+\s*$")
 
 
+# Labels recur: every row of a table is matched against every template label, and a batch
+# reads the same printed labels report after report. Both functions are pure.
+@lru_cache(maxsize=1 << 16)
 def label_core(text: str, keep_remarks: bool = False) -> str:
     """What identifies a label regardless of how it was printed: no numbering, no
     parenthetical remark, no punctuation, 其它 = 其他. The parenthetical is dropped only when
@@ -41,6 +45,7 @@ def label_core(text: str, keep_remarks: bool = False) -> str:
     return _PUNCT.sub("", t).replace("(", "").replace(")", "").replace("合计", "总计")
 
 
+@lru_cache(maxsize=1 << 16)
 def similarity(a: str, b: str) -> float:
     """0..1 between two label cores. Containment of one in the other counts for at least
     0.6 (a report printing 部分公开 for the full label), scaled by the length ratio so a

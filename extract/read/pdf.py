@@ -11,7 +11,7 @@ import ctypes
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 import cv2
 import numpy as np
@@ -91,6 +91,11 @@ class _Frame:
         return u, v
 
     def box(self, left: float, bottom: float, right: float, top: float) -> BBox:
+        if self.rotation == 0:  # most pages: a shift and a flip, called twice per glyph
+            page_top = self.bottom + self.height
+            x0, x1 = (left, right) if left <= right else (right, left)
+            y0, y1 = (bottom, top) if bottom <= top else (top, bottom)
+            return BBox(x0 - self.left, page_top - y1, x1 - self.left, page_top - y0)
         xa, ya = self.point(left, bottom)
         xb, yb = self.point(right, top)
         return BBox(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
@@ -122,15 +127,45 @@ def page_frame(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> _Frame:
 
 
 def check_page_size(doc: pdfium.PdfDocument, name: str, index: int, settings: Settings) -> None:
-    width, height = doc[index].get_size()
+    page = doc[index]
+    try:
+        _check_size(page, name, index, settings)
+    finally:
+        page.close()
+
+
+def _check_size(page: pdfium.PdfPage, name: str, index: int, settings: Settings) -> None:
+    width, height = page.get_size()
     if max(width, height) > settings.max_page_side_pt or min(width, height) <= 0:
         raise LimitExceeded(
             name, f"page {index + 1} is {width:.0f} x {height:.0f} pt, outside the page-size limit"
         )
 
 
+def read_checked_page(
+    doc: pdfium.PdfDocument, name: str, index: int, settings: Settings, with_images: bool
+) -> tuple[PageContent, Optional[PageImages]]:
+    """The pipeline's one visit to a page: size check, text and rulings, and (for the scan
+    decision) its pictures. Loading a page costs pdfium a parse of its content stream, so it
+    is loaded once, not once per question."""
+    page = doc[index]
+    try:
+        _check_size(page, name, index, settings)
+        content = _read_loaded(page, index, settings)
+        return content, (_images_on(page) if with_images else None)
+    finally:
+        page.close()
+
+
 def read_page(doc: pdfium.PdfDocument, index: int, settings: Settings) -> PageContent:
     page = doc[index]
+    try:
+        return _read_loaded(page, index, settings)
+    finally:
+        page.close()
+
+
+def _read_loaded(page: pdfium.PdfPage, index: int, settings: Settings) -> PageContent:
     textpage = page.get_textpage()
     try:
         frame = page_frame(page, textpage)
@@ -149,7 +184,6 @@ def read_page(doc: pdfium.PdfDocument, index: int, settings: Settings) -> PageCo
         )
     finally:
         textpage.close()
-        page.close()
 
 
 def _text_boxes(
@@ -303,22 +337,26 @@ class PageImages:
 def page_images(doc: pdfium.PdfDocument, index: int) -> PageImages:
     page = doc[index]
     try:
-        width, height = page.get_size()
-        covered = 0.0
-        best_area, best_dpi = 0.0, 0.0
-        for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
-            left, bottom, right, top = obj.get_bounds()
-            w_pt, h_pt = max(0.0, right - left), max(0.0, top - bottom)
-            area = w_pt * h_pt
-            covered += area
-            if area > best_area:
-                px_w, px_h = obj.get_px_size()
-                # A sideways-placed image swaps its pixel axes against the page's.
-                long_px, long_pt = max(px_w, px_h), max(w_pt, h_pt)
-                best_area, best_dpi = area, (long_px / (long_pt / 72.0) if long_pt else 0.0)
-        return PageImages(min(1.0, covered / (width * height)) if width and height else 0.0, best_dpi)
+        return _images_on(page)
     finally:
         page.close()
+
+
+def _images_on(page: pdfium.PdfPage) -> PageImages:
+    width, height = page.get_size()
+    covered = 0.0
+    best_area, best_dpi = 0.0, 0.0
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        w_pt, h_pt = max(0.0, right - left), max(0.0, top - bottom)
+        area = w_pt * h_pt
+        covered += area
+        if area > best_area:
+            px_w, px_h = obj.get_px_size()
+            # A sideways-placed image swaps its pixel axes against the page's.
+            long_px, long_pt = max(px_w, px_h), max(w_pt, h_pt)
+            best_area, best_dpi = area, (long_px / (long_pt / 72.0) if long_pt else 0.0)
+    return PageImages(min(1.0, covered / (width * height)) if width and height else 0.0, best_dpi)
 
 
 # A scanned page's own pixels are used as they are (no resampling) when its image covers
