@@ -76,6 +76,17 @@ OUT = HERE / "scanned"
 #              on the page that holds 本年新收)
 #   seal_text  "curved" (agency name along the ring) or "curved+straight" (plus a straight
 #              line under the star)
+#   camera     optional: a camera or overhead-scanner capture instead of a flatbed scan,
+#              dict(keystone=(lo, hi), curl=px, gutter=depth, desk=grey). Each page draws a
+#              perspective tilt of lo..hi (fractions, e.g. 0.03-0.06) on both axes with a
+#              random sign (the far edge of the sheet shorter than the near one: the top
+#              narrower than the bottom or the reverse, and likewise left against right),
+#              a page curl near the binding (horizontal lines bowed by up to `curl` px at
+#              the twin's dpi where they meet the binding edge, 0 a third of the page away),
+#              and a gutter shadow (brightness loss `gutter` at the binding edge). The
+#              binding is on the left of odd pages and on the right of even ones (a bound
+#              report photographed open). The sheet is shrunk to fit inside the frame,
+#              the rest shows the desk (grey level `desk`).
 # --------------------------------------------------------------------------------------
 TWINS: list[dict] = [
     # seed-2024 (real report, 2021 format): a clean colour office scan and a rough one.
@@ -156,6 +167,20 @@ TWINS: list[dict] = [
          format="pdf", dpi=150, color="gray", quality=42, skew=1.5, rotate={}, noise=6.0,
          blur=0.9, lighting=0.14, seals=["signature"], seal_text="curved",
          value_rules=dict(broken=[4], shifted=[2], faint=[5, 10, 11])),
+    # Camera / overhead-scanner captures (issue 17, class 3): keystone on both axes, page
+    # curl near the binding, gutter shadow; section 三 split across pages 3-4 in each.
+    dict(name="scan-camera-r2021-split-unable-norepeat-01", source="r2021-split-unable-norepeat-01",
+         seed=2171, format="pdf", dpi=200, color="rgb", quality=50, skew=0.6, rotate={},
+         noise=4.0, blur=0.9, lighting=0.10, seals=["signature"], seal_text="curved",
+         camera=dict(keystone=(0.04, 0.06), curl=10.0, gutter=0.35, desk=150)),
+    dict(name="scan-camera-r2020-split-withheld-repeat-01", source="r2020-split-withheld-repeat-01",
+         seed=2072, format="pdf", dpi=150, color="gray", quality=45, skew=0.8, rotate={},
+         noise=5.0, blur=0.8, lighting=0.12, seals=["signature"], seal_text="curved",
+         camera=dict(keystone=(0.03, 0.05), curl=7.0, gutter=0.3, desk=165)),
+    dict(name="scan-camera-r2025-zeros-split-unable-01", source="r2025-zeros-split-unable-01",
+         seed=2573, format="pdf", dpi=200, color="gray", quality=45, skew=0.5, rotate={},
+         noise=5.0, blur=0.9, lighting=0.10, seals=["signature"], seal_text="curved",
+         camera=dict(keystone=(0.05, 0.06), curl=18.0, gutter=0.4, desk=140)),
 ]
 
 A4_MM = (210.0, 297.0)
@@ -352,6 +377,82 @@ def skew(img: np.ndarray, deg: float) -> np.ndarray:
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
+def camera_draw(twin: dict, page_index: int) -> dict | None:
+    """The page's camera geometry, from its own random stream (so that adding `camera` to
+    the twin table never changes the draws of the other degradations)."""
+    cam = twin.get("camera")
+    if not cam:
+        return None
+    cr = random.Random(twin["seed"] * 7919 + page_index)
+    lo, hi = cam["keystone"]
+    return {
+        # > 0: the top edge is shorter than the bottom one (camera tilted down at the
+        # sheet's foot); < 0 the reverse. Likewise the left edge against the right one.
+        "keystone_x": round(cr.choice((-1, 1)) * cr.uniform(lo, hi), 4),
+        "keystone_y": round(cr.choice((-1, 1)) * cr.uniform(lo, hi), 4),
+        "binding": "left" if page_index % 2 == 0 else "right",
+        "curl_px": cam["curl"],
+        "gutter_depth": cam["gutter"],
+    }
+
+
+def _binding_weight(w: int, binding: str, reach: float) -> np.ndarray:
+    """Per column, 1 at the binding edge falling smoothly to 0 at `reach` (fraction of the
+    width) from it."""
+    d = np.arange(w, dtype=np.float32) / w
+    if binding == "right":
+        d = d[::-1]
+    t = np.clip(1.0 - d / reach, 0.0, 1.0)
+    return t * t
+
+
+def gutter_shadow(img: np.ndarray, binding: str, depth: float) -> np.ndarray:
+    """The paper darkens towards the binding (it curves away from the light)."""
+    h, w = img.shape[:2]
+    field = 1.0 - depth * _binding_weight(w, binding, 0.12)
+    out = img.astype(np.float32) * field[None, :, None]
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+def page_curl(img: np.ndarray, binding: str, curl_px: float) -> np.ndarray:
+    """The sheet dips towards the binding, further from the lens, so near it the print
+    shrinks towards the page's middle row: a horizontal line bows by up to `curl_px` at the
+    binding edge (the most at the top and bottom of the page), a third of the page away
+    not at all; columns near the binding are pulled a little towards it too."""
+    h, w = img.shape[:2]
+    g = _binding_weight(w, binding, 0.35)
+    cy = h / 2.0
+    shrink = curl_px / cy * g                                  # per column, fraction
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    # Destination (curled) -> source: undo the shrink towards the middle row.
+    map_y = cy + (ys - cy) / (1.0 - shrink[None, :])
+    lean = (0.5 * curl_px) * g * (1 if binding == "left" else -1)
+    map_x = xs + lean[None, :]
+    return cv2.remap(img, map_x, map_y, interpolation=cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=(PAPER_GREY,) * 3)
+
+
+def keystone(img: np.ndarray, kx: float, ky: float, desk: int) -> tuple[np.ndarray, list]:
+    """Perspective of a camera not square to the sheet: the top edge kx shorter than the
+    bottom one (a fraction of the width; negative: the bottom shorter) and the left edge ky
+    shorter than the right one. The sheet is shrunk to fit the frame; the rest is desk.
+    Returns the image and where the sheet's corners landed (px, TL TR BR BL)."""
+    h, w = img.shape[:2]
+    fit = 0.93
+    mx, my = w * (1 - fit) / 2, h * (1 - fit) / 2
+    W, H = w * fit, h * fit
+    tl = [mx + max(kx, 0) * W / 2, my + max(ky, 0) * H / 2]
+    tr = [mx + W - max(kx, 0) * W / 2, my + max(-ky, 0) * H / 2]
+    br = [mx + W - max(-kx, 0) * W / 2, my + H - max(-ky, 0) * H / 2]
+    bl = [mx + max(-kx, 0) * W / 2, my + H - max(ky, 0) * H / 2]
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([tl, tr, br, bl])
+    matrix = cv2.getPerspectiveTransform(src, dst)
+    out = cv2.warpPerspective(img, matrix, (w, h), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=(desk,) * 3)
+    return out, [[round(float(v), 1) for v in p] for p in dst]
+
+
 def degrade_page(rgb: np.ndarray, twin: dict, page_rec: dict, rng: np.random.Generator,
                  prng: random.Random) -> np.ndarray:
     img = rgb
@@ -369,7 +470,14 @@ def degrade_page(rgb: np.ndarray, twin: dict, page_rec: dict, rng: np.random.Gen
         img = cv2.rotate(img, cv2.ROTATE_180)
     elif rot == 270:
         img = cv2.rotate(img, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    cam = page_rec.get("camera")
+    if cam:  # on the sheet: shadow and curl at the binding
+        img = gutter_shadow(img, cam["binding"], cam["gutter_depth"])
+        img = page_curl(img, cam["binding"], cam["curl_px"])
     img = skew(img, page_rec["skew_deg"])
+    if cam:  # the lens: perspective of the whole sheet
+        img, cam["corners_px"] = keystone(img, cam["keystone_x"], cam["keystone_y"],
+                                          twin["camera"]["desk"])
     # Optics: slight blur.
     sigma = twin["blur"] * twin["dpi"] / 300.0
     if sigma > 0:
@@ -565,6 +673,9 @@ def make_twin(twin: dict) -> dict:
         pp = random.Random(pseed)
         sk = round(pp.uniform(-twin["skew"], twin["skew"]), 2)
         rec = {"page": i + 1, "rotation": rotate.get(i, 0), "skew_deg": sk}
+        cam = camera_draw(twin, i)
+        if cam:
+            rec["camera"] = cam
         page_seals = [s for s in seals if s["page"] == i]
         for j, s in enumerate(page_seals):
             diam_px = int(round(SEAL_DIAMETER_MM / 25.4 * dpi))
@@ -617,7 +728,11 @@ def make_twin(twin: dict) -> dict:
                         "counter-clockwise by this to read it",
             "skew_deg": "counter-clockwise positive (image y axis down), about the page centre",
             "center_pt": "seal centre on the source page, PDF points, origin top-left",
-        },
+        } | ({"camera": "keystone_x > 0: the sheet's top edge is shorter than its bottom "
+                         "edge by that fraction of the width; keystone_y > 0: its left edge "
+                         "shorter than its right; curl_px: bow of a horizontal line at the "
+                         "binding edge; corners_px: the sheet's corners in the image "
+                         "(TL TR BR BL)"} if twin.get("camera") else {}),
         "pages": page_recs,
     }
     out_json = copy.deepcopy(expected)
@@ -654,6 +769,14 @@ Degradations common to all twins: paper rendered slightly grey (246), a smooth b
 gradient (linear ramp + off-centre radial falloff, `lighting_depth` = darkest loss),
 Gaussian blur (σ in px at the twin's DPI), additive Gaussian noise (σ on 0–255), JPEG.
 
+Camera twins (`scan-camera-*`, issue 17 class 3) imitate a phone or overhead-scanner
+capture of a bound report: per page a perspective tilt on both axes (`keystone_x`: the top
+edge of the sheet shorter than the bottom one by that fraction of the width, negative the
+reverse; `keystone_y`: the left edge shorter than the right), a page curl at the binding
+(left on odd pages, right on even ones; horizontal lines bowed by up to `curl_px` where
+they meet the binding edge, straight a third of the page away), a gutter shadow there, and the
+desk around the shrunk sheet. The sheet's corners in the image are `corners_px`.
+
 ## Twins
 
 """
@@ -688,8 +811,9 @@ CJK font; another version may change bytes but not the values the twins must rea
 
 def write_readme() -> None:
     rows = ["| twin | file | source | template | pages | dpi | colour | JPEG q | skew per page (°) "
-            "| rotated pages | noise σ | blur σ px | lighting | seals (page: kind) |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "| rotated pages | noise σ | blur σ px | lighting | seals (page: kind) "
+            "| camera per page (keystone x/y %, binding) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     total = 0
     for t in TWINS:
         ej = OUT / f"{t['name']}.expected.json"
@@ -703,11 +827,16 @@ def write_readme() -> None:
         rot = ", ".join(f"p{p['page']}: {p['rotation']}°" for p in pages if p["rotation"]) or "—"
         skews = " ".join(f"{p['skew_deg']:+.2f}" for p in pages)
         seals = ", ".join(f"p{p['page']}: {s['kind']}" for p in pages for s in p.get("seals", []))
+        camera = " ".join(f"{100 * p['camera']['keystone_x']:+.1f}/{100 * p['camera']['keystone_y']:+.1f}"
+                          f"{p['camera']['binding'][0].upper()}" for p in pages if "camera" in p)
+        if camera:
+            cams = [p["camera"] for p in pages if "camera" in p]
+            camera += f" (curl {cams[0]['curl_px']:g} px, gutter {cams[0]['gutter_depth']:g})"
         rows.append(
             f"| `{t['name']}` | `{sc['file']}` | `{sc['source']}` | {data['report']['template']} "
             f"| {len(pages)} | {sc['dpi']} | {sc['color']} | {sc['jpeg_quality']} | {skews} "
             f"| {rot} | {sc['noise_sigma']:g} | {sc['blur_sigma_px']:g} | {sc['lighting_depth']:g} "
-            f"| {seals or '—'} |")
+            f"| {seals or '—'} | {camera or '—'} |")
     size = f"\nTotal size of the twin files: {total / 1e6:.1f} MB.\n"
     (OUT / "README.md").write_text(README_HEAD + "\n".join(rows) + "\n" + size + README_TAIL,
                                    encoding="utf-8")

@@ -6,8 +6,9 @@ from the top-left corner of the page *in the frame it was read in*:
 
 - a text page (and a table pasted as a picture into one): the page as displayed, turned
   by its text direction when /Rotate disagrees with it (`pdf.page_frame`);
-- a scanned page (a PDF page read by OCR, or a page image): the page image turned upright
-  and deskewed (`scanned_page.straighten`), at the resolution it was read at.
+- a scanned page (a PDF page read by OCR, or a page image): the page image turned upright,
+  deskewed and, for a camera capture, flattened (`scanned_page.straighten`), at the
+  resolution it was read at.
 
 `DocumentCrops` puts each page into that same frame once (a few pages are cached) and
 cuts any number of crops from it: `crop_png(page, bbox)` gives PNG bytes.
@@ -324,7 +325,9 @@ class DocumentCrops:
         return PageRaster(number, np.ascontiguousarray(array), self.scale, scanned=False)
 
     def _upright(self, image) -> PageRaster:
-        """A scanned page turned and deskewed as `scanned_page.straighten` does, in colour."""
+        """A scanned page turned, deskewed and flattened (a camera capture's perspective and
+        curl) as `scanned_page.straighten` does, in colour."""
+        from ..scan.perspective import estimate_flattening
         from ..scan.pixels import (
             estimate_skew,
             ink_mask,
@@ -341,9 +344,15 @@ class DocumentCrops:
         if turns % 4:
             pixels = turn(pixels, turns)
         gray = to_gray_without_red(pixels)
-        skew = estimate_skew(ink_mask(gray, image.dpi), image.dpi)
+        ink = ink_mask(gray, image.dpi)
+        skew = estimate_skew(ink, image.dpi)
         if abs(skew) >= 0.05:
             pixels = rotate(pixels, skew)
+            gray = rotate(gray, skew)
+            ink = ink_mask(gray, image.dpi)
+        flattening = estimate_flattening(gray, ink, image.dpi)
+        if flattening is not None:
+            pixels = flattening.apply(pixels)
         return PageRaster(image.number, np.ascontiguousarray(pixels), image.dpi / 72.0, scanned=True)
 
     def _decide_turns(self, image) -> int:
