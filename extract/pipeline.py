@@ -159,9 +159,11 @@ def _read_pages(
                     page = read_scanned_page(
                         image, _ocr_engine(settings, name), settings, page_text=_page_text_policy(k, page_text, settings.full_text)
                     )
-                elif images.coverage and reader is pdf:  # a table pasted as a picture into a text page
-                    from .read.picture import read_table_pictures
-
+                elif images.coverage:  # a table pasted as a picture into a text page
+                    if reader is pdf:
+                        from .read.picture import read_table_pictures
+                    else:
+                        read_table_pictures = reader.read_table_pictures
                     page = read_table_pictures(doc, number - 1, page, lambda: _ocr_engine(settings, name), settings)
             pages.append(page)
             check_time()

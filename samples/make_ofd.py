@@ -21,6 +21,8 @@ Variants:
   PathObjects, inside nested PageBlocks.
 - ``ofd-turned-<src>``: every page laid sideways on landscape paper (CTM "0 1 -1 0 h 0":
   the text runs down the sheet), as a table turned onto the page; read turned back.
+- ``ofd-picture-<src>``: a sample whose table 三 is pasted as pictures: the pictures as
+  PNG ImageObjects (MultiMedia in DocumentRes) beside the text layer.
 - ``ofd-twodocs-<src>``: the pages split over two documents (two DocBody), each with a
   TemplatePage (a header drawn under every page, ZOrder Background).
 - ``ofd-volume-2``: two reports in one OFD (per-line text), expected as a volume.
@@ -90,6 +92,8 @@ class SourcePage:
     height: float
     lines: tuple[tuple[Char, ...], ...]
     rules: tuple[Rule, ...]
+    # Pictures: (x, y, width, height) in mm and the image as a grey PNG.
+    pictures: tuple[tuple[tuple[float, float, float, float], bytes], ...] = ()
 
 
 def read_pdf(path: Path) -> list[SourcePage]:
@@ -128,10 +132,30 @@ def read_pdf(path: Path) -> list[SourcePage]:
             page.close()
             content = reader.read_page(doc, index, DEFAULT_SETTINGS)
             rules = tuple(Rule(s.orientation, s.position * PT_TO_MM, s.start * PT_TO_MM, s.end * PT_TO_MM) for s in content.rulings)
-            pages.append(SourcePage(width * PT_TO_MM, height * PT_TO_MM, tuple(tuple(l) for l in lines), rules))
+            pages.append(SourcePage(width * PT_TO_MM, height * PT_TO_MM, tuple(tuple(l) for l in lines), rules,
+                                    _pictures(doc[index], height)))
     finally:
         doc.close()
     return pages
+
+
+def _pictures(page, height: float) -> tuple:
+    """The page's upright pictures (a table pasted as a screenshot): where they are (mm,
+    top-left origin) and their pixels, losslessly as grey PNG (the screenshots are grey)."""
+    import cv2
+
+    out = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        pixels = obj.get_bitmap(render=False).to_numpy()
+        grey = cv2.cvtColor(pixels[:, :, :3], cv2.COLOR_BGR2GRAY) if pixels.ndim == 3 else pixels
+        ok, png = cv2.imencode(".png", grey, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+        if not ok:
+            raise SystemExit("cannot encode a picture as PNG")
+        box = (left * PT_TO_MM, (height - top) * PT_TO_MM, (right - left) * PT_TO_MM, (top - bottom) * PT_TO_MM)
+        out.append((box, png.tobytes()))
+    page.close()
+    return tuple(out)
 
 
 def read_scan(path: Path) -> list[tuple[float, float, bytes]]:
@@ -240,7 +264,8 @@ def add_rule(parent, ids: Ids, rule: Rule, style: Style) -> None:
         etree.SubElement(obj, q("AbbreviatedData")).text = line
 
 
-def page_xml(ids: Ids, page: SourcePage, font_id: str, style: Style, template: str = "") -> bytes:
+def page_xml(ids: Ids, page: SourcePage, font_id: str, style: Style, template: str = "",
+             picture_ids: tuple[str, ...] = ()) -> bytes:
     root = etree.Element(q("Page"), nsmap={"ofd": NS})
     if template:
         etree.SubElement(root, q("Template"), TemplateID=template, ZOrder="Background")
@@ -251,6 +276,10 @@ def page_xml(ids: Ids, page: SourcePage, font_id: str, style: Style, template: s
     holder = etree.SubElement(content, q("Layer"), ID=ids(), Type="Body")
     for _ in range(style.blocks):
         holder = etree.SubElement(holder, q("PageBlock"), ID=ids())
+    for ((x, y, w, h), _), image_id in zip(page.pictures, picture_ids):
+        # The image's unit square scaled by the CTM to the Boundary's size.
+        etree.SubElement(holder, q("ImageObject"), ID=ids(), Boundary=f"{fmt(x)} {fmt(y)} {fmt(w)} {fmt(h)}",
+                         CTM=f"{fmt(w)} 0 0 {fmt(h)} 0 0", ResourceID=image_id)
     for rule in page.rules:
         add_rule(holder, ids, rule, style)
     for line in page.lines:
@@ -336,10 +365,22 @@ def write_ofd(path: Path, documents: list[DocumentSpec]) -> None:
                 page_entries.append((page_id, f"Pages/Page_{k}/Content.xml"))
             first = spec.scans[0][:2]
         else:
+            document_res = etree.Element(q("Res"), nsmap={"ofd": NS}, BaseLoc="Res")
+            medias = etree.SubElement(document_res, q("MultiMedias"))
             for k, page in enumerate(spec.pages):
+                picture_ids = []
+                for _, png in page.pictures:
+                    image_id = ids()
+                    picture_ids.append(image_id)
+                    media = etree.SubElement(medias, q("MultiMedia"), ID=image_id, Type="Image", Format="PNG")
+                    etree.SubElement(media, q("MediaFile")).text = f"image_{image_id}.png"
+                    files[f"{folder}/Res/image_{image_id}.png"] = png
                 page_id = ids()
-                files[f"{folder}/Pages/Page_{k}/Content.xml"] = page_xml(ids, page, font_id, spec.style, template_id)
+                files[f"{folder}/Pages/Page_{k}/Content.xml"] = page_xml(
+                    ids, page, font_id, spec.style, template_id, tuple(picture_ids))
                 page_entries.append((page_id, f"Pages/Page_{k}/Content.xml"))
+            if len(medias):
+                files[f"{folder}/DocumentRes.xml"] = _bytes(document_res)
             first = (spec.pages[0].width, spec.pages[0].height)
             if spec.style.turn_height:
                 first = first[::-1]
@@ -349,7 +390,7 @@ def write_ofd(path: Path, documents: list[DocumentSpec]) -> None:
         area = etree.SubElement(common, q("PageArea"))
         etree.SubElement(area, q("PhysicalBox")).text = f"0 0 {fmt(first[0])} {fmt(first[1])}"
         etree.SubElement(common, q("PublicRes")).text = "PublicRes.xml"
-        if spec.scans:
+        if f"{folder}/DocumentRes.xml" in files:
             etree.SubElement(common, q("DocumentRes")).text = "DocumentRes.xml"
         if template_id:
             etree.SubElement(common, q("TemplatePage"), ID=template_id, BaseLoc="Tpls/Tpl_0/Content.xml")
@@ -363,7 +404,7 @@ def write_ofd(path: Path, documents: list[DocumentSpec]) -> None:
         for name, data in files.items():
             info = zipfile.ZipInfo(name, date_time=(2026, 12, 4, 0, 0, 0))
             # JPEGs are stored: deflating them gains nothing.
-            info.compress_type = zipfile.ZIP_STORED if name.endswith(".jpg") else zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if name.endswith((".jpg", ".png")) else zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
 
 
@@ -386,6 +427,7 @@ SOURCES = {
     "ctm": "r2023-bignumbers-thousands-01",
     "twodocs": "r2024-pagebreak-exact-01",
     "turned": "r2020-wrap-bigfont-01",
+    "picture": "r2021-picture-table-01",
 }
 VOLUME_MEMBERS = ("r2022-error-leaf-01", "r2024-zeros-small-01")
 SCAN_SOURCE = "scan-r2022-other-single-01"
@@ -399,7 +441,9 @@ def build(out: Path = OUT) -> list[Path]:
         source = HERE / f"{name}.pdf"
         pages = read_pdf(source)
         path = out / f"ofd-{variant}-{name}.ofd"
-        if variant == "turned":
+        if variant == "picture":
+            documents = [DocumentSpec(tuple(pages))]
+        elif variant == "turned":
             documents = [DocumentSpec(tuple(pages), style=Style(turn_height=pages[0].height))]
         elif variant == "twodocs":
             half = len(pages) // 2

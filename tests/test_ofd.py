@@ -31,13 +31,15 @@ CHARS = OFD_SAMPLES / "ofd-chars-r2022-nulls-slash-01.ofd"
 CTM = OFD_SAMPLES / "ofd-ctm-r2023-bignumbers-thousands-01.ofd"
 TWODOCS = OFD_SAMPLES / "ofd-twodocs-r2024-pagebreak-exact-01.ofd"
 TURNED = OFD_SAMPLES / "ofd-turned-r2020-wrap-bigfont-01.ofd"
+PICTURE = OFD_SAMPLES / "ofd-picture-r2021-picture-table-01.ofd"
 VOLUME = OFD_SAMPLES / "ofd-volume-2.ofd"
 SCAN = OFD_SAMPLES / "ofd-scan-r2022-other-single-01.ofd"
 PT_PER_MM = 72 / 25.4
 
 
 def test_every_digital_ofd_sample_is_exact():
-    digital = sorted(p for p in OFD_SAMPLES.glob("*.ofd") if p != SCAN)
+    # The scan and the picture tables cost OCR: read by the tests below, one page each.
+    digital = sorted(p for p in OFD_SAMPLES.glob("*.ofd") if p not in (SCAN, PICTURE))
     assert len(digital) == 6
     results = evaluate(digital, None, DEFAULT_SETTINGS)
     # The volume gives one result per report.
@@ -146,6 +148,20 @@ def test_a_scanned_ofd_page_goes_to_the_scan_path_with_its_own_pixels():
     record = extract_file(SCAN, DEFAULT_SETTINGS, pages=(3,)).model_dump(mode="json")
     want = json.loads(SCAN.with_name(f"{SCAN.stem}.expected.json").read_text(encoding="utf-8"))
     assert record["tables"]["review_litigation"] == want["tables"]["review_litigation"]
+
+
+def test_a_table_pasted_as_a_picture_into_an_ofd_text_page_is_read_from_the_picture():
+    # Page 5: the end of table 三 (its last row, 结转下年度继续办理) as a 120 dpi screenshot
+    # (a PNG ImageObject), 四 as text.
+    record = extract_file(PICTURE, DEFAULT_SETTINGS, pages=(5,)).model_dump(mode="json")
+    want = json.loads(PICTURE.with_name(f"{PICTURE.stem}.expected.json").read_text(encoding="utf-8"))
+    from_picture = {k: c for k, c in record["cells"].items() if c["page"] == 5 and c["source"] == "ocr"}
+    assert {k.rsplit(".", 1)[0] for k in from_picture} == {"applications.carried_forward"} and len(from_picture) == 7
+    for key, cell in from_picture.items():
+        table, row, column = key.split(".")
+        assert cell["value"] == want["tables"][table][row][column], key
+    assert record["tables"]["review_litigation"] == want["tables"]["review_litigation"]
+    assert record["source"]["kind"] == "mixed"
 
 
 def test_batch_takes_ofd_files(tmp_path):

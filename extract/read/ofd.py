@@ -258,6 +258,7 @@ class OfdDocument:
         self.pages: list[_PageRef] = []
         self._drawings: dict[int, _Drawing] = {}
         self._pixels: dict[str, np.ndarray] = {}
+        self._sizes: dict[str, tuple[int, int]] = {}
 
     def __len__(self) -> int:
         return len(self.pages)
@@ -324,19 +325,26 @@ class OfdDocument:
             self._drawings[index] = _draw_page(self, self.pages[index])
         return self._drawings[index]
 
+    def image_size(self, member: str) -> tuple[int, int]:
+        """(width, height) in pixels of a MultiMedia image, from its header (not decoded)."""
+        if member not in self._sizes:
+            from PIL import Image
+
+            data = self.read(member, self.settings.max_file_bytes)
+            try:
+                with Image.open(io.BytesIO(data)) as probe:
+                    self._sizes[member] = probe.size
+            except Exception as exc:  # Pillow raises many kinds on a damaged image
+                raise InvalidDocument(self.name, f"the OFD is damaged ({member} is not a readable image: {exc})") from None
+        return self._sizes[member]
+
     def pixels(self, member: str) -> np.ndarray:
         """A MultiMedia image decoded as BGR (or grey), checked against the pixel limit."""
         if member not in self._pixels:
-            data = self.read(member, self.settings.max_file_bytes)
-            from PIL import Image
-
-            try:
-                with Image.open(io.BytesIO(data)) as probe:
-                    width, height = probe.size
-            except Exception as exc:  # Pillow raises many kinds on a damaged image
-                raise InvalidDocument(self.name, f"the OFD is damaged ({member} is not a readable image: {exc})") from None
+            width, height = self.image_size(member)
             if width * height > self.settings.max_image_pixels:
                 raise LimitExceeded(self.name, f"{member} is {width} x {height} pixels, over the limit")
+            data = self.read(member, self.settings.max_file_bytes)
             array = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
             if array is None:
                 raise InvalidDocument(self.name, f"{member}: image format not readable (PNG, JPEG, TIFF or BMP expected)")
@@ -793,11 +801,43 @@ def page_images(doc: OfdDocument, index: int) -> PageImages:
         area = bounds.width * bounds.height
         covered += area
         if area > best_area:
-            pixels = doc.pixels(image.member)
-            long_px, long_pt = max(pixels.shape[:2]), max(bounds.width, bounds.height)
+            long_px, long_pt = max(doc.image_size(image.member)), max(bounds.width, bounds.height)
             best_area, best_dpi = area, (long_px / (long_pt / 72.0) if long_pt else 0.0)
     page_area = drawing.width * drawing.height
     return PageImages(min(1.0, covered / page_area) if page_area else 0.0, best_dpi)
+
+
+def read_table_pictures(doc: OfdDocument, index: int, page: PageContent, engine, settings: Settings) -> PageContent:
+    """`page` with the tables its pictures hold added (a table pasted as a screenshot into
+    a text page), as `picture.read_table_pictures` does for a PDF page."""
+    from .picture import add_picture_tables, axis_aligned, may_hold_table
+
+    drawing = doc.drawing(index)
+
+    def pictures() -> Iterator[tuple[np.ndarray, BBox]]:
+        for image in drawing.images:
+            # The image's columns run along (a, b) on the page, its rows along (c, d).
+            a, b, c, d, _, _ = image.matrix
+            if not axis_aligned((a, b), (c, d)):
+                continue  # placed at an angle: not read, as in a PDF
+            rect = _image_bounds(image)
+            if may_hold_table(rect, doc.image_size(image.member), page, settings.min_text_glyphs):
+                yield _as_displayed(doc.pixels(image.member), (a, b), (c, d)), rect
+
+    return add_picture_tables(page, pictures(), engine, settings)
+
+
+def _as_displayed(pixels: np.ndarray, across: tuple[float, float], down: tuple[float, float]) -> np.ndarray:
+    """An axis-aligned image's pixels turned and flipped as it is displayed on the page."""
+    if abs(across[0]) >= abs(across[1]):  # columns run along x
+        out, column_step, row_step = pixels, across[0], down[1]
+    else:  # a quarter turn: columns run along y
+        out, column_step, row_step = np.swapaxes(pixels, 0, 1), down[0], across[1]
+    if column_step < 0:
+        out = out[:, ::-1]
+    if row_step < 0:
+        out = out[::-1]
+    return np.ascontiguousarray(out)
 
 
 def scanned_page_image(doc: OfdDocument, index: int, images: PageImages, min_dpi: float, max_dpi: float):

@@ -14,7 +14,7 @@ OpenCV passes at most; pictures too small to hold a table are not decoded at all
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import cv2
 import numpy as np
@@ -62,25 +62,38 @@ def read_table_pictures(
     textpage = pdf_page.get_textpage()
     try:
         frame = pdf.page_frame(pdf_page, textpage)
-        boxes: list[TextBox] = []
-        rulings: list[Segment] = []
-        ocr: Optional[OcrEngine] = None
-        for picture in _candidates(pdf_page, frame, page, settings.min_text_glyphs):
-            prepared = _table_image(picture, settings)
-            if prepared is None:
-                continue
-            gray, ink, dpi, found = prepared
-            if ocr is None:
-                ocr = engine()
-            from ..scan.scanned_page import read_upright_image
-
-            content = read_upright_image(page.number, gray, ink, dpi, ocr, settings, page_text=False, rulings=found)
-            placed_boxes, placed_rulings = _place(content, picture.rect)
-            boxes += placed_boxes + _blank_cell_marks(placed_boxes, placed_rulings, settings)
-            rulings += placed_rulings
+        pictures = ((_upright_pixels(p), p.rect) for p in _candidates(pdf_page, frame, page, settings.min_text_glyphs))
+        return add_picture_tables(page, pictures, engine, settings)
     finally:
         textpage.close()
         pdf_page.close()
+
+
+def add_picture_tables(
+    page: PageContent,
+    pictures: Iterable[tuple[np.ndarray, BBox]],
+    engine: Callable[[], OcrEngine],
+    settings: Settings,
+) -> PageContent:
+    """`page` with the tables its pictures hold added. `pictures`: each picture's pixels as
+    displayed (upright, BGR or grey) and where it is displayed in the page frame; any
+    reader's (the PDF's above, the OFD's in `read.ofd`)."""
+    boxes: list[TextBox] = []
+    rulings: list[Segment] = []
+    ocr: Optional[OcrEngine] = None
+    for pixels, rect in pictures:
+        prepared = prepare_table_image(pixels, rect, settings)
+        if prepared is None:
+            continue
+        gray, ink, dpi, found = prepared
+        if ocr is None:
+            ocr = engine()
+        from ..scan.scanned_page import read_upright_image
+
+        content = read_upright_image(page.number, gray, ink, dpi, ocr, settings, page_text=False, rulings=found)
+        placed_boxes, placed_rulings = _place(content, rect)
+        boxes += placed_boxes + _blank_cell_marks(placed_boxes, placed_rulings, settings)
+        rulings += placed_rulings
     if not rulings:
         return page
     return replace(page, boxes=page.boxes + tuple(boxes), rulings=page.rulings + tuple(rulings))
@@ -113,25 +126,31 @@ def _candidates(pdf_page: pdfium.PdfPage, frame, page: PageContent, min_glyphs: 
         bottom_left = frame.point(e, f)
         across = (top_right[0] - top_left[0], top_right[1] - top_left[1])
         down = (bottom_left[0] - top_left[0], bottom_left[1] - top_left[1])
-        if not _axis_aligned(across, down):
+        if not axis_aligned(across, down):
             continue  # placed at an angle: rare for a pasted table, not read
         xs = (top_left[0], top_right[0], bottom_left[0], top_right[0] + down[0])
         ys = (top_left[1], top_right[1], bottom_left[1], top_right[1] + down[1])
         rect = BBox(min(xs), min(ys), max(xs), max(ys))
-        if rect.width < _MIN_WIDTH_SHARE * page.width or rect.height < _MIN_HEIGHT_PT:
-            continue
-        px_w, px_h = obj.get_px_size()
-        long_px, long_pt = max(px_w, px_h), max(rect.width, rect.height)
-        if long_px / (long_pt / 72.0) < _MIN_NATIVE_DPI:
-            continue
-        inner = BBox(rect.x0 + 2, rect.top + 2, rect.x1 - 2, rect.bottom - 2)
-        covered = sum(1 for box in page.boxes if inner.contains_point(*box.bbox.center))
-        if covered >= min_glyphs:
-            continue  # text drawn over a background picture: the text layer carries it
-        yield _Picture(obj, rect, turns)
+        if may_hold_table(rect, obj.get_px_size(), page, min_glyphs):
+            yield _Picture(obj, rect, turns)
 
 
-def _axis_aligned(across: tuple[float, float], down: tuple[float, float]) -> bool:
+def may_hold_table(rect: BBox, px_size: tuple[int, int], page: PageContent, min_glyphs: int) -> bool:
+    """Whether a picture displayed at `rect` (page frame) with `px_size` (width, height)
+    pixels is worth checking for a table: large enough, sharp enough, and not under the
+    text layer."""
+    if rect.width < _MIN_WIDTH_SHARE * page.width or rect.height < _MIN_HEIGHT_PT:
+        return False
+    long_px, long_pt = max(px_size), max(rect.width, rect.height)
+    if long_px / (long_pt / 72.0) < _MIN_NATIVE_DPI:
+        return False
+    inner = BBox(rect.x0 + 2, rect.top + 2, rect.x1 - 2, rect.bottom - 2)
+    covered = sum(1 for box in page.boxes if inner.contains_point(*box.bbox.center))
+    # Text drawn over a background picture: the text layer carries it.
+    return covered < min_glyphs
+
+
+def axis_aligned(across: tuple[float, float], down: tuple[float, float]) -> bool:
     """Whether an image drawn with these axes (page frame: `across` = direction of its pixel
     columns, `down` = of its rows) sits square on the page: upright, a quarter turn or
     mirrored, but not oblique."""
@@ -142,6 +161,11 @@ def _axis_aligned(across: tuple[float, float], down: tuple[float, float]) -> boo
 def _table_image(picture: _Picture, settings: Settings):
     """The picture as an upright grey image at a readable resolution, its ink, dpi and
     rulings — or None when its rulings form no table (photos, logos, charts)."""
+    return prepare_table_image(_upright_pixels(picture), picture.rect, settings)
+
+
+def _upright_pixels(picture: _Picture) -> np.ndarray:
+    """The picture's pixels as displayed on the page, over white."""
     # Rendered by pdfium at the image's native resolution: its matrix (scale, flips,
     # quarter turns) and its soft mask applied, so a transparent screenshot lands on white.
     bitmap = picture.obj.get_bitmap(render=True, scale_to_original=True)
@@ -158,14 +182,19 @@ def _table_image(picture: _Picture, settings: Settings):
             array[clear] = (array[clear] * weight + 255.0 * (1.0 - weight)).astype(np.uint8)
     if picture.turns:
         array = np.rot90(array, picture.turns)
-    array = np.ascontiguousarray(array)
+    return np.ascontiguousarray(array)
+
+
+def prepare_table_image(array: np.ndarray, rect: BBox, settings: Settings):
+    """A picture's upright pixels (displayed at `rect`) as a grey image at a readable
+    resolution, its ink, dpi and rulings — or None when its rulings form no table."""
     h_px, w_px = array.shape[:2]
     if h_px < 8 or w_px < 8:
         return None
     # Pixels per inch as placed, per axis; read at the scan path's resolution range.
-    dpi_x, dpi_y = w_px / (picture.rect.width / 72.0), h_px / (picture.rect.height / 72.0)
+    dpi_x, dpi_y = w_px / (rect.width / 72.0), h_px / (rect.height / 72.0)
     dpi = min(max(max(dpi_x, dpi_y), settings.min_render_dpi), settings.max_render_dpi)
-    width, height = round(picture.rect.width / 72.0 * dpi), round(picture.rect.height / 72.0 * dpi)
+    width, height = round(rect.width / 72.0 * dpi), round(rect.height / 72.0 * dpi)
     if abs(width - w_px) > 1 or abs(height - h_px) > 1:
         shrink = width * height < w_px * h_px
         array = cv2.resize(array, (width, height), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
