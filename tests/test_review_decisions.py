@@ -118,6 +118,11 @@ def test_a_blank_leaves_rules_unchecked_never_holding(app):
     db.close()
     assert stored["unchecked"] == unchecked and stored["by_rule"]["indicators.parts_sum"]["unchecked"] >= 1
     assert queue_row(db_path, sha).unchecked == unchecked
+    from extract.batch.listing import report_rows  # `extract list` / `summary` count them in effect too
+
+    db = open_store(db_path, readonly=True)
+    assert next(r for r in report_rows(db) if r["sha256"] == sha)["unchecked"] == unchecked
+    db.close()
 
     # Set back to the reading: every rule checked again, and it holds.
     again = decide(client, sha, IN_PERSON, str(YEAR_2012_THIS["applications_in_person"]))["state"]

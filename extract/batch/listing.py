@@ -2,9 +2,11 @@
 broken, reports that need review), as text or JSON.
 
 Both count each report once: the canonical copy of each group of copies (`copies` table,
-extract/batch/copies.py). Rule accounting (`rules` in a record: checked, held, broken,
-unchecked) is read from the stored record when it is there; absent (records extracted before
-it existed), the number of unchecked rules is unknown (null in JSON, `?` in text), never 0.
+extract/batch/copies.py). Rule accounting (checked, held, broken, unchecked) is the one in
+effect (`reports.rules`: the record's, decided again after a review decision, so a cell a
+reviewer set blank counts its rules unchecked, as errors and warnings count in effect); absent
+(records extracted before it existed), the number of unchecked rules is unknown (null in JSON,
+`?` in text), never 0.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def report_rows(db: sqlite3.Connection, *, agency: Optional[str] = None, year: O
     where = "" if with_copies else " WHERE" + NOT_A_COPY
     rows = db.execute(
         "SELECT r.sha256, r.first_page, r.agency, r.year, r.template, r.kind, r.errors, r.warnings,"
-        " r.reviewed_by, r.reviewed_at, d.path, json_extract(r.record, '$.rules') AS rules,"
+        " r.reviewed_by, r.reviewed_at, d.path, COALESCE(r.rules, json_extract(r.record, '$.rules')) AS rules,"
         " COALESCE(k.n_copies, 1) AS n_copies, COALESCE(k.canonical, 1) AS canonical, k.match,"
         " k.canonical_sha256, k.canonical_first_page,"
         " (SELECT count(*) FROM copy_disagreements x WHERE x.sha256_a = r.sha256 AND x.first_page_a = r.first_page)"
