@@ -22,7 +22,10 @@ What is kept of each page object:
 - PathObject/AbbreviatedData (S/M/L/Q/B/A/C): axis-aligned rulings, as the PDF reader finds
   them (`pdf._rulings`): stroked lines and rectangle outlines, and thin filled rectangles.
 - ImageObject -> MultiMedia (PNG/JPEG/TIFF/BMP in the package): page images, so a page that
-  is one picture goes to the scan path as a scanned PDF page does.
+  is one picture goes to the scan path as a scanned PDF page does, and a table pasted as a
+  picture into a text page is read from it (`read_table_pictures`, as `read/picture.py`).
+A page whose text runs down or up the sheet (turned by CTMs) is turned upright, as the PDF
+reader turns such a page.
 Not read: annotations (Annots), signatures and seals, vertical text direction
 (ReadDirection/CharDirection), clipping areas, DrawParam colours.
 
