@@ -191,7 +191,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--format", choices=FORMATS, required=True)
     parser.add_argument("--out", type=Path,
                         help="output file (default: beside the database, e.g. results.csv; csv-wide also writes <out>.dictionary.csv; "
-                        "'-' for stdout: csv, csv-wide without its dictionary, jsonl)")
+                        "'-' for stdout: csv, csv-wide without its dictionary and companion tables, jsonl)")
     parser.add_argument("--original", action="store_true", help="ignore corrections: the values as read")
     parser.add_argument("--with-copies", action="store_true",
                         help="every stored copy of a report (default: each report once, its canonical copy; "
