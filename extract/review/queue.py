@@ -46,16 +46,20 @@ STATUS_LABELS = {
 }
 TEMPLATES = ("2021", "2019", "pre2019")
 CAUSES = {"publication": "公布有误 publication", "reading": "识别有误 reading"}
-# Sort orders; every one ends in the report's key, so pages never overlap or skip a report.
-# Each has an index of the same expressions (`_TABLE`): keep the two in step.
-_TIE = "path, first_page, sha256"
-SORTS = {
-    "need": ("reviewed_at IS NOT NULL, errors DESC, warnings DESC, low_confidence DESC,"
-             " COALESCE(unchecked, 0) DESC, agency, year, " + _TIE),
-    "agency": "agency, year, " + _TIE,
-    "year": "year DESC, agency, " + _TIE,
-    "errors": "errors DESC, warnings DESC, agency, year, " + _TIE,
+# Sort orders as keys that all ascend (a count descends as its negative; a missing agency or
+# year sorts as '' or 0), so a report's neighbours are found by comparing row values:
+# (keys) < (this report's keys). Every order ends in the report's key, so pages never overlap
+# or skip a report, and each has an index of the same expressions (`_TABLE`).
+_TIE = ("path", "first_page", "sha256")
+_AGENCY, _YEAR = "COALESCE(agency, '')", "COALESCE(year, 0)"
+SORT_KEYS = {
+    "need": ("(reviewed_at IS NOT NULL)", "-errors", "-warnings", "-low_confidence", "-COALESCE(unchecked, 0)",
+             _AGENCY, _YEAR, *_TIE),
+    "agency": (_AGENCY, _YEAR, *_TIE),
+    "year": ("-" + _YEAR, _AGENCY, *_TIE),
+    "errors": ("-errors", "-warnings", _AGENCY, _YEAR, *_TIE),
 }
+SORTS = {name: ", ".join(keys) for name, keys in SORT_KEYS.items()}
 SORT_LABELS = {"need": "按需要 by need", "agency": "按机关 by agency", "year": "按年度 by year",
                "errors": "按错误数 by errors"}
 _FROM = "review_queue r"
@@ -347,30 +351,36 @@ class Place:
 
 
 def place(db: sqlite3.Connection, queue_filter: QueueFilter, sha: str, first_page: int) -> Place:
+    """Where the report stands in the filtered queue: its sort keys compared, as row values,
+    with the others' (a count of the reports before it, and the nearest one each side along
+    the sort's index), never the whole queue numbered."""
     count_missing(db)
+    keys = SORT_KEYS[queue_filter.sort]
+    here = db.execute(f"SELECT {', '.join(keys)} FROM review_queue WHERE sha256 = ? AND first_page = ?",
+                      (sha, first_page)).fetchone()
+    count = progress(db, queue_filter).shown
+    if here is None:
+        return Place(None, count, None, None, None)
     where, args = queue_filter.where()
-    # The filtered queue, numbered in order, plus this report wherever it sorts.
-    rows = db.execute(f"""
-        WITH q AS MATERIALIZED (
-            SELECT r.sha256, r.first_page, r.reviewed_at IS NULL AS open, ({where}) AS inside,
-                   ROW_NUMBER() OVER (ORDER BY {SORTS[queue_filter.sort]}) AS n
-            FROM {_FROM} WHERE ({where}) OR (r.sha256 = :here_sha AND r.first_page = :here_first)),
-        h AS (SELECT n, inside FROM q WHERE sha256 = :here_sha AND first_page = :here_first)
-        SELECT 'here' AS what, NULL AS sha256, NULL AS first_page, h.n AS n, h.inside AS inside FROM h
-        UNION ALL SELECT 'count', NULL, NULL, (SELECT COUNT(*) FROM q WHERE inside), NULL
-        UNION ALL SELECT 'previous', q.sha256, q.first_page, q.n, NULL FROM q, h WHERE q.n = h.n - 1
-        UNION ALL SELECT 'next', q.sha256, q.first_page, q.n, NULL FROM q, h WHERE q.n = h.n + 1
-        UNION ALL SELECT * FROM (SELECT 'after', q.sha256, q.first_page, q.n, NULL FROM q, h
-                                 WHERE q.n > h.n AND q.open AND q.inside ORDER BY q.n LIMIT 1)
-        UNION ALL SELECT * FROM (SELECT 'before', q.sha256, q.first_page, q.n, NULL FROM q, h
-                                 WHERE q.n < h.n AND q.open AND q.inside ORDER BY q.n LIMIT 1)
-        """, {**args, "here_sha": sha, "here_first": first_page}).fetchall()
-    found = {row[0]: row for row in rows}  # what, sha256, first_page, n, inside
-    key = (lambda what: (found[what][1], found[what][2]) if what in found else None)
-    here = found.get("here")
-    # Inside the filter, q holds the filtered queue alone: n is the position.
-    position = here[3] if here is not None and here[4] else None
-    return Place(position, found["count"][3], key("previous"), key("next"), key("after") or key("before"))
+    args = {**args, **{f"here{i}": value for i, value in enumerate(here)}, "sha": sha, "first": first_page}
+    row = "(" + ", ".join(keys) + ")"
+    mark = "(" + ", ".join(f":here{i}" for i in range(len(keys))) + ")"
+    descending = ", ".join(f"{k} DESC" for k in keys)
+
+    def one(condition: str, order: str) -> Optional[tuple[str, int]]:
+        found = db.execute(f"SELECT sha256, first_page FROM {_FROM} WHERE ({where}) AND {condition}"
+                           f" ORDER BY {order} LIMIT 1", args).fetchone()
+        return (found[0], found[1]) if found else None
+
+    inside = db.execute(f"SELECT 1 FROM {_FROM} WHERE ({where}) AND r.sha256 = :sha AND r.first_page = :first",
+                        args).fetchone() is not None
+    position = None
+    if inside:
+        position = 1 + db.execute(f"SELECT COUNT(*) FROM {_FROM} WHERE ({where}) AND {row} < {mark}", args).fetchone()[0]
+    next_open = (one(f"{row} > {mark} AND r.reviewed_at IS NULL", SORTS[queue_filter.sort])
+                 or one(f"{row} < {mark} AND r.reviewed_at IS NULL", SORTS[queue_filter.sort]))
+    return Place(position, count, one(f"{row} < {mark}", descending), one(f"{row} > {mark}", SORTS[queue_filter.sort]),
+                 next_open)
 
 
 def rules_present(db: sqlite3.Connection) -> list[str]:
