@@ -167,6 +167,20 @@ def test_a_value_is_suggested_only_when_the_rules_fix_that_cell_alone(app, recor
     assert other["expected"] == "" and other["suggestion"]["certainty"] == "candidates"
 
 
+def test_a_doubtful_reading_is_marked_among_the_candidates(tmp_path, records):
+    # The arithmetic cannot tell the candidates apart; the one read with low confidence is marked.
+    (wrong, _), = injected_errors(SHARED).items()
+    record = json.loads(json.dumps(records[SHARED][1]))
+    record["cells"][wrong].update(source="ocr", confidence=0.5)
+    db_path = tmp_path / "doubt.sqlite"
+    sha = write_record(db_path, tmp_path / "gone.pdf", record)
+    client = TestClient(create_app(ReviewConfig(database=db_path, reviewer="decider", token=TOKEN)),
+                        base_url="http://127.0.0.1", raise_server_exceptions=False)
+    suggestion = client.get(f"/report/{sha}/1/cells/{wrong}").json()["suggestion"]
+    marked = {c["key"] for c in suggestion["candidates"] if c["doubtful_reading"]}
+    assert suggestion["certainty"] == "candidates" and marked == {wrong}
+
+
 def test_repair_and_suggestions_share_one_constraint_search():
     from extract.checks import constraints, repair
     from extract.review import rules

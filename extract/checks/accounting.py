@@ -170,10 +170,10 @@ def redecide(
     reviewed: Iterable[str] = (),
     threshold: Optional[float] = None,
 ) -> tuple[list[Finding], Optional[RuleAccounting]]:
-    """After a review: the findings validated again (`findings`, from
-    `checks.revalidate.revalidated_findings` or `checks.revalidate.revalidated_indicator_findings`)
-    with their causes decided again, and the record's rule accounting with the values in
-    effect (the prose rule's counts kept as read). The accounting is None when the record
+    """After a review: the findings validated again (`findings`) with their causes decided
+    again, and the record's rule accounting with the values in effect (the prose rule's
+    counts kept as read). The review app, the store and the exports use
+    `checks.revalidate.decided_again`, which decides the prose rule again too. The accounting is None when the record
     has none (read before it was recorded: unknown, not zero)."""
     reviewed = set(reviewed)
     if version == "pre2019":

@@ -1,18 +1,16 @@
-"""A report's findings decided again with the values in effect, after a reviewer's
-correction: `revalidated_findings` (template reports), `revalidated_indicator_findings`
-(pre-2019 reports) and `revalidate_stored`, which does it for a report stored in a batch
-database (its `findings` rows, counts and cell flags). Below both the batch store (which
-applies corrections again to a new reading) and the review app (a decision): neither
-imports the other for it.
+"""A report decided again with the values in effect, after a reviewer's decision:
+`decided_again` (findings and rule accounting, as the pipeline decides them) and
+`revalidate_stored`, which does it for a report stored in a batch database (its `findings`
+rows, counts, cell flags and `reports.rules`). Below both the batch store (which applies
+corrections again to a new reading) and the review app (a decision): neither imports the
+other for it.
 
-The rules `check_indicators` decides (parts_sum, part_exceeds_parent, cumulative_below_year)
-are run again over the report's indicators with the corrected values; findings about a cell's
+Every rule is decided again: the template's equations and value rules, or a pre-2019 report's
+indicator rules (parts_sum, part_exceeds_parent, cumulative_below_year); the soft checks (the
+prose figures against the corrected table, plausibility); the cause of each broken rule; the
+rule accounting, so that a decision leaving a rule unchecked says so. Findings about a cell's
 reading (low confidence, unreadable, repaired) are dropped once a person confirmed or
 corrected that cell; every other finding (unplaced numbers, pages) is kept as it was.
-`decided_again` does all of it as the pipeline does: the table rules, the soft checks (the
-prose figures against the corrected table, plausibility), the cause of each broken rule, and
-the rule accounting with the values in effect; `revalidate_stored` stores the lot (findings,
-counts, flags, `reports.rules`), so that a decision leaving a rule unchecked says so.
 Used by the batch store, the review app (`review.data.revalidate`) and the exports
 (`export.stored`).
 """
@@ -21,11 +19,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Iterable, Mapping, Optional
 
 from .. import template as tpl
 from ..records import CellValue, Finding, Indicator, ProseFigure, RuleAccounting
-from ..template import TemplateVersion
 from .accounting import account, attribute, template_outcomes
 from .indicator_rules import check_indicators
 from .soft_checks import run_soft_checks
@@ -44,46 +41,9 @@ SOFT_RULES = frozenset({"prose.contradicts_table", "plausibility.regulations"})
 LIVE_DECISION = "undoes IS NULL AND id NOT IN (SELECT undoes FROM corrections WHERE undoes IS NOT NULL)"
 
 
-def revalidated_findings(
-    original: Sequence[Finding],
-    values: Mapping[str, CellValue],
-    version: TemplateVersion,
-    layout: Optional[tpl.OtherLayout],
-    reviewed_cells: set[str],
-) -> list[Finding]:
-    """The report's findings with the values in effect: every rule `validate` decides is
-    decided again; findings about a cell's reading are dropped once a person confirmed or
-    corrected that cell; the others (tables, pages, prose) are kept as they were."""
-    decided = {eq.rule for eq in equations(version, layout)} | VALUE_RULES
-    kept = [
-        f for f in original
-        if f.rule not in decided
-        and not (f.rule in READING_RULES and f.cells and set(f.cells) <= reviewed_cells)
-    ]
-    return kept + validate(values, version, layout)
-
-
 def indicators_of(record: Mapping[str, Any]) -> list[Indicator]:
     """The record's indicators as models (a JSON record's `indicators`)."""
     return [Indicator.model_validate(i) for i in record.get("indicators") or ()]
-
-
-def revalidated_indicator_findings(
-    original: Sequence[Finding],
-    indicators: Sequence[Indicator],
-    values: Mapping[str, CellValue],
-    reviewed_cells: Iterable[str],
-) -> list[Finding]:
-    reviewed = set(reviewed_cells)
-    kept = [
-        f for f in original
-        if f.rule not in INDICATOR_RULES
-        and not (f.rule in READING_RULES and f.cells and set(f.cells) <= reviewed)
-    ]
-    # check_indicators takes `values or {}` and falls back on the value read per cell: give
-    # it every indicator's value in effect (a correction to null stays null).
-    effective = {i.cell: values.get(i.cell, i.value) for i in indicators}
-    return kept + check_indicators(indicators, effective)
 
 
 def decided_again(

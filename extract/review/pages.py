@@ -143,13 +143,24 @@ def report_status(data: ReportData, findings_errors: int) -> dict[str, Any]:
             "zh": "，".join(parts_zh), "en": "; ".join(parts_en)}
 
 
+def doubtful_reading(data: ReportData, key: str) -> bool:
+    """The cell's reading is in doubt (OCR below the confidence bar, or repaired) and no person
+    has decided on it: a hint among candidates the arithmetic cannot tell apart."""
+    if key in data.reviewed_cells():
+        return False
+    cell = data.cells.get(key)
+    low = cell is not None and cell["source"] == "ocr" and (cell["confidence"] or 0) < LOW_CONFIDENCE
+    return low or bool(data.record.get("cells", {}).get(key, {}).get("repair"))
+
+
 def suggestion_json(data: ReportData, suggestion: rules.Suggestion) -> dict[str, Any]:
     zh, en = suggestion.describe()
     return {
         "certainty": suggestion.certainty,
         "value": format_value(suggestion.value) if suggestion.certainty == "determined" else "",
         "zh": zh, "en": en,
-        "candidates": [{"key": f.key, "label": data.cell_label(f.key), "value": format_value(f.value)}
+        "candidates": [{"key": f.key, "label": data.cell_label(f.key), "value": format_value(f.value),
+                        "doubtful_reading": doubtful_reading(data, f.key)}
                        for f in suggestion.candidates],
     }
 

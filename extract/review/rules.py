@@ -16,8 +16,6 @@ from .. import template as tpl
 from ..checks.constraints import CellFix, explanations, value_fixed_by
 from ..checks.indicator_rules import checked_partition, indicator_rows, printed_under
 from ..checks.reviewer_input import SIGNED_COLUMNS
-# Re-validation after a correction is a check (checks/revalidate.py); named here as before.
-from ..checks.revalidate import READING_RULES, VALUE_RULES, revalidated_findings  # noqa: F401
 from ..checks.validate import Equation, equations
 from ..records import CellValue, Indicator, as_number
 from ..template import TemplateVersion

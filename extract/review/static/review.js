@@ -191,7 +191,9 @@
     for (const c of suggestion.candidates) {
       const link = cellLink(c.key);
       link.textContent = c.label;
-      list.append(el("li", { "data-key": c.key }, link, el("span", { text: ` → ${c.value}` })));
+      const doubt = c.doubtful_reading ? " · 读数可疑 doubtful reading" : "";
+      list.append(el("li", { "data-key": c.key }, link, el("span", { text: ` → ${c.value}` }),
+        el("span", { class: "doubt-note", text: doubt })));
     }
   }
 
