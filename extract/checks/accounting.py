@@ -173,7 +173,8 @@ def redecide(
     """After a review: the findings validated again (`findings`) with their causes decided
     again, and the record's rule accounting with the values in effect (the prose rule's
     counts kept as read). The review app, the store and the exports use
-    `checks.revalidate.decided_again`, which decides the prose rule again too. The accounting is None when the record
+    `checks.revalidate.decided_again`, which decides the prose rule again too. The
+    accounting is None when the record
     has none (read before it was recorded: unknown, not zero)."""
     reviewed = set(reviewed)
     if version == "pre2019":
