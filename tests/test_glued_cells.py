@@ -253,7 +253,7 @@ def _scan_pdf(path: Path, image: np.ndarray) -> Path:
 def test_scan_of_section_two_with_lost_label_rulings(tmp_path):
     """A 2021 section 二 drawn with the label/value ruling missing in the 规章 and 行政许可
     rows (recovered, warned) and every ruling of the 行政规范性文件 row missing (its three
-    numbers stay unplaced errors)."""
+    numbers, apart in their columns, recovered and warned too)."""
     cells = [
         (0, 0, 3, 1, "第二十条\n第（一）项"), (0, 1, 1, 1, "信息内容"), (0, 2, 1, 1, "本年制发件数"),
         (0, 3, 1, 1, "本年废止件数"), (0, 4, 1, 1, "现行有效件数"),
@@ -285,11 +285,14 @@ def test_scan_of_section_two_with_lost_label_rulings(tmp_path):
     assert issued.text == "6" and issued.page == 1 and issued.source == "ocr"
     assert issued.bbox is not None and issued.bbox[0] >= 60 + 80 + 110 - 2  # within the value column
     split = {f.cells for f in report.findings if f.rule == "cell.split_from_label"}
-    assert split == {("proactive.regulations.issued",), ("proactive.licensing.decisions",)}
-    unplaced = [f for f in report.findings if f.rule == "table.unplaced_value"]
-    assert len(unplaced) == 1 and unplaced[0].severity == "error"
-    assert "行政规范性文件" in unplaced[0].message
-    assert not any(k.startswith("proactive.normative_documents") for k in got)
+    normative = ("proactive.normative_documents.issued", "proactive.normative_documents.repealed",
+                 "proactive.normative_documents.in_force")
+    # The 行政规范性文件 row's numbers stand a wide ink gap apart across the header's column
+    # lines: its line is read in pieces cut there (scan/scanned_page.py, issue 17 class 1), so
+    # each number's own ink says its column and the three are placed, with the warning.
+    assert split == {("proactive.regulations.issued",), ("proactive.licensing.decisions",), normative}
+    assert [got[k] for k in normative] == [3, 4, 25]
+    assert not [f for f in report.findings if f.rule == "table.unplaced_value"]
 
 
 def test_scan_of_a_pre2019_statistics_row_that_lost_its_column_rules(tmp_path):

@@ -491,32 +491,41 @@ def table_rulings(
     return segments, line_mask
 
 
-# A ruling broken just past a junction leaves a stub beyond the line it crosses: at most
-# this long (pt), under a text line's height, so that it never reaches into a row's text.
+# A ruling broken in the row after a junction leaves a stub past the line it crosses: cut
+# back when it reaches at most this share of the way to the next line (the row's far side),
+# or this far (pt) when there is no next line.
+_OVERSHOOT_SHARE = 0.6
 _OVERSHOOT_PT = 8.0
 
 
 def _trim_overshoots(segments: Sequence[Segment], tolerance: float) -> list[Segment]:
-    """Rulings whose end stops in mid-air a few points past a perpendicular line they cross,
-    cut back to that line. A narrow column's ruling that breaks in the next row (a faint
-    grey line on a 150 DPI scan) keeps a stub past the junction; without the cut its piece
-    in the rows above would count as unanchored and be dropped with the column it bounds
-    (keep_anchored). Only loose ends are cut: the row the stub reaches into stays without
-    that ruling, and its text is split at the column only by the ink's gaps."""
+    """Rulings whose end stops in mid-air inside a row, past a perpendicular line they cross,
+    cut back to that line. A narrow column's ruling that breaks or fades in the next row
+    (a faint grey line on a 150 DPI scan) keeps a stub past the junction; without the cut
+    its piece in the rows above would count as unanchored and be dropped with the column
+    it bounds (keep_anchored). Only loose ends are cut: the row the stub reaches into
+    stays without that ruling, and its text is split at the column only by the ink's gaps."""
     out = []
     for s in segments:
-        across = [o for o in segments if o.orientation != s.orientation and o.start - tolerance <= s.position <= o.end + tolerance]
-
-        def loose(end: float) -> bool:
-            return not any(abs(o.position - end) <= tolerance for o in across)
-
+        across = sorted(
+            o.position for o in segments
+            if o.orientation != s.orientation and o.start - tolerance <= s.position <= o.end + tolerance
+        )
         start, end = s.start, s.end
-        if loose(end):
-            crossed = [o.position for o in across if start + tolerance < o.position < end - tolerance and end - o.position <= _OVERSHOOT_PT]
-            end = max(crossed, default=end)
-        if loose(start):
-            crossed = [o.position for o in across if start + tolerance < o.position < end - tolerance and o.position - start <= _OVERSHOOT_PT]
-            start = min(crossed, default=start)
+        if not any(abs(p - end) <= tolerance for p in across):
+            crossed = [p for p in across if start + tolerance < p < end - tolerance]
+            if crossed:
+                beyond = [p for p in across if p > end]
+                reach = _OVERSHOOT_SHARE * (beyond[0] - crossed[-1]) if beyond else _OVERSHOOT_PT
+                if end - crossed[-1] <= reach:
+                    end = crossed[-1]
+        if not any(abs(p - start) <= tolerance for p in across):
+            crossed = [p for p in across if start + tolerance < p < end - tolerance]
+            if crossed:
+                before = [p for p in across if p < start]
+                reach = _OVERSHOOT_SHARE * (crossed[0] - before[-1]) if before else _OVERSHOOT_PT
+                if crossed[0] - start <= reach:
+                    start = crossed[0]
         out.append(s if (start, end) == (s.start, s.end) else replace(s, start=start, end=end))
     return out
 
