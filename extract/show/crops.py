@@ -306,8 +306,12 @@ class DocumentCrops:
         content = pdf.read_page(doc, index, self.settings)
         images = pdf.page_images(doc, index)
         if _read_by_ocr(content, images, self.settings):
-            dpi = min(max(images.native_dpi, self.settings.min_render_dpi), self.settings.max_render_dpi)
-            return self._upright(pdf.render_page(doc, index, dpi))
+            # The pixels the pipeline read (the page's own image where it has one): the
+            # deskew and a camera capture's flattening are measured on them again, and
+            # must come out as they did when the page was read.
+            return self._upright(
+                pdf.scanned_page_image(doc, index, images, self.settings.min_render_dpi, self.settings.max_render_dpi)
+            )
         page = doc[index]
         textpage = page.get_textpage()
         try:
