@@ -154,6 +154,11 @@ def test_every_tabular_export_has_the_same_columns_and_types(research):
             header = next(wb[table.sheet].iter_rows(max_row=1, values_only=True))
             assert list(header) == list(table.column_names)
             assert wb[table.sheet].max_row - 1 == parquet.num_rows
+            # the sheet's cells are typed as the columns are ("2021" stays text)
+            python_types = {"str": (str,), "list": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
+            for row in wb[table.sheet].iter_rows(min_row=2, values_only=True):
+                for column, value in zip(table.columns, row):
+                    assert value is None or isinstance(value, python_types[column.kind]), (table.name, column.name)
     # template is the record's string everywhere, also where every row is "2021"
     cells = pd.read_csv(folder / "x.csv", encoding="utf-8-sig", dtype=csv_dtypes())
     assert set(cells["template"]) == {"2021"}
