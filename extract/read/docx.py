@@ -3,7 +3,10 @@
 Spans come from the markup: w:gridSpan (and the w:hMerge of old Word versions) across,
 w:vMerge restart/continue down; w:gridBefore shifts a row's first cell. Cell widths
 (w:tcW) are ignored: the grid is by columns, not by measure. Tables nested in a cell are
-tables of their own (a layout table holding the report table). A w:br inside a paragraph
+tables of their own (a layout table holding the report table). Text boxes anchored in a
+paragraph (w:txbxContent, in a DrawingML wps:txbx or a VML v:textbox) are read where they
+are anchored, after the paragraph's own text, tables included; Word writes a text box
+twice (mc:Choice and its VML mc:Fallback copy): only one copy is read. A w:br inside a paragraph
 breaks a label's line as a paragraph does. Deleted text of tracked changes (w:delText)
 and hidden runs (w:vanish) are not text; inserted and moved-in text (w:ins, w:moveTo) is.
 
@@ -34,6 +37,7 @@ from .markup import (
 )
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 PREFIXES = {W: "w"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a .doc, or an encrypted .docx
 # document.xml larger than this (uncompressed) is not a report (a zip bomb, or worse).
@@ -50,6 +54,38 @@ _SDT, _SDT_CONTENT, _SMART, _CUSTOM, _INS, _MOVE_TO, _HYPERLINK, _FLD = (
 )
 # Containers whose children are read as if they stood in their place.
 _TRANSPARENT = {_SDT, _SDT_CONTENT, _SMART, _CUSTOM, _INS, _MOVE_TO, _HYPERLINK, _FLD}
+
+
+_TEXT_BOX = _w("txbxContent")
+_FALLBACK, _CHOICE = f"{{{MC}}}Fallback", f"{{{MC}}}Choice"
+
+
+def _is_fallback_copy(element) -> bool:
+    """Inside an mc:Fallback whose mc:AlternateContent offers the same text box in an
+    mc:Choice: Word's VML copy of a DrawingML text box, read once through the Choice."""
+    node = element.getparent()
+    while node is not None:
+        if node.tag == _FALLBACK:
+            choices = node.getparent().findall(_CHOICE) if node.getparent() is not None else []
+            if any(next(choice.iter(_TEXT_BOX), None) is not None for choice in choices):
+                return True
+        node = node.getparent()
+    return False
+
+
+def _text_boxes(paragraph) -> list:
+    """The text boxes anchored in a paragraph (outermost ones, one copy each), in order."""
+    found = []
+    for box in paragraph.iter(_TEXT_BOX):
+        node, nested = box.getparent(), False
+        while node is not None and node is not paragraph:
+            if node.tag == _TEXT_BOX:
+                nested = True
+                break
+            node = node.getparent()
+        if not nested and not _is_fallback_copy(box):
+            found.append(box)
+    return found
 
 
 def is_ole_file(data: bytes) -> bool:
@@ -131,7 +167,7 @@ def _paragraph_lines(paragraph, on_shading: bool = False) -> list[str]:
 class _Reader:
     def __init__(self, root) -> None:
         # Tables numbered in document order of their opening tags (outer before nested).
-        self.index = {t: i + 1 for i, t in enumerate(root.iter(_TBL))}
+        self.index = {t: i + 1 for i, t in enumerate(t for t in root.iter(_TBL) if not _is_fallback_copy(t))}
         self.tables: list[MarkupTable] = []
         self.lines: list[TextLine] = []
 
@@ -144,6 +180,8 @@ class _Reader:
                     text = normalize(line)
                     if text:
                         self.lines.append(TextLine(text, within))
+                for box in _text_boxes(child):
+                    self.block(box, within)
             elif child.tag == _TBL:
                 self.table(child, within)
             elif child.tag in _TRANSPARENT:
@@ -206,6 +244,8 @@ class _Reader:
                     text = normalize(line)
                     if text:
                         self.lines.append(TextLine(text, inside))
+                for box in _text_boxes(child):  # a text box anchored in a cell: not the cell's text
+                    self.block(box, inside)
             elif child.tag == _TBL:
                 self.table(child, inside)
         return lines
@@ -248,7 +288,7 @@ def read_docx_bytes(data: bytes, name: str) -> MarkupDocument:
     grids = tuple(
         g for t in tables if not is_layout(t, t.index in holding) and (g := table_grid(t, "docx")) is not None
     )
-    pictures = sum(1 for _ in body.iter(_w("drawing"), _w("pict")))
+    pictures = sum(1 for p in body.iter(_w("drawing"), _w("pict")) if next(p.iter(_TEXT_BOX), None) is None)
     return MarkupDocument(
         kind="docx", grids=grids, lines=tuple(reader.lines), tables_found=len(tables), pictures_found=pictures
     )
