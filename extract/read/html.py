@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -270,7 +271,16 @@ def _column_widths(n_cols: int, placed, widths, declared) -> tuple[float, ...]:
     if len(declared) == n_cols and all(declared) and len({w[1] for w in declared}) == 1:
         return tuple(w[0] for w in declared)
     for unit in ("px", "%"):
-        spans = [(p.col, p.col_span, w[0]) for p, w in zip(placed, widths) if w is not None and w[1] == unit]
+        # A column's own cells may disagree: an editor keeps a header row's old widths over
+        # value cells laid out narrower (a table cut in two keeps them on one half only).
+        # Each column takes the width most of its one-column cells declare; cells over
+        # several columns only fill columns no one-column cell gives.
+        single: dict[int, Counter] = {}
+        for p, w in zip(placed, widths):
+            if w is not None and w[1] == unit and p.col_span == 1:
+                single.setdefault(p.col, Counter())[w[0]] += 1
+        spans = [(col, 1, counts.most_common(1)[0][0]) for col, counts in sorted(single.items())]
+        spans += [(p.col, p.col_span, w[0]) for p, w in zip(placed, widths) if w is not None and w[1] == unit and p.col_span > 1]
         found = widths_from_cells(n_cols, spans)
         if found:
             return found

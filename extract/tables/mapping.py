@@ -323,12 +323,19 @@ def _doubtful_matches(
 
 
 def _column_for(cell: GridCell, columns: Sequence[_Column]) -> Optional[str]:
+    """The header column a value cell sits in; None when it sits in none, or spans most of
+    two or more (the ruling between them lost in its row: its text may be two columns'
+    values read as one, "2" and "1" as "21", so it stays unplaced, never a guess)."""
     best, best_share = None, 0.0
     width = max(cell.bbox.width, 1e-6)
+    spanned = 0
     for col in columns:
         share = overlap(cell.bbox.x0, cell.bbox.x1, col.x0, col.x1) / min(width, col.x1 - col.x0)
+        spanned += share >= 0.5 and overlap(cell.bbox.x0, cell.bbox.x1, col.x0, col.x1) >= 0.5 * (col.x1 - col.x0)
         if share > best_share:
             best, best_share = col.key, share
+    if spanned > 1:
+        return None
     return best if best_share >= 0.5 else None
 
 
@@ -401,6 +408,13 @@ def _carry_columns(columns: Sequence[_Column], source: Grid, target: Grid) -> li
     and scanners rescale). A fragment that lost an outer column (its left border not
     drawn on that page) keeps the lines of its other columns: the edge mapping would
     shift every column."""
+    if source.n_cols == target.n_cols and _is_markup(source) and _is_markup(target):
+        # Markup tables have no geometry, only columns: two halves of one web-page table
+        # with as many columns match column by column, whatever widths each declares.
+        def line(x: float, lines: Sequence[float]) -> int:
+            return min(range(len(lines)), key=lambda i: abs(lines[i] - x))
+
+        return [_Column(c.key, target.xs[line(c.x0, source.xs)], target.xs[line(c.x1, source.xs)]) for c in columns]
     (a0, a1), (b0, b1) = (source.xs[0], source.xs[-1]), (target.xs[0], target.xs[-1])
     scale = (b1 - b0) / (a1 - a0) if a1 > a0 else 1.0
 
@@ -410,6 +424,10 @@ def _carry_columns(columns: Sequence[_Column], source: Grid, target: Grid) -> li
     if shared_lines(lambda x: x) > shared_lines(lambda x: b0 + (x - a0) * scale):
         return list(columns)
     return [_Column(c.key, b0 + (c.x0 - a0) * scale, b0 + (c.x1 - a0) * scale) for c in columns]
+
+
+def _is_markup(grid: Grid) -> bool:
+    return any(c.locator is not None for c in grid.cells)
 
 
 def _value_slots(grid: Grid, first_body_row: int) -> list[tuple[float, float]]:
@@ -879,7 +897,7 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
         for data_row in range(header_rows, grid.n_rows):
             for cell in (c for c in grid.row_cells(data_row) if c.row == data_row):
                 path = _path_above(tracker.header, cell.bbox.x0, cell.bbox.x1)
-                if not path:
+                if not path or _spans_header_columns(tracker.header, cell.bbox):
                     continue
                 own = label_core(path[-1].text)
                 column_score, column = max((similarity(own, lab), key) for key, lab in column_labels)
@@ -893,6 +911,17 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
                     continue
                 full = f"review_litigation.{group}.{column}"
                 out.cells.setdefault(full, MappedCell(full, cell, grid.page))
+
+
+def _spans_header_columns(header: Header, box: BBox) -> bool:
+    """Whether a data cell lies over most of two or more header cells of one header row: a
+    value cell merged over several columns (the rulings between them lost in its row). Its
+    text may be several columns' values read as one ("2" and "1" as "21"): it is left
+    unplaced (reported), never put in the column it happens to overlap a little more."""
+    return any(
+        sum(1 for h in row if overlap(h.x0, h.x1, box.x0, box.x1) >= 0.5 * max(h.x1 - h.x0, 1e-6)) > 1
+        for row in header
+    )
 
 
 _MAPPERS = {
