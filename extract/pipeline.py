@@ -12,6 +12,7 @@ from .checks.indicator_rules import check_indicators
 from .checks.repair import Repair, repair
 from .checks.soft_checks import run_soft_checks
 from .checks.accounting import account, attribute, template_outcomes
+from .checks.unsettled import unsettled_findings
 from .checks.validate import Outcome, equations, validate
 from .errors import (
     ExtractError,
@@ -614,6 +615,7 @@ def _table_findings(
             )
     placement = check_placement(mapping, set(cells))
     findings += _placement_findings(placement)
+    findings += unsettled_findings(placement, cells, all_cell_keys(version, layout))
     if layout != DEFAULT_OTHER_LAYOUT[version]:
         rows = "、".join(OTHER_ROW_KEYS[layout])
         findings.append(
