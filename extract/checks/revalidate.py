@@ -106,7 +106,8 @@ def revalidate_stored(db: sqlite3.Connection, sha: str, first_page: int) -> Opti
     if row is None:
         return None
     template, record = row[0], json.loads(row[1])
-    cells = {key: {"value": _stored_value(num, text), "page": page, "bbox": json.loads(bbox) if bbox else None}
+    # bbox stays JSON text until a finding names the cell (a report has ~200 cells, few named).
+    cells = {key: {"value": _stored_value(num, text), "page": page, "bbox": bbox}
              for key, num, text, page, bbox in db.execute(
                  "SELECT key, value_num, value_text, page, bbox FROM cells WHERE sha256 = ? AND first_page = ?",
                  (sha, first_page))}
@@ -126,7 +127,7 @@ def revalidate_stored(db: sqlite3.Connection, sha: str, first_page: int) -> Opti
     db.executemany("INSERT INTO findings (sha256, first_page, rule, severity, message, message_en, cells, locations,"
                    " table_name, cause, suspect_cell) VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
         (sha, first_page, f.rule, f.severity, f.message, f.message_en, json.dumps(list(f.cells)),
-         json.dumps([{"cell": k, "page": cells[k]["page"], "bbox": cells[k]["bbox"]}
+         json.dumps([{"cell": k, "page": cells[k]["page"], "bbox": json.loads(cells[k]["bbox"]) if cells[k]["bbox"] else None}
                      for k in f.cells if k in cells and cells[k]["page"] is not None],
                     ensure_ascii=False),
          tpl.finding_table(f.rule, f.cells), f.cause, f.suspect_cell)
