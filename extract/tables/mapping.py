@@ -914,13 +914,16 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
 
 
 def _spans_header_columns(header: Header, box: BBox) -> bool:
-    """Whether a data cell lies over most of two or more header cells of one header row: a
-    value cell merged over several columns (the rulings between them lost in its row). Its
-    text may be several columns' values read as one ("2" and "1" as "21"): it is left
-    unplaced (reported), never put in the column it happens to overlap a little more."""
+    """Whether a data cell lies under most of two header cells side by side (in any header
+    rows: 复议's labels are merged down beside 诉讼's lower ones): a value cell merged over
+    several columns, the rulings between them lost in its row. Its text may be several
+    columns' values read as one ("2" and "1" as "21"): it is left unplaced (reported),
+    never put in the column it happens to overlap a little more."""
+    under = [h for row in header for h in row if overlap(h.x0, h.x1, box.x0, box.x1) >= 0.5 * max(h.x1 - h.x0, 1e-6)]
     return any(
-        sum(1 for h in row if overlap(h.x0, h.x1, box.x0, box.x1) >= 0.5 * max(h.x1 - h.x0, 1e-6)) > 1
-        for row in header
+        overlap(a.x0, a.x1, b.x0, b.x1) < 0.5 * min(a.x1 - a.x0, b.x1 - b.x0)
+        for i, a in enumerate(under)
+        for b in under[i + 1 :]
     )
 
 
