@@ -135,8 +135,8 @@ def test_the_copy_has_the_same_pages_and_is_pdfa(mixed: dict) -> None:
 
 def test_page_images_and_the_text_page_are_byte_identical(mixed: dict) -> None:
     with pikepdf.open(mixed["source"]) as source, pikepdf.open(mixed["out"]) as copy:
-        images = [{name: image.read_raw_bytes() for name, image in page.images.items()} for page in source.pages]
-        copied = [{name: image.read_raw_bytes() for name, image in page.images.items()} for page in copy.pages]
+        images = [{name: image.read_raw_bytes() for name, image in page.get_images().items()} for page in source.pages]
+        copied = [{name: image.read_raw_bytes() for name, image in page.get_images().items()} for page in copy.pages]
         assert images[1] and copied == images
         # The digital page: its content streams as they were, nothing added.
         def contents(page) -> list[bytes]:
