@@ -25,6 +25,7 @@ from ..settings import DEFAULT_SETTINGS
 from ..show.layout import PRE2019, TABLE_TITLES, printed_other_layout
 from . import queue as review_queue
 from . import rules
+from .copies import ReportCopies, load_copies
 from .queue import QueueItem
 
 LOW_CONFIDENCE = DEFAULT_SETTINGS.min_ocr_confidence
@@ -150,6 +151,8 @@ class ReportData:
     findings: list[Finding]
     corrections: list[dict[str, Any]]
     indicators: tuple[Indicator, ...] = ()
+    # Its other stored copies and the values they disagree in (None: no copy).
+    copies: Optional[ReportCopies] = None
 
     @property
     def version(self) -> tpl.TemplateVersion:
@@ -262,7 +265,7 @@ def load_report(db: sqlite3.Connection, sha: str, first_page: int) -> Optional[R
     data = dict(row)
     record = json.loads(data.pop("record"))
     indicators = load_indicators(db, sha, first_page, record, cells) if data.get("template") == PRE2019 else ()
-    return ReportData(data, record, cells, findings, corrections, indicators)
+    return ReportData(data, record, cells, findings, corrections, indicators, load_copies(db, sha, first_page))
 
 
 def load_indicators(db: sqlite3.Connection, sha: str, first_page: int, record: dict[str, Any],

@@ -14,6 +14,7 @@ from ..checks.accounting import PROSE_RULES
 from ..records import CellValue
 from ..show.layout import TableLayout, indicator_layouts, table_layouts
 from . import rules
+from .copies import MATCH_WORDS, Copy
 from .data import LOW_CONFIDENCE, Decision, ReportData, cell_label, doubtful_keys
 
 
@@ -192,6 +193,10 @@ def state(data: ReportData, source: dict[str, Any]) -> dict[str, Any]:
                 "note": "" if decision["note"] == ACCEPT_NOTE else decision["note"],
                 "changed": bool(cell and cell["corrected"])},
         }
+    copies = copies_json(data)
+    for item in (copies or {}).get("disagreements", ()):
+        if item["key"] in cells and "copy-disagree" not in cells[item["key"]]["classes"]:
+            cells[item["key"]]["classes"].append("copy-disagree")
     doubtful = []
     for key in doubtful_keys(data):
         statuses = data.rules_for(key)
@@ -227,6 +232,42 @@ def state(data: ReportData, source: dict[str, Any]) -> dict[str, Any]:
         "rules_hold": status["state"] == "holds",
         "status": status,
         "corrections": [_audit_json(data, c) for c in data.corrections],
+        "copies": copies,
+    }
+
+
+def _copy_json(copy: Copy) -> dict[str, Any]:
+    return {"sha256": copy.sha256, "first_page": copy.first_page, "path": copy.path, "kind": copy.kind or "",
+            "kind_words": kind_words(copy.kind), "canonical": copy.canonical, "match": copy.match,
+            "match_words": _bilingual(MATCH_WORDS.get(copy.match, (copy.match, copy.match))),
+            "url": f"/report/{copy.sha256}/{copy.first_page}"}
+
+
+def _label(data: ReportData, key: str) -> str:
+    try:
+        return data.cell_label(key)
+    except ValueError:  # not a key of the template's form: shown as stored
+        return key
+
+
+def copies_json(data: ReportData) -> Optional[dict[str, Any]]:
+    """The report's other copies (source path, kind, link) and the values it and a copy
+    disagree in, with both values and sources; None when the report has no copy."""
+    group = data.copies
+    if group is None:
+        return None
+    return {
+        "count": group.count, "canonical": group.canonical,
+        "match": group.match, "match_words": _bilingual(MATCH_WORDS.get(group.match, (group.match, group.match))),
+        "others": [_copy_json(c) for c in group.others],
+        "disagreements": [
+            {"key": d.key, "label": _label(data, d.key),
+             "here": format_value(d.value_here), "there": format_value(d.value_there),  # type: ignore[arg-type]
+             "source_here": d.source_here or "", "source_there": d.source_there or "",
+             "confidence_here": d.confidence_here, "confidence_there": d.confidence_there,
+             "confident": d.confident, "message": d.message, "message_en": d.message_en,
+             "other": _copy_json(d.other), "other_url": f"/report/{d.other.sha256}/{d.other.first_page}#cell-{d.key}"}
+            for d in group.disagreements],
     }
 
 

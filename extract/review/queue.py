@@ -46,6 +46,11 @@ STATUS_LABELS = {
 }
 TEMPLATES = ("2021", "2019", "pre2019")
 CAUSES = {"publication": "公布有误 publication", "reading": "识别有误 reading"}
+# A report stored more than once (extract/batch/copies.py) counts once: the queue shows its
+# canonical copy unless `copies=with`.
+COPIES = {"with": "含副本 with copies"}
+_NOT_A_COPY = ("NOT EXISTS (SELECT 1 FROM copies k WHERE k.sha256 = r.sha256 AND k.first_page = r.first_page"
+               " AND k.canonical = 0)")
 # Sort orders as keys that all ascend (a count descends as its negative; a missing agency or
 # year sorts as '' or 0), so a report's neighbours are found by comparing row values:
 # (keys) < (this report's keys). Every order ends in the report's key, so pages never overlap
@@ -86,6 +91,7 @@ class QueueFilter:
     template: str = ""        # 2019 | 2021 | pre2019
     rule: str = ""            # a finding rule id: reports with such a finding now
     cause: str = ""           # publication | reading: reports with a broken rule of that cause
+    copies: str = ""          # "": the canonical copy of each report only (counted once) | with: every copy
     sort: str = "need"
 
     @classmethod
@@ -111,7 +117,8 @@ class QueueFilter:
             raise InvalidFilter("rule 不是规则编号", "rule is not a rule id (a-z, 0-9, _ and .)")
         return cls(agency=text("agency"), search=text("search"), year=int(raw_year) if raw_year else None,
                    status=choice("status", ("", *STATUSES)), template=choice("template", ("", *TEMPLATES)),
-                   rule=rule, cause=choice("cause", ("", *CAUSES)), sort=choice("sort", tuple(SORTS), "need"))
+                   rule=rule, cause=choice("cause", ("", *CAUSES)), copies=choice("copies", ("", *COPIES)),
+                   sort=choice("sort", tuple(SORTS), "need"))
 
     def params(self) -> dict[str, str]:
         """The parameters that differ from no filter (for links)."""
@@ -129,7 +136,8 @@ class QueueFilter:
 
     @property
     def active(self) -> bool:
-        return any(k != "sort" for k in self.params())
+        """A filter that leaves reports out (copies hidden is the default: every report counted once)."""
+        return any(k not in ("sort", "copies") for k in self.params())
 
     def where(self) -> tuple[str, dict[str, object]]:
         """SQL condition over review_queue r, with named parameters."""
@@ -157,6 +165,8 @@ class QueueFilter:
             clauses.append("EXISTS (SELECT 1 FROM findings f WHERE f.sha256 = r.sha256"
                            " AND f.first_page = r.first_page AND f.cause = :cause)")
             args["cause"] = self.cause
+        if not self.copies:
+            clauses.append(_NOT_A_COPY)
         return (" AND ".join(clauses) or "1"), args
 
 
@@ -275,17 +285,29 @@ class QueueItem:
     # read; None for a record made before it existed (unknown, never 0).
     unchecked: Optional[int] = None
     doubtful: int = 0
+    # Its group of copies (extract/batch/copies.py): how many copies the report has (1: none;
+    # None: never grouped) and, for a copy that does not count, the canonical one and its path.
+    n_copies: Optional[int] = None
+    copy_of_sha256: Optional[str] = None
+    copy_of_first_page: Optional[int] = None
+    copy_of_path: Optional[str] = None
 
 
+_COPY = "FROM copies k WHERE k.sha256 = r.sha256 AND k.first_page = r.first_page"
 _ITEM_COLUMNS = ("sha256, first_page, last_page, path, agency, year, template, kind, errors, warnings,"
-                 " low_confidence, decisions AS corrections, reviewed_by, reviewed_at, unchecked, doubtful")
+                 " low_confidence, decisions AS corrections, reviewed_by, reviewed_at, unchecked, doubtful,"
+                 f" (SELECT k.n_copies {_COPY}) AS n_copies,"
+                 f" (SELECT k.canonical_sha256 {_COPY} AND k.canonical = 0) AS copy_of_sha256,"
+                 f" (SELECT k.canonical_first_page {_COPY} AND k.canonical = 0) AS copy_of_first_page,"
+                 " (SELECT d.path FROM copies k JOIN documents d ON d.sha256 = k.canonical_sha256"
+                 "  WHERE k.sha256 = r.sha256 AND k.first_page = r.first_page AND k.canonical = 0) AS copy_of_path")
 
 
 @dataclass(frozen=True)
 class Progress:
     shown: int             # reports in the filter
     shown_reviewed: int
-    total: int             # reports in the database
+    total: int             # reports in the database (canonical copies only, unless copies are shown)
     total_reviewed: int
 
 
@@ -307,7 +329,10 @@ def progress(db: sqlite3.Connection, queue_filter: QueueFilter) -> Progress:
     where, args = queue_filter.where()
     shown, shown_reviewed = db.execute(f"SELECT COUNT(*), COUNT(r.reviewed_at) FROM {_FROM} WHERE {where}",
                                        args).fetchone()
-    total, total_reviewed = db.execute("SELECT COUNT(*), COUNT(reviewed_at) FROM review_queue").fetchone()
+    # Overall counts count a report once too, unless copies are shown.
+    every, every_args = QueueFilter(copies=queue_filter.copies).where()
+    total, total_reviewed = db.execute(f"SELECT COUNT(*), COUNT(r.reviewed_at) FROM {_FROM} WHERE {every}",
+                                       every_args).fetchone()
     return Progress(shown, shown_reviewed, total, total_reviewed)
 
 

@@ -19,6 +19,7 @@
     const params = new URLSearchParams();
     for (const field of event.target.elements) {
       if (!field.name) continue;
+      if (field.type === "checkbox" && !field.checked) continue;  // copies: only when ticked
       const value = field.value.trim();
       if (value && !(field.name === "sort" && value === "need")) params.set(field.name, value);
     }
@@ -26,7 +27,7 @@
     window.location.assign("/" + (query ? "?" + query : ""));  // page 1 of the new filter
   });
   // A changed menu filters at once; text fields wait for Enter.
-  for (const menu of document.querySelectorAll("#queue-filter select")) {
+  for (const menu of document.querySelectorAll("#queue-filter select, #queue-filter input[type=checkbox]")) {
     menu.addEventListener("change", () => $("queue-filter").requestSubmit());
   }
 

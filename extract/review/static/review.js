@@ -531,5 +531,20 @@
     }
   }, true);
 
+  // ------------------------------------------------------------------ copies
+
+  // A value this report and a copy disagree in: its link shows the cell here, with its
+  // rules (the other copy's page opens from the item's own link, at the same cell).
+  for (const link of document.querySelectorAll("#copy-disagreements a.copy-cell")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      const key = link.closest("li").dataset.key;
+      focusCell(key);
+      if (cellNode(key)) openCell(key);
+    });
+  }
+
   drawAll();
+  // Opened at a cell (#cell-<key>, as a copy's disagreement links here): that cell shown.
+  if (location.hash.startsWith("#cell-")) focusCell(decodeURIComponent(location.hash.slice(6)));
 })();
