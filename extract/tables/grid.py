@@ -7,6 +7,7 @@ elementary cells -> merged cells (spans) -> cell text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence, Union
 
@@ -22,7 +23,7 @@ from ..geometry import (
 )
 from ..page import MarkupSource, PageContent, TextBox, TextSource
 from ..settings import Settings
-from ..text import parse_value
+from ..text import normalize, parse_value
 
 # Rows or columns thinner than this (pt) are double borders, not cells.
 _MIN_CELL_SIDE_PT = 4.0
@@ -98,29 +99,47 @@ def _squeeze(lines: list[float], min_gap: float) -> list[float]:
     return kept
 
 
-def _close_open_edges(lines: list[float], crossing: Sequence[Segment], tol: float) -> list[float]:
+def _close_open_edges(
+    lines: list[float], crossing: Sequence[Segment], tol: float,
+    anchors: Sequence[tuple[float, float]] = (), extent: tuple[float, float] = (0.0, 0.0),
+) -> list[float]:
     """Outer lines a table's last (or first) row lacks. A table cut by a page break often
     has no closing border under the last row of the page, or none over the first row of
     the next (WPS draws it only where the table ends); the row's column lines still run
     down (up) to where it ends. When several crossing rulings reach past the outermost
-    line to about the same place, that place is the missing edge. `lines` are the
-    positions of one orientation; `crossing` the perpendicular rulings."""
-    def edge(ends: list[float]) -> Optional[float]:
-        reaching = cluster_values(ends, tol)
-        if not reaching:
+    line to about the same place, that place is the missing edge. A table drawn without
+    its outer frame may have one crossing ruling only in that row (四's first header row:
+    行政复议 | 行政诉讼): its end is the edge when the row prints text on both sides of it.
+    `lines` are the positions of one orientation; `crossing` the perpendicular rulings;
+    `anchors` the text's ink centres as (along `lines`' axis, across it); `extent` the
+    table's span across (from its rulings along `lines`)."""
+    if not lines:
+        return lines
+    first, last = lines[0], lines[-1]
+
+    def edge(reaching: list[Segment], outer: float, sign: float) -> Optional[float]:
+        ends = [sign * (s.end if sign > 0 else s.start) for s in reaching]
+        places = cluster_values(ends, tol)
+        if not places:
             return None
         # The farthest place that at least two rulings (the table's two sides) reach.
-        for place in reversed(reaching):
+        for place in reversed(places):
             if sum(1 for e in ends if abs(e - place) <= tol) >= 2:
-                return place
-        return None
+                return sign * place
+        if len(reaching) != 1 or not anchors:
+            return None
+        ruling = reaching[0]
+        place = sign * ends[0]
+        low, high = sorted((outer, place))
+        near, far = extent
+        side = [across < ruling.position for along, across in anchors if low < along < high and near <= across <= far]
+        return place if any(side) and not all(side) else None
 
-    first, last = lines[0], lines[-1]
-    beyond_last = [s.end for s in crossing if s.end > last + _MIN_CELL_SIDE_PT and s.start < last + tol]
-    beyond_first = [s.start for s in crossing if s.start < first - _MIN_CELL_SIDE_PT and s.end > first - tol]
-    after = edge(beyond_last)
-    before = edge([-v for v in beyond_first])
-    return ([-before] if before is not None else []) + lines + ([after] if after is not None else [])
+    beyond_last = [s for s in crossing if s.end > last + _MIN_CELL_SIDE_PT and s.start < last + tol]
+    beyond_first = [s for s in crossing if s.start < first - _MIN_CELL_SIDE_PT and s.end > first - tol]
+    after = edge(beyond_last, last, 1.0)
+    before = edge(beyond_first, first, -1.0)
+    return ([before] if before is not None else []) + lines + ([after] if after is not None else [])
 
 
 @dataclass(frozen=True)
@@ -130,19 +149,24 @@ class TableShape:
     spans: tuple[tuple[int, int, int, int], ...]  # (row, col, row_span, col_span)
 
 
-def grid_shape(segments: Sequence[Segment], settings: Settings) -> Optional[TableShape]:
+def grid_shape(
+    segments: Sequence[Segment], settings: Settings, anchors: Sequence[tuple[float, float]] = ()
+) -> Optional[TableShape]:
     """Row/column lines of one table and its merged cells. A border between two elementary
     cells exists when rulings cover most of their common edge; cells with no border
-    between them belong to one merged cell."""
+    between them belong to one merged cell. `anchors`: the page's text (ink centres, x
+    and y), which decides an outer edge a frameless table leaves open (_close_open_edges);
+    a table of one inner line (a label | value block without its frame) is closed by its
+    crossing rulings' ends."""
     tol = settings.snap_tolerance_pt
     hs = [s for s in segments if s.orientation == "h"]
     vs = [s for s in segments if s.orientation == "v"]
     xs = _squeeze(cluster_values((s.position for s in vs), tol), _MIN_CELL_SIDE_PT)
     ys = _squeeze(cluster_values((s.position for s in hs), tol), _MIN_CELL_SIDE_PT)
-    if len(xs) < 2 or len(ys) < 2:
+    if not xs or not ys:
         return None
-    ys = _close_open_edges(ys, vs, tol)
-    xs = _close_open_edges(xs, hs, tol)
+    ys = _close_open_edges(ys, vs, tol, [(y, x) for x, y in anchors], (min(s.start for s in hs), max(s.end for s in hs)))
+    xs = _close_open_edges(xs, hs, tol, anchors, (min(s.start for s in vs), max(s.end for s in vs)))
     if len(xs) < 2 or len(ys) < 2:
         return None
     width, height = xs[-1] - xs[0], ys[-1] - ys[0]
@@ -288,24 +312,125 @@ def cell_alternatives(boxes: Sequence[TextBox]) -> tuple[str, ...]:
     return tuple(t for t in dict.fromkeys(texts) if t != primary)[:_MAX_ALTERNATIVES]
 
 
-def table_shapes(rulings: Sequence[Segment], settings: Settings) -> list[TableShape]:
-    """Every ruled table drawn by these rulings, top to bottom."""
-    merged = merge_segments(
-        [s for s in rulings if s.length >= settings.min_ruling_length_pt],
-        settings.snap_tolerance_pt,
-    )
-    merged = drop_floating(merged, settings.snap_tolerance_pt)
-    shapes = [
-        shape
-        for group in connected_tables(merged, settings.snap_tolerance_pt)
-        if (shape := grid_shape(group, settings)) is not None
-    ]
+def table_shapes(
+    rulings: Sequence[Segment], settings: Settings, anchors: Sequence[tuple[float, float]] = ()
+) -> list[TableShape]:
+    """Every ruled table drawn by these rulings, top to bottom. `anchors`: the page's text
+    as ink centres (x, y), when known: it joins the pieces of a table drawn without its
+    outer frame and closes its open edges."""
+    tol = settings.snap_tolerance_pt
+    merged = merge_segments([s for s in rulings if s.length >= settings.min_ruling_length_pt], tol)
+    merged = drop_floating(merged, tol)
+    groups = connected_tables(merged, tol)
+    if anchors:
+        groups = _join_frameless_pieces(groups, anchors, tol)
+    shapes = [shape for group in groups if (shape := grid_shape(group, settings, anchors)) is not None]
     return sorted(shapes, key=lambda s: (s.ys[0], s.xs[0]))
+
+
+def _open_sides(group: Sequence[Segment], tol: float) -> Optional[tuple[float, float, float, float]]:
+    """(left, right, top, bottom) of a group of rulings whose horizontals all run from one
+    left end to one right end with no vertical at either end: a table without its side
+    borders. None for any other group."""
+    hs = [s for s in group if s.orientation == "h"]
+    vs = [s for s in group if s.orientation == "v"]
+    if len(hs) < 2:
+        return None
+    left, right = min(s.start for s in hs), max(s.end for s in hs)
+    if any(abs(s.start - left) > tol or abs(s.end - right) > tol for s in hs):
+        return None
+    if any(abs(v.position - left) <= tol or abs(v.position - right) <= tol for v in vs):
+        return None
+    return left, right, min(s.position for s in hs), max(s.position for s in hs)
+
+
+def _join_frameless_pieces(
+    groups: list[list[Segment]], anchors: Sequence[tuple[float, float]], tol: float
+) -> list[list[Segment]]:
+    """A table without its outer frame falls apart at every row that has no inner vertical
+    (二's 第二十条第（五）项 heading across the table): nothing connects the rulings above
+    it to those below. Two such pieces, one right under the other, with the same left and
+    right ends, are one table when the band between them prints one line of text (a row
+    across the table); two separate frameless tables have at least their own last and
+    first rows between them (no outer border under or over those), two lines or more.
+    The band gets its side borders, so the row is a cell across the table."""
+    pieces = sorted(groups, key=lambda g: min(s.position if s.orientation == "h" else s.start for s in g))
+    out: list[list[Segment]] = []
+    for group in pieces:
+        below = _open_sides(group, tol)
+        above = _open_sides(out[-1], tol) if out else None
+        if above is not None and below is not None and _one_line_between(above, below, anchors, tol):
+            left, right, _, bottom = above
+            top = below[2]
+            out[-1] = out[-1] + group + [Segment("v", left, bottom, top), Segment("v", right, bottom, top)]
+        else:
+            out.append(group)
+    return out
+
+
+def _one_line_between(
+    above: tuple[float, float, float, float], below: tuple[float, float, float, float],
+    anchors: Sequence[tuple[float, float]], tol: float,
+) -> bool:
+    (left, right, _, bottom), (left2, right2, top, _) = above, below
+    if abs(left - left2) > tol or abs(right - right2) > tol or top <= bottom:
+        return False
+    band = [y for x, y in anchors if left < x < right and bottom < y < top]
+    if not band:
+        return False
+    # One printed line: every ink centre within a line's height of the others; the band no
+    # taller than two such lines (a row's padding).
+    return max(band) - min(band) <= _ONE_LINE_SPREAD_PT and top - bottom <= _MAX_BAND_ROW_PT
+
+
+# Ink centres of one line of table text lie this close together (pt; CJK and digits differ
+# by ~2 pt at 9-12 pt) ...
+_ONE_LINE_SPREAD_PT = 4.0
+# ... and a one-line row across a table is no taller than this (pt).
+_MAX_BAND_ROW_PT = 40.0
 
 
 def grids_on_page(page: PageContent, settings: Settings) -> list[Grid]:
     """Every ruled table on the page, top to bottom, with its text."""
-    return [_fill(page, shape) for shape in table_shapes(page.rulings, settings)]
+    anchors = [box.anchor for box in page.boxes]
+    return [part for shape in table_shapes(page.rulings, settings, anchors) for part in split_at_gaps(_fill(page, shape))]
+
+
+# The report's title and its section headings (二、主动公开政府信息情况), as a spreadsheet
+# prints them in a row of the sheet between its tables.
+_TITLE_ROW = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]\S*情况|\S*工作年度报告)$")
+
+
+def split_at_gaps(grid: Grid) -> list[Grid]:
+    """A sheet printed with gridlines (Excel, WPS spreadsheets) is one grid over every
+    table on it: cut it at its empty rows and at rows printing only a title or a section
+    heading, which no merged cell crosses. Returned as is unless that leaves two tables or
+    more (an empty row inside one table is kept)."""
+    separators = []
+    for r in range(grid.n_rows):
+        cells = grid.row_cells(r)
+        if any(c.row_span > 1 for c in cells):
+            continue
+        texts = [c.text for c in cells if c.text.strip()]
+        if not texts or (len(texts) == 1 and _TITLE_ROW.match(normalize(texts[0]))):
+            separators.append(r)
+    bands, start = [], 0
+    for r in separators + [grid.n_rows]:
+        if r > start:
+            bands.append((start, r))
+        start = r + 1
+    bands = [(a, b) for a, b in bands if any(c.text.strip() for c in grid.cells if a <= c.row < b)]
+    if len(bands) < 2:
+        return [grid]
+    return [
+        Grid(
+            page=grid.page,
+            xs=grid.xs,
+            ys=grid.ys[a : b + 1],
+            cells=tuple(replace(c, row=c.row - a) for c in grid.cells if a <= c.row < b),
+        )
+        for a, b in bands
+    ]
 
 
 def _fill(page: PageContent, shape: TableShape) -> Grid:

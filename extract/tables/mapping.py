@@ -49,6 +49,9 @@ class Mapping:
     # Evidence for the template version: "2019" / "2021" -> number of distinctive labels seen.
     votes: Counter = field(default_factory=Counter)
     tables: list[LogicalTable] = field(default_factory=list)
+    # Printed numbers that are no template cell but were read and checked: a 小计 column an
+    # agency adds (its value and check are in an applications.subtotal finding).
+    extras: list[GridCell] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- which table is which
@@ -86,7 +89,13 @@ def classify(grids: Sequence[Grid]) -> list[LogicalTable]:
         hits = {kind: sum(1 for w in words if w in text) for kind, words in _VOCABULARY.items()}
         kind, best = max(hits.items(), key=lambda kv: kv[1])
         if best < _MIN_VOCABULARY_HITS:
-            if tables and grid.page > tables[-1].fragments[-1].page:
+            # A later page's table with few labels continues the table before it; so does
+            # a piece of one grid cut at an empty row (grid.split_at_gaps: the same column
+            # lines, on the same page), whose numbers must not go unseen.
+            previous = tables[-1].fragments[-1] if tables else None
+            if previous is not None and (
+                grid.page > previous.page or (grid.page == previous.page and grid.xs == previous.xs)
+            ):
                 kind = tables[-1].kind
             else:
                 continue
@@ -348,6 +357,7 @@ def _header_columns(header: Header, labels: Sequence[tuple[str, str, str]], thre
         for r, h in cells
         if not any(r2 > r and overlap(h.x0, h.x1, h2.x0, h2.x1) >= 0.8 * (h2.x1 - h2.x0) for r2, h2 in cells)
     ]
+    leaves = [(r, h) for r, h in leaves if label_core(h.text) not in _SUBTOTAL_WORDS]
     observations = []
     for _, leaf in leaves:
         groups = "".join(label_core(g.text) for g in _path_above(header, leaf.x0, leaf.x1) if g is not leaf)
@@ -366,6 +376,70 @@ def _header_columns(header: Header, labels: Sequence[tuple[str, str, str]], thre
         for i, key in assigned.items()
     ]
     return sorted(columns, key=lambda c: c.x0)
+
+
+# A column some agencies add after a group's columns: the sum of that group's columns
+# (三: after 法人或其他组织's five). It is no template cell: never named as a column.
+_SUBTOTAL_WORDS = frozenset({"小计"})
+
+
+def _subtotal_columns(header: Header, named: Sequence[_Column]) -> list[_Column]:
+    """The header's 小计 columns, each keyed "subtotal:" + the named columns it sums: those
+    under the same group cell (the header cell above it), else those left of it back to
+    the previous 小计 (总计 never among them). A 小计 summing nothing named is left out
+    (its numbers stay unplaced, reported)."""
+    cells = [(r, h) for r, row in enumerate(header) for h in row if h.text.strip()]
+    out: list[_Column] = []
+    start = float("-inf")
+    for r, h in sorted(cells, key=lambda rh: rh[1].x0):
+        if label_core(h.text) not in _SUBTOTAL_WORDS:
+            continue
+        width = h.x1 - h.x0
+        group = next(
+            (g for r2, g in reversed(cells) if r2 < r and overlap(g.x0, g.x1, h.x0, h.x1) >= 0.8 * width and g.x1 - g.x0 > 1.5 * width),
+            None,
+        )
+        if group is not None:
+            parts = [c.key for c in named if c.x0 >= group.x0 - 1 and c.x1 <= group.x1 + 1]
+        else:
+            parts = [c.key for c in named if start <= c.x0 and c.x1 <= h.x0 + 1 and c.key != "total"]
+        start = h.x1
+        if parts:
+            out.append(_Column("subtotal:" + ",".join(parts), h.x0, h.x1))
+    return out
+
+
+def _subtotal_finding(row: str, obs: "_RowObservation", sub: str, cell: GridCell) -> Optional[Finding]:
+    """The check of one printed 小计: it equals the sum of its parts in the row (an error
+    if not, naming the cells). None when the 小计 prints nothing (no number to place)."""
+    printed = parse_value(cell.text)
+    if not _is_printed_number(cell) or not isinstance(printed.value, (int, float)):
+        return None if not cell.text.strip() or printed.ok else _finding(
+            "applications.subtotal", "error",
+            f"第三部分表格“{obs.text}”行的小计“{cell.text}”无法读作数字",
+            f"the 小计 (subtotal) {cell.text!r} of the section 三 row {obs.text!r} does not read as a number",
+        )
+    parts = sub.split(":", 1)[1].split(",")
+    by_column = dict(obs.values)
+    values = [parse_value(by_column[k].text).value if k in by_column else None for k in parts]
+    cells = [f"applications.{row}.{k}" for k in parts]
+    if any(v is not None and not isinstance(v, (int, float)) for v in values) or all(v is None for v in values):
+        return _finding(
+            "applications.subtotal", "warning",
+            f"第三部分表格“{obs.text}”行的小计 {cell.text} 无法核对（其各列无数字）",
+            f"the 小计 (subtotal) {cell.text} of the section 三 row {obs.text!r} cannot be checked (its columns print no numbers)",
+            cells,
+        ).model_copy(update={"printed": float(printed.value)})
+    expected = sum(v for v in values if isinstance(v, (int, float)))
+    holds = abs(expected - printed.value) < 1e-6
+    finding = _finding(
+        "applications.subtotal", "info" if holds else "error",
+        f"第三部分表格“{obs.text}”行另印小计 {cell.text}（{'等于' if holds else '不等于'}其各列之和 {expected}）",
+        f"the section 三 row {obs.text!r} prints an extra 小计 (subtotal) {cell.text}, "
+        f"{'equal' if holds else 'not equal'} to the sum of its columns ({expected})",
+        cells,
+    )
+    return finding.model_copy(update={"expected": float(expected), "printed": float(printed.value)})
 
 
 # A header cell reads as its column's label at least this closely: no misreading moved it.
@@ -469,6 +543,9 @@ class _RowObservation:
     # The row's label cell ran over value columns (their ruling lost) and printed numbers:
     # the cell taken apart; its numbers are among `values` when they fit those columns.
     glued: Optional[GluedCell] = None
+    # Cells of an extra 小计 column, by the subtotal column's key ("subtotal:" + the keys
+    # of the columns it sums, comma-separated).
+    subtotals: tuple[tuple[str, GridCell], ...] = ()
 
 
 def _join_cut_label(previous: str, continued: str, group_cores: Sequence[str]) -> str:
@@ -504,7 +581,8 @@ def _join_split_row(observations: list[_RowObservation], first: int) -> None:
     page = before.page if values is before.values else after.page
     observations[first - 1 : first + 1] = [
         _RowObservation(page, joined, before.group or after.group, before.text + after.text, values,
-                        before.glued if values is before.values else after.glued)
+                        before.glued if values is before.values else after.glued,
+                        before.subtotals if values is before.values else after.subtotals)
     ]
 
 
@@ -520,6 +598,7 @@ def _observe_applications(
         | {label_core(tpl.APPLICATION_RESULTS_LABEL)}
     )
     columns: list[_Column] = []
+    subtotals: list[_Column] = []  # extra 小计 columns (their key: _subtotal_columns)
     named_on: Optional[Grid] = None  # the fragment the columns' coordinates belong to
     observations: list[_RowObservation] = []
     notes: list[tuple[str, object]] = []  # ("by_position", key) / ("disordered", page)
@@ -546,11 +625,13 @@ def _observe_applications(
                     notes.append(("reordered" if plain else "disordered", grid.page))
             if named:
                 columns, named_on = named, tracker.source
+                subtotals = _subtotal_columns(tracker.header, named)
         if not columns:
             continue
         if grid is not named_on:
             # Scanned pages sit a few points apart (and scanners rescale slightly): carry
             # the columns over by the table's own edges, not by absolute position.
+            subtotals = _carry_columns(subtotals, named_on, grid)
             columns = _carry_columns(columns, named_on, grid)
             named_on = grid
         label_right = min(c.x0 for c in columns) + settings.snap_tolerance_pt
@@ -585,11 +666,13 @@ def _observe_applications(
                     core = _join_cut_label(previous, core, group_cores)
                 resolved[id(g)] = core
             near_group = resolved[id(groups[-1])] if groups else ""
-            values = []
+            values, extra = [], []
             for cell in value_cells:
                 key = _column_for(cell, columns)
                 if key is not None:
                     values.append((key, cell))
+                elif (sub := _column_for(cell, subtotals)) is not None:
+                    extra.append((sub, cell))
             if glued is not None:
                 spanned = _spanned_columns(glued.cell.bbox, columns, {k for k, _ in values})
                 extents = [(c.x0, c.x1) for c in spanned]
@@ -606,6 +689,7 @@ def _observe_applications(
                     text=glued.label if glued else own_cell.text if own_cell else "",
                     values=tuple(values),
                     glued=glued,
+                    subtotals=tuple(extra),
                 )
             )
         carried = [
@@ -717,6 +801,11 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
             out.cells.setdefault(full, MappedCell(full, cell, obs.page, obs.glued if from_label else None))
         if obs.glued is not None and split_keys:
             out.findings.append(split_finding(obs.glued, split_keys, obs.page))
+        for sub, cell in obs.subtotals:
+            finding = _subtotal_finding(key, obs, sub, cell)
+            if finding is not None:
+                out.findings.append(finding)
+                out.extras.append(cell)
 
 
 _APPLICATION_ROW_ORDER = [r.key for r in tpl.APPLICATION_RECORD_ROWS]
@@ -965,9 +1054,12 @@ def check_placement(mapping: Mapping, recorded: set[str]) -> Placement:
             if mapped.glued is not None:
                 keys_of.setdefault(id(mapped.glued.cell), []).append(key)
     unplaced, twice = [], []
+    extras = {id(cell) for cell in mapping.extras}
     for table in mapping.tables:
         for grid in table.fragments:
             for cell in grid.cells:
+                if id(cell) in extras:
+                    continue  # read and checked as an extra column (applications.subtotal)
                 if id(cell) in numbers_in:
                     # Placed only when every number it prints is in the record.
                     if len(keys_of.get(id(cell), [])) < numbers_in[id(cell)]:
