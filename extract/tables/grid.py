@@ -142,6 +142,10 @@ def _close_open_edges(
     return ([before] if before is not None else []) + lines + ([after] if after is not None else [])
 
 
+# A table's side (or top, bottom) is framed when its border covers this share of it.
+_FRAME_COVERAGE = 0.5
+
+
 @dataclass(frozen=True)
 class TableShape:
     xs: tuple[float, ...]
@@ -165,8 +169,16 @@ def grid_shape(
     ys = _squeeze(cluster_values((s.position for s in hs), tol), _MIN_CELL_SIDE_PT)
     if not xs or not ys:
         return None
-    ys = _close_open_edges(ys, vs, tol, [(y, x) for x, y in anchors], (min(s.start for s in hs), max(s.end for s in hs)))
-    xs = _close_open_edges(xs, hs, tol, anchors, (min(s.start for s in vs), max(s.end for s in vs)))
+    # One crossing ruling closes an edge only where the table has no frame: its sides
+    # mostly undrawn (for the top and bottom edges), its top and bottom mostly undrawn
+    # (for the sides). A framed table's stray stub never does. (The side pieces
+    # _join_frameless_pieces adds cover only the rows it joined across.)
+    left, right = min(s.start for s in hs), max(s.end for s in hs)
+    top, bottom = min(s.start for s in vs), max(s.end for s in vs)
+    sides_open = max(coverage(vs, left, top, bottom, tol), coverage(vs, right, top, bottom, tol)) < _FRAME_COVERAGE
+    ends_open = max(coverage(hs, top, left, right, tol), coverage(hs, bottom, left, right, tol)) < _FRAME_COVERAGE
+    ys = _close_open_edges(ys, vs, tol, [(y, x) for x, y in anchors] if sides_open else (), (left, right))
+    xs = _close_open_edges(xs, hs, tol, anchors if ends_open else (), (top, bottom))
     if len(xs) < 2 or len(ys) < 2:
         return None
     width, height = xs[-1] - xs[0], ys[-1] - ys[0]
