@@ -52,6 +52,7 @@ def archive(tmp_path_factory):
     clean = json.loads(json.dumps(record))
     clean["cells"][key]["value"] -= delta
     clean["findings"] = [f for f in clean["findings"] if f["severity"] == "info"]
+    clean["report"]["agency"] = "西湖区人民政府"  # another report, not a copy of the first (shown once)
     clean_sha = "c" * 64
     write_record(db_path, SOURCE.with_name("clean.pdf"), clean, sha=clean_sha)
     db = sqlite3.connect(db_path)
