@@ -179,7 +179,9 @@ def _read_pages(
 def _locate(finding: Finding, cells: dict[str, CellRecord]) -> Finding:
     if not finding.cells:
         return finding
-    locations = tuple(
+    # Locations of printed cells that are no template cell (cell ""), set by the finding's
+    # maker (a 小计 an agency added), stay first.
+    locations = tuple(loc for loc in finding.locations if not loc.cell) + tuple(
         CellLocation(cell=k, page=cells[k].page, bbox=cells[k].bbox, locator=cells[k].locator)
         for k in finding.cells
         if k in cells

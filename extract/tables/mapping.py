@@ -17,7 +17,7 @@ from typing import Collection, Optional, Sequence
 
 from .. import template as tpl
 from ..geometry import BBox, overlap
-from ..records import Finding
+from ..records import CellLocation, Finding
 from ..settings import Settings
 from ..text import label_core, parse_value, similarity
 from .glued import GluedCell, split_finding, split_glued
@@ -413,12 +413,18 @@ def _subtotal_finding(row: str, obs: "_RowObservation", sub: str, cell: GridCell
     """The check of one printed 小计: it equals the sum of its parts in the row (an error
     if not, naming the cells). None when the 小计 prints nothing (no number to place)."""
     printed = parse_value(cell.text)
+    # Where the 小计 itself is printed (cell "": no template cell); its parts are located
+    # from `cells` as every finding's are.
+    where = CellLocation(
+        cell="", page=None if cell.locator else obs.page, bbox=None if cell.locator else cell.bbox.as_tuple(),
+        locator=cell.locator,
+    )
     if not _is_printed_number(cell) or not isinstance(printed.value, (int, float)):
         return None if not cell.text.strip() or printed.ok else _finding(
             "applications.subtotal", "error",
             f"第三部分表格“{obs.text}”行的小计“{cell.text}”无法读作数字",
             f"the 小计 (subtotal) {cell.text!r} of the section 三 row {obs.text!r} does not read as a number",
-        )
+        ).model_copy(update={"locations": (where,)})
     parts = sub.split(":", 1)[1].split(",")
     by_column = dict(obs.values)
     values = [parse_value(by_column[k].text).value if k in by_column else None for k in parts]
@@ -429,7 +435,7 @@ def _subtotal_finding(row: str, obs: "_RowObservation", sub: str, cell: GridCell
             f"第三部分表格“{obs.text}”行的小计 {cell.text} 无法核对（其各列无数字）",
             f"the 小计 (subtotal) {cell.text} of the section 三 row {obs.text!r} cannot be checked (its columns print no numbers)",
             cells,
-        ).model_copy(update={"printed": float(printed.value)})
+        ).model_copy(update={"printed": float(printed.value), "locations": (where,)})
     expected = sum(v for v in values if isinstance(v, (int, float)))
     holds = abs(expected - printed.value) < 1e-6
     finding = _finding(
@@ -439,7 +445,7 @@ def _subtotal_finding(row: str, obs: "_RowObservation", sub: str, cell: GridCell
         f"{'equal' if holds else 'not equal'} to the sum of its columns ({expected})",
         cells,
     )
-    return finding.model_copy(update={"expected": float(expected), "printed": float(printed.value)})
+    return finding.model_copy(update={"expected": float(expected), "printed": float(printed.value), "locations": (where,)})
 
 
 # A header cell reads as its column's label at least this closely: no misreading moved it.
