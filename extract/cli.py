@@ -21,6 +21,7 @@ from .options import (
     add_full_text,
     add_limits,
     add_ocr,
+    bilingual_help,
     fail,
     parse_pages,
     settings_from,
@@ -72,13 +73,14 @@ def _summary(report) -> str:
 def _run_file(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="extract",
-        description="Extract the statistical tables of a 政府信息公开工作年度报告 (PDF, scan, OFD, web page or Word file) "
-        "as validated records.",
-        epilog="subcommands (each has --help): extract schema | extract eval PATH... | extract batch PATH... "
-        "[--db FILE] | extract review DB | extract export DB --format F | extract check DB | extract compare A B "
-        "| extract list DB | extract summary DB | extract --version\n"
-        + "exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()) + f"; {INTERNAL_ERROR} internal error",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **bilingual_help(
+            "从政府信息公开工作年度报告（PDF、扫描件、OFD、网页或 Word 文件）中提取统计表格，输出经过校验的结构化记录。",
+            "Extract the statistical tables of a 政府信息公开工作年度报告 (PDF, scan, OFD, web page or Word file) "
+            "as validated records.",
+            exit_codes="; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()) + f"; {INTERNAL_ERROR} internal error",
+            epilog="子命令 subcommands (each has --help): extract schema | extract eval PATH... | extract batch "
+            "PATH... [--db FILE] | extract review DB | extract export DB --format F | extract check DB | "
+            "extract compare A B | extract list DB | extract summary DB | extract --version"),
     )
     parser.add_argument(
         "file",
@@ -261,7 +263,8 @@ def _print_split(args: argparse.Namespace, split) -> int:
 
 
 def _run_schema(argv: Sequence[str]) -> int:
-    argparse.ArgumentParser(prog="extract schema", description="Print the JSON Schema of the output.").parse_args(argv)
+    argparse.ArgumentParser(prog="extract schema", **bilingual_help(
+        "打印输出记录的 JSON Schema（字段说明见数据字典）。", "Print the JSON Schema of the output.")).parse_args(argv)
     from .records import Report
 
     json.dump(Report.model_json_schema(), sys.stdout, ensure_ascii=False, indent=2)
@@ -272,10 +275,13 @@ def _run_schema(argv: Sequence[str]) -> int:
 def _run_eval(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="extract eval",
-        description="Run over PDFs with expected JSON (<name>.expected.json beside each PDF or in --expected) "
-        "and print per-file results with failure classes (tables missing, rows unmatched, printed values "
-        "unplaced, wrong values, null-versus-value), per-table cell accuracy and rule detection. "
-        "Exit 1 unless everything matches.",
+        **bilingual_help(
+            "对照预期 JSON 评估提取结果：逐个文件列出失败类别（缺表、行未匹配、数值未定位、数值错误、空值与数值不符）、"
+            "各表单元格准确率与规则发现。",
+            "Run over PDFs with expected JSON (<name>.expected.json beside each PDF or in --expected) "
+            "and print per-file results with failure classes (tables missing, rows unmatched, printed values "
+            "unplaced, wrong values, null-versus-value), per-table cell accuracy and rule detection.",
+            exit_codes="0 everything matches; 1 otherwise"),
     )
     parser.add_argument("paths", nargs="+", type=Path, help="folders of PDFs, or PDFs")
     parser.add_argument("--expected", type=Path, help="folder holding <name>.expected.json files")

@@ -418,17 +418,20 @@ def print_rich(comparison: Comparison, lang: str = "both") -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from .options import INTERNAL_ERROR, add_limits, add_ocr, fail, settings_from
+    from .options import INTERNAL_ERROR, add_limits, add_ocr, bilingual_help, fail, settings_from
 
     parser = argparse.ArgumentParser(
         prog="extract compare",
-        description="Two reports side by side: every number of both with its change (B - A), and the "
-        "cross-year rules when their years are consecutive. A and B are files (extracted now) or, with "
-        "--db, reports of a batch database named SHA256-PREFIX[:FIRST_PAGE] (as `extract list` shows it) or "
-        "AGENCY:YEAR, AGENCY a name (matched as `extract check` matches agencies) or a fragment of one stored "
-        "agency's name (洪泽:2022). --changed shows only what changed.",
-        epilog="exit codes: 0 shown; 1 --strict and a cross-year error; 2 usage or no/several matching reports; "
-        "3-8, 10 as extract FILE; 9 database error",
+        **bilingual_help(
+            "并排比较两份报告：两者的每个数字及其变化（B − A），年度相邻时核验跨年规则；A、B 为文件，或配合 --db "
+            "为数据库中的报告（SHA256 前缀或 机关:年度，如 洪泽:2022）；--changed 只显示有变化的数字。",
+            "Two reports side by side: every number of both with its change (B - A), and the "
+            "cross-year rules when their years are consecutive. A and B are files (extracted now) or, with "
+            "--db, reports of a batch database named SHA256-PREFIX[:FIRST_PAGE] (as `extract list` shows it) or "
+            "AGENCY:YEAR, AGENCY a name (matched as `extract check` matches agencies) or a fragment of one stored "
+            "agency's name (洪泽:2022). --changed shows only what changed.",
+            exit_codes="0 shown; 1 --strict and a cross-year error; 2 usage or no/several matching reports; "
+            "3-8, 10 as extract FILE; 9 database error"),
     )
     parser.add_argument("a", help="the first report (a file, or a database report name with --db)")
     parser.add_argument("b", help="the second report")

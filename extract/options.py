@@ -12,6 +12,43 @@ from dataclasses import replace
 from .settings import DEFAULT_SETTINGS, Settings
 
 INTERNAL_ERROR = 10
+# Columns a subcommand's help text is wrapped to (argparse's own lines run to the terminal).
+HELP_WIDTH = 100
+
+
+def wrap_display(text: str, width: int = HELP_WIDTH) -> list[str]:
+    """`text` in lines of at most `width` terminal columns (a CJK character is two columns
+    wide), broken between words or between two CJK characters, never inside a word."""
+    import re
+    import unicodedata
+
+    def columns(token: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in token)
+
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"\s+|[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef][，。；：、）》」]*|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+", text):
+        if token.isspace():
+            line += " " if line else ""
+        elif line and columns(line) + columns(token) > width:
+            lines.append(line.rstrip())
+            line = token
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def bilingual_help(zh: str, en: str, exit_codes: str = "", epilog: str = "") -> dict:
+    """The ArgumentParser keywords of a command's help in both languages: the Chinese text
+    first, the English text under it, then any epilog and the exit codes (退出码), each
+    wrapped to HELP_WIDTH terminal columns."""
+    description = "\n".join([*wrap_display(zh), *wrap_display(en)])
+    tail = [*(wrap_display(epilog) if epilog else ()),
+            *(wrap_display(f"退出码 exit codes: {exit_codes}") if exit_codes else ())]
+    return {"description": description, "epilog": "\n".join(tail) or None,
+            "formatter_class": argparse.RawDescriptionHelpFormatter}
 
 
 def parse_pages(spec: str) -> tuple[int, ...]:

@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
+from ..options import bilingual_help
 from .store import NOT_A_COPY, StoreError, open_store
 
 
@@ -117,10 +118,13 @@ def _read(path: Path, read: Callable[[sqlite3.Connection], Any]) -> Any:
 def list_main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="extract list",
-        description="List the reports of a batch database, one line per agency and year (the canonical copy of "
-        "each report): template, copies stored, errors, warnings, unchecked rules ('?' when the record does not "
-        "say), reviewed, and the report's reference (sha256 prefix[:first page]) and path.",
-        epilog="exit codes: 0 listed; 9 database error",
+        **bilingual_help(
+            "按机关和年度列出批处理数据库中的报告，每份报告一行（多个副本只列计数的一份）：模板、副本数、错误、警告、"
+            "未核对的规则（记录未说明时为 ?）、是否已审核、报告编号（sha256 前缀[:首页]）与路径。",
+            "List the reports of a batch database, one line per agency and year (the canonical copy of "
+            "each report): template, copies stored, errors, warnings, unchecked rules ('?' when the record does not "
+            "say), reviewed, and the report's reference (sha256 prefix[:first page]) and path.",
+            exit_codes="0 listed; 9 database error"),
     )
     parser.add_argument("db", type=Path, help="the batch database")
     parser.add_argument("--agency", metavar="FRAGMENT", help="only agencies whose name contains FRAGMENT")
@@ -249,10 +253,13 @@ def summary_text(s: dict[str, Any]) -> str:
 def summary_main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="extract summary",
-        description="Summarise a batch database: documents, reports (each counted once), outcomes (clean, "
-        "unchecked, warnings only, errors, failed), templates, kinds, causes of broken rules (when recorded), "
-        "the rules most often broken and the reports that need review.",
-        epilog="exit codes: 0 done; 9 database error",
+        **bilingual_help(
+            "汇总批处理数据库：文件数、报告数（每份报告只计一次）、结果（无误、有未核对规则、仅有警告、有错误、失败）、"
+            "模板、类型、不成立规则的原因、最常不成立的规则，以及需要审核的报告。",
+            "Summarise a batch database: documents, reports (each counted once), outcomes (clean, "
+            "unchecked, warnings only, errors, failed), templates, kinds, causes of broken rules (when recorded), "
+            "the rules most often broken and the reports that need review.",
+            exit_codes="0 done; 9 database error"),
     )
     parser.add_argument("db", type=Path, help="the batch database")
     parser.add_argument("--limit", type=int, default=20, help="reports listed as needing review (default 20)")

@@ -22,7 +22,7 @@ from typing import Optional, Protocol, Sequence
 
 from ..errors import ExtractError
 from ..files import sha256_file
-from ..options import add_full_text, add_limits, add_ocr, fail, settings_from
+from ..options import add_full_text, add_limits, add_ocr, bilingual_help, fail, settings_from
 from ..settings import Settings
 from .inputs import collect_inputs
 from .pool import Finished, LocalPool, Task
@@ -193,13 +193,16 @@ def main(argv: Sequence[str]) -> int:
     cores = available_cores()
     parser = argparse.ArgumentParser(
         prog="extract batch",
-        description="Extract every report in PATHs (folders, recursively; glob patterns; @list files with one "
-        "path per line; PDFs, OFD, page images, HTML and Word files) into an SQLite database, one transaction per "
-        "document. Documents already stored with the same sha256 and extractor version are skipped, so a "
-        "killed or interrupted batch resumes where it stopped; a bad file is recorded as failed with its reason "
-        "and never stops the batch. Exit 0 when the batch ran to the end (some documents may have failed: see "
-        "the summary and the documents table), 130 when interrupted, 3 when a PATH is missing, 9 when the "
-        "database cannot be opened or written.",
+        **bilingual_help(
+            "批量提取：把各路径下的每份报告（PDF、OFD、图片、网页、Word 文件）写入 SQLite 数据库，每个文件一个事务；"
+            "已存入的文件跳过，中断后可从停下处继续；出错的文件记录原因，不会中止批处理。",
+            "Extract every report in PATHs (folders, recursively; glob patterns; @list files with one "
+            "path per line; PDFs, OFD, page images, HTML and Word files) into an SQLite database, one transaction per "
+            "document. Documents already stored with the same sha256 and extractor version are skipped, so a "
+            "killed or interrupted batch resumes where it stopped; a bad file is recorded as failed with its reason "
+            "and never stops the batch.",
+            exit_codes="0 the batch ran to the end (some documents may have failed: see the summary and the "
+            "documents table); 130 interrupted; 3 a PATH is missing; 9 the database cannot be opened or written"),
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a folder, a file, a glob pattern, or @LIST (a file of paths)")
     parser.add_argument("--db", type=Path, default=Path("results.sqlite"), help="the SQLite database (default results.sqlite)")

@@ -400,15 +400,20 @@ def copies_summary(path: Path, lang: str = "both") -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from ..options import bilingual_help
+
     parser = argparse.ArgumentParser(
         prog="extract check",
-        description="Cross-report checks of a batch database: for one agency in consecutive years, "
-        "上年结转 (N+1) = 结转下年度继续办理 (N) per applicant column (error), and 现行有效件数 of 规章 and "
-        "行政规范性文件 moving with 本年制发 and 本年废止 (warning); pre-2019 reports: 历年累计 (N+1) = 历年累计 (N) + "
-        "本年度 (N+1) per vocabulary indicator (warning; info when the count restarted), 上年度 (N+1) = 本年度 (N) "
-        "(warning). Uses the values in effect (corrections "
-        "applied); replaces the cross_findings table.",
-        epilog="exit codes: 0 done; 1 --strict and errors were found; 9 database error",
+        **bilingual_help(
+            "批处理数据库的跨报告核验：同一机关相邻年度的上年结转与结转下年度继续办理、规章和行政规范性文件的现行有效件数、"
+            "2019 年前报告的历年累计数是否衔接；同一报告的多个副本只计一次，副本间不一致的数值单独列出。",
+            "Cross-report checks of a batch database: for one agency in consecutive years, "
+            "上年结转 (N+1) = 结转下年度继续办理 (N) per applicant column (error), and 现行有效件数 of 规章 and "
+            "行政规范性文件 moving with 本年制发 and 本年废止 (warning); pre-2019 reports: 历年累计 (N+1) = 历年累计 (N) + "
+            "本年度 (N+1) per vocabulary indicator (warning; info when the count restarted), 上年度 (N+1) = 本年度 (N) "
+            "(warning). Each report counted once (its canonical copy); values copies disagree in listed. Uses the "
+            "values in effect (corrections applied); replaces the cross_findings table.",
+            exit_codes="0 done; 1 --strict and errors were found; 9 database error"),
     )
     parser.add_argument("db", type=Path, help="the batch database")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a cross-report error is found")

@@ -15,7 +15,7 @@ from typing import Callable, Iterator, Optional, Sequence
 
 from ..batch.store import open_store
 from ..errors import ExtractError
-from ..options import fail
+from ..options import bilingual_help, fail
 from .stored import StoredReport, iter_stored_reports, load_cross_findings
 
 FORMATS = ("csv", "csv-wide", "jsonl", "xlsx", "parquet")
@@ -179,13 +179,18 @@ def _export(store, db: Path, fmt: str, out: Optional[Path], original: bool,
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="extract export",
-        description="Export a batch database: csv (long: one row per cell), csv-wide (one row per report, "
-        "labels in <out>.dictionary.csv), jsonl (one --json record per line), xlsx (an index sheet, one "
-        "sheet per report with its tables as printed, findings, sections, prose figures and a legend), parquet "
-        "(long form, typed; needs pyarrow). csv, csv-wide and parquet also write <out>.findings, "
-        "<out>.sections and <out>.prose_figures beside the main file, with the same columns and types. Values "
-        "in effect: reviewers' corrections applied, unless --original.",
-        epilog="exit codes: 0 written; 2 usage, missing optional library or unwritable output; 9 database error",
+        **bilingual_help(
+            "导出批处理数据库：csv（长表，每个单元格一行）、csv-wide（宽表，每份报告一行）、jsonl、xlsx（按原样排版的表格、"
+            "发现、章节）或 parquet；同一报告的多个副本只导出计数的一份（--with-copies 全部导出）；"
+            "默认使用审核更正后的值（--original 为原始读数）。",
+            "Export a batch database: csv (long: one row per cell), csv-wide (one row per report, "
+            "labels in <out>.dictionary.csv), jsonl (one --json record per line), xlsx (an index sheet, one "
+            "sheet per report with its tables as printed, findings, sections, prose figures and a legend), parquet "
+            "(long form, typed; needs pyarrow). csv, csv-wide and parquet also write <out>.findings, "
+            "<out>.sections and <out>.prose_figures beside the main file, with the same columns and types. Each "
+            "report once (its canonical copy) unless --with-copies. Values in effect: reviewers' corrections "
+            "applied, unless --original.",
+            exit_codes="0 written; 2 usage, missing optional library or unwritable output; 9 database error"),
     )
     parser.add_argument("db", type=Path, help="the batch database (extract batch … --db FILE)")
     parser.add_argument("--format", choices=FORMATS, required=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..batch.store import StoreError
-from ..options import fail
+from ..options import bilingual_help, fail
 
 DEFAULT_PORT = 8765
 USAGE_ERROR = 2
@@ -79,11 +79,14 @@ def url_of(host: str, port: int) -> str:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="extract review",
-        description="Review a batch database in the browser: the reports by need, their tables as printed "
-        "with each cell's crop, the doubtful cells one by one; corrections are saved with who and when, "
-        "and the report is validated again.",
-        epilog="exit codes: 0 stopped with Ctrl-C; 2 usage error or the port is taken; "
-        "9 the database is missing, locked, read-only or not an extract database",
+        **bilingual_help(
+            "在浏览器中审核批处理数据库：报告按需要排序，表格按原样排版并附每个单元格的原件图像，逐个处理可疑单元格；"
+            "更正连同审核人与时间一并保存，报告随即重新校验。",
+            "Review a batch database in the browser: the reports by need, their tables as printed "
+            "with each cell's crop, the doubtful cells one by one; corrections are saved with who and when, "
+            "and the report is validated again.",
+            exit_codes="0 stopped with Ctrl-C; 2 usage error or the port is taken; "
+            "9 the database is missing, locked, read-only or not an extract database"),
     )
     parser.add_argument("database", type=Path, help="the SQLite file `extract batch` wrote")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT}; 0 = any free port)")
