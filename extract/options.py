@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import threading
 from dataclasses import replace
@@ -14,12 +15,15 @@ from .settings import DEFAULT_SETTINGS, Settings
 INTERNAL_ERROR = 10
 # Columns a subcommand's help text is wrapped to (argparse's own lines run to the terminal).
 HELP_WIDTH = 100
+# A help text's tokens: spaces, one CJK character with the closing punctuation after it (a
+# line never starts with "，"), or a run of other characters (a word).
+_CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
+_HELP_TOKEN = re.compile(rf"\s+|[{_CJK}][，。；：、）》」]*|[^\s{_CJK}]+")
 
 
 def wrap_display(text: str, width: int = HELP_WIDTH) -> list[str]:
     """`text` in lines of at most `width` terminal columns (a CJK character is two columns
     wide), broken between words or between two CJK characters, never inside a word."""
-    import re
     import unicodedata
 
     def columns(token: str) -> int:
@@ -27,7 +31,7 @@ def wrap_display(text: str, width: int = HELP_WIDTH) -> list[str]:
 
     lines: list[str] = []
     line = ""
-    for token in re.findall(r"\s+|[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef][，。；：、）》」]*|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+", text):
+    for token in _HELP_TOKEN.findall(text):
         if token.isspace():
             line += " " if line else ""
         elif line and columns(line) + columns(token) > width:

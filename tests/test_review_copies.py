@@ -119,6 +119,7 @@ def test_a_report_page_lists_its_copies_and_where_they_disagree(app):
     (diff,) = copies["disagreements"]
     assert (diff["key"], diff["here"], diff["there"]) == (CHANGED, "27", "29")
     assert (diff["source_here"], diff["source_there"], diff["confident"]) == ("text", "html", False)
+    assert (diff["now"], diff["changed_since"]) == ("27", False)
     assert diff["other_url"] == f"/report/{shas['web']}/1#cell-{CHANGED}"
     assert "企业" in diff["label"]
     # The cell is outlined (a class the page script keeps when it redraws), the others not.
@@ -164,7 +165,12 @@ def test_a_decision_on_the_canonical_copy_leaves_its_copy_alone(app):
     assert answer.status_code == 200, answer.text
     assert answer.json()["decision"]["new"] == "29"
     # The page's state after the decision still lists the copies.
-    assert answer.json()["state"]["copies"]["others"][0]["path"].endswith("web.html")
+    copies = answer.json()["state"]["copies"]
+    assert copies["others"][0]["path"].endswith("web.html")
+    # The comparison is not made again here: the disagreement says what this report holds now.
+    (diff,) = copies["disagreements"]
+    assert (diff["here"], diff["now"], diff["changed_since"]) == ("27", "29", True)
+    assert "审核后现为 now 29" in client.get(f"/report/{shas['pdf']}/1").text
     assert client.post(f"/report/{shas['pdf']}/1/reviewed", json={"reviewed": True, "confirm": True},
                        headers=HEADERS).status_code == 200
     assert copy_state() == before

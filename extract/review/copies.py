@@ -15,6 +15,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Optional
 
+from ..records import CellValue
+
 # `copies.match` in words (Chinese, English).
 MATCH_WORDS = {
     "canonical": ("计数副本", "the copy that counts"),
@@ -43,8 +45,8 @@ class Disagreement:
     the other copy's (None: not read)."""
 
     key: str
-    value_here: object
-    value_there: object
+    value_here: CellValue
+    value_there: CellValue
     source_here: Optional[str]
     source_there: Optional[str]
     confidence_here: Optional[float]
@@ -78,11 +80,12 @@ def _has_copies_table(db: sqlite3.Connection) -> bool:
     return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'copies'").fetchone() is not None
 
 
-def _json(raw: Optional[str]) -> object:
+def _json(raw: Optional[str]) -> CellValue:
     try:
-        return json.loads(raw) if raw is not None else None
+        value = json.loads(raw) if raw is not None else None
     except ValueError:
         return raw
+    return value if isinstance(value, (int, float, str)) or value is None else str(value)
 
 
 def load_copies(db: sqlite3.Connection, sha: str, first_page: int) -> Optional[ReportCopies]:

@@ -256,16 +256,21 @@ def copies_json(data: ReportData) -> Optional[dict[str, Any]]:
     group = data.copies
     if group is None:
         return None
+    values = data.values()
     return {
         "count": group.count, "canonical": group.canonical,
         "match": group.match, "match_words": _bilingual(MATCH_WORDS.get(group.match, (group.match, group.match))),
         "others": [_copy_json(c) for c in group.others],
         "disagreements": [
             {"key": d.key, "label": _label(data, d.key),
-             "here": format_value(d.value_here), "there": format_value(d.value_there),  # type: ignore[arg-type]
+             "here": format_value(d.value_here), "there": format_value(d.value_there),
              "source_here": d.source_here or "", "source_there": d.source_there or "",
              "confidence_here": d.confidence_here, "confidence_there": d.confidence_there,
              "confident": d.confident, "message": d.message, "message_en": d.message_en,
+             # A decision here since the comparison: this report's value now (the comparison
+             # itself is made again by `extract check`).
+             "now": format_value(values.get(d.key)),
+             "changed_since": format_value(values.get(d.key)) != format_value(d.value_here),
              "other": _copy_json(d.other), "other_url": f"/report/{d.other.sha256}/{d.other.first_page}#cell-{d.key}"}
             for d in group.disagreements],
     }
