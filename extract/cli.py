@@ -115,7 +115,7 @@ def _run_file(argv: Sequence[str]) -> int:
     if args.searchable is not None and args.no_ocr:
         parser.error("--searchable needs OCR: it cannot go with --no-ocr")
     if args.searchable is not None and not args.split_only:
-        from .export.searchable import check_output_path
+        from .scan.searchable import check_output_path
 
         try:
             check_output_path(args.searchable, Path(args.file))
@@ -182,7 +182,7 @@ def _run_file(argv: Sequence[str]) -> int:
 def _write_searchable(args: argparse.Namespace, reading) -> str:
     """Write the searchable copy of a scan; what was written, as one line. Raises
     ExtractError (exit 2) when it cannot be written."""
-    from .export.searchable import has_scanned_pages, write_searchable
+    from .scan.searchable import has_scanned_pages, write_searchable
 
     if not has_scanned_pages(reading.pages):
         return f"searchable: {args.file} has no scanned page; no searchable copy written"

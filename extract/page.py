@@ -47,7 +47,7 @@ class ScanFrame:
     `width` x `height` is that image's size in points. A scanned PDF page's image is the
     page as displayed (after /Rotate, over its CropBox). Every correction the scan stage
     makes to the pixels (quarter turns, deskew, keystone) is composed into it, so the
-    page can be mapped back to the page as stored (extract/export/searchable.py)."""
+    page can be mapped back to the page as stored (extract/scan/searchable.py)."""
 
     to_image: tuple[float, float, float, float, float, float, float, float, float]
     width: float

@@ -1,5 +1,5 @@
 """`extract FILE --searchable OUT.pdf`: a scan's pages untouched, with an invisible text
-layer where the OCR read each line (extract/export/searchable.py).
+layer where the OCR read each line (extract/scan/searchable.py).
 
 One OCR run serves the end-to-end checks: a mixed PDF made at test time from a scanned
 page turned by a quarter and skewed by a degree (scan-r2022-landscape-review-01 page 4:
@@ -22,7 +22,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from extract.cli import main
-from extract.export.searchable import _PageTransform, page_transform
+from extract.scan.searchable import _PageTransform, page_transform
 from extract.page import ScanFrame
 from extract.scan.pixels import PageImage
 from extract.scan.scanned_page import scan_frame, straighten

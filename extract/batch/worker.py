@@ -103,7 +103,7 @@ def peak_rss_mb() -> Optional[float]:
 def _reports_and_copy(path: Path, settings: Settings, out: Path) -> tuple[tuple[ReportRange, ...], tuple[str, str]]:
     """The reports, read with every line of every page, and the searchable copy written to
     `out` from the same reading (a failure to write it does not fail the document)."""
-    from ..export.searchable import has_scanned_pages, write_searchable
+    from ..scan.searchable import has_scanned_pages, write_searchable
 
     reading = pipeline.read_reports(path, settings)
     reports = tuple((r.first_page, r.last_page, r.report.model_dump(mode="json")) for r in reading.reports)
