@@ -142,6 +142,8 @@ def test_a_report_page_lists_its_copies_and_where_they_disagree(app):
     assert re.search(rf'id="copies-canonical" href="/report/{shas["pdf"]}/1">[^<]*r2019-basic-procurement-01.pdf',
                      copy.text)
     assert "copy-disagree" in state["cells"][CHANGED]["classes"]
+    assert "本报告是副本（可信读数相同，仅存疑处不同）" in copy.text
+    assert "This is a copy (equal wherever both were read with confidence)" in copy.text
 
     # A report without copies has no such section.
     lone = client.get(f"/report/{shas['lone']}/1")

@@ -260,6 +260,8 @@ def copies_json(data: ReportData) -> Optional[dict[str, Any]]:
     return {
         "count": group.count, "canonical": group.canonical,
         "match": group.match, "match_words": _bilingual(MATCH_WORDS.get(group.match, (group.match, group.match))),
+        "match_zh": MATCH_WORDS.get(group.match, (group.match,))[0],
+        "match_en": MATCH_WORDS.get(group.match, (group.match, group.match))[1],
         "others": [_copy_json(c) for c in group.others],
         "disagreements": [
             {"key": d.key, "label": _label(data, d.key),
