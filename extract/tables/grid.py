@@ -408,24 +408,34 @@ def grids_on_page(page: PageContent, settings: Settings) -> list[Grid]:
     return [part for shape in table_shapes(page.rulings, settings, anchors) for part in split_at_gaps(_fill(page, shape))]
 
 
-# The report's title and its section headings (二、主动公开政府信息情况), as a spreadsheet
-# prints them in a row of the sheet between its tables.
-_TITLE_ROW = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]\S*情况|\S*工作年度报告)$")
+# The report's title and the headings of its table sections (二、主动公开政府信息情况), as a
+# spreadsheet prints them in a row of the sheet between its tables. (A pre-2019 statistics
+# table's own section rows, 一、主动公开情况, are rows of one table.)
+_TITLE_ROW = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、．.](?:主动公开政府信息情况|收到和处理政府信息公开申请情况"
+    r"|政府信息公开行政复议[、，,]?行政诉讼情况)|\S*工作年度报告)$"
+)
 
 
 def split_at_gaps(grid: Grid) -> list[Grid]:
     """A sheet printed with gridlines (Excel, WPS spreadsheets) is one grid over every
-    table on it: cut it at its empty rows and at rows printing only a title or a section
-    heading, which no merged cell crosses. Returned as is unless that leaves two tables or
-    more (an empty row inside one table is kept)."""
-    separators = []
+    table on it: cut it at rows printing only the report's title or a table section's
+    heading, and then at its empty rows too, where no merged cell crosses them. Returned
+    as is unless that leaves two tables or more. A grid without such a title row is never
+    cut (an empty row inside one table, a pre-2019 statistics table's section rows)."""
+    separators, titles = [], 0
     for r in range(grid.n_rows):
         cells = grid.row_cells(r)
         if any(c.row_span > 1 for c in cells):
             continue
         texts = [c.text for c in cells if c.text.strip()]
-        if not texts or (len(texts) == 1 and _TITLE_ROW.match(normalize(texts[0]))):
+        if len(texts) == 1 and _TITLE_ROW.match(normalize(texts[0])):
+            titles += 1
             separators.append(r)
+        elif not texts:
+            separators.append(r)
+    if not titles:
+        return [grid]
     bands, start = [], 0
     for r in separators + [grid.n_rows]:
         if r > start:
