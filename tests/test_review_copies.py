@@ -96,6 +96,12 @@ def test_the_queue_counts_a_report_once_and_a_copy_names_its_canonical(app):
     assert "副本，计数的是 copy of" in web_row
     assert not any("canonical-report" in r for r in rows if "web.html" not in r)
 
+    # Reports whose copies differ: the one that counts, and with copies shown its copy too.
+    differ = _rows(client.get("/?status=copies_differ").text)
+    assert len(differ) == 1 and "r2019-basic-procurement-01.pdf" in differ[0]
+    differ = _rows(client.get("/?status=copies_differ&copies=with").text)
+    assert len(differ) == 2 and not any("lone.html" in r for r in differ)
+
     # The filter travels in the report page's links; a value out of range is refused.
     assert client.get("/?copies=all").status_code == 400
     report = client.get(f"/report/{shas['web']}/1")

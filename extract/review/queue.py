@@ -39,10 +39,17 @@ STATUSES = {
     "doubtful": "r.doubtful > 0",
     "reviewed": "r.reviewed_at IS NOT NULL",
     "unreviewed": "r.reviewed_at IS NULL",
+    # A copy that differs from the report that counts, or the report that counts when one of
+    # its copies differs from it (copies.match; the values are in copy_disagreements).
+    "copies_differ": ("(EXISTS (SELECT 1 FROM copies k WHERE k.sha256 = r.sha256 AND k.first_page = r.first_page"
+                      " AND k.canonical = 0 AND k.match != 'identical')"
+                      " OR EXISTS (SELECT 1 FROM copies k WHERE k.canonical_sha256 = r.sha256"
+                      " AND k.canonical_first_page = r.first_page AND k.canonical = 0 AND k.match != 'identical'))"),
 }
 STATUS_LABELS = {
     "errors": "有错误 with errors", "warnings": "有警告 with warnings", "unchecked": "有未核对规则 rules unchecked",
     "doubtful": "有可疑单元格 doubtful cells", "reviewed": "已审核 reviewed", "unreviewed": "未审核 not reviewed",
+    "copies_differ": "副本间数值不一致 copies differ",
 }
 TEMPLATES = ("2021", "2019", "pre2019")
 CAUSES = {"publication": "公布有误 publication", "reading": "识别有误 reading"}
