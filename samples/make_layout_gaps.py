@@ -14,7 +14,8 @@ written the way a producer writes it:
 - ``frameless-*.pdf``: a Word report (python-docx, LibreOffice to PDF) whose tables have
   inner borders only (no outer frame), as a table style "no outer border" prints.
 - ``subtotal-*.pdf``: a Word report whose 三 has an extra 小计 column after 法人或其他组织's
-  five sub-columns (the sum of the five, printed by the agency).
+  five sub-columns (the sum of the five, printed by the agency), and a 小计 row closing
+  （三）不予公开's eight rows (their sums).
 - ``textbox-*.docx``: a Word file with 四 inside a text box (``wps:txbx/w:txbxContent``,
   with Word's ``mc:Fallback`` VML copy ``v:textbox/w:txbxContent``).
 - ``splitwide-*.html``: a CMS page whose 三 is cut into two ``<table>``s; the first table's
@@ -133,6 +134,26 @@ def with_subtotal(table: mm.Table, printed: dict) -> mm.Table:
             row = row[:-1] + [subtotal] + row[-1:]
         rows.append(row)
     return mm.Table(table.key, table.heading, table.ncols + 1, rows)
+
+
+def with_subtotal_row(table: mm.Table, group: str = "（三）不予公开") -> mm.Table:
+    """三 with a 小计 row closing a group of rows (its merged group label and the merged
+    三、本年度办理结果 reaching over it), each value the sum of the group's rows."""
+    rows = [list(row) for row in table.rows]
+    start = next(r for r, row in enumerate(rows) if any(c.text == group and c.rowspan > 1 for c in row))
+    size = next(c.rowspan for c in rows[start] if c.text == group)
+    n_values = table.ncols - 3  # the label columns take 3
+    sums = []
+    for k in range(n_values):
+        parts = [gen.parse_printed(rows[r][-n_values + k].text) for r in range(start, start + size)]
+        numbers = [p for p in parts if isinstance(p, (int, float))]
+        sums.append(mm.Cell(str(sum(numbers)) if numbers else "", kind="value"))
+    for r, row in enumerate(rows[: start + 1]):
+        for i, c in enumerate(row):
+            if c.rowspan > 1 and r + c.rowspan >= start + size:  # spans reaching the group's last row
+                row[i] = mm.Cell(c.text, c.rowspan + 1, c.colspan, c.kind)
+    rows.insert(start + size, [mm.Cell("小计")] + sums)
+    return mm.Table(table.key, table.heading, table.ncols, rows)
 
 
 _TEXTBOX = (
@@ -414,7 +435,8 @@ PDF_SAMPLES = {
     "gridlines": "Excel/WPS-like spreadsheet: no borders, printed gridlines only; the three tables on one sheet, "
                  "each under a heading row, an empty row between them",
     "frameless": "Word tables with inner borders only (no outer frame): 四's first header row has one vertical",
-    "subtotal": "三 with an extra 小计 column after 法人或其他组织's five sub-columns (their sum)",
+    "subtotal": "三 with an extra 小计 column after 法人或其他组织's five sub-columns (their sum) and a 小计 row "
+                "closing （三）不予公开's eight rows",
 }
 MARKUP_SAMPLES = {
     "textbox": (".docx", "四 (heading and table) inside a Word text box: wps:txbx/w:txbxContent and its "
@@ -439,7 +461,8 @@ def main() -> int:
             tables = pdf_report.tables
             if kind == "subtotal":
                 d = gen.build_data(pdf_report.spec)
-                tables = [with_subtotal(t, d["printed"]["applications"]) if t.key == "applications" else t for t in tables]
+                tables = [with_subtotal_row(with_subtotal(t, d["printed"]["applications"])) if t.key == "applications" else t
+                          for t in tables]
             _word_report(pdf_report, outer=kind != "frameless", tables=tables).save(path.with_suffix(".docx"))
             sources.append(path.with_suffix(".docx"))
         _convert(sources, folder)

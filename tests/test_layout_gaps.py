@@ -80,9 +80,30 @@ def test_layout_sample_is_read_exactly(name):
     _, report = _exact(LAYOUT / name)
     if name.startswith("subtotal"):
         checks = [f for f in report.findings if f.rule == "applications.subtotal"]
-        assert checks and all(f.severity == "info" and f.printed == f.expected for f in checks)
-        # One per row of 三 that prints a 小计: every row of the record's 三.
-        assert len(checks) == len({k.split(".")[1] for k in report.cells if k.startswith("applications.")})
+        assert checks and all(f.severity == "info" for f in checks)
+        # The 小计 column: one check per row of 三 (every row of the record's 三) ...
+        column = [f for f in checks if f.printed is not None]
+        assert all(f.printed == f.expected for f in column)
+        assert len(column) == len({k.split(".")[1] for k in report.cells if k.startswith("applications.")})
+        # ... and the 小计 row closing （三）不予公开: its 8 numbers (7 columns and its 小计).
+        (row,) = [f for f in checks if f.printed is None]
+        assert len(row.locations) == 8 and "withheld_state_secret" in row.message_en
+
+
+def _altered(reading, where, text):
+    """The reading with the grid cell printed at `where` (a finding location) changed to
+    `text`, mapped again."""
+    grids, changed = [], 0
+    for grid in reading.grids:
+        cells = []
+        for cell in grid.cells:
+            if grid.page == where.page and cell.bbox.as_tuple() == tuple(where.bbox):
+                cell = replace(cell, text=text)
+                changed += 1
+            cells.append(cell)
+        grids.append(replace(grid, cells=tuple(cells)))
+    assert changed == 1
+    return replace(reading, grids=tuple(grids), mapping=map_tables(grids, DEFAULT_SETTINGS))
 
 
 def test_a_subtotal_that_does_not_add_up_is_an_error():
@@ -91,22 +112,21 @@ def test_a_subtotal_that_does_not_add_up_is_an_error():
     report = build_report(reading, DEFAULT_SETTINGS)
     check = next(f for f in report.findings if f.rule == "applications.subtotal" and f.printed and f.printed > 0)
     where = next(loc for loc in check.locations if not loc.cell)
-    grids, changed = [], 0
-    for grid in reading.grids:
-        cells = []
-        for cell in grid.cells:
-            if grid.page == where.page and cell.bbox.as_tuple() == tuple(where.bbox):
-                cell = replace(cell, text=str(int(check.printed) + 1))
-                changed += 1
-            cells.append(cell)
-        grids.append(replace(grid, cells=tuple(cells)))
-    assert changed == 1
-    altered = build_report(replace(reading, grids=tuple(grids), mapping=map_tables(grids, DEFAULT_SETTINGS)), DEFAULT_SETTINGS)
+    altered = build_report(_altered(reading, where, str(int(check.printed) + 1)), DEFAULT_SETTINGS)
     broken = [f for f in altered.findings if f.rule == "applications.subtotal" and f.severity == "error"]
     assert len(broken) == 1
     assert broken[0].printed == check.printed + 1 and broken[0].expected == check.expected
     assert set(broken[0].cells) == set(check.cells)
     assert altered.tables == report.tables  # the 小计 never reaches a template cell
+    # The 小计 row's 自然人 number one more than its rows' sum: an error naming those cells.
+    row = next(f for f in report.findings if f.rule == "applications.subtotal" and f.printed is None)
+    first = row.locations[0]
+    printed = next(c for g in reading.grids for c in g.cells if g.page == first.page and c.bbox.as_tuple() == tuple(first.bbox))
+    altered = build_report(_altered(reading, first, str(int(printed.text) + 1)), DEFAULT_SETTINGS)
+    (broken,) = [f for f in altered.findings if f.rule == "applications.subtotal" and f.severity == "error"]
+    assert broken.printed == broken.expected + 1
+    assert len(broken.cells) == 8 and all(c.endswith(".natural_person") and ".withheld_" in c for c in broken.cells)
+    assert altered.tables == report.tables
 
 
 def test_a_vml_only_text_box_is_read(tmp_path):

@@ -751,6 +751,13 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
             )
         )
         return
+    # 小计 rows an agency adds after a group's rows: no template row, checked apart.
+    subtotal_rows = [
+        (sum(1 for o in observations[:i] if o.own not in _SUBTOTAL_WORDS), obs)
+        for i, obs in enumerate(observations)
+        if obs.own in _SUBTOTAL_WORDS
+    ]
+    observations = [obs for obs in observations if obs.own not in _SUBTOTAL_WORDS]
     assigned, doubtful = match_application_rows(observations, settings.min_label_similarity)
     for i, key in doubtful:
         obs = observations[i]
@@ -812,6 +819,63 @@ def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> 
             if finding is not None:
                 out.findings.append(finding)
                 out.extras.append(cell)
+    for position, subtotal in subtotal_rows:
+        _check_subtotal_row(subtotal, observations, assigned, position, out)
+
+
+def _check_subtotal_row(
+    subtotal: _RowObservation, observations: Sequence[_RowObservation], assigned: dict[int, str], position: int,
+    out: Mapping,
+) -> None:
+    """A 小计 row closing a group of rows of 三 (after （三）不予公开's eight): each of its
+    numbers against the sum of the same column over the group's rows before it (those under
+    its own group label, else the run of rows sharing the group of the row above it). Info
+    when every column adds up, an error per column that does not (or a warning when the
+    group's rows are not all known); its numbers are kept in the findings, never mapped."""
+    group = subtotal.group or (observations[position - 1].group if position > 0 else "")
+    parts = []
+    for j in range(position - 1, -1, -1):
+        if not group or observations[j].group != group or j not in assigned:
+            break
+        parts.append(j)
+    printed = [(column, cell) for column, cell in subtotal.values + subtotal.subtotals if _is_printed_number(cell)]
+    if not printed:
+        return
+
+    def where(cell: GridCell) -> CellLocation:
+        return CellLocation(cell="", page=None if cell.locator else subtotal.page,
+                            bbox=None if cell.locator else cell.bbox.as_tuple(), locator=cell.locator)
+
+    out.extras.extend(cell for _, cell in printed)
+    if not parts:
+        out.findings.append(_finding(
+            "applications.subtotal", "warning",
+            f"第三部分表格第{subtotal.page}页的小计行无法核对（找不到其所属各行）",
+            f"a 小计 (subtotal) row of the section 三 table on page {subtotal.page} cannot be checked: the rows it sums were not found",
+        ).model_copy(update={"locations": tuple(where(c) for _, c in printed)}))
+        return
+    rows = [assigned[j] for j in reversed(parts)]
+    broken = []
+    for column, cell in printed:
+        values = [parse_value(c.text).value for j in parts for k, c in observations[j].values + observations[j].subtotals if k == column]
+        numbers = [v for v in values if isinstance(v, (int, float))]
+        total = parse_value(cell.text).value
+        if not numbers or abs(sum(numbers) - total) > 1e-6:  # type: ignore[operator]
+            broken.append((column, cell, sum(numbers), total))
+    for column, cell, expected, total in broken:
+        keys = [f"applications.{row}.{column}" for row in rows] if not column.startswith("subtotal:") else []
+        out.findings.append(_finding(
+            "applications.subtotal", "error",
+            f"第三部分表格小计行的“{column}”列为 {cell.text}，不等于其所属各行之和 {expected}",
+            f"the 小计 (subtotal) row of the section 三 table prints {cell.text} in column {column}, not the sum of its rows ({expected})",
+            keys,
+        ).model_copy(update={"expected": float(expected), "printed": float(total), "locations": (where(cell),)}))
+    if not broken:
+        out.findings.append(_finding(
+            "applications.subtotal", "info",
+            f"第三部分表格另印小计行（{'、'.join(rows)} 之和），各列相符",
+            f"the section 三 table prints an extra 小计 (subtotal) row (the sum of {', '.join(rows)}); every column adds up",
+        ).model_copy(update={"locations": tuple(where(c) for _, c in printed)}))
 
 
 _APPLICATION_ROW_ORDER = [r.key for r in tpl.APPLICATION_RECORD_ROWS]
