@@ -101,8 +101,8 @@ def _run_file(argv: Sequence[str]) -> int:
                         help="write one self-contained HTML page of the report to FILE: the tables as printed, "
                         "each value with the crop of the page it was read from, the findings")
     parser.add_argument("--searchable", type=Path, metavar="OUT.pdf",
-                        help="scans (PDF or page images): also write a searchable copy to OUT.pdf, the page images "
-                        "untouched with an invisible text layer from the OCR of every line (implies --full-text; "
+                        help="scans (PDF, page images or a scanned OFD): also write a searchable copy to OUT.pdf, "
+                        "the page images untouched with an invisible text layer from the OCR of every line (implies --full-text; "
                         "text-layer pages are copied as they are; PDF/A-2b when pikepdf's validator approves it)")
     add_ocr(parser)
     add_full_text(parser)

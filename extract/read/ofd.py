@@ -843,6 +843,35 @@ def _as_displayed(pixels: np.ndarray, across: tuple[float, float], down: tuple[f
     return np.ascontiguousarray(out)
 
 
+def _sole_page_image(drawing: _Drawing) -> Optional[_Image]:
+    """The page's one image when it is all the page shows, upright and covering the page
+    (how scanners write OFD), else None."""
+    if len(drawing.images) != 1 or drawing.paths or any(g.visible for g in drawing.glyphs):
+        return None
+    image = drawing.images[0]
+    a, b, c, d, _, _ = image.matrix
+    bounds = _image_bounds(image)
+    covers = max(abs(bounds.x0), abs(bounds.top), abs(bounds.x1 - drawing.width),
+                 abs(bounds.bottom - drawing.height)) <= _PAGE_COVER_SLACK_PT
+    return image if not b and not c and a > 0 and d > 0 and covers else None
+
+
+def scanned_page_file(doc: OfdDocument, index: int) -> Optional[tuple[bytes, float, float]]:
+    """A scanned page as stored: its one image file's own bytes (the MultiMedia member, not
+    decoded) and the page's width and height in points, when the page is that image alone
+    covering it; else None (a page of text, paths or several images)."""
+    drawing = doc.drawing(index)
+    image = _sole_page_image(drawing)
+    if image is None:
+        return None
+    return doc.read(image.member, doc.settings.max_file_bytes), drawing.width, drawing.height
+
+
+def page_image_files(doc: OfdDocument, index: int) -> list[bytes]:
+    """The page's images as stored in the package (their members' own bytes), in draw order."""
+    return [doc.read(image.member, doc.settings.max_file_bytes) for image in doc.drawing(index).images]
+
+
 def scanned_page_image(doc: OfdDocument, index: int, images: PageImages, min_dpi: float, max_dpi: float):
     """The page at the resolution it was scanned at: the image's own pixels when the page
     is one upright image covering it (how scanners write OFD), else a rendering at the
@@ -850,18 +879,13 @@ def scanned_page_image(doc: OfdDocument, index: int, images: PageImages, min_dpi
     from ..scan.pixels import PageImage
 
     drawing = doc.drawing(index)
-    if len(drawing.images) == 1 and not drawing.paths and not any(g.visible for g in drawing.glyphs):
-        image = drawing.images[0]
-        a, b, c, d, _, _ = image.matrix
-        bounds = _image_bounds(image)
-        if not b and not c and a > 0 and d > 0 and max(
-            abs(bounds.x0), abs(bounds.top), abs(bounds.x1 - drawing.width), abs(bounds.bottom - drawing.height)
-        ) <= _PAGE_COVER_SLACK_PT:
-            pixels = doc.pixels(image.member)
-            px_h, px_w = pixels.shape[:2]
-            dpi_x, dpi_y = px_w / (drawing.width / 72.0), px_h / (drawing.height / 72.0)
-            if abs(dpi_x - dpi_y) <= _SQUARE_PIXELS * dpi_x and (1 - _SQUARE_PIXELS) * min_dpi <= dpi_x <= (1 + _SQUARE_PIXELS) * max_dpi:
-                return PageImage(index + 1, pixels.copy(), (dpi_x + dpi_y) / 2)
+    image = _sole_page_image(drawing)
+    if image is not None:
+        pixels = doc.pixels(image.member)
+        px_h, px_w = pixels.shape[:2]
+        dpi_x, dpi_y = px_w / (drawing.width / 72.0), px_h / (drawing.height / 72.0)
+        if abs(dpi_x - dpi_y) <= _SQUARE_PIXELS * dpi_x and (1 - _SQUARE_PIXELS) * min_dpi <= dpi_x <= (1 + _SQUARE_PIXELS) * max_dpi:
+            return PageImage(index + 1, pixels.copy(), (dpi_x + dpi_y) / 2)
     return render_page(doc, index, min(max(images.native_dpi, min_dpi), max_dpi))
 
 

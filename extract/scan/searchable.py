@@ -62,11 +62,8 @@ class SearchableResult:
 
 
 def check_output_path(out: Path, source: Path) -> None:
-    """Refuse before any OCR is done: an OFD source (its pages are not PDF pages to copy),
-    an existing file (never overwritten silently), the source itself, a folder, or a folder
-    that does not exist."""
-    if source.suffix.lower() == ".ofd":
-        raise SearchableError(str(source), "a searchable copy is written for PDFs and page images, not OFD (not yet)")
+    """Refuse before any OCR is done: an existing file (never overwritten silently), the
+    source itself, a folder, or a folder that does not exist."""
     if out.exists() and out.is_dir():
         raise SearchableError(str(out), "is a folder, not a PDF file name")
     if out.exists():
@@ -118,20 +115,69 @@ def write_searchable(
 def _open_source(source: Path):
     """The source as a pikepdf document: a PDF as it is; page images (PNG, JPEG, TIFF)
     wrapped into one by img2pdf, which embeds JPEG and CCITT data as they are and other
-    images losslessly (Flate), one page per image frame, sized by the image's resolution."""
+    images losslessly (Flate), one page per image frame, sized by the image's resolution;
+    a scanned OFD's page images (their files' own bytes) wrapped the same way, each page
+    the size of the OFD page."""
     import pikepdf
 
     from ..read.images import IMAGE_SUFFIXES
 
-    if source.suffix.lower() in IMAGE_SUFFIXES:
+    suffix = source.suffix.lower()
+    if suffix in IMAGE_SUFFIXES or suffix == ".ofd":
         import img2pdf
 
         try:
-            data = img2pdf.convert(str(source), rotation=img2pdf.Rotation.ifvalid)
+            if suffix == ".ofd":
+                data = _ofd_as_pdf(source)
+            else:
+                data = img2pdf.convert(str(source), rotation=img2pdf.Rotation.ifvalid)
+        except ExtractError:
+            raise
         except Exception as exc:  # img2pdf raises its own and PIL's errors
             raise ValueError(f"img2pdf: {exc}") from None
         return pikepdf.open(io.BytesIO(data))
     return pikepdf.open(source)
+
+
+def _ofd_as_pdf(source: Path) -> bytes:
+    """A scanned OFD as a PDF: one page per OFD page, the page's one image (its file's own
+    bytes: JPEG passed through, other formats lossless) filling a page of the OFD page's
+    size in points. An OFD with a page that is not one image covering it (text, paths)
+    has no PDF pages to copy: refused."""
+    import img2pdf
+
+    from ..read.ofd import open_ofd, scanned_page_file
+    from ..settings import DEFAULT_SETTINGS
+
+    doc = open_ofd(source, DEFAULT_SETTINGS)
+    try:
+        pages = []
+        for index in range(len(doc)):
+            scanned = scanned_page_file(doc, index)
+            if scanned is None:
+                raise SearchableError(str(source), f"page {index + 1} is not one scanned image; a searchable copy "
+                                      "of an OFD is written only when every page is a scan")
+            pages.append(scanned)
+        # One call per page: each page gets its own size (img2pdf's layout is per call).
+        parts = [img2pdf.convert(image, layout_fun=img2pdf.get_layout_fun((width, height)),
+                                 rotation=img2pdf.Rotation.ifvalid) for image, width, height in pages]
+    finally:
+        doc.close()
+    if len(parts) == 1:
+        return parts[0]
+    import pikepdf
+
+    sources = [pikepdf.open(io.BytesIO(part)) for part in parts]
+    try:  # pages copied between documents are read from their source when saved: kept open till then
+        merged = pikepdf.new()
+        for pdf in sources:
+            merged.pages.extend(pdf.pages)
+        out = io.BytesIO()
+        merged.save(out)
+    finally:
+        for pdf in sources:
+            pdf.close()
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- the glyphless font
