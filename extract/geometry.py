@@ -8,7 +8,7 @@ of pdfplumber and of image rows, so the text layer and the pixel path share one 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Literal, Optional, Sequence, TypeVar
+from typing import Iterable, Iterator, Literal, Optional, Sequence, TypeVar
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,31 @@ class Segment:
     @property
     def length(self) -> float:
         return self.end - self.start
+
+
+# A drawn segment whose ends differ by at most this much across its run (points) is
+# axis-aligned: a stroked table border drawn by a path.
+_AXIS_SLACK_PT = 0.5
+
+
+def subpath_rulings(points: Sequence[tuple[float, float]], max_width: float, stroked: bool) -> Iterator[Segment]:
+    """The ruling lines one straight-edged subpath of a vector path draws (page frame,
+    points): a hairline or a thin filled box (at most `max_width` across) is one ruling along
+    its long side; a stroked outline (a cell's or a table's frame) gives one ruling per
+    axis-aligned edge. The PDF and OFD readers both hand their paths here."""
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    if w <= max_width and h > w:
+        yield Segment("v", (min(xs) + max(xs)) / 2, min(ys), max(ys))
+    elif h <= max_width and w > h:
+        yield Segment("h", (min(ys) + max(ys)) / 2, min(xs), max(xs))
+    elif stroked:
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            if abs(y1 - y0) <= _AXIS_SLACK_PT and abs(x1 - x0) > _AXIS_SLACK_PT:
+                yield Segment("h", (y0 + y1) / 2, min(x0, x1), max(x0, x1))
+            elif abs(x1 - x0) <= _AXIS_SLACK_PT and abs(y1 - y0) > _AXIS_SLACK_PT:
+                yield Segment("v", (x0 + x1) / 2, min(y0, y1), max(y0, y1))
 
 
 def cluster_values(values: Iterable[float], tolerance: float) -> list[float]:

@@ -53,7 +53,7 @@ from lxml import etree
 
 from ..errors import InvalidDocument, LimitExceeded
 from ..files import check_file_size
-from ..geometry import BBox, Segment
+from ..geometry import BBox, Segment, subpath_rulings
 from ..page import PageContent, TextBox
 from ..settings import Settings
 from .pdf import PageImages
@@ -772,21 +772,8 @@ def _rulings(paths: tuple[_Path, ...], settings: Settings) -> Iterator[Segment]:
     for path in paths:
         stroked = path.stroked and path.line_width_pt <= max_w
         for points, straight in zip(path.subpaths, path.straight):
-            if not straight:
-                continue
-            xs = [p[0] for p in points]
-            ys = [p[1] for p in points]
-            w, h = max(xs) - min(xs), max(ys) - min(ys)
-            if w <= max_w and h > w:
-                yield Segment("v", (min(xs) + max(xs)) / 2, min(ys), max(ys))
-            elif h <= max_w and w > h:
-                yield Segment("h", (min(ys) + max(ys)) / 2, min(xs), max(xs))
-            elif stroked:
-                for (x0, y0), (x1, y1) in zip(points, points[1:]):
-                    if abs(y1 - y0) <= 0.5 and abs(x1 - x0) > 0.5:
-                        yield Segment("h", (y0 + y1) / 2, min(x0, x1), max(x0, x1))
-                    elif abs(x1 - x0) <= 0.5 and abs(y1 - y0) > 0.5:
-                        yield Segment("v", (x0 + x1) / 2, min(y0, y1), max(y0, y1))
+            if straight:
+                yield from subpath_rulings(points, max_w, stroked)
 
 
 def _image_bounds(image: _Image) -> BBox:

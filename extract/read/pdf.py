@@ -20,7 +20,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import InvalidDocument, LimitExceeded, PasswordProtected
 from ..files import check_file_size
-from ..geometry import BBox, Segment
+from ..geometry import BBox, Segment, subpath_rulings
 from ..page import PageContent, TextBox
 from ..settings import Settings
 
@@ -307,22 +307,8 @@ def _rulings(page: pdfium.PdfPage, frame: _Frame, settings: Settings) -> Iterato
             else:
                 subpaths.append([])  # curves are never rulings
         for points in subpaths:
-            if len(points) < 2:
-                continue
-            xs = [p[0] for p in points]
-            ys = [p[1] for p in points]
-            w, h = max(xs) - min(xs), max(ys) - min(ys)
-            if w <= max_w and h > w:
-                # A hairline or thin filled box standing upright: one vertical ruling.
-                yield Segment("v", (min(xs) + max(xs)) / 2, min(ys), max(ys))
-            elif h <= max_w and w > h:
-                yield Segment("h", (min(ys) + max(ys)) / 2, min(xs), max(xs))
-            elif stroked:
-                for (x0, y0), (x1, y1) in zip(points, points[1:]):
-                    if abs(y1 - y0) <= 0.5 and abs(x1 - x0) > 0.5:
-                        yield Segment("h", (y0 + y1) / 2, min(x0, x1), max(x0, x1))
-                    elif abs(x1 - x0) <= 0.5 and abs(y1 - y0) > 0.5:
-                        yield Segment("v", (x0 + x1) / 2, min(y0, y1), max(y0, y1))
+            if len(points) >= 2:
+                yield from subpath_rulings(points, max_w, stroked)
 
 
 @dataclass(frozen=True)
