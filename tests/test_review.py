@@ -23,7 +23,7 @@ from reviewlib import (
     write_record,
 )
 
-from extract.review import data, rules
+from extract.review import actions, data, rules
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
@@ -84,7 +84,7 @@ def test_queue_puts_errors_first_and_reviewed_last(batch, records):
     order = [item.sha256 for item in data.queue(db)]
     error_reports = [sha_of(records, ERROR_SAMPLE), sha_of(records, ROW_SAMPLE)]
     assert set(order[:2]) == set(error_reports) and order[2] == sha_of(records, CLEAN_SAMPLE)
-    data.mark_reviewed(db, sha_of(records, ERROR_SAMPLE), 1, "someone")
+    actions.set_reviewed(db, sha_of(records, ERROR_SAMPLE), 1, "someone")
     order = [item.sha256 for item in data.queue(db)]
     assert order[-1] == sha_of(records, ERROR_SAMPLE)
     row = db.execute("SELECT reviewed_by, reviewed_at FROM reports WHERE sha256 = ?", (sha_of(records, ERROR_SAMPLE),)).fetchone()

@@ -383,17 +383,3 @@ def revalidate(db: sqlite3.Connection, data: ReportData) -> tuple[int, int]:
     if result is None:
         raise UnknownReport(f"{data.row['sha256']}/{data.row['first_page']}")
     return result
-
-
-def mark_reviewed(db: sqlite3.Connection, sha: str, first_page: int, reviewer: str) -> tuple[str, str]:
-    """Record who signed the report off, and when (UTC)."""
-    with db:
-        updated = db.execute(
-            "UPDATE reports SET reviewed_by = ?, reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-            " WHERE sha256 = ? AND first_page = ?", (reviewer, sha, first_page)).rowcount
-        if not updated:
-            raise UnknownReport(f"{sha}/{first_page}")
-        review_queue.refresh(db, sha, first_page)
-        row = db.execute("SELECT reviewed_by, reviewed_at FROM reports WHERE sha256 = ? AND first_page = ?",
-                         (sha, first_page)).fetchone()
-    return row[0], row[1]
