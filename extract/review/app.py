@@ -313,10 +313,7 @@ def create_app(config: ReviewConfig) -> Starlette:
         return JSONResponse(pages.cell_rules(report, key))
 
     async def decide(request: Request) -> Response:
-        refused = _refuse(request, config)
-        if refused:
-            return refused
-        body = await _json_body(request)
+        body = await _checked_body(request, config)
         if isinstance(body, Response):
             return body
         sha, first, key = (request.path_params[k] for k in ("sha", "first", "key"))
@@ -331,10 +328,7 @@ def create_app(config: ReviewConfig) -> Starlette:
         return await _in_thread(_decide, config, report_state, sha, first, key, action == "accept", raw, note)
 
     async def reviewed(request: Request) -> Response:
-        refused = _refuse(request, config)
-        if refused:
-            return refused
-        body = await _json_body(request)
+        body = await _checked_body(request, config)
         if isinstance(body, Response):
             return body
         sha, first = request.path_params["sha"], request.path_params["first"]
@@ -344,19 +338,13 @@ def create_app(config: ReviewConfig) -> Starlette:
         return await _in_thread(_mark, config, report_state, sha, first, mark, confirm)
 
     async def undo(request: Request) -> Response:
-        refused = _refuse(request, config)
-        if refused:
-            return refused
-        body = await _json_body(request)
+        body = await _checked_body(request, config)
         if isinstance(body, Response):
             return body
         return await _in_thread(_undo, config, report_state, session_start_id)
 
     async def bulk(request: Request) -> Response:
-        refused = _refuse(request, config)
-        if refused:
-            return refused
-        body = await _json_body(request)
+        body = await _checked_body(request, config)
         if isinstance(body, Response):
             return body
         params = body.get("filter", {})
@@ -415,6 +403,15 @@ def _refuse(request: Request, config: ReviewConfig) -> Optional[Response]:
     if not request.headers.get("content-type", "").startswith("application/json"):
         return _error_json("请求内容应为 JSON", "expected a JSON body", 415)
     return None
+
+
+async def _checked_body(request: Request, config: ReviewConfig) -> "dict | Response":
+    """A writing request's JSON body, once its token, Origin and Host passed (else the
+    refusal)."""
+    refused = _refuse(request, config)
+    if refused:
+        return refused
+    return await _json_body(request)
 
 
 async def _json_body(request: Request) -> "dict | Response":
