@@ -109,6 +109,19 @@ OTHER_ROW_KEYS: dict[OtherLayout, tuple[str, ...]] = {
 DEFAULT_OTHER_LAYOUT: dict[TemplateVersion, OtherLayout] = {"2021": "split", "2019": "single"}
 
 
+# The info finding a report gets when it prints （六）其他处理 unlike its version's default.
+OTHER_LAYOUT_RULE = "applications.other_layout"
+
+
+def printed_other_layout(version: TemplateVersion, rules: "set[str] | frozenset[str] | tuple[str, ...]") -> OtherLayout:
+    """The layout of （六）其他处理 a report printed, from the rule ids of its findings: the
+    version's own unless the `applications.other_layout` info finding says otherwise."""
+    default = DEFAULT_OTHER_LAYOUT[version]
+    if OTHER_LAYOUT_RULE in rules:
+        return "single" if default == "split" else "split"
+    return default
+
+
 def application_rows(version: TemplateVersion, layout: Optional[OtherLayout] = None) -> tuple[RowSpec, ...]:
     """The rows of section 三 as printed: the version's rows, with （六） in `layout`."""
     if layout is None or layout == DEFAULT_OTHER_LAYOUT[version]:

@@ -99,7 +99,6 @@ def revalidate_stored(db: sqlite3.Connection, sha: str, first_page: int) -> Opti
     (`decided_again`, inside the caller's transaction); the record JSON keeps the findings
     and accounting of the reading. (errors, warnings), or None when there is no such
     report."""
-    from ..show.layout import printed_other_layout  # pure: the template's layouts
 
     row = db.execute("SELECT template, record FROM reports WHERE sha256 = ? AND first_page = ?",
                      (sha, first_page)).fetchone()
@@ -119,7 +118,7 @@ def revalidate_stored(db: sqlite3.Connection, sha: str, first_page: int) -> Opti
         layout = None
         values: dict[str, CellValue] = {k: c["value"] for k, c in cells.items()}
     else:
-        layout = printed_other_layout(version, {f.get("rule") for f in record.get("findings", [])})
+        layout = tpl.printed_other_layout(version, {f.get("rule") for f in record.get("findings", [])})
         values = {k: None for k in tpl.all_cell_keys(version)}
         values.update({k: c["value"] for k, c in cells.items()})
     findings, accounting = decided_again(record, values, version, layout, reviewed)

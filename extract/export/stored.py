@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
 from ..batch.store import iter_reports, open_store
+from ..checks.revalidate import LIVE_DECISION
 from ..records import CellValue
 from ..settings import DEFAULT_SETTINGS
 from ..template import TABLE_KEYS, TEMPLATE_VERSIONS, all_cell_keys, finding_table
@@ -313,7 +314,8 @@ def _report(db: sqlite3.Connection, row: sqlite3.Row, original: bool) -> StoredR
         corrected = {k: c.value for k, c in cells.items() if c.corrected}
         effective = with_values(record, corrected) if corrected else record
         reviewed = {r[0] for r in db.execute(
-            "SELECT DISTINCT key FROM corrections WHERE sha256 = ? AND first_page = ?", (row["sha256"], row["first_page"]))}
+            "SELECT DISTINCT key FROM corrections WHERE sha256 = ? AND first_page = ? AND " + LIVE_DECISION,
+            (row["sha256"], row["first_page"]))}
         if reviewed and version:
             effective["findings"], rules = _decided_again(effective, {k: c.value for k, c in cells.items()}, version,
                                                           reviewed)
@@ -347,7 +349,7 @@ def _decided_again(record: Mapping[str, Any], values: Mapping[str, CellValue], v
     accounting with the values in effect (None when the record has none)."""
     from ..records import Finding
     from ..checks.revalidate import decided_again
-    from ..show.layout import printed_other_layout
+    from ..template import printed_other_layout
 
     layout = None if version == PRE2019 else printed_other_layout(
         version, {f.get("rule") for f in record.get("findings", ())})  # type: ignore[arg-type]

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from ..errors import ExtractError
-from ..show.layout import PRE2019, TableLayout, indicator_layouts, printed_other_layout, table_layouts
+from ..show.layout import PRE2019, TableLayout, indicator_layouts, table_layouts
+from ..template import printed_other_layout
 from .csv_long import csv_text
 from .stored import CELL_FLAGS, CrossFindingRow, StoredReport
 from .tables import COMPANIONS

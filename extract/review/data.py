@@ -22,7 +22,7 @@ from ..batch.store import StoreError
 from ..checks.revalidate import revalidate_stored
 from ..records import CellValue, Finding, Indicator
 from ..settings import DEFAULT_SETTINGS
-from ..show.layout import PRE2019, TABLE_TITLES, printed_other_layout
+from ..show.layout import PRE2019, TABLE_TITLES
 from . import queue as review_queue
 from . import rules
 from .copies import ReportCopies, load_copies
@@ -167,7 +167,7 @@ class ReportData:
         """The printed layout of （六）其他处理 (None for a pre-2019 report: no template)."""
         if self.pre2019:
             return None
-        return printed_other_layout(self.version, {f.get("rule") for f in self.record.get("findings", [])})
+        return tpl.printed_other_layout(self.version, {f.get("rule") for f in self.record.get("findings", [])})
 
     def cell_keys(self) -> tuple[str, ...]:
         """Every cell a person may decide on, in printed order: the template's, or a pre-2019

@@ -38,6 +38,7 @@ from ..template import (
     OtherLayout,
     TemplateVersion,
     application_rows,
+    printed_other_layout,
 )
 
 CellKind = Literal["header", "label", "value", "text"]
@@ -53,7 +54,6 @@ TABLE_TITLES: dict[str, str] = {
 APPLICATIONS_CORNER_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 # The rule id of the info finding that says 三 printed （六）其他处理 unlike its version.
-OTHER_LAYOUT_RULE = "applications.other_layout"
 
 
 @dataclass(frozen=True)
@@ -251,15 +251,6 @@ def table_layouts(version: TemplateVersion, other_layout: Optional[OtherLayout] 
         "review_litigation": review_layout(version),
     }
     return tuple(built[t] for t in TABLE_KEYS)
-
-
-def printed_other_layout(version: TemplateVersion, rules: "set[str] | frozenset[str] | tuple[str, ...]") -> OtherLayout:
-    """The layout of （六）其他处理 a report printed, from the rule ids of its findings: the
-    version's own unless the `applications.other_layout` info finding says otherwise."""
-    default = DEFAULT_OTHER_LAYOUT[version]
-    if OTHER_LAYOUT_RULE in rules:
-        return "single" if default == "split" else "split"
-    return default
 
 
 def report_layouts(report) -> tuple[TableLayout, ...]:
