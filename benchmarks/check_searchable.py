@@ -34,10 +34,18 @@ import re
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DIR = Path("/tmp/check_searchable")
+
+
+@dataclass(frozen=True)
+class Reading:
+    pages: tuple  # PageContent, with scan frames
+    unreadable_pages: tuple
+    cells: tuple  # (key, page, bbox, value) of every report's cells
 
 
 def scanned_samples() -> list[Path]:
@@ -67,7 +75,10 @@ def read_and_write(source: Path, folder: Path, reuse: bool) -> dict:
     if reuse and pickled.exists():
         reading = pickle.loads(pickled.read_bytes())
     else:
-        reading = read_reports(source, replace(DEFAULT_SETTINGS, full_text=True))
+        found = read_reports(source, replace(DEFAULT_SETTINGS, full_text=True))
+        # What the writer and the checks need (the records' classes are made at run time: not picklable).
+        reading = Reading(found.pages, found.unreadable_pages, tuple(
+            (key, cell.page, cell.bbox, cell.value) for item in found.reports for key, cell in item.report.cells.items()))
         pickled.write_bytes(pickle.dumps(reading))
     read_s = time.monotonic() - started
     if copy.exists():
@@ -171,27 +182,25 @@ def check_text(copy: Path, reading) -> dict:
     text_pages: dict[int, object] = {}
     checked, digital, misses = 0, 0, []
     with pikepdf.open(copy) as pdf:
-        for item in reading.reports:
-            for key, cell in item.report.cells.items():
-                if cell.page is None or cell.bbox is None or isinstance(cell.value, bool) \
-                        or not isinstance(cell.value, (int, float)):
-                    continue
-                content = pages.get(cell.page)
-                if content is None or content.scan_frame is None:
-                    digital += 1
-                    continue
-                index = index_of[cell.page]
-                to_pdf = page_transform(pdf.pages[index], content.scan_frame)
-                x0, top, x1, bottom = cell.bbox
-                corners = [to_pdf(x, y) for x in (x0, x1) for y in (top, bottom)]
-                xs, ys = [p[0] for p in corners], [p[1] for p in corners]
-                if index not in text_pages:
-                    text_pages[index] = doc[index].get_textpage()
-                found = text_pages[index].get_text_bounded(min(xs), min(ys), max(xs), max(ys))
-                digits = re.sub(r"\D", "", _plain(cell.value))
-                checked += 1
-                if digits not in re.sub(r"\D", "", found):
-                    misses.append(f"p{cell.page} {key}={cell.value!r} found {found.strip()!r}")
+        for key, cell_page, bbox, value in reading.cells:
+            if cell_page is None or bbox is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            content = pages.get(cell_page)
+            if content is None or content.scan_frame is None:
+                digital += 1
+                continue
+            index = index_of[cell_page]
+            to_pdf = page_transform(pdf.pages[index], content.scan_frame)
+            x0, top, x1, bottom = bbox
+            corners = [to_pdf(x, y) for x in (x0, x1) for y in (top, bottom)]
+            xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+            if index not in text_pages:
+                text_pages[index] = doc[index].get_textpage()
+            found = text_pages[index].get_text_bounded(min(xs), min(ys), max(xs), max(ys))
+            digits = re.sub(r"\D", "", _plain(value))
+            checked += 1
+            if digits not in re.sub(r"\D", "", found):
+                misses.append(f"p{cell_page} {key}={value!r} found {found.strip()!r}")
     return {"cells_checked": checked, "cells_digital_pages": digital, "misses": misses}
 
 

@@ -30,6 +30,7 @@ from extract.scan.scanned_page import scan_frame, straighten
 ROOT = Path(__file__).resolve().parents[1]
 TURNED_SCAN = ROOT / "samples" / "scanned" / "scan-r2022-landscape-review-01.pdf"  # page 4: turned 90°, skew -1°
 DIGITAL = ROOT / "samples" / "r2019-zeros-township-01.pdf"
+OFD_SCAN = ROOT / "samples" / "ofd" / "ofd-scan-r2022-other-single-01.ofd"  # 4 pages, one JPEG each
 
 
 # ---------------------------------------------------------------- geometry, no OCR
@@ -154,11 +155,35 @@ def test_every_number_of_the_record_is_in_the_text_layer_inside_its_cell(mixed: 
     mapped onto the page as stored) holds the cell's value."""
     cells = {k: c for k, c in mixed["record"]["cells"].items() if c["page"] == 2 and c["value"] is not None}
     assert len(cells) >= 15  # the 四 table: 3 rows x 5 columns
-    doc = pdfium.PdfDocument(str(mixed["out"]))
-    scanned_page = doc[1]
-    text_page = scanned_page.get_textpage()
-    with pikepdf.open(mixed["out"]) as pdf:
-        to_pdf = page_transform(pdf.pages[1], _frame_of_scanned_page(mixed["source"]))
+    assert not _cells_missing_from_the_text_layer(mixed["out"], 1, cells, _frame_of_scanned_page(mixed["source"]))
+    # And the prose/labels of the page are there too (the --full-text lines).
+    assert "行政复议" in pdfium.PdfDocument(str(mixed["out"]))[1].get_textpage().get_text_range()
+
+
+def _frame_of_scanned_page(source: Path, index: int = 1, turns: int = 1) -> ScanFrame:
+    """The scan frame the pipeline used for page `index` + 1 (geometry only: no OCR)."""
+    from extract.read import ofd as ofd_reader
+    from extract.read import pdf as pdf_reader
+    from extract.settings import DEFAULT_SETTINGS
+
+    reader = ofd_reader if source.suffix == ".ofd" else pdf_reader
+    doc = reader.open_ofd(source, DEFAULT_SETTINGS) if reader is ofd_reader else reader.open_pdf(source, DEFAULT_SETTINGS)
+    images = reader.page_images(doc, index)
+    image = reader.scanned_page_image(doc, index, images, DEFAULT_SETTINGS.min_render_dpi,
+                                      DEFAULT_SETTINGS.max_render_dpi)
+    doc.close()
+    # The turn the OCR decided is in the record's page (the turned PDF page: 1 quarter);
+    # the deskew is measured from the pixels alone.
+    return scan_frame(image, straighten(image, engine=None, turns=turns))
+
+
+def _cells_missing_from_the_text_layer(copy: Path, index: int, cells: dict, frame: ScanFrame) -> list:
+    """The cells whose value pdfium does not find in the copy's page `index` (0-based)
+    inside the cell's bbox (the record's page frame mapped to the page as stored)."""
+    doc = pdfium.PdfDocument(str(copy))
+    text_page = doc[index].get_textpage()
+    with pikepdf.open(copy) as pdf:
+        to_pdf = page_transform(pdf.pages[index], frame)
     missing = []
     for key, cell in cells.items():
         x0, top, x1, bottom = cell["bbox"]
@@ -167,23 +192,34 @@ def test_every_number_of_the_record_is_in_the_text_layer_inside_its_cell(mixed: 
         found = text_page.get_text_bounded(min(xs), min(ys), max(xs), max(ys))
         if str(cell["value"]) not in found.replace(" ", "").replace(",", ""):
             missing.append((key, cell["value"], found))
-    assert not missing
-    # And the prose/labels of the page are there too (the --full-text lines).
-    assert "行政复议" in text_page.get_text_range()
+    return missing
 
 
-def _frame_of_scanned_page(source: Path) -> ScanFrame:
-    """The scan frame the pipeline used for page 2 (geometry only: no OCR)."""
-    from extract.read import pdf as pdf_reader
+def test_a_scanned_ofd_gets_a_copy_of_its_own_page_images_with_the_text_layer(tmp_path: Path) -> None:
+    """One page of the scanned OFD (page 3: table 四, skewed 1.6°): the copy's page is the
+    OFD page's size and its image is the OFD's JPEG file byte for byte; every number of
+    the record is in the text layer inside its cell; PDF/A-2b."""
+    from pikepdf import pdfa
+
+    from extract.read.ofd import open_ofd, page_image_files
     from extract.settings import DEFAULT_SETTINGS
 
-    doc = pdf_reader.open_pdf(source, DEFAULT_SETTINGS)
-    images = pdf_reader.page_images(doc, 1)
-    image = pdf_reader.scanned_page_image(doc, 1, images, DEFAULT_SETTINGS.min_render_dpi, DEFAULT_SETTINGS.max_render_dpi)
-    doc.close()
-    # The turn the OCR decided is in the record's page (turned: 1 quarter); the deskew is
-    # measured from the pixels alone.
-    return scan_frame(image, straighten(image, engine=None, turns=1))
+    out, record = tmp_path / "scan.pdf", tmp_path / "scan.json"
+    assert main([str(OFD_SCAN), "--pages", "3", "--searchable", str(out), "--out", str(record), "-q"]) == 0
+    assert len(pdfium.PdfDocument(str(out))) == 1
+    ofd = open_ofd(OFD_SCAN, DEFAULT_SETTINGS)
+    stored, drawing = page_image_files(ofd, 2), ofd.drawing(2)
+    ofd.close()
+    with pikepdf.open(out) as pdf:
+        page = pdf.pages[0]
+        assert [image.read_raw_bytes() for image in page.get_images().values()] == stored
+        assert stored[0][:2] == b"\xff\xd8"  # a JPEG, passed through
+        assert [float(v) for v in page.mediabox] == pytest.approx([0, 0, drawing.width, drawing.height], abs=0.01)
+    assert pdfa.validate_written(out, "2b").passed
+    cells = {k: c for k, c in json.loads(record.read_text(encoding="utf-8"))["cells"].items()
+             if c["page"] == 3 and isinstance(c["value"], int)}
+    assert len(cells) >= 15
+    assert not _cells_missing_from_the_text_layer(out, 0, cells, _frame_of_scanned_page(OFD_SCAN, 2, turns=0))
 
 
 def test_a_bad_output_path_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
