@@ -284,6 +284,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="write again from the pickled readings (no OCR)")
     parser.add_argument("--chromium", action="store_true", help="also check the page count in Chromium's viewer")
+    parser.add_argument("--report", action="store_true",
+                        help="run nothing: print the results already in --dir (with --chromium: check those copies)")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # child process: one file
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
@@ -296,8 +298,12 @@ def main() -> int:
         return 0
 
     files = [f.resolve() for f in args.files] or scanned_samples()
+    if args.report:
+        files = [f for f in files if (args.dir / f"{f.name}.result.json").exists()]
+        for f in files:
+            print(line(json.loads((args.dir / f"{f.name}.result.json").read_text())))
     running: list[tuple[Path, subprocess.Popen]] = []
-    queue = list(files)
+    queue = [] if args.report else list(files)
     while queue or running:
         while queue and len(running) < max(1, args.jobs):
             source = queue.pop(0)
