@@ -66,7 +66,8 @@ def read_and_write(source: Path, folder: Path, reuse: bool) -> dict:
     from dataclasses import replace
 
     from extract.pipeline import read_reports
-    from extract.scan.searchable import write_searchable
+    from extract.geometry import BBox
+    from extract.scan.searchable import CellText, write_searchable
     from extract.settings import DEFAULT_SETTINGS
 
     copy = folder / f"{source.name}.pdf"
@@ -83,7 +84,11 @@ def read_and_write(source: Path, folder: Path, reuse: bool) -> dict:
     read_s = time.monotonic() - started
     if copy.exists():
         copy.unlink()
-    written = write_searchable(source, reading.pages, copy, also_keep=[n for n, _ in reading.unreadable_pages])
+    # The record's numbers, as the CLI passes them (`record_cells`), from the kept reading.
+    cells = [CellText(page, BBox(*bbox), _plain(value)) for _, page, bbox, value in reading.cells
+             if page is not None and bbox is not None and not isinstance(value, bool) and isinstance(value, (int, float))]
+    written = write_searchable(source, reading.pages, copy, also_keep=[n for n, _ in reading.unreadable_pages],
+                               cells=cells)
     result = {"file": str(source.relative_to(ROOT)), "copy": str(copy), "read_s": round(read_s, 1),
               "pdfa": written.pdfa, "note": written.note, "text_pages": written.text_pages, "lines": written.lines}
     result.update(check_pages(source, copy))

@@ -182,12 +182,13 @@ def _run_file(argv: Sequence[str]) -> int:
 def _write_searchable(args: argparse.Namespace, reading) -> str:
     """Write the searchable copy of a scan; what was written, as one line. Raises
     ExtractError (exit 2) when it cannot be written."""
-    from .scan.searchable import has_scanned_pages, write_searchable
+    from .scan.searchable import has_scanned_pages, record_cells, write_searchable
 
     if not has_scanned_pages(reading.pages):
         return f"searchable: {args.file} has no scanned page; no searchable copy written"
     result = write_searchable(Path(args.file), reading.pages, args.searchable,
-                              also_keep=[number for number, _ in reading.unreadable_pages])
+                              also_keep=[number for number, _ in reading.unreadable_pages],
+                              cells=record_cells(reading.reports))
     conformance = f"PDF/A-{result.pdfa}" if result.pdfa else result.note
     return (f"searchable: {result.path} ({result.pages} pages, {result.text_pages} with a text layer of "
             f"{result.lines} OCR lines; {conformance})")

@@ -98,6 +98,37 @@ def test_displayed_page_to_user_space_agrees_with_pdfium(tmp_path: Path, rotate:
         assert ours(u, v) == pytest.approx((px.value, py.value), abs=1.01)
 
 
+def test_a_cell_whose_ocr_lines_miss_its_number_gets_the_records_number(tmp_path: Path) -> None:
+    """A seal's lettering read over a cell (the table's arithmetic gave the value): the
+    copy's text at that cell is the record's number, not the lettering; a cell whose line
+    holds its number keeps that line; prose stays. Checked in pdfium's text of the copy."""
+    from PIL import Image
+
+    from extract.geometry import BBox
+    from extract.page import PageContent, TextBox
+    from extract.scan.searchable import CellText, write_searchable
+
+    image = tmp_path / "page.png"
+    Image.new("L", (850, 1100), 255).save(image, dpi=(100, 100))  # 612 x 792 pt
+    identity = ScanFrame((1, 0, 0, 0, 1, 0, 0, 0, 1), 612.0, 792.0)
+    boxes = (TextBox("年度报告", BBox(100, 50, 300, 70), 0.99, "ocr"),
+             TextBox("局", BBox(405, 205, 440, 235), 0.8, "ocr"),  # seal lettering over the cell of 17
+             TextBox("25", BBox(470, 210, 490, 228), 0.99, "ocr"))
+    page = PageContent(1, 612.0, 792.0, boxes, (), "ocr", scan_frame=identity)
+    cells = (CellText(1, BBox(400, 200, 450, 240), "17"), CellText(1, BBox(450, 200, 500, 240), "25"))
+    out = tmp_path / "copy.pdf"
+    result = write_searchable(image, [page], out, pdfa=False, cells=cells)
+    assert result.lines == 3
+    text_page = pdfium.PdfDocument(str(out))[0].get_textpage()
+
+    def text_in(x0: float, top: float, x1: float, bottom: float) -> str:  # page frame -> user space
+        return text_page.get_text_bounded(x0, 792 - bottom, x1, 792 - top).replace("\r\n", "").strip()
+
+    assert text_in(400, 200, 450, 240) == "17"
+    assert text_in(450, 200, 500, 240) == "25"
+    assert "局" not in text_page.get_text_range() and "年度报告" in text_page.get_text_range()
+
+
 # ---------------------------------------------------------------- end to end, one OCR run
 
 

@@ -103,7 +103,7 @@ def peak_rss_mb() -> Optional[float]:
 def _reports_and_copy(path: Path, settings: Settings, out: Path) -> tuple[tuple[ReportRange, ...], tuple[str, str]]:
     """The reports, read with every line of every page, and the searchable copy written to
     `out` from the same reading (a failure to write it does not fail the document)."""
-    from ..scan.searchable import has_scanned_pages, write_searchable
+    from ..scan.searchable import has_scanned_pages, record_cells, write_searchable
 
     reading = pipeline.read_reports(path, settings)
     reports = tuple((r.first_page, r.last_page, r.report.model_dump(mode="json")) for r in reading.reports)
@@ -111,7 +111,8 @@ def _reports_and_copy(path: Path, settings: Settings, out: Path) -> tuple[tuple[
         return reports, ("none", f"{path}: no scanned page, no searchable copy")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        result = write_searchable(path, reading.pages, out, also_keep=[n for n, _ in reading.unreadable_pages])
+        result = write_searchable(path, reading.pages, out, also_keep=[n for n, _ in reading.unreadable_pages],
+                                  cells=record_cells(reading.reports))
     except (ExtractError, OSError) as exc:
         return reports, ("failed", f"{path}: searchable copy not written: {getattr(exc, 'reason', None) or exc}")
     conformance = f"PDF/A-{result.pdfa}" if result.pdfa else result.note

@@ -33,9 +33,10 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 from ..errors import ExtractError
+from ..geometry import BBox
 from ..page import PageContent, ScanFrame
 
 # The font's resource name on each page (a name no producer is likely to use).
@@ -61,6 +62,35 @@ class SearchableResult:
     note: str = ""  # why the copy is not PDF/A, when it is not
 
 
+@dataclass(frozen=True)
+class CellText:
+    """A number of the record where its cell is printed: the text layer must hold it there."""
+
+    page: int  # 1-based
+    bbox: BBox  # the cell, page frame of the upright page (points, top-left origin)
+    text: str  # the value as printed
+
+
+def record_cells(reports: Iterable) -> tuple[CellText, ...]:
+    """The numeric cells of the records (`ReportInPages` items) on pages: the value as the
+    cell prints it (its text, when its digits are the value's), else the value itself."""
+    found = []
+    for item in reports:
+        for cell in item.report.cells.values():
+            value = cell.value
+            if cell.page is None or cell.bbox is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            plain = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+            printed = " ".join(cell.text.split())
+            text = printed if printed and _digits(printed) == _digits(plain) else plain
+            found.append(CellText(cell.page, BBox(*cell.bbox), text))
+    return tuple(found)
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
 def check_output_path(out: Path, source: Path) -> None:
     """Refuse before any OCR is done: an existing file (never overwritten silently), the
     source itself, a folder, or a folder that does not exist."""
@@ -80,12 +110,18 @@ def has_scanned_pages(pages: Sequence[PageContent]) -> bool:
 
 
 def write_searchable(
-    source: Path, pages: Sequence[PageContent], out: Path, pdfa: bool = True, also_keep: Sequence[int] = ()
+    source: Path, pages: Sequence[PageContent], out: Path, pdfa: bool = True, also_keep: Sequence[int] = (),
+    cells: Sequence[CellText] = (),
 ) -> SearchableResult:
-    """Write the searchable copy of `source` (a PDF, or page images) to `out`: the pages
-    read (`pages`), each scanned page with its OCR lines as invisible text, and the pages
-    numbered in `also_keep` (pages pdfium could not read) as they are; other pages (outside
-    a --pages selection) are left out. Pages keep the source's order."""
+    """Write the searchable copy of `source` (a PDF, page images or a scanned OFD) to `out`:
+    the pages read (`pages`), each scanned page with its OCR lines as invisible text, and
+    the pages numbered in `also_keep` (pages pdfium could not read) as they are; other pages
+    (outside a --pages selection) are left out. Pages keep the source's order.
+
+    `cells` (`record_cells` of the reports) are the record's numbers: where the OCR lines
+    inside a cell do not hold its value (a seal's lettering read over it, a misread the
+    table's arithmetic repaired), those lines give way to the value, so the text found at
+    a cell is the number the record gives for it."""
     import pikepdf
 
     check_output_path(out, source)
@@ -106,7 +142,8 @@ def write_searchable(
             if content is None or content.scan_frame is None:
                 continue  # a text-layer page, or one pdfium could not read: kept as it is
             font = font if font is not None else _register_font(pdf)
-            written = _add_text_layer(pdf, page, content, content.scan_frame, font)
+            lines_on_page = _lines(content, [c for c in cells if c.page == number])
+            written = _add_text_layer(pdf, page, lines_on_page, content.scan_frame, font)
             text_pages += 1
             lines += written
         return _save(pdf, out, len(wanted), text_pages, lines, pdfa)
@@ -299,7 +336,26 @@ def page_transform(page, frame: ScanFrame) -> _PageTransform:
                           int(page.obj.get("/Rotate", 0)))
 
 
-def _add_text_layer(pdf, page, content: PageContent, frame: ScanFrame, font) -> int:
+def _lines(content: PageContent, cells: Sequence[CellText]) -> list[tuple[str, BBox]]:
+    """The page's OCR lines (text, box in the page frame), placeholders left out, with each
+    cell whose value the lines inside it (centre in the cell) do not hold written as its
+    value instead of them, in the cell's middle (inset so that the text lies inside it)."""
+    lines = [(" ".join(box.text.split()), box.bbox) for box in content.boxes]
+    lines = [(text, bbox) for text, bbox in lines if text not in _PLACEHOLDERS]
+    for cell in cells:
+        c = cell.bbox
+        inside = [i for i, (_, b) in enumerate(lines)
+                  if c.x0 <= (b.x0 + b.x1) / 2 <= c.x1 and c.top <= (b.top + b.bottom) / 2 <= c.bottom]
+        if _digits(cell.text) in _digits("".join(lines[i][0] for i in inside)):
+            continue
+        lines = [line for i, line in enumerate(lines) if i not in inside]
+        # A line a third of the cell high, centred; its width the cell's less a tenth each side.
+        middle, half = (c.top + c.bottom) / 2, c.height / 6
+        lines.append((cell.text, BBox(c.x0 + c.width / 10, middle - half, c.x1 - c.width / 10, middle + half)))
+    return lines
+
+
+def _add_text_layer(pdf, page, lines: Sequence[tuple[str, BBox]], frame: ScanFrame, font) -> int:
     """Prepend one content stream (q BT ... ET Q) holding the page's OCR lines; the page's
     own streams follow untouched, so the image is drawn over the (invisible) text."""
     import math
@@ -311,11 +367,7 @@ def _add_text_layer(pdf, page, content: PageContent, frame: ScanFrame, font) -> 
     builder = ContentStreamBuilder()
     builder.push().begin_text().set_text_rendering(3)
     written = 0
-    for box in content.boxes:
-        text = " ".join(box.text.split())
-        if text in _PLACEHOLDERS:
-            continue
-        b = box.bbox
+    for text, b in lines:
         origin = to_pdf(b.x0, b.bottom)
         right = to_pdf(b.x1, b.bottom)
         top = to_pdf(b.x0, b.top)
