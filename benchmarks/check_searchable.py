@@ -89,7 +89,7 @@ def read_and_write(source: Path, folder: Path, reuse: bool) -> dict:
              if page is not None and bbox is not None and not isinstance(value, bool) and isinstance(value, (int, float))]
     written = write_searchable(source, reading.pages, copy, also_keep=[n for n, _ in reading.unreadable_pages],
                                cells=cells)
-    result = {"file": str(source.relative_to(ROOT)), "copy": str(copy), "read_s": round(read_s, 1),
+    result = {"file": str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else str(source), "copy": str(copy), "read_s": round(read_s, 1),
               "pdfa": written.pdfa, "note": written.note, "text_pages": written.text_pages, "lines": written.lines}
     result.update(check_pages(source, copy))
     result.update(check_images(source, copy))
