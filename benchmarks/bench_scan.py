@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,30 +50,14 @@ def _page_images(path: Path):
 
 
 def _memory_child(path: Path, pages: int) -> float:
-    """Peak RSS (MB) of a fresh process extracting a `pages`-page scan."""
-    code = f"""
-import resource, sys, pypdfium2 as pdfium
-from pathlib import Path
-src = pdfium.PdfDocument({str(path)!r})
-dst = pdfium.PdfDocument.new()
-while len(dst) < {pages}:
-    dst.import_pages(src, list(range(min(len(src), {pages} - len(dst)))))
-out = Path(sys.argv[1]) / "many.pdf"
-dst.save(str(out))
-dst.close()
-src.close()
-del dst, src
-import gc
-gc.collect()
-# Close the documents used to build the test file first: pdfium keeps their decoded
-# page images, which would count against the extraction's peak.
-from extract import extract_file
-extract_file(out)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-"""
+    """Peak RSS (MB) of a fresh `extract FILE` process on a `pages`-page scan (the file's
+    pages repeated, written by another process: see bench_memory.build)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_memory import build, measure
+
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run([sys.executable, "-c", code, tmp], capture_output=True, text=True, check=True)
-    return float(proc.stdout.strip().splitlines()[-1])
+        many = build(Path(tmp) / "many.pdf", pages, [path])
+        return measure(many, ["--max-pages", str(max(pages, 50))], {})[1]
 
 
 def main() -> int:
