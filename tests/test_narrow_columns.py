@@ -150,13 +150,13 @@ def test_stub_past_a_junction_is_cut_back_and_kept():
         Segment("v", 120.0, 100.0, 156.0),  # overshoots y=150 by 6 pt
     ]
     assert Segment("v", 120.0, 100.0, 156.0) not in keep_anchored(segs, 4.0, 72.0)
-    trimmed = _trim_overshoots(segs, 4.0)
+    trimmed = _trim_overshoots(segs, 4.0, 72.0)
     assert Segment("v", 120.0, 100.0, 150.0) in keep_anchored(trimmed, 4.0, 72.0)
     # ends that meet a line are left as they are
     assert trimmed[:5] == segs[:5]
     # a piece reaching most of the way across the next row is no stub: not cut, dropped
     reaching = [*segs[:5], Segment("v", 120.0, 100.0, 172.0)]
-    assert _trim_overshoots(reaching, 4.0) == reaching
+    assert _trim_overshoots(reaching, 4.0, 72.0) == reaching
 
 
 def _scan_page_image(path: Path, index: int) -> PageImage:

@@ -486,7 +486,7 @@ def table_rulings(
     segments = merge_segments(segments, settings.snap_tolerance_pt)
     if seal is not None:
         segments = bridge_under_seal(segments, seal, dpi, settings.snap_tolerance_pt)
-    segments = _trim_overshoots(segments, 2 * settings.snap_tolerance_pt)
+    segments = _trim_overshoots(segments, 2 * settings.snap_tolerance_pt, _FREE_RULING_PT)
     segments = keep_anchored(segments, 2 * settings.snap_tolerance_pt, _FREE_RULING_PT)
     return segments, line_mask
 
@@ -498,15 +498,21 @@ _OVERSHOOT_SHARE = 0.6
 _OVERSHOOT_PT = 8.0
 
 
-def _trim_overshoots(segments: Sequence[Segment], tolerance: float) -> list[Segment]:
+def _trim_overshoots(segments: Sequence[Segment], tolerance: float, free_length: float) -> list[Segment]:
     """Rulings whose end stops in mid-air inside a row, past a perpendicular line they cross,
     cut back to that line. A narrow column's ruling that breaks or fades in the next row
     (a faint grey line on a 150 DPI scan) keeps a stub past the junction; without the cut
     its piece in the rows above would count as unanchored and be dropped with the column
     it bounds (keep_anchored). Only loose ends are cut: the row the stub reaches into
-    stays without that ruling, and its text is split at the column only by the ink's gaps."""
+    stays without that ruling, and its text is split at the column only by the ink's gaps.
+    Only rulings shorter than `free_length` (kept whatever their ends: a long line cut short
+    would stop covering the cells past the junction, a row under a seal) and with their
+    other end met are cut."""
     out = []
     for s in segments:
+        if s.length >= free_length:
+            out.append(s)
+            continue
         across = sorted(
             o.position for o in segments
             if o.orientation != s.orientation and o.start - tolerance <= s.position <= o.end + tolerance
@@ -526,6 +532,8 @@ def _trim_overshoots(segments: Sequence[Segment], tolerance: float) -> list[Segm
                 reach = _OVERSHOOT_SHARE * (crossed[0] - before[-1]) if before else _OVERSHOOT_PT
                 if crossed[0] - start <= reach:
                     start = crossed[0]
+        if start != s.start and end != s.end:
+            start, end = s.start, s.end  # loose at both ends: a stroke crossing lines, no ruling
         out.append(s if (start, end) == (s.start, s.end) else replace(s, start=start, end=end))
     return out
 
