@@ -505,12 +505,14 @@ def _trim_overshoots(segments: Sequence[Segment], tolerance: float, free_length:
     its piece in the rows above would count as unanchored and be dropped with the column
     it bounds (keep_anchored). Only loose ends are cut: the row the stub reaches into
     stays without that ruling, and its text is split at the column only by the ink's gaps.
-    Only rulings shorter than `free_length` (kept whatever their ends: a long line cut short
-    would stop covering the cells past the junction, a row under a seal) and with their
-    other end met are cut."""
+    Only the lower end of vertical rulings shorter than `free_length` (kept whatever their ends: a long line
+    cut short would stop covering the cells past the junction, a row under a seal), with
+    their other end met, and stopping in a table's last row (四's value row: the one line
+    beyond is the table's border) are cut: in rows further up a seal's lettering stands in
+    the cell the cut would make (scan-r2025-zeros-split-unable: "粉" over a 0)."""
     out = []
     for s in segments:
-        if s.length >= free_length:
+        if s.length >= free_length or s.orientation != "v":
             out.append(s)
             continue
         across = sorted(
@@ -522,18 +524,11 @@ def _trim_overshoots(segments: Sequence[Segment], tolerance: float, free_length:
             crossed = [p for p in across if start + tolerance < p < end - tolerance]
             if crossed:
                 beyond = [p for p in across if p > end]
-                reach = _OVERSHOOT_SHARE * (beyond[0] - crossed[-1]) if beyond else _OVERSHOOT_PT
+                reach = _OVERSHOOT_SHARE * (beyond[0] - crossed[-1]) if len(beyond) == 1 else _OVERSHOOT_PT * (not beyond)
                 if end - crossed[-1] <= reach:
                     end = crossed[-1]
         if not any(abs(p - start) <= tolerance for p in across):
-            crossed = [p for p in across if start + tolerance < p < end - tolerance]
-            if crossed:
-                before = [p for p in across if p < start]
-                reach = _OVERSHOOT_SHARE * (crossed[0] - before[-1]) if before else _OVERSHOOT_PT
-                if crossed[0] - start <= reach:
-                    start = crossed[0]
-        if start != s.start and end != s.end:
-            start, end = s.start, s.end  # loose at both ends: a stroke crossing lines, no ruling
+            start, end = s.start, s.end  # its top loose too: a stroke crossing lines, no ruling
         out.append(s if (start, end) == (s.start, s.end) else replace(s, start=start, end=end))
     return out
 
