@@ -53,6 +53,9 @@ _FREE_RULING_PT = 72.0
 class _LineCrop:
     image: np.ndarray
     box_px: tuple[int, int, int, int]  # x0, top, x1, bottom in the upright page image
+    # A piece of a text line cut at a column line (`_column_cuts`): the whole line's box,
+    # shared by its pieces, so a label the cut split can be joined again once read.
+    line_px: Optional[tuple[int, int, int, int]] = None
 
 
 def _despeckle(ink: np.ndarray, min_area: int) -> np.ndarray:
@@ -142,9 +145,11 @@ def cell_line_crops(
             continue
         pad = max(3, int(dpi / 40))
         ay0, ay1 = max(0, top + r0 - pad), min(gray.shape[0], top + r1 + pad)
-        for c0, c1 in _column_cuts(region[r0:r1], cols[0][0], cols[-1][1], [b - x0 for b in boundaries_px], r1 - r0):
+        pieces = _column_cuts(region[r0:r1], cols[0][0], cols[-1][1], [b - x0 for b in boundaries_px], r1 - r0)
+        whole = (max(0, x0 + pieces[0][0] - pad), ay0, min(gray.shape[1], x0 + pieces[-1][1] + pad), ay1)
+        for c0, c1 in pieces:
             ax0, ax1 = max(0, x0 + c0 - pad), min(gray.shape[1], x0 + c1 + pad)
-            lines.append(_LineCrop(gray[ay0:ay1, ax0:ax1], (ax0, ay0, ax1, ay1)))
+            lines.append(_LineCrop(gray[ay0:ay1, ax0:ax1], (ax0, ay0, ax1, ay1), whole if len(pieces) > 1 else None))
     return lines
 
 
@@ -593,6 +598,7 @@ def read_upright_image(
     ]
     for i, alts in zip(doubtful, alternatives, strict=True):
         boxes[i] = replace(boxes[i], alternatives=tuple(a for a in dict.fromkeys(alts) if a and a != boxes[i].text))
+    boxes = _join_cut_labels(boxes, [c.line_px for c in crops], scale)
     if page_text == "all":
         boxes.extend(_all_text_outside_tables(gray, table_boxes, engine, scale))
     elif page_text:
@@ -607,6 +613,29 @@ def read_upright_image(
         source="ocr",
         full_text=page_text == "all",
     )
+
+
+def _join_cut_labels(
+    boxes: list[TextBox], lines_px: Sequence[Optional[tuple[int, int, int, int]]], scale: float
+) -> list[TextBox]:
+    """The pieces of a line cut at a column line, joined again when one of them reads as
+    Chinese: the cut keeps two numbers of neighbouring columns apart, but a label merged
+    over the label columns (（一） 予以公开, spaced with an ideographic space) is one text."""
+    out: list[TextBox] = []
+    k = 0
+    while k < len(boxes):
+        line = lines_px[k]
+        end = k + 1
+        while line is not None and end < len(boxes) and lines_px[end] == line:
+            end += 1
+        group = boxes[k:end]
+        if end - k > 1 and any(_CJK.search(b.text) for b in group):
+            out.append(TextBox("".join(b.text for b in group), BBox(*(v * scale for v in line)),
+                               min(b.confidence for b in group), "ocr"))
+        else:
+            out += group
+        k = end
+    return out
 
 
 def _in_label_cells(results: Sequence[LineResult], cell_of: Sequence[int]) -> list[bool]:
