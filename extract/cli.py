@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .errors import EXIT_CODES, ExtractError
+from .errors import EXIT_CODES, ExtractError, NoReportTables
 from .options import (
     INTERNAL_ERROR,
     add_full_text,
@@ -130,6 +130,14 @@ def _run_file(argv: Sequence[str]) -> int:
             reading = read_reports(args.file, settings)
             found = reading.reports
             searchable_note = _write_searchable(args, reading) if args.searchable is not None else ""
+    except NoReportTables as exc:
+        # Not a report (a volume's cover, a guide): no record, but an archive still keeps a
+        # searchable copy of every scan it holds.
+        if args.searchable is not None and not args.split_only:
+            note = _searchable_without_report(args, settings)
+            if note and not args.quiet:
+                print(note, file=sys.stderr)
+        return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
     except ExtractError as exc:
         return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
     except Exception as exc:  # a bug of ours: still one line, and a distinct exit code
@@ -177,6 +185,19 @@ def _run_file(argv: Sequence[str]) -> int:
     if args.strict and any(f.severity == "error" for f in report.findings):
         return 1
     return 0
+
+
+def _searchable_without_report(args: argparse.Namespace, settings) -> str:
+    """The searchable copy of a scan that holds no report: its pages read again (the first
+    reading stopped at finding no report) and written without record cells; one line, or
+    why it could not be written."""
+    from .pipeline import FileReading, read_volume
+
+    try:
+        volume = read_volume(args.file, settings)
+        return _write_searchable(args, FileReading([], volume.pages, volume.unreadable_pages))
+    except ExtractError as exc:
+        return f"searchable: {exc.path}: {exc.reason}"
 
 
 def _write_searchable(args: argparse.Namespace, reading) -> str:

@@ -337,3 +337,17 @@ def test_the_copy_opens_in_chromiums_pdf_viewer_with_the_same_page_count(mixed: 
         assert pages == len(pdfium.PdfDocument(str(mixed["source"]))), (pages, state)
     finally:
         driver.quit()
+
+
+def test_a_scan_that_holds_no_report_still_gets_its_copy(tmp_path: Path, capsys) -> None:
+    """A volume's scanned cover is no report (exit 6), but an archive keeps a searchable copy
+    of every scan: the copy is written, and the exit code still says "not a report"."""
+    cover = pdfium.PdfDocument(str(ROOT / "samples" / "volumes" / "front-volume-scanned-2.pdf"))[0]
+    scan = tmp_path / "cover.pdf"
+    cover.render(scale=120 / 72).to_pil().convert("L").save(scan, resolution=120)
+    out = tmp_path / "cover.searchable.pdf"
+    assert main([str(scan), "--searchable", str(out)]) == 6
+    err = capsys.readouterr().err
+    assert "not an annual report" in err and f"searchable: {out}" in err
+    copy = pdfium.PdfDocument(str(out))
+    assert len(copy) == 1 and "年度报告汇编" in copy[0].get_textpage().get_text_range().replace("\n", "")
