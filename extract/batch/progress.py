@@ -119,10 +119,13 @@ class Display:
     printed above it; otherwise a plain line every `every_s` seconds. `quiet`: nothing
     until the one-line total."""
 
-    def __init__(self, tally: Tally, *, quiet: bool, every_s: float, stream: TextIO = sys.stderr):
+    def __init__(self, tally: Tally, *, quiet: bool, every_s: float, stream: Optional[TextIO] = None):
         self.tally = tally
         self.quiet = quiet
         self.every_s = every_s
+        # sys.stderr as it is when the batch starts, not when this module was imported (a
+        # caller, or a test's capture, may have replaced it since).
+        stream = stream if stream is not None else sys.stderr
         self.stream = stream
         self._last_line = time.monotonic()
         self._progress = None

@@ -598,7 +598,7 @@ def read_upright_image(
     ]
     for i, alts in zip(doubtful, alternatives, strict=True):
         boxes[i] = replace(boxes[i], alternatives=tuple(a for a in dict.fromkeys(alts) if a and a != boxes[i].text))
-    boxes = _join_cut_labels(boxes, [c.line_px for c in crops], scale)
+    boxes = _join_cut_labels(boxes, [c.line_px for c in crops])
     if page_text == "all":
         boxes.extend(_all_text_outside_tables(gray, table_boxes, engine, scale))
     elif page_text:
@@ -616,25 +616,24 @@ def read_upright_image(
 
 
 def _join_cut_labels(
-    boxes: list[TextBox], lines_px: Sequence[Optional[tuple[int, int, int, int]]], scale: float
+    boxes: list[TextBox], lines_px: Sequence[Optional[tuple[int, int, int, int]]]
 ) -> list[TextBox]:
-    """The pieces of a line cut at a column line, joined again when one of them reads as
-    Chinese: the cut keeps two numbers of neighbouring columns apart, but a label merged
-    over the label columns (（一） 予以公开, spaced with an ideographic space) is one text."""
+    """Neighbouring pieces of a line cut at a column line joined again when both read as
+    Chinese: the cut keeps numbers of neighbouring columns apart (and a label apart from
+    the numbers glued to it), but a label merged over the label columns and spaced with an
+    ideographic space (（一） 予以公开) is one text."""
     out: list[TextBox] = []
-    k = 0
-    while k < len(boxes):
+    for k, box in enumerate(boxes):
         line = lines_px[k]
-        end = k + 1
-        while line is not None and end < len(boxes) and lines_px[end] == line:
-            end += 1
-        group = boxes[k:end]
-        if end - k > 1 and any(_CJK.search(b.text) for b in group):
-            out.append(TextBox("".join(b.text for b in group), BBox(*(v * scale for v in line)),
-                               min(b.confidence for b in group), "ocr"))
+        if (line is not None and out and lines_px[k - 1] == line
+                and _CJK.search(box.text) and _CJK.search(out[-1].text)):
+            last = out[-1]
+            out[-1] = TextBox(last.text + box.text,
+                              BBox(last.bbox.x0, min(last.bbox.top, box.bbox.top), box.bbox.x1,
+                                   max(last.bbox.bottom, box.bbox.bottom)),
+                              min(last.confidence, box.confidence), "ocr")
         else:
-            out += group
-        k = end
+            out.append(box)
     return out
 
 
