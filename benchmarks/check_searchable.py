@@ -221,42 +221,16 @@ def _plain(value) -> str:
 def chromium_page_counts(copies: list[Path]) -> dict[str, object]:
     """Each copy opened in headless Chromium's PDF viewer: its page count (docLength_ of
     the viewer's element, over the DevTools protocol of the extension frame)."""
-    import urllib.request
-
     sys.path.insert(0, str(ROOT / "tests"))
-    import websocket
-    from browserlib import start_chromium
+    from browserlib import pdf_viewer_page_count, start_chromium
 
     counts: dict[str, object] = {}
     driver = start_chromium("900,1200", ["--remote-allow-origins=*"])
     try:
-        address = driver.capabilities["goog:chromeOptions"]["debuggerAddress"]
         for copy in copies:
             driver.get("about:blank")
             time.sleep(0.5)
-            driver.get(copy.as_uri())
-            pages, deadline = None, time.monotonic() + 60
-            while time.monotonic() < deadline and pages is None:
-                time.sleep(0.5)
-                targets = json.load(urllib.request.urlopen(f"http://{address}/json", timeout=10))
-                viewer = next((t for t in targets if t["url"].startswith("chrome-extension://")
-                               and t.get("webSocketDebuggerUrl")), None)
-                if viewer is None:
-                    continue
-                socket = websocket.create_connection(viewer["webSocketDebuggerUrl"], timeout=10, suppress_origin=True)
-                try:
-                    socket.send(json.dumps({"id": 1, "method": "Runtime.evaluate", "params": {
-                        "expression": "(() => { const v = document.querySelector('pdf-viewer');"
-                                      " return v ? [v.docLength_, String(v.loadState_)] : null })()",
-                        "returnByValue": True}}))
-                    answer = json.loads(socket.recv())
-                    while answer.get("id") != 1:
-                        answer = json.loads(socket.recv())
-                finally:
-                    socket.close()
-                value = answer.get("result", {}).get("result", {}).get("value")
-                if value and value[0]:
-                    pages = value[0]
+            pages, _ = pdf_viewer_page_count(driver, copy.as_uri(), 60)
             counts[str(copy)] = pages
     finally:
         driver.quit()

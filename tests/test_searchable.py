@@ -301,39 +301,11 @@ def test_the_copy_opens_in_chromiums_pdf_viewer_with_the_same_page_count(mixed: 
     """Headless Debian chromium loads its PDF viewer (an extension frame); the viewer's
     state is read over the DevTools protocol of that frame (`docLength_`, a field of
     Chromium's pdf-viewer element)."""
-    import time
-    import urllib.request
-
-    from browserlib import start_chromium
-
-    import websocket
+    from browserlib import pdf_viewer_page_count, start_chromium
 
     driver = start_chromium("900,1200", ["--remote-allow-origins=*"])
     try:
-        driver.get(mixed["out"].as_uri())
-        address = driver.capabilities["goog:chromeOptions"]["debuggerAddress"]
-        pages, state, deadline = None, None, time.monotonic() + 30
-        while time.monotonic() < deadline and pages is None:
-            time.sleep(0.5)
-            targets = json.load(urllib.request.urlopen(f"http://{address}/json", timeout=10))
-            viewer = next((t for t in targets if t["url"].startswith("chrome-extension://")
-                           and t.get("webSocketDebuggerUrl")), None)
-            if viewer is None:
-                continue
-            socket = websocket.create_connection(viewer["webSocketDebuggerUrl"], timeout=10, suppress_origin=True)
-            try:
-                socket.send(json.dumps({"id": 1, "method": "Runtime.evaluate", "params": {
-                    "expression": "(() => { const v = document.querySelector('pdf-viewer');"
-                                  " return v ? [v.docLength_, String(v.loadState_)] : null })()",
-                    "returnByValue": True}}))
-                answer = json.loads(socket.recv())
-                while answer.get("id") != 1:
-                    answer = json.loads(socket.recv())
-            finally:
-                socket.close()
-            value = answer.get("result", {}).get("result", {}).get("value")
-            if value and value[0]:
-                pages, state = value
+        pages, state = pdf_viewer_page_count(driver, mixed["out"].as_uri(), 30)
         assert pages == len(pdfium.PdfDocument(str(mixed["source"]))), (pages, state)
     finally:
         driver.quit()
