@@ -274,44 +274,44 @@ class DocumentCrops:
             raise CropError(str(self.path), f"page {number} does not exist (the image has {len(self._images)} pages)")
         return self._upright(self._images[number - 1])
 
+    def _paged(self, reader, open_document, kind: str, number: int):
+        """(document, 0-based index, the upright page raster when the page was read by OCR,
+        else None) for a page of a PDF or an OFD (`reader`: read.pdf or read.ofd, which
+        share their page calls). A scanned page is cut from the pixels the pipeline read
+        (the page's own image where it has one): the deskew and a camera capture's
+        flattening are measured on them again, and must come out as they did when the page
+        was read."""
+        if self._doc is None:
+            self._doc = open_document(self.path, self.settings)
+        doc = self._doc
+        if not 1 <= number <= len(doc):
+            raise CropError(str(self.path), f"page {number} does not exist (the {kind} has {len(doc)} pages)")
+        index = number - 1
+        content = reader.read_page(doc, index, self.settings)
+        images = reader.page_images(doc, index)
+        if not _read_by_ocr(content, images, self.settings):
+            return doc, index, None
+        return doc, index, self._upright(
+            reader.scanned_page_image(doc, index, images, self.settings.min_render_dpi, self.settings.max_render_dpi)
+        )
+
     def _render_ofd(self, number: int) -> PageRaster:
         """An OFD page drawn from its content (`read.ofd_render`); a scanned page as the
         pipeline read it (its image's own pixels), turned and deskewed."""
         from ..read import ofd
 
-        if self._doc is None:
-            self._doc = ofd.open_ofd(self.path, self.settings)
-        doc = self._doc
-        if not 1 <= number <= len(doc):
-            raise CropError(str(self.path), f"page {number} does not exist (the OFD has {len(doc)} pages)")
-        index = number - 1
-        content = ofd.read_page(doc, index, self.settings)
-        images = ofd.page_images(doc, index)
-        if _read_by_ocr(content, images, self.settings):
-            return self._upright(
-                ofd.scanned_page_image(doc, index, images, self.settings.min_render_dpi, self.settings.max_render_dpi)
-            )
+        doc, index, scanned = self._paged(ofd, ofd.open_ofd, "OFD", number)
+        if scanned is not None:
+            return scanned
         image = ofd.render_page(doc, index, self.scale * 72.0)
         return PageRaster(number, np.ascontiguousarray(image.image), self.scale, scanned=False)
 
     def _render_pdf(self, number: int) -> PageRaster:
         from ..read import pdf
 
-        if self._doc is None:
-            self._doc = pdf.open_pdf(self.path, self.settings)
-        doc = self._doc
-        if not 1 <= number <= len(doc):
-            raise CropError(str(self.path), f"page {number} does not exist (the PDF has {len(doc)} pages)")
-        index = number - 1
-        content = pdf.read_page(doc, index, self.settings)
-        images = pdf.page_images(doc, index)
-        if _read_by_ocr(content, images, self.settings):
-            # The pixels the pipeline read (the page's own image where it has one): the
-            # deskew and a camera capture's flattening are measured on them again, and
-            # must come out as they did when the page was read.
-            return self._upright(
-                pdf.scanned_page_image(doc, index, images, self.settings.min_render_dpi, self.settings.max_render_dpi)
-            )
+        doc, index, scanned = self._paged(pdf, pdf.open_pdf, "PDF", number)
+        if scanned is not None:
+            return scanned
         page = doc[index]
         textpage = page.get_textpage()
         try:
