@@ -6,7 +6,6 @@
 "use strict";
 
 (() => {
-  const token = document.querySelector('meta[name="review-token"]').content;
   const $ = (id) => document.getElementById(id);
   const filterParams = JSON.parse($("queue-filter-params").textContent);
   const rows = [...document.querySelectorAll("#queue-table tbody tr")];
@@ -48,21 +47,7 @@
 
   // ------------------------------------------------------------------ writes
 
-  async function post(url, body) {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-Review-Token": token },
-      body: JSON.stringify(body),
-    });
-    let answer;
-    try {
-      answer = await response.json();
-    } catch (e) {
-      answer = { error: response.statusText };
-    }
-    if (!response.ok) throw new Error(answer.error || response.statusText);
-    return answer;
-  }
+  const post = window.reviewPost;  // static/post.js
 
   const say = (text, bad = false) => {
     const box = $("action-result");
