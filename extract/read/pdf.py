@@ -126,14 +126,6 @@ def page_frame(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> _Frame:
     return _Frame(left, bottom, right - left, top - bottom, rotation)
 
 
-def check_page_size(doc: pdfium.PdfDocument, name: str, index: int, settings: Settings) -> None:
-    page = doc[index]
-    try:
-        _check_size(page, name, index, settings)
-    finally:
-        page.close()
-
-
 def _check_size(page: pdfium.PdfPage, name: str, index: int, settings: Settings) -> None:
     width, height = page.get_size()
     if max(width, height) > settings.max_page_side_pt or min(width, height) <= 0:
