@@ -65,15 +65,15 @@ def test_similarity_ranks_the_right_label_first():
 
 
 def test_resolution_of_an_untagged_page_image():
-    from pathlib import Path
-
     from extract.read.images import _dpi
 
-    missing = Path("/nonexistent.png")  # no tag to read: the A4 guess decides
-    assert round(_dpi(missing, 0, 1241, 1754)) == 150  # an A4 page at 150 dpi
-    assert round(_dpi(missing, 0, 1754, 1241)) == 150  # the same, landscape
+    # No tag (0): the A4 guess decides.
+    assert round(_dpi(1241, 1754, 0)) == 150  # an A4 page at 150 dpi
+    assert round(_dpi(1754, 1241, 0)) == 150  # the same, landscape
     # Pages stitched end to end (a phone's long screenshot): A4 wide, not A4 long.
-    assert round(_dpi(missing, 0, 993, 4212)) == 120
+    assert round(_dpi(993, 4212, 0)) == 120
+    assert _dpi(1241, 1754, 144) == 144  # a plausible tag is kept
+    assert round(_dpi(1241, 1754, 72)) == 150  # a camera's default 72 is not
 
 
 def test_a_footnote_reference_after_a_label_is_not_part_of_it():

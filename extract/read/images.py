@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional, Sequence, overload
 
 from ..errors import InvalidDocument, LimitExceeded
 from ..scan.pixels import PageImage
@@ -18,49 +19,110 @@ _A4_SHORT_IN = 210 / 25.4
 _STITCHED_ASPECT = 1.6
 
 
-def _dpi(path: Path, index: int, width: int, height: int) -> float:
+def _dpi(width: int, height: int, tagged: float) -> float:
     """The resolution tag if it is plausible for an A4-or-smaller page, else the A4 guess."""
     long_px, short_px = max(width, height), min(width, height)
     guess = short_px / _A4_SHORT_IN if long_px > _STITCHED_ASPECT * short_px else long_px / _A4_LONG_IN
-    try:
-        from PIL import Image
-
-        with Image.open(path) as im:
-            im.seek(index)
-            tagged = im.info.get("dpi", (0, 0))[0]
-    except Exception:
-        tagged = 0
     if tagged and 0.6 * guess <= float(tagged) <= 1.6 * guess:
         return float(tagged)
     return guess
 
 
-def load_image_pages(path: Path, settings: Settings) -> list[PageImage]:
-    import cv2
+def _headers(path: Path) -> Optional[list[tuple[int, int, float]]]:
+    """(width, height, resolution tag or 0) of every frame, from the file's headers only (no
+    pixels decoded); None when Pillow cannot open the file (OpenCV may still read it). A
+    frame after the first that cannot be reached is a damaged file, not a shorter one."""
+    from PIL import Image
 
-    name = str(path)
-    if path.stat().st_size == 0:
-        raise InvalidDocument(name, "the file is empty")
-    ok, frames = cv2.imreadmulti(name, flags=cv2.IMREAD_COLOR)
-    if not ok or not frames:
-        single = cv2.imread(name, cv2.IMREAD_COLOR)
-        if single is None:
-            raise InvalidDocument(name, "not a readable image (corrupt, truncated or an unknown format)")
-        frames = [single]
-    if len(frames) > settings.max_pages:
-        raise LimitExceeded(name, f"{len(frames)} pages, over the limit of {settings.max_pages}")
-    pages = []
-    for i, frame in enumerate(frames):
-        h, w = frame.shape[:2]
+    frames: list[tuple[int, int, float]] = []
+    try:
+        with Image.open(path) as im:
+            while True:
+                dpi = im.info.get("dpi", (0, 0))
+                frames.append((im.size[0], im.size[1], float(dpi[0] if isinstance(dpi, tuple) else dpi or 0)))
+                try:
+                    im.seek(len(frames))
+                except EOFError:
+                    return frames
+    except Image.DecompressionBombError:
+        # Pillow refuses a frame over twice its own pixel bound, far above ours.
+        raise LimitExceeded(str(path), "a page is over the pixel limit") from None
+    except Exception:
+        if frames:
+            raise InvalidDocument(str(path), f"page {len(frames) + 1} cannot be read (the file is damaged or truncated)") from None
+        return None
+
+
+class ImagePages(Sequence[PageImage]):
+    """The wanted pages of an image file, each decoded only when asked for. A multi-page TIFF
+    of a bound volume at 300 DPI colour is ~26 MB a page once decoded: holding every page
+    would put a 100-page volume at 2.6 GB before any OCR, where one page at a time keeps a
+    worker's peak to one page's work. Sizes and limits are checked from the headers up
+    front, so a bad page fails before any page is read."""
+
+    def __init__(self, path: Path, settings: Settings) -> None:
+        import cv2
+
+        self._name = name = str(path)
+        if path.stat().st_size == 0:
+            raise InvalidDocument(name, "the file is empty")
+        headers = _headers(path)
+        if headers is None:
+            # Pillow could not walk it: count with OpenCV, which decodes a page to see it.
+            count = cv2.imcount(name) if cv2.haveImageReader(name) else 0
+            if count < 1:
+                raise InvalidDocument(name, "not a readable image (corrupt, truncated or an unknown format)")
+            headers = [None] * count  # type: ignore[list-item]
+        if len(headers) > settings.max_pages:
+            raise LimitExceeded(name, f"{len(headers)} pages, over the limit of {settings.max_pages}")
+        for i, header in enumerate(headers):
+            if header is not None:
+                self._check_size(i, header[0], header[1], settings)
+        self._headers = headers
+        self._settings = settings
+        wanted = settings.pages
+        if wanted:
+            missing = [p for p in wanted if not 1 <= p <= len(headers)]
+            if missing:
+                raise InvalidDocument(name, f"page {missing[0]} does not exist (the image has {len(headers)} pages)")
+        self._numbers = tuple(wanted) if wanted else tuple(range(1, len(headers) + 1))
+
+    def _check_size(self, index: int, w: int, h: int, settings: Settings) -> None:
         if h * w > settings.max_image_pixels:
-            raise LimitExceeded(name, f"page {i + 1} is {w} x {h} pixels, over the limit of {settings.max_image_pixels}")
+            raise LimitExceeded(self._name, f"page {index + 1} is {w} x {h} pixels, over the limit of {settings.max_image_pixels}")
         if min(h, w) < 300:
-            raise InvalidDocument(name, f"page {i + 1} is only {w} x {h} pixels, too small to read")
-        pages.append(PageImage(i + 1, frame, _dpi(path, i, w, h)))
-    wanted = settings.pages
-    if wanted:
-        missing = [p for p in wanted if not 1 <= p <= len(pages)]
-        if missing:
-            raise InvalidDocument(name, f"page {missing[0]} does not exist (the image has {len(pages)} pages)")
-        pages = [pages[p - 1] for p in wanted]
-    return pages
+            raise InvalidDocument(self._name, f"page {index + 1} is only {w} x {h} pixels, too small to read")
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    @overload
+    def __getitem__(self, k: int) -> PageImage: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[PageImage]: ...
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        number = self._numbers[k]
+        frame = self._decode(number - 1)
+        h, w = frame.shape[:2]
+        self._check_size(number - 1, w, h, self._settings)
+        header = self._headers[number - 1]
+        return PageImage(number, frame, _dpi(w, h, header[2] if header is not None else 0.0))
+
+    def _decode(self, index: int):
+        import cv2
+
+        ok, frames = cv2.imreadmulti(self._name, index, 1, flags=cv2.IMREAD_COLOR)
+        if ok and frames:
+            return frames[0]
+        if index == 0:  # formats OpenCV reads only as a single image
+            single = cv2.imread(self._name, cv2.IMREAD_COLOR)
+            if single is not None:
+                return single
+        raise InvalidDocument(self._name, f"page {index + 1} is not a readable image (corrupt or truncated)")
+
+
+def load_image_pages(path: Path, settings: Settings) -> ImagePages:
+    """The wanted pages of an image file (see ImagePages: decoded one at a time)."""
+    return ImagePages(path, settings)
