@@ -33,7 +33,7 @@ _STAGE_SUBCOMMANDS = {
     "batch": "extract.batch.runner:main",
     "review": "extract.review.server:main",
     "export": "extract.export.cli:main",
-    "check": "extract.checks.cross_year:main",
+    "check": "extract.cross_check:main",
     "compare": "extract.compare:main",
     "list": "extract.batch.listing:list_main",
     "summary": "extract.batch.listing:summary_main",

@@ -257,7 +257,7 @@ def main(argv: Sequence[str]) -> int:
         completed = run_batch(files, db, backend, display, redo=args.redo, searchable=copies)
         if completed:
             # The archive's own checks: consecutive years of one agency (see `extract check`).
-            from ..checks.cross_year import check_database, summary
+            from ..cross_check import check_database, summary
 
             cross_year = summary(*check_database(db)).splitlines()[0]
     except (sqlite3.Error, StoreError) as exc:
