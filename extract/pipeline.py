@@ -27,7 +27,8 @@ from .metadata import decide_version, page_lines, read_info, report_title, what_
 from .page import PageContent
 from .read import pdf
 from .read.images import IMAGE_SUFFIXES, load_image_pages
-from .read.markup import MARKUP_SUFFIXES, MarkupDocument, is_markup_file
+from .read.markup import MARKUP_SUFFIXES, MarkupDocument
+from .read.markup_file import is_markup_file
 from .read.ofd import OFD_SUFFIXES
 from .records import (
     CellLocation,
@@ -238,7 +239,7 @@ def read_tables(path: Union[str, Path], settings: Settings) -> TableReading:
 
 def _read_markup(path: Path, settings: Settings) -> TableReading:
     """Web pages and Word files: the tables come from the markup, not from pages."""
-    from .read.markup import read_markup
+    from .read.markup_file import read_markup
 
     document = read_markup(path, settings)
     mapping = map_tables(list(document.grids), settings)
