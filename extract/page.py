@@ -7,11 +7,30 @@ in the page frame of `extract.geometry` (points, top-left origin).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import TYPE_CHECKING, Literal, Optional
 
 from .geometry import BBox, Segment
 
+if TYPE_CHECKING:
+    import numpy as np
+
 TextSource = Literal["text", "ocr"]
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One page as pixels, what the readers hand to the scan path. `image` is 8-bit BGR or
+    grey, rows from the top; dpi maps pixels to points."""
+
+    number: int  # 1-based
+    image: "np.ndarray"
+    dpi: float
+
+    @property
+    def scale(self) -> float:
+        """Points per pixel."""
+        return 72.0 / self.dpi
+
 # Cells read from the markup of a web page or a Word file (no page, no glyphs).
 MarkupSource = Literal["html", "docx"]
 

@@ -19,7 +19,8 @@ import pytest
 from extract.read.pdf import read_page
 from extract.scan.ocr import get_engine
 from extract.scan.perspective import estimate_flattening
-from extract.scan.pixels import PageImage, ink_mask
+from extract.page import PageImage
+from extract.scan.pixels import ink_mask
 from extract.scan.scanned_page import read_scanned_page, scan_frame, straighten
 from extract.settings import DEFAULT_SETTINGS
 from extract.tables.grid import grids_on_page

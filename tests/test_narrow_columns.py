@@ -25,7 +25,7 @@ from extract import template as tpl
 from extract.geometry import BBox, Segment, keep_anchored
 from extract.page import PageContent, TextBox
 from extract.scan.ocr import get_engine
-from extract.scan.pixels import PageImage
+from extract.page import PageImage
 from extract.scan.scanned_page import _column_cuts, _trim_overshoots, read_upright_image, straighten, table_rulings
 from extract.settings import DEFAULT_SETTINGS
 from extract.tables.grid import grids_on_page, table_shapes

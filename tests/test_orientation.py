@@ -12,7 +12,8 @@ from conftest import ROOT, SAMPLES
 
 from extract.scan import scanned_page as scan
 from extract.scan.ocr import get_engine
-from extract.scan.pixels import PageImage, glyph_lines, ink_mask, without_rulings
+from extract.page import PageImage
+from extract.scan.pixels import glyph_lines, ink_mask, without_rulings
 from extract.settings import DEFAULT_SETTINGS
 
 _spec = importlib.util.spec_from_file_location("bench_orientation", ROOT / "benchmarks" / "bench_orientation.py")

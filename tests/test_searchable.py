@@ -24,7 +24,7 @@ import pytest
 from extract.cli import main
 from extract.scan.searchable import _PageTransform, page_transform
 from extract.page import ScanFrame
-from extract.scan.pixels import PageImage
+from extract.page import PageImage
 from extract.scan.scanned_page import scan_frame, straighten
 
 ROOT = Path(__file__).resolve().parents[1]

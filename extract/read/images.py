@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Optional, Sequence, overload
 
 from ..errors import InvalidDocument, LimitExceeded
-from ..scan.pixels import PageImage
+from ..page import PageImage
 from ..settings import Settings
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}

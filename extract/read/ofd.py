@@ -863,7 +863,7 @@ def scanned_page_image(doc: OfdDocument, index: int, images: PageImages, min_dpi
     """The page at the resolution it was scanned at: the image's own pixels when the page
     is one upright image covering it (how scanners write OFD), else a rendering at the
     image's resolution clamped to [min_dpi, max_dpi] (see `pdf.scanned_page_image`)."""
-    from ..scan.pixels import PageImage
+    from ..page import PageImage
 
     drawing = doc.drawing(index)
     image = _sole_page_image(drawing)
@@ -880,7 +880,7 @@ def render_page(doc: OfdDocument, index: int, dpi: float):
     """The page drawn from its content as a BGR array (images, paths, then text in a CJK
     font from the system, or glyph boxes without one): for a reviewer's crop, the debug
     pictures and the scan path of a page that is not one plain image."""
-    from ..scan.pixels import PageImage
+    from ..page import PageImage
 
     from .ofd_render import render
 

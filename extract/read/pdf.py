@@ -369,7 +369,7 @@ def scanned_page_image(doc: pdfium.PdfDocument, index: int, images: PageImages, 
 
 
 def _native_pixels(doc: pdfium.PdfDocument, index: int, min_dpi: float, max_dpi: float):
-    from ..scan.pixels import PageImage
+    from ..page import PageImage
 
     page = doc[index]
     try:
@@ -415,7 +415,7 @@ def _native_pixels(doc: pdfium.PdfDocument, index: int, min_dpi: float, max_dpi:
 
 def render_page(doc: pdfium.PdfDocument, index: int, dpi: float):
     """The page as displayed (after /Rotate), as a BGR numpy array."""
-    from ..scan.pixels import PageImage
+    from ..page import PageImage
 
     page = doc[index]
     try:

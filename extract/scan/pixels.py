@@ -14,20 +14,6 @@ import numpy as np
 from ..geometry import Segment
 
 
-@dataclass(frozen=True)
-class PageImage:
-    """One page as pixels. `image` is 8-bit BGR or grey; dpi maps pixels to points."""
-
-    number: int  # 1-based
-    image: np.ndarray
-    dpi: float
-
-    @property
-    def scale(self) -> float:
-        """Points per pixel."""
-        return 72.0 / self.dpi
-
-
 def to_gray_without_red(image: np.ndarray) -> np.ndarray:
     """Grey page with red ink (seals, red headers) turned to paper white. A red seal is
     strong in the red channel and weak in green and blue; black print is weak in all

@@ -18,14 +18,13 @@ import numpy as np
 from .. import template as tpl
 from ..indicators import UNIT_WORDS, VOCABULARY
 from ..geometry import BBox, Segment, keep_anchored, merge_segments
-from ..page import PageContent, ScanFrame, TextBox
+from ..page import PageContent, PageImage, ScanFrame, TextBox
 from ..settings import Settings
 from ..tables.grid import table_shapes
 from .ocr import LineResult, OcrEngine
 from .perspective import Flattening, estimate_flattening
 from .pixels import (
     GlyphLine,
-    PageImage,
     bridge_under_seal,
     estimate_skew,
     glyph_lines,
