@@ -1,7 +1,8 @@
 from extract.geometry import BBox, Segment, cluster_values, merge_segments
 from extract.page import PageContent, TextBox
 from extract.settings import Settings
-from extract.tables.grid import cell_text, grid_shape, grids_on_page
+from extract.table_shapes import grid_shape
+from extract.tables.grid import cell_text, grids_on_page
 
 S = Settings()
 

@@ -21,7 +21,8 @@ from extract.geometry import Segment
 from extract.page import PageContent, TextBox
 from extract.pipeline import build_report, read_tables
 from extract.settings import DEFAULT_SETTINGS
-from extract.tables.grid import grid_shape, grids_on_page
+from extract.table_shapes import grid_shape
+from extract.tables.grid import grids_on_page
 from extract.tables.mapping import map_tables
 from extract.text import parse_value
 

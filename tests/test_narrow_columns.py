@@ -28,7 +28,8 @@ from extract.scan.ocr import get_engine
 from extract.page import PageImage
 from extract.scan.scanned_page import _column_cuts, _trim_overshoots, read_upright_image, straighten, table_rulings
 from extract.settings import DEFAULT_SETTINGS
-from extract.tables.grid import grids_on_page, table_shapes
+from extract.table_shapes import table_shapes
+from extract.tables.grid import grids_on_page
 from extract.tables.mapping import check_placement, map_tables
 
 ROOT = Path(__file__).resolve().parents[1]

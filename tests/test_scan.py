@@ -47,7 +47,7 @@ def test_skew_is_measured_from_rulings(angle):
 
 def test_rulings_become_a_grid_in_points():
     from extract.settings import Settings
-    from extract.tables.grid import table_shapes
+    from extract.table_shapes import table_shapes
 
     segments, _ = ruling_segments(ink_mask(to_gray_without_red(_grid_image()), 200), 200)
     (shape,) = table_shapes(segments, Settings())  # digit strokes are not rulings
@@ -188,7 +188,7 @@ def test_a_ruling_fused_with_a_seal_arc_is_still_found():
     """A grey seal's ring touching a table line makes one thick blob of 'line' pixels;
     the line inside it is recovered, the arc is not."""
     from extract.settings import Settings
-    from extract.tables.grid import table_shapes
+    from extract.table_shapes import table_shapes
 
     img = _grid_image(rows=3, cols=4)
     cv2.ellipse(img, (330, 150), (170, 60), 0, 200, 340, (90, 90, 90), 14)  # grey arc over row line 1

@@ -26,7 +26,7 @@ from ..page import PageContent, TextBox
 from ..scan.ocr import OcrEngine
 from ..scan.pixels import estimate_skew, ink_mask, rotate, to_gray_without_red
 from ..settings import Settings
-from ..tables.grid import table_shapes
+from ..table_shapes import table_shapes
 from . import pdf
 
 # A picture narrower than this share of the page, or lower than this (pt: three rows of a

@@ -20,7 +20,7 @@ from ..indicators import UNIT_WORDS, VOCABULARY
 from ..geometry import BBox, Segment, keep_anchored, merge_segments
 from ..page import PageContent, PageImage, ScanFrame, TextBox
 from ..settings import Settings
-from ..tables.grid import table_shapes
+from ..table_shapes import table_shapes
 from .ocr import LineResult, OcrEngine
 from .perspective import Flattening, estimate_flattening
 from .pixels import (
