@@ -12,9 +12,8 @@ from typing import Any, Sequence
 import cv2
 import numpy as np
 
-from .page import PageContent
+from .page import Grid, PageContent
 from .settings import Settings
-from .tables.grid import Grid
 from .tables.mapping import Mapping
 
 _DPI = 110.0

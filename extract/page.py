@@ -1,4 +1,5 @@
-"""What every page source hands to the table stages: text boxes and ruling lines.
+"""What every page source hands to the table stages: text boxes and ruling lines (or, from
+a web page or Word file, grids of cells directly), and the grid of cells a table becomes.
 
 The text layer gives one box per glyph; OCR gives one box per recognised text run. Both are
 in the page frame of `extract.geometry` (points, top-left origin).
@@ -6,8 +7,8 @@ in the page frame of `extract.geometry` (points, top-left origin).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Optional
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Optional, Union
 
 from .geometry import BBox, Segment
 
@@ -101,3 +102,57 @@ class PageContent:
     full_text: bool = False
     # Scanned pages: how this page's frame maps back onto the image as scanned.
     scan_frame: Optional[ScanFrame] = None
+
+
+@dataclass(frozen=True)
+class GridCell:
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    bbox: BBox
+    text: str  # lines joined by "\n", in reading order
+    confidence: float
+    source: Union[TextSource, MarkupSource]
+    # Other texts the cell's ink supports (see TextBox.alternatives), best first.
+    alternatives: tuple[str, ...] = ()
+    # Cells of web pages and Word files (extract/read/markup.py): the XPath of the cell's
+    # element and its (table, row, column), 1-based; None for cells drawn on a page.
+    locator: Optional[str] = None
+    place: Optional[tuple[int, int, int]] = None
+    # The text boxes the cell's text was made of (glyphs, or OCR runs): where each part of
+    # the text is printed, for a cell that turns out to hold a label and its value
+    # (tables/glued.py). Not part of the cell's identity.
+    boxes: tuple[TextBox, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.row_span - 1
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One ruled table as drawn on one page."""
+
+    page: int
+    xs: tuple[float, ...]  # column boundaries, left to right
+    ys: tuple[float, ...]  # row boundaries, top to bottom
+    cells: tuple[GridCell, ...]  # each merged cell once, by (row, col) of its top-left
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    @property
+    def bbox(self) -> BBox:
+        return BBox(self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    def row_cells(self, row: int) -> list[GridCell]:
+        """Cells covering `row`, left to right (merged cells included once)."""
+        return sorted(
+            (c for c in self.cells if c.row <= row <= c.last_row), key=lambda c: c.col
+        )

@@ -24,7 +24,7 @@ from .errors import (
 )
 from .files import sha256_file
 from .metadata import decide_version, page_lines, read_info, report_title, what_it_seems
-from .page import PageContent
+from .page import Grid, PageContent
 from .read import pdf
 from .read.images import IMAGE_SUFFIXES, load_image_pages
 from .read.markup import MARKUP_SUFFIXES, MarkupDocument
@@ -44,7 +44,7 @@ from .records import (
     build_tables,
 )
 from .settings import DEFAULT_SETTINGS, Settings
-from .tables.grid import Grid, grids_on_page
+from .tables.grid import grids_on_page
 from .tables.indicator_records import indicator_records
 from .tables.indicators import StatisticsTable, statistics_tables
 from .tables.mapping import Mapping, Placement, check_placement, classify, map_tables

@@ -21,11 +21,10 @@ from PIL import Image, ImageDraw, ImageFont
 from scanlib import add_jpeg_page
 
 from extract.geometry import BBox
-from extract.page import TextBox
+from extract.page import Grid, GridCell, TextBox
 from extract.pipeline import extract_file
 from extract.settings import Settings
 from extract.tables.glued import split_glued
-from extract.tables.grid import Grid, GridCell
 from extract.tables.indicator_records import indicator_records
 from extract.tables.indicators import statistics_tables
 from extract.tables.mapping import check_placement, map_tables

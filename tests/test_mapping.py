@@ -1,7 +1,7 @@
 """Mapping decisions on hand-made observations and labels."""
 
 from extract.geometry import BBox
-from extract.tables.grid import GridCell
+from extract.page import GridCell
 from extract.tables.mapping import (
     _HeaderCell,
     _join_split_row,
@@ -123,7 +123,7 @@ def test_a_weak_match_is_reported():
 
 def _grid(rows, widths, page=1):
     """A Grid from rows of (col, col_span, row_span, text) cells; unit row height 20 pt."""
-    from extract.tables.grid import Grid
+    from extract.page import Grid
 
     xs = [0.0]
     for w in widths:
@@ -277,7 +277,7 @@ def test_columns_carried_to_a_fragment_that_lost_its_outer_column():
     """A continuation of 三 whose leftmost column (the group label's, from the page before)
     has no left border on its page starts at the next line: its columns stay where they are
     on the page, not stretched edge to edge."""
-    from extract.tables.grid import Grid
+    from extract.page import Grid
     from extract.tables.mapping import _carry_columns, _Column
 
     source = Grid(3, (34.1, 79.9, 135.4, 215.6, 252.4, 472.9), (0.0, 20.0), ())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from extract.checks.unsettled import unsettled_findings
 from extract.geometry import BBox
 from extract.records import CellRecord
-from extract.tables.grid import GridCell
+from extract.page import GridCell
 from extract.tables.mapping import Placement
 from extract.template import all_cell_keys
 

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Optional, Sequence
 
-from ..errors import InvalidDocument
 from ..files import check_file_size
 from ..settings import Settings
-from ..tables.grid import Grid, GridCell
+from ..page import Grid, GridCell
 from ..text import normalize, parse_value
 
 MarkupKind = Literal["html", "docx"]

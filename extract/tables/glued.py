@@ -20,7 +20,7 @@ from typing import Optional, Sequence
 from ..geometry import BBox, group_into_lines
 from ..records import Finding
 from ..text import parse_value
-from .grid import GridCell
+from ..page import GridCell
 
 # A number at the end of a line: a count, an amount with thousands separators or decimals,
 # a signed change (本年增/减). The digits before it belong to it (greedy), so two numbers

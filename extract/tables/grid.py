@@ -9,69 +9,14 @@ path uses too) -> cell text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from typing import Optional, Sequence, Union
+from dataclasses import replace
+from typing import Optional, Sequence
 
 from ..geometry import BBox, group_into_lines
-from ..page import MarkupSource, PageContent, TextBox, TextSource
+from ..page import Grid, GridCell, PageContent, TextBox
 from ..settings import Settings
 from ..table_shapes import TableShape, table_shapes
 from ..text import normalize, parse_value
-
-
-@dataclass(frozen=True)
-class GridCell:
-    row: int
-    col: int
-    row_span: int
-    col_span: int
-    bbox: BBox
-    text: str  # lines joined by "\n", in reading order
-    confidence: float
-    source: Union[TextSource, MarkupSource]
-    # Other texts the cell's ink supports (see TextBox.alternatives), best first.
-    alternatives: tuple[str, ...] = ()
-    # Cells of web pages and Word files (extract/read/markup.py): the XPath of the cell's
-    # element and its (table, row, column), 1-based; None for cells drawn on a page.
-    locator: Optional[str] = None
-    place: Optional[tuple[int, int, int]] = None
-    # The text boxes the cell's text was made of (glyphs, or OCR runs): where each part of
-    # the text is printed, for a cell that turns out to hold a label and its value
-    # (tables/glued.py). Not part of the cell's identity.
-    boxes: tuple[TextBox, ...] = field(default=(), repr=False, compare=False)
-
-    @property
-    def last_row(self) -> int:
-        return self.row + self.row_span - 1
-
-
-@dataclass(frozen=True)
-class Grid:
-    """One ruled table as drawn on one page."""
-
-    page: int
-    xs: tuple[float, ...]  # column boundaries, left to right
-    ys: tuple[float, ...]  # row boundaries, top to bottom
-    cells: tuple[GridCell, ...]  # each merged cell once, by (row, col) of its top-left
-
-    @property
-    def n_rows(self) -> int:
-        return len(self.ys) - 1
-
-    @property
-    def n_cols(self) -> int:
-        return len(self.xs) - 1
-
-    @property
-    def bbox(self) -> BBox:
-        return BBox(self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
-
-    def row_cells(self, row: int) -> list[GridCell]:
-        """Cells covering `row`, left to right (merged cells included once)."""
-        return sorted(
-            (c for c in self.cells if c.row <= row <= c.last_row), key=lambda c: c.col
-        )
-
 
 
 def cell_text(boxes: Sequence[TextBox]) -> str:

@@ -31,7 +31,7 @@ from ..indicators import (
 )
 from ..text import parse_value
 from .glued import GluedCell, split_glued
-from .grid import Grid, GridCell
+from ..page import Grid, GridCell
 
 # ---------------------------------------------------------------- column roles
 

@@ -21,7 +21,7 @@ from ..records import CellLocation, Finding
 from ..settings import Settings
 from ..text import label_core, parse_value, similarity
 from .glued import GluedCell, split_finding, split_glued
-from .grid import Grid, GridCell
+from ..page import Grid, GridCell
 
 TableKind = str  # one of template.TABLE_KEYS
 

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..geometry import BBox, group_into_lines
-from ..page import PageContent, TextBox
+from ..page import Grid, PageContent, TextBox
 from ..text import parse_value
-from .grid import Grid
 
 # A number counts as inside a ruled row when horizontal rulings run over it above and
 # below, no farther apart than this (pt): a tall merged cell, not the gap between tables.
