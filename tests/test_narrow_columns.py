@@ -160,6 +160,32 @@ def test_stub_past_a_junction_is_cut_back_and_kept():
     assert _trim_overshoots(reaching, 4.0, 72.0) == reaching
 
 
+def test_stub_judged_against_its_own_table_only():
+    """The same stub with lines of other rulings further down the page under its column (a
+    second table, a signature's underline): they are not its table's frame, so the stub is
+    still cut back to the line it crosses and kept (scan-r2024-wps-vertical-rules: a line
+    below 四 made the stub look like a ruling with two lines beyond, it was dropped and
+    诉讼's "2" and "1" read as "20")."""
+    table = [
+        Segment("h", 100.0, 50.0, 200.0),
+        Segment("h", 150.0, 50.0, 200.0),
+        Segment("h", 175.0, 50.0, 200.0),
+        Segment("v", 50.0, 100.0, 175.0),
+        Segment("v", 200.0, 100.0, 175.0),
+        Segment("v", 120.0, 100.0, 156.0),  # overshoots y=150 by 6 pt
+    ]
+    below = [  # a second ruled table 80 pt lower
+        Segment("h", 255.0, 40.0, 210.0),
+        Segment("h", 280.0, 40.0, 210.0),
+        Segment("v", 40.0, 255.0, 280.0),
+        Segment("v", 210.0, 255.0, 280.0),
+    ]
+    for others in (below, below[:1], [Segment("h", 400.0, 100.0, 140.0)]):
+        segs = table + others
+        trimmed = _trim_overshoots(segs, 4.0, 72.0)
+        assert Segment("v", 120.0, 100.0, 150.0) in keep_anchored(trimmed, 4.0, 72.0), others
+
+
 def _scan_page_image(path: Path, index: int) -> PageImage:
     doc = pdfium.PdfDocument(str(path))
     page = doc[index]

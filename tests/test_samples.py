@@ -33,8 +33,6 @@ KNOWN_GAPS = {
     # Regressions of session 6, loud, to fix next (NOTES.md, "Issue status at the end of session 6").
     "scan-r2025-zeros-split-unable-01": "a seal over two 0s of 三's 其他 column (grey 150 DPI): read as C and 為中 "
     "since session 6's scan changes (line batching, column cuts), flagged unreadable; the rules leave two unknowns",
-    "scan-r2024-wps-vertical-rules-01": "四's value row with a broken column line under a line that runs past the "
-    "table (the ruling-stub rule counts lines of other tables): 诉讼 total 2|1 read as 20, five cells unplaced, all flagged",
 }
 
 

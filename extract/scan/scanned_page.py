@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import template as tpl
 from ..indicators import UNIT_WORDS, VOCABULARY
-from ..geometry import BBox, Segment, keep_anchored, merge_segments
+from ..geometry import BBox, Segment, connected_tables, keep_anchored, merge_segments
 from ..page import PageContent, PageImage, ScanFrame, TextBox
 from ..settings import Settings
 from ..table_shapes import table_shapes
@@ -513,14 +513,17 @@ def _trim_overshoots(segments: Sequence[Segment], tolerance: float, free_length:
     cut short would stop covering the cells past the junction, a row under a seal), with
     their other end met, and stopping in a table's last row (四's value row: the one line
     beyond is the table's border) are cut: in rows further up a seal's lettering stands in
-    the cell the cut would make (scan-r2025-zeros-split-unable: "粉" over a 0)."""
+    the cell the cut would make (scan-r2025-zeros-split-unable: "粉" over a 0). Lines are
+    judged within the ruling's own table (the rulings connected to it): a table lower on the
+    page, or a signature's underline, under the same column is not its frame."""
+    own_table = {id(o): group for group in connected_tables(segments, tolerance) for o in group}
     out = []
     for s in segments:
         if s.length >= free_length or s.orientation != "v":
             out.append(s)
             continue
         across = sorted(
-            o.position for o in segments
+            o.position for o in own_table[id(s)]
             if o.orientation != s.orientation and o.start - tolerance <= s.position <= o.end + tolerance
         )
         start, end = s.start, s.end
