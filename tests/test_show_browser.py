@@ -73,7 +73,7 @@ def test_static_page_of_a_scan_in_headless_chromium(browser, scanned_page):
     from extract.records import flatten_tables
     from extract.scan.ocr import get_engine
     from extract.show.crops import DEFAULT_MARGIN_PT, DEFAULT_SCALE, DocumentCrops
-    from extract.show.layout import TABLE_TITLES
+    from extract.table_layout import TABLE_TITLES
     from extract.show.marks import shown_value
 
     report, page = scanned_page

@@ -13,7 +13,7 @@ from conftest import SAMPLES
 from extract.pipeline import extract_file
 from extract.records import flatten_tables
 from extract.show.html_page import cell_id, render_report_html, write_report_html
-from extract.show.layout import report_layouts
+from extract.table_layout import report_layouts
 
 ERROR_SAMPLE = SAMPLES / "r2023-error-rowtotal-01.pdf"
 

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from extract.pipeline import extract_file
 from extract.show.html_page import cell_id
-from extract.show.layout import indicator_layouts, report_layouts
+from extract.table_layout import indicator_layouts, report_layouts
 from extract.show.terminal import print_report
 
 AGENCY = "云川市教育局"

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from extract.pipeline import extract_file
 from extract.records import flatten_tables
-from extract.show.layout import TABLE_TITLES
+from extract.table_layout import TABLE_TITLES
 from extract.show.marks import cell_marks, shown_value
 from extract.show.terminal import print_report
 from extract.template import APPLICATION_COLUMNS, REVIEW_COLUMNS

@@ -20,7 +20,7 @@ from ..template import (
     all_cell_keys,
 )
 
-# The section numbers the report prints before each table's title (show/layout.TABLE_TITLES).
+# The section numbers the report prints before each table's title (table_layout.TABLE_TITLES).
 TABLE_SHORT = {"proactive": "二", "applications": "三", "review_litigation": "四"}
 
 # Joins the levels of a label path (group › label), as the data dictionary writes them.

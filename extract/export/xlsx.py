@@ -1,5 +1,5 @@
 """XLSX (openpyxl): an index sheet, a sheet of cross-year findings, and one sheet per report
-rebuilding 二, 三 and 四 the way they are printed (extract/show/layout.py: merged header
+rebuilding 二, 三 and 四 the way they are printed (extract/table_layout.py: merged header
 cells, merged group label cells, Chinese labels), with the values in effect. A pre-2019
 report's sheet lists its statistics tables as printed instead (`indicator_layouts`: 指标名称
 indented by nesting depth, 计量单位, one column per value column, group headings on rows of
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from ..errors import ExtractError
-from ..show.layout import PRE2019, TableLayout, indicator_layouts, table_layouts
+from ..table_layout import PRE2019, TableLayout, indicator_layouts, table_layouts
 from ..template import printed_other_layout
 from .csv_long import csv_text
 from .stored import CELL_FLAGS, CrossFindingRow, StoredReport

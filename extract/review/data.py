@@ -22,7 +22,7 @@ from ..batch.store import StoreError
 from ..checks.revalidate import revalidate_stored
 from ..records import CellValue, Finding, Indicator
 from ..settings import DEFAULT_SETTINGS
-from ..show.layout import PRE2019, TABLE_TITLES
+from ..table_layout import PRE2019, TABLE_TITLES
 from . import queue as review_queue
 from . import rules
 from .copies import ReportCopies, load_copies

@@ -1,4 +1,4 @@
-"""What the report page shows, as plain data: the tables as printed (show/layout.py) with
+"""What the report page shows, as plain data: the tables as printed (table_layout.py) with
 each value cell's value in effect and highlight classes, the findings, and the doubtful
 cells with the rules that involve them. The browser gets the same data as JSON (`state`)
 and redraws from it after each decision; every string reaches the page escaped (Jinja's
@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from ..checks.accounting import PROSE_RULES
 from ..records import CellValue
-from ..show.layout import TableLayout, indicator_layouts, table_layouts
+from ..table_layout import TableLayout, indicator_layouts, table_layouts
 from . import rules
 from .copies import MATCH_WORDS, Copy
 from .data import LOW_CONFIDENCE, Decision, ReportData, cell_label, doubtful_keys

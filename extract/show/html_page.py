@@ -25,7 +25,7 @@ from typing import Callable, Optional
 
 from ..checks.accounting import cause_note, describe
 from ..records import Report
-from .layout import PRE2019, TableLayout, report_layouts, value_captions
+from ..table_layout import PRE2019, TableLayout, report_layouts, value_captions
 from .marks import CellMark, cell_marks, report_values, shown_value
 
 # key -> URL of its crop image (a data: URI here, a route in the review app), or None.

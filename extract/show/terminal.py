@@ -27,7 +27,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..records import Report
-from .layout import PRE2019, LayoutCell, TableLayout, report_layouts
+from ..table_layout import PRE2019, LayoutCell, TableLayout, report_layouts
 from .marks import CellMark, cell_marks, report_values, shown_value
 
 # Column headings shortened to fit 80 columns (three-character lines stack in two).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.show.layout import (
+from extract.table_layout import (
     TABLE_TITLES,
     applications_layout,
     printed_other_layout,
@@ -111,7 +111,7 @@ def test_report_layout_follows_the_other_layout_finding():
 
 
 def test_value_captions_name_row_and_column():
-    from extract.show.layout import value_captions
+    from extract.table_layout import value_captions
 
     proactive, applications, review = table_layouts("2021")
     captions = {**value_captions(proactive), **value_captions(applications), **value_captions(review)}

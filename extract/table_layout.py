@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Optional
 
-from ..template import (
+from .template import (
     APPLICATION_COLUMNS,
     APPLICATION_RESULTS_LABEL,
     DEFAULT_OTHER_LAYOUT,
