@@ -87,6 +87,14 @@ OUT = HERE / "scanned"
 #              binding is on the left of odd pages and on the right of even ones (a bound
 #              report photographed open). The sheet is shrunk to fit inside the frame,
 #              the rest shows the desk (grey level `desk`).
+#              Phone photos (all optional, each drawn per page from the same stream after
+#              the keys above, so twins without them are unchanged): fit=(lo, hi), the
+#              sheet fills only that share of the frame, off centre (the desk shows around
+#              it; default 0.93, centred); roll=deg, the phone turned about its axis by up
+#              to that many degrees either way, on top of the keystone; warm=depth, warm
+#              uneven light (an off-centre lamp: blue falls by up to `depth`, green by half
+#              of it, brightness by a third, towards the far side); shadow=depth, the soft
+#              shadow of the hand or phone over one side of the sheet (brightness loss).
 # --------------------------------------------------------------------------------------
 TWINS: list[dict] = [
     # seed-2024 (real report, 2021 format): a clean colour office scan and a rough one.
@@ -393,7 +401,27 @@ def camera_draw(twin: dict, page_index: int) -> dict | None:
         "binding": "left" if page_index % 2 == 0 else "right",
         "curl_px": cam["curl"],
         "gutter_depth": cam["gutter"],
-    }
+    } | _phone_draw(cam, cr)
+
+
+def _phone_draw(cam: dict, cr: random.Random) -> dict:
+    """The phone-photo keys of one page (see `camera` in the twin table), drawn only for
+    the keys the twin sets."""
+    out: dict = {}
+    if "fit" in cam:
+        fit = cr.uniform(*cam["fit"])
+        # Where the sheet sits in the free margin: 0 left/top .. 1 right/bottom.
+        out |= {"fit": round(fit, 3), "place": [round(cr.uniform(0.15, 0.85), 3), round(cr.uniform(0.15, 0.85), 3)]}
+    if "roll" in cam:
+        out["roll_deg"] = round(cr.uniform(-cam["roll"], cam["roll"]), 2)
+    if "warm" in cam:
+        # The lamp's position (fractions of the frame) and the cast's depth.
+        out |= {"warm": cam["warm"], "lamp": [round(cr.uniform(-0.3, 1.3), 3), round(cr.uniform(-0.3, 0.3), 3)]}
+    if "shadow" in cam:
+        # A soft shadow edge across the sheet: its angle and where it crosses the centre.
+        out |= {"shadow": cam["shadow"], "shadow_angle_deg": round(cr.uniform(0, 360), 1),
+                "shadow_offset": round(cr.uniform(0.15, 0.35), 3)}
+    return out
 
 
 def _binding_weight(w: int, binding: str, reach: float) -> np.ndarray:
@@ -432,14 +460,16 @@ def page_curl(img: np.ndarray, binding: str, curl_px: float) -> np.ndarray:
                      borderMode=cv2.BORDER_CONSTANT, borderValue=(PAPER_GREY,) * 3)
 
 
-def keystone(img: np.ndarray, kx: float, ky: float, desk: int) -> tuple[np.ndarray, list]:
+def keystone(img: np.ndarray, kx: float, ky: float, desk: int, fit: float = 0.93,
+             place: tuple[float, float] = (0.5, 0.5), roll_deg: float = 0.0) -> tuple[np.ndarray, list]:
     """Perspective of a camera not square to the sheet: the top edge kx shorter than the
     bottom one (a fraction of the width; negative: the bottom shorter) and the left edge ky
-    shorter than the right one. The sheet is shrunk to fit the frame; the rest is desk.
+    shorter than the right one. The sheet is shrunk to `fit` of the frame, placed at
+    `place` (fractions of the free margin), and turned by `roll_deg` (counter-clockwise,
+    the phone turned about its axis) about its centre; the rest is desk.
     Returns the image and where the sheet's corners landed (px, TL TR BR BL)."""
     h, w = img.shape[:2]
-    fit = 0.93
-    mx, my = w * (1 - fit) / 2, h * (1 - fit) / 2
+    mx, my = w * (1 - fit) * place[0], h * (1 - fit) * place[1]
     W, H = w * fit, h * fit
     tl = [mx + max(kx, 0) * W / 2, my + max(ky, 0) * H / 2]
     tr = [mx + W - max(kx, 0) * W / 2, my + max(-ky, 0) * H / 2]
@@ -447,10 +477,40 @@ def keystone(img: np.ndarray, kx: float, ky: float, desk: int) -> tuple[np.ndarr
     bl = [mx + max(-kx, 0) * W / 2, my + H - max(ky, 0) * H / 2]
     src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     dst = np.float32([tl, tr, br, bl])
+    if roll_deg:
+        centre = dst.mean(axis=0)
+        t = math.radians(roll_deg)
+        turn = np.float32([[math.cos(t), math.sin(t)], [-math.sin(t), math.cos(t)]])  # y down
+        dst = ((dst - centre) @ turn.T + centre).astype(np.float32)
     matrix = cv2.getPerspectiveTransform(src, dst)
     out = cv2.warpPerspective(img, matrix, (w, h), flags=cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_CONSTANT, borderValue=(desk,) * 3)
     return out, [[round(float(v), 1) for v in p] for p in dst]
+
+
+def phone_light(img: np.ndarray, cam: dict) -> np.ndarray:
+    """Light of a phone photo over the whole frame (sheet and desk): a warm lamp off to
+    one side (the image's channels are RGB: blue falls by up to `warm`, green by half of
+    it, all by a third of it, growing away from the lamp) and a soft-edged shadow of the
+    hand or phone over part of the sheet."""
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    gain = np.ones((h, w, 3), np.float32)
+    if "warm" in cam:
+        lx, ly = cam["lamp"]
+        far = np.sqrt((xx / w - lx) ** 2 + (yy / h - ly) ** 2)
+        far = 0.4 + 0.6 * far / max(1e-6, float(far.max()))  # the cast is never zero
+        depth = cam["warm"]
+        for channel, loss in ((0, depth / 3), (1, depth / 2 + depth / 3), (2, depth + depth / 3)):
+            gain[..., channel] *= 1.0 - min(0.9, loss) * far
+    if "shadow" in cam:
+        t = math.radians(cam["shadow_angle_deg"])
+        # Signed distance (fraction of the diagonal) beyond a line `shadow_offset` from the
+        # centre: the shadow lies on the far side, its edge blurred over ~4 % of the frame.
+        d = ((xx - w / 2) * math.cos(t) + (yy - h / 2) * math.sin(t)) / math.hypot(w, h)
+        inside = 1.0 / (1.0 + np.exp(-(d - cam["shadow_offset"] / 2) / 0.015))
+        gain *= (1.0 - cam["shadow"] * inside)[..., None]
+    return np.clip(img.astype(np.float32) * gain + 0.5, 0, 255).astype(np.uint8)
 
 
 def degrade_page(rgb: np.ndarray, twin: dict, page_rec: dict, rng: np.random.Generator,
@@ -477,7 +537,10 @@ def degrade_page(rgb: np.ndarray, twin: dict, page_rec: dict, rng: np.random.Gen
     img = skew(img, page_rec["skew_deg"])
     if cam:  # the lens: perspective of the whole sheet
         img, cam["corners_px"] = keystone(img, cam["keystone_x"], cam["keystone_y"],
-                                          twin["camera"]["desk"])
+                                          twin["camera"]["desk"], cam.get("fit", 0.93),
+                                          cam.get("place", (0.5, 0.5)), cam.get("roll_deg", 0.0))
+        if "warm" in cam or "shadow" in cam:
+            img = phone_light(img, cam)
     # Optics: slight blur.
     sigma = twin["blur"] * twin["dpi"] / 300.0
     if sigma > 0:

@@ -20,7 +20,7 @@ from extract.read.pdf import read_page
 from extract.scan.ocr import get_engine
 from extract.scan.perspective import estimate_flattening
 from extract.page import PageImage
-from extract.scan.pixels import ink_mask
+from extract.scan.pixels import ink_mask, seal_mask, to_gray_without_red, without_colour_cast
 from extract.scan.scanned_page import read_scanned_page, scan_frame, straighten
 from extract.settings import DEFAULT_SETTINGS
 from extract.tables.grid import grids_on_page
@@ -182,3 +182,42 @@ def test_a_keystoned_page_reads_like_its_text_layer(source, keystoned) -> None:
             x, y = content.scan_frame.image_point(*cell_read.bbox.center)
             u, v = _project(camera, *(np.array(cell_printed.bbox.center) * px))
             assert abs(x - u / px) < 2.0 and abs(y - v / px) < 2.0
+
+
+def _warm_photo(gray: np.ndarray, depth: float) -> tuple[np.ndarray, np.ndarray]:
+    """The page as a phone sees it under a warm lamp at its top left (BGR; blue falls by
+    up to `depth`, green by half of it, growing away from the lamp), with a red seal
+    stamped on it; and where the seal is (bool)."""
+    h, w = gray.shape
+    bgr = cv2.cvtColor((gray.astype(np.float32) * 246 / 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+    seal = np.zeros((h, w), np.uint8)
+    cv2.circle(seal, (w * 2 // 3, h // 2), int(DPI * 0.75), 255, int(DPI / 25))
+    cv2.circle(seal, (w * 2 // 3, h // 2), int(DPI * 0.2), 255, -1)
+    bgr[seal > 0] = (40, 30, 205)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    far = 0.4 + 0.6 * np.hypot(xx / w, yy / h) / np.sqrt(2)
+    gain = np.stack([1 - 1.33 * depth * far, 1 - 0.83 * depth * far, 1 - 0.33 * depth * far], axis=-1)
+    return np.clip(bgr * gain, 0, 255).astype(np.uint8), seal > 0
+
+
+def test_a_warm_lamp_is_no_red_seal(source) -> None:
+    """A phone photo under warm light tints the whole sheet orange: the red-ink test must
+    still take only the seal for red ink, and the grey page read must carry the print's
+    ink and no blotches where the tint crosses that test's threshold."""
+    gray, _ = source
+    photo, seal = _warm_photo(gray, 0.25)
+    red = seal_mask(photo)
+    assert red is not None
+    assert (red[seal] > 0).mean() > 0.9, "the seal is red ink"
+    assert (red[~seal] > 0).mean() < 0.01, "the paper is no red ink"
+    neutral_ink = ink_mask(to_gray_without_red(_warm_photo(gray, 0.0)[0]), DPI)
+    warm_ink = ink_mask(to_gray_without_red(photo), DPI)
+    # The same print: ink pixels agree but for JPEG-like edge noise (before the tint was
+    # removed, half the sheet turned to ink here).
+    assert np.count_nonzero(warm_ink != neutral_ink) < 0.02 * np.count_nonzero(neutral_ink)
+
+
+def test_a_neutral_page_is_not_recoloured(source) -> None:
+    gray, _ = source
+    photo, _ = _warm_photo(gray, 0.0)
+    assert without_colour_cast(photo) is photo

@@ -21,6 +21,7 @@ def to_gray_without_red(image: np.ndarray) -> np.ndarray:
     semi-transparent seal: that text is dark in red as well."""
     if image.ndim == 2:
         return image
+    image = without_colour_cast(image)
     r = image[:, :, 2].astype(np.int16)
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     reddish = _reddish(image)
@@ -38,6 +39,38 @@ def to_gray_without_red(image: np.ndarray) -> np.ndarray:
     return out
 
 
+# The paper's own colour is measured on the image shrunk by this factor, as the brightest
+# value of each channel within ~1/20 of the image's width (print and seal strokes, a few
+# mm, are narrower: paper lies between them), smoothed over as much again.
+_PAPER_SHRINK = 8
+# The paper is tinted when this share of it would pass the red-ink test at `_CAST_LEVEL`
+# (r - mean(g, b), grey levels): a warm lamp or yellowed paper, not a seal (a seal is
+# narrow and leaves the paper's own colour around it).
+_CAST_SHARE = 0.05
+_CAST_LEVEL = 12
+
+
+def without_colour_cast(image: np.ndarray) -> np.ndarray:
+    """A BGR page image with the paper's tint removed, or the image itself when the paper
+    is neutral (a flatbed scan). A phone photo under a warm lamp, or yellowed paper, makes
+    the paper itself orange-red: the red-ink test (`_reddish`) would then take the whole
+    sheet, or the part of it the lamp lights, for a seal. Each channel is scaled by the
+    local paper's grey level over its own level (the tint goes, the light's brightness and
+    shadows stay), so the paper turns neutral grey and a seal stays red against it."""
+    height, width = image.shape[:2]
+    small = cv2.resize(image, (max(1, width // _PAPER_SHRINK), max(1, height // _PAPER_SHRINK)), interpolation=cv2.INTER_AREA)
+    reach = max(3, small.shape[1] // 20) | 1
+    paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach)))
+    paper = cv2.GaussianBlur(paper.astype(np.float32), (0, 0), reach / 2)
+    b, g, r = paper[..., 0], paper[..., 1], paper[..., 2]
+    if float(((r - (g + b) / 2) > _CAST_LEVEL).mean()) < _CAST_SHARE:
+        return image
+    grey = 0.114 * b + 0.587 * g + 0.299 * r
+    gains = grey[..., None] / np.maximum(paper, 1.0)
+    gains = cv2.resize(gains, (width, height), interpolation=cv2.INTER_LINEAR)
+    return np.clip(image.astype(np.float32) * gains + 0.5, 0, 255).astype(np.uint8)
+
+
 def _reddish(image: np.ndarray) -> np.ndarray:
     """Pixels of red ink. Red against the mean of the other two channels: JPEG chroma blur
     turns a seal's edge pink, which a max() test would miss."""
@@ -51,7 +84,7 @@ def seal_mask(image: np.ndarray) -> np.ndarray | None:
     says where a gap has the seal to blame."""
     if image.ndim == 2:
         return None
-    red = _reddish(image)
+    red = _reddish(without_colour_cast(image))
     return np.where(red, 255, 0).astype(np.uint8) if red.any() else None
 
 
