@@ -162,11 +162,14 @@ def _read_pages(
                         image, _ocr_engine(settings, name), settings, page_text=_page_text_policy(k, page_text, settings.full_text)
                     )
                 elif images.coverage:  # a table pasted as a picture into a text page
+                    from .scan.picture_tables import add_picture_tables
+
                     if reader is pdf:
-                        from .read.picture import read_table_pictures
+                        from .read.picture import table_pictures
                     else:
-                        read_table_pictures = reader.read_table_pictures
-                    page = read_table_pictures(doc, number - 1, page, lambda: _ocr_engine(settings, name), settings)
+                        table_pictures = reader.table_pictures
+                    pictures = table_pictures(doc, number - 1, page, settings)
+                    page = add_picture_tables(page, pictures, lambda: _ocr_engine(settings, name), settings)
             pages.append(page)
             check_time()
         if not pages:

@@ -23,7 +23,7 @@ What is kept of each page object:
   them (`pdf._rulings`): stroked lines and rectangle outlines, and thin filled rectangles.
 - ImageObject -> MultiMedia (PNG/JPEG/TIFF/BMP in the package): page images, so a page that
   is one picture goes to the scan path as a scanned PDF page does, and a table pasted as a
-  picture into a text page is read from it (`read_table_pictures`, as `read/picture.py`).
+  picture into a text page is handed to the scan path (`table_pictures`, as `read/picture.py`).
 A page whose text runs down or up the sheet (turned by CTMs) is turned upright, as the PDF
 reader turns such a page.
 Not read: annotations (Annots), signatures and seals, vertical text direction
@@ -797,24 +797,21 @@ def page_images(doc: OfdDocument, index: int) -> PageImages:
     return PageImages(min(1.0, covered / page_area) if page_area else 0.0, best_dpi)
 
 
-def read_table_pictures(doc: OfdDocument, index: int, page: PageContent, engine, settings: Settings) -> PageContent:
-    """`page` with the tables its pictures hold added (a table pasted as a screenshot into
-    a text page), as `picture.read_table_pictures` does for a PDF page."""
-    from .picture import add_picture_tables, axis_aligned, may_hold_table
+def table_pictures(doc: OfdDocument, index: int, page: PageContent, settings: Settings) -> Iterator[tuple[np.ndarray, BBox]]:
+    """The pictures on page `index` that may hold a table (pasted as a screenshot into a
+    text page), one at a time, as `picture.table_pictures` gives them for a PDF page: each
+    one's pixels as displayed and where it is displayed in the page frame."""
+    from .picture import axis_aligned, may_hold_table
 
     drawing = doc.drawing(index)
-
-    def pictures() -> Iterator[tuple[np.ndarray, BBox]]:
-        for image in drawing.images:
-            # The image's columns run along (a, b) on the page, its rows along (c, d).
-            a, b, c, d, _, _ = image.matrix
-            if not axis_aligned((a, b), (c, d)):
-                continue  # placed at an angle: not read, as in a PDF
-            rect = _image_bounds(image)
-            if may_hold_table(rect, doc.image_size(image.member), page, settings.min_text_glyphs):
-                yield _as_displayed(doc.pixels(image.member), (a, b), (c, d)), rect
-
-    return add_picture_tables(page, pictures(), engine, settings)
+    for image in drawing.images:
+        # The image's columns run along (a, b) on the page, its rows along (c, d).
+        a, b, c, d, _, _ = image.matrix
+        if not axis_aligned((a, b), (c, d)):
+            continue  # placed at an angle: not read, as in a PDF
+        rect = _image_bounds(image)
+        if may_hold_table(rect, doc.image_size(image.member), page, settings.min_text_glyphs):
+            yield _as_displayed(doc.pixels(image.member), (a, b), (c, d)), rect
 
 
 def _as_displayed(pixels: np.ndarray, across: tuple[float, float], down: tuple[float, float]) -> np.ndarray:
