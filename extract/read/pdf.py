@@ -8,6 +8,7 @@ page). `_Frame` maps them into the pipeline frame: top-left origin of the page a
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,55 +179,157 @@ def _read_loaded(page: pdfium.PdfPage, index: int, settings: Settings) -> PageCo
         textpage.close()
 
 
+# A frozen dataclass's __init__ sets each field through object.__setattr__: ~0.4 us a field,
+# 11 fields and three objects per glyph, a quarter of the text layer's cost. A glyph's boxes
+# are built by filling the instance's __dict__ directly (the same fields, equal and hashed
+# alike), while the classes have exactly the fields written here; otherwise through __init__.
+_new = object.__new__
+_BBOX_FIELDS = ("x0", "top", "x1", "bottom")
+_TEXT_BOX_FIELDS = ("text", "bbox", "confidence", "source", "alternatives", "ink", "baseline")
+
+
+def _fast_bbox(x0: float, top: float, x1: float, bottom: float) -> BBox:
+    box = _new(BBox)
+    fields = box.__dict__
+    fields["x0"] = x0
+    fields["top"] = top
+    fields["x1"] = x1
+    fields["bottom"] = bottom
+    return box
+
+
+def _fast_glyph(text: str, box: BBox, ink: Optional[BBox], baseline: Optional[float]) -> TextBox:
+    glyph = _new(TextBox)
+    glyph.__dict__.update(text=text, bbox=box, confidence=1.0, source="text", alternatives=(), ink=ink, baseline=baseline)
+    return glyph
+
+
+def _glyph(text: str, box: BBox, ink: Optional[BBox], baseline: Optional[float]) -> TextBox:
+    return TextBox(text, box, 1.0, "text", ink=ink, baseline=baseline)
+
+
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+_make_bbox = _fast_bbox if _field_names(BBox) == _BBOX_FIELDS and not hasattr(BBox, "__slots__") else BBox
+_make_glyph = _fast_glyph if _field_names(TextBox) == _TEXT_BOX_FIELDS and not hasattr(TextBox, "__slots__") else _glyph
+
+
+def _returning_address(function, *argtypes):
+    """The same pdfium entry point, declared to return its pointer as a plain int. pypdfium2
+    declares page-object results as ctypes pointers, which cannot key a dict without a
+    ctypes.cast per call (~1 us, as much as the call itself)."""
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_TEXT_OBJECT_ADDRESS = _returning_address(pdfium_c.FPDFText_GetTextObject, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)
+
+
 def _text_boxes(
     textpage: pdfium.PdfTextPage, frame: _Frame, settings: Settings
 ) -> tuple[list[TextBox], int, int]:
+    """One TextBox per visible glyph, with its loose box, ink and baseline in the page frame.
+
+    This loop runs once per glyph (~500 a page), where a pdfium call through ctypes costs
+    ~0.5 us and so does a Python attribute lookup: what a glyph takes from its text object
+    (render mode, fill colour, font size, direction) is asked once per object, and the
+    entry points are bound to locals."""
     raw = textpage.raw
+    get_unicode = pdfium_c.FPDFText_GetUnicode
+    is_generated = pdfium_c.FPDFText_IsGenerated
+    has_map_error = pdfium_c.FPDFText_HasUnicodeMapError
+    text_object_at = _TEXT_OBJECT_ADDRESS
+    get_loose_box = pdfium_c.FPDFText_GetLooseCharBox
+    get_ink_box = pdfium_c.FPDFText_GetCharBox
+    get_origin = pdfium_c.FPDFText_GetCharOrigin
     rect = pdfium_c.FS_RECTF()
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     # Glyphs turned like the page's text have their baseline horizontal in the frame.
     upright_angle = (360 - frame.rotation) % 360
+    page_width, page_height = frame.display_size
+    to_box, to_point = frame.box, frame.point
+    plain = frame.rotation == 0
+    shift_x, flip_y = frame.left, frame.bottom + frame.height
+    # Text object address -> (drawn visibly, upright): the same for every glyph it shows.
+    styles: dict[int, tuple[bool, bool]] = {}
     boxes: list[TextBox] = []
+    append = boxes.append
+    make_bbox, make_glyph = _make_bbox, _make_glyph
     hidden = unmapped = 0
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if code <= 0x20 or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+        code = get_unicode(raw, i)
+        if code <= 0x20 or is_generated(raw, i) == 1:
             continue  # spaces, line breaks and pdfium's synthetic separators
-        if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1:
+        if has_map_error(raw, i) == 1:
             unmapped += 1
-        text_object = pdfium_c.FPDFText_GetTextObject(raw, i)
-        if text_object and pdfium_c.FPDFTextObj_GetTextRenderMode(text_object) in _INVISIBLE_RENDER_MODES:
-            hidden += 1
-            continue
-        if pdfium_c.FPDFText_GetFillColor(raw, i, r, g, b, a) and (
-            a.value == 0 or min(r.value, g.value, b.value) >= _WHITE
-        ):
-            hidden += 1
-            continue
-        if pdfium_c.FPDFText_GetFontSize(raw, i) < settings.min_font_size_pt:
+        address = text_object_at(raw, i)
+        style = styles.get(address) if address else None
+        if style is None:
+            style = _glyph_style(raw, i, address, upright_angle, settings)
+            if address:
+                styles[address] = style
+        visible, upright = style
+        if not visible:
             hidden += 1
             continue
         # The loose box spans the font's ascent to descent, the same for every glyph of a
         # line: a comma or an opening quote then sits on its line instead of below it.
-        if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect):
+        if not get_loose_box(raw, i, rect):
             continue
-        box = frame.box(rect.left, rect.bottom, rect.right, rect.top)
-        if box.x1 < 0 or box.bottom < 0 or box.x0 > frame.display_size[0] or box.top > frame.display_size[1]:
-            hidden += 1  # outside the visible page
-            continue
+        if plain:  # unrotated page: shift to the crop box and flip y, inline
+            x0, x1, y0, y1 = rect.left - shift_x, rect.right - shift_x, flip_y - rect.top, flip_y - rect.bottom
+            if x0 > x1:
+                x0, x1 = x1, x0
+            if y0 > y1:
+                y0, y1 = y1, y0
+            if x1 < 0 or y1 < 0 or x0 > page_width or y0 > page_height:
+                hidden += 1  # outside the visible page
+                continue
+            box = make_bbox(x0, y0, x1, y1)
+        else:
+            box = to_box(rect.left, rect.bottom, rect.right, rect.top)
+            if box.x1 < 0 or box.bottom < 0 or box.x0 > page_width or box.top > page_height:
+                hidden += 1  # outside the visible page
+                continue
         ink = None
-        if pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
-            tight = frame.box(left.value, bottom.value, right.value, top.value)
-            if tight.width > 0.05 and tight.height > 0.05:
-                ink = tight
+        if get_ink_box(raw, i, left, right, bottom, top):
+            if plain:
+                x0, x1, y0, y1 = left.value - shift_x, right.value - shift_x, flip_y - top.value, flip_y - bottom.value
+                if x0 > x1:
+                    x0, x1 = x1, x0
+                if y0 > y1:
+                    y0, y1 = y1, y0
+                if x1 - x0 > 0.05 and y1 - y0 > 0.05:
+                    ink = make_bbox(x0, y0, x1, y1)
+            else:
+                tight = to_box(left.value, bottom.value, right.value, top.value)
+                if tight.x1 - tight.x0 > 0.05 and tight.bottom - tight.top > 0.05:
+                    ink = tight
         baseline = None
-        angle = round(math.degrees(pdfium_c.FPDFText_GetCharAngle(raw, i)) / 90) * 90 % 360
-        if angle == upright_angle and pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y):
-            baseline = frame.point(origin_x.value, origin_y.value)[1]
-        boxes.append(TextBox(chr(code), box, 1.0, "text", ink=ink, baseline=baseline))
+        if upright and get_origin(raw, i, origin_x, origin_y):
+            baseline = flip_y - origin_y.value if plain else to_point(origin_x.value, origin_y.value)[1]
+        append(make_glyph(chr(code), box, ink, baseline))
     return boxes, hidden, unmapped
+
+
+def _glyph_style(raw, index: int, text_object: int, upright_angle: int, settings: Settings) -> tuple[bool, bool]:
+    """(drawn visibly, upright) for the glyph at `index`: pdfium takes its render mode, fill
+    colour, font size and angle from the glyph's text object, so they hold for every glyph
+    of that object. Hidden: invisible render modes (OCR layers), white or fully transparent
+    fill, a font below the minimum size."""
+    if text_object and pdfium_c.FPDFTextObj_GetTextRenderMode(
+        ctypes.cast(text_object, pdfium_c.FPDF_PAGEOBJECT)
+    ) in _INVISIBLE_RENDER_MODES:
+        return False, False
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if pdfium_c.FPDFText_GetFillColor(raw, index, r, g, b, a) and (a.value == 0 or min(r.value, g.value, b.value) >= _WHITE):
+        return False, False
+    if pdfium_c.FPDFText_GetFontSize(raw, index) < settings.min_font_size_pt:
+        return False, False
+    angle = round(math.degrees(pdfium_c.FPDFText_GetCharAngle(raw, index)) / 90) * 90 % 360
+    return True, angle == upright_angle
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -253,15 +356,17 @@ def object_matrix(raw) -> Matrix:
 def _path_objects(page: pdfium.PdfPage) -> Iterator[tuple[object, Matrix]]:
     """Every path object on the page with its full matrix to user space, inside forms too."""
 
+    get_type, path, form = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+
     def walk(objects: list, parent: Matrix, depth: int) -> Iterator[tuple[object, Matrix]]:
         for raw in objects:
-            kind = pdfium_c.FPDFPageObj_GetType(raw)
-            matrix = compose(object_matrix(raw), parent)
-            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                yield raw, matrix
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
+            # Most objects are text runs: their matrix is never needed here.
+            kind = get_type(raw)
+            if kind == path:
+                yield raw, compose(object_matrix(raw), parent)
+            elif kind == form and depth < MAX_FORM_DEPTH:
                 children = [pdfium_c.FPDFFormObj_GetObject(raw, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(raw))]
-                yield from walk(children, matrix, depth + 1)
+                yield from walk(children, compose(object_matrix(raw), parent), depth + 1)
 
     top = [pdfium_c.FPDFPage_GetObject(page.raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
     yield from walk(top, IDENTITY, 0)
@@ -320,19 +425,41 @@ def page_images(doc: pdfium.PdfDocument, index: int) -> PageImages:
         page.close()
 
 
+def _image_objects(page: pdfium.PdfPage) -> Iterator[object]:
+    """The raw image objects on the page and inside its top-level forms, in drawing order.
+    Raw pdfium calls: pypdfium2's `get_objects` wraps every object (text runs included,
+    hundreds a page) in a helper object before filtering."""
+    get_type, image, form = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        raw = pdfium_c.FPDFPage_GetObject(page.raw, i)
+        kind = get_type(raw)
+        if kind == image:
+            yield raw
+        elif kind == form:
+            for k in range(pdfium_c.FPDFFormObj_CountObjects(raw)):
+                child = pdfium_c.FPDFFormObj_GetObject(raw, k)
+                if get_type(child) == image:
+                    yield child
+
+
 def _images_on(page: pdfium.PdfPage) -> PageImages:
     width, height = page.get_size()
     covered = 0.0
     best_area, best_dpi = 0.0, 0.0
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
+    bound = [ctypes.c_float() for _ in range(4)]
+    px_w, px_h = ctypes.c_uint(), ctypes.c_uint()
+    for raw in _image_objects(page):
+        if not pdfium_c.FPDFPageObj_GetBounds(raw, *bound):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        left, bottom, right, top = (b.value for b in bound)
         w_pt, h_pt = max(0.0, right - left), max(0.0, top - bottom)
         area = w_pt * h_pt
         covered += area
         if area > best_area:
-            px_w, px_h = obj.get_px_size()
+            if not pdfium_c.FPDFImageObj_GetImagePixelSize(raw, px_w, px_h):
+                raise pdfium.PdfiumError("Failed to get image size.")
             # A sideways-placed image swaps its pixel axes against the page's.
-            long_px, long_pt = max(px_w, px_h), max(w_pt, h_pt)
+            long_px, long_pt = max(px_w.value, px_h.value), max(w_pt, h_pt)
             best_area, best_dpi = area, (long_px / (long_pt / 72.0) if long_pt else 0.0)
     return PageImages(min(1.0, covered / (width * height)) if width and height else 0.0, best_dpi)
 
