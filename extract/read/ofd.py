@@ -56,6 +56,7 @@ from ..files import check_file_size
 from ..geometry import BBox, Segment, subpath_rulings
 from ..page import PageContent, TextBox
 from ..settings import Settings
+from .ofd_drawing import Drawing, DrawnGlyph, DrawnImage, DrawnPath, Matrix
 from .pdf import PageImages
 
 OFD_SUFFIXES = frozenset({".ofd"})
@@ -81,7 +82,6 @@ _SQUARE_PIXELS = 0.01
 # Decoded images kept at once (a page's coverage question, then its OCR, reuse one decode).
 _CACHED_IMAGES = 2
 
-Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
@@ -207,47 +207,6 @@ class _Resources:
     line_widths: dict[str, float] = field(default_factory=dict)  # DrawParam ID -> LineWidth (mm)
 
 
-@dataclass(frozen=True)
-class _Glyph:
-    text: str
-    box: BBox  # points, top-left origin
-    baseline: Optional[float]  # points; None for turned text
-    size_pt: float
-    origin: tuple[float, float]  # the glyph's baseline start, points
-    colour: tuple[int, int, int]
-    visible: bool
-    angle: int  # direction of the text, degrees clockwise from +x (y down), a multiple of 90
-
-
-@dataclass(frozen=True)
-class _Path:
-    subpaths: tuple[tuple[tuple[float, float], ...], ...]  # points, curves flattened
-    straight: tuple[bool, ...]  # per subpath: only straight segments (a ruling candidate)
-    closed: tuple[bool, ...]
-    stroked: bool
-    filled: bool
-    line_width_pt: float
-    stroke: tuple[int, int, int]
-    fill: tuple[int, int, int]
-
-
-@dataclass(frozen=True)
-class _Image:
-    member: str
-    matrix: Matrix  # unit square (image space, y down) -> page points
-
-
-@dataclass(frozen=True)
-class _Drawing:
-    """Everything drawn on one page, in draw order, in points."""
-
-    width: float
-    height: float
-    glyphs: tuple[_Glyph, ...]
-    paths: tuple[_Path, ...]
-    images: tuple[_Image, ...]
-
-
 class OfdDocument:
     """An opened OFD package: its pages in reading order across all its documents."""
 
@@ -259,7 +218,7 @@ class OfdDocument:
         self._folded = {n.lower(): n for n in self._members}
         self._read_bytes = 0
         self.pages: list[_PageRef] = []
-        self._drawings: dict[int, _Drawing] = {}
+        self._drawings: dict[int, Drawing] = {}
         self._pixels: dict[str, np.ndarray] = {}
         self._sizes: dict[str, tuple[int, int]] = {}
 
@@ -323,7 +282,7 @@ class OfdDocument:
 
     # -- pages
 
-    def drawing(self, index: int) -> _Drawing:
+    def drawing(self, index: int) -> Drawing:
         if index not in self._drawings:
             self._drawings[index] = _draw_page(self, self.pages[index])
         return self._drawings[index]
@@ -491,7 +450,7 @@ def _read_resources(doc: OfdDocument, member: str, resources: _Resources) -> Non
 # ---------------------------------------------------------------------------- page objects
 
 
-def _draw_page(doc: OfdDocument, ref: _PageRef) -> _Drawing:
+def _draw_page(doc: OfdDocument, ref: _PageRef) -> Drawing:
     """The page's objects in points, in the frame where its text reads upright: a page whose
     text mostly runs down or up the paper (a table turned sideways onto the sheet) is turned
     as the PDF reader turns such a page (`pdf.page_frame`), so its glyphs get baselines and
@@ -518,7 +477,7 @@ def _draw_page(doc: OfdDocument, ref: _PageRef) -> _Drawing:
     return _collect(doc, ref, compose(page_matrix, turn), *turned)
 
 
-def _collect(doc: OfdDocument, ref: _PageRef, page_matrix: Matrix, width: float, height: float) -> _Drawing:
+def _collect(doc: OfdDocument, ref: _PageRef, page_matrix: Matrix, width: float, height: float) -> Drawing:
     drawing = _Collector(doc, ref.resources, width, height)
     for member in (*ref.background, ref.content, *ref.foreground):
         root = doc.xml(member)
@@ -530,7 +489,7 @@ def _collect(doc: OfdDocument, ref: _PageRef, page_matrix: Matrix, width: float,
                 drawing.block(layer, page_matrix, 0)
         except (ValueError, IndexError) as exc:  # a malformed number, a short attribute
             raise InvalidDocument(doc.name, f"the OFD is damaged ({member}: {exc})") from None
-    return _Drawing(drawing.width, drawing.height, tuple(drawing.glyphs), tuple(drawing.paths), tuple(drawing.images))
+    return Drawing(drawing.width, drawing.height, tuple(drawing.glyphs), tuple(drawing.paths), tuple(drawing.images))
 
 
 class _Collector:
@@ -541,9 +500,9 @@ class _Collector:
         self.resources = resources
         self.width = width
         self.height = height
-        self.glyphs: list[_Glyph] = []
-        self.paths: list[_Path] = []
-        self.images: list[_Image] = []
+        self.glyphs: list[DrawnGlyph] = []
+        self.paths: list[DrawnPath] = []
+        self.images: list[DrawnImage] = []
 
     def block(self, element, parent: Matrix, depth: int) -> None:
         if depth > _MAX_DEPTH:
@@ -567,7 +526,7 @@ class _Collector:
             elif kind == "ImageObject":
                 media = self.resources.media.get(child.get("ResourceID", ""))
                 if media is not None:
-                    self.images.append(_Image(media, matrix))
+                    self.images.append(DrawnImage(media, matrix))
             else:
                 unit = self.resources.composites.get(child.get("ResourceID", ""))
                 content = _child(unit, "Content") if unit is not None else None
@@ -623,7 +582,7 @@ class _Collector:
                 xs, ys = [p[0] for p in corners], [p[1] for p in corners]
                 box = BBox(min(xs), min(ys), max(xs), max(ys))
                 origin = apply(matrix, x, y)
-                self.glyphs.append(_Glyph(
+                self.glyphs.append(DrawnGlyph(
                     char, box, origin[1] if upright else None, size_pt, origin, rgb,
                     shown and size_pt > 0, angle,
                 ))
@@ -644,7 +603,7 @@ class _Collector:
         if data is None or not (data.text or "").strip():
             return
         subpaths, straight, closed = _outline(data.text, matrix)
-        self.paths.append(_Path(
+        self.paths.append(DrawnPath(
             tuple(tuple(s) for s in subpaths), tuple(straight), tuple(closed), stroked, filled,
             float(width_mm) * scale, stroke[0], fill[0],
         ))
@@ -764,7 +723,7 @@ def read_page(doc: OfdDocument, index: int, settings: Settings) -> PageContent:
     )
 
 
-def _rulings(paths: tuple[_Path, ...], settings: Settings) -> Iterator[Segment]:
+def _rulings(paths: tuple[DrawnPath, ...], settings: Settings) -> Iterator[Segment]:
     """Axis-aligned ruling lines, by the PDF reader's rules (`pdf._rulings`): a thin
     subpath (a hairline or a thin filled box) is one ruling along its length; a stroked
     outline gives one ruling per axis-aligned edge."""
@@ -776,7 +735,7 @@ def _rulings(paths: tuple[_Path, ...], settings: Settings) -> Iterator[Segment]:
                 yield from subpath_rulings(points, max_w, stroked)
 
 
-def _image_bounds(image: _Image) -> BBox:
+def _image_bounds(image: DrawnImage) -> BBox:
     corners = [apply(image.matrix, u, v) for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
     xs, ys = [p[0] for p in corners], [p[1] for p in corners]
     return BBox(min(xs), min(ys), max(xs), max(ys))
@@ -827,7 +786,7 @@ def _as_displayed(pixels: np.ndarray, across: tuple[float, float], down: tuple[f
     return np.ascontiguousarray(out)
 
 
-def _sole_page_image(drawing: _Drawing) -> Optional[_Image]:
+def _sole_page_image(drawing: Drawing) -> Optional[DrawnImage]:
     """The page's one image when it is all the page shows, upright and covering the page
     (how scanners write OFD), else None."""
     if len(drawing.images) != 1 or drawing.paths or any(g.visible for g in drawing.glyphs):
@@ -881,4 +840,4 @@ def render_page(doc: OfdDocument, index: int, dpi: float):
 
     from .ofd_render import render
 
-    return PageImage(index + 1, render(doc, doc.drawing(index), dpi), dpi)
+    return PageImage(index + 1, render(doc.pixels, doc.drawing(index), dpi), dpi)

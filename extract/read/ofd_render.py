@@ -12,13 +12,12 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
-from typing import TYPE_CHECKING, Optional
+from typing import Callable, Optional
 
 import cv2
 import numpy as np
 
-if TYPE_CHECKING:
-    from .ofd import OfdDocument, _Drawing
+from .ofd_drawing import Drawing
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,12 +51,12 @@ def _font(size_px: int):
     return ImageFont.truetype(file, size_px) if file else None
 
 
-def render(doc: "OfdDocument", drawing: "_Drawing", dpi: float) -> np.ndarray:
+def render(pixels_of: Callable[[str], np.ndarray], drawing: Drawing, dpi: float) -> np.ndarray:
     scale = dpi / 72.0
     width, height = max(1, round(drawing.width * scale)), max(1, round(drawing.height * scale))
     canvas = np.full((height, width, 3), 255, np.uint8)
     for image in drawing.images:
-        pixels = doc.pixels(image.member)
+        pixels = pixels_of(image.member)
         if pixels.ndim == 2:
             pixels = cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR)
         h_px, w_px = pixels.shape[:2]
