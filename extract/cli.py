@@ -134,7 +134,7 @@ def _run_file(argv: Sequence[str]) -> int:
         # Not a report (a volume's cover, a guide): no record, but an archive still keeps a
         # searchable copy of every scan it holds.
         if args.searchable is not None and not args.split_only:
-            note = _searchable_without_report(args, settings)
+            note = _searchable_without_report(args, exc)
             if note and not args.quiet:
                 print(note, file=sys.stderr)
         return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
@@ -187,15 +187,14 @@ def _run_file(argv: Sequence[str]) -> int:
     return 0
 
 
-def _searchable_without_report(args: argparse.Namespace, settings) -> str:
-    """The searchable copy of a scan that holds no report: its pages read again (the first
-    reading stopped at finding no report) and written without record cells; one line, or
-    why it could not be written."""
-    from .pipeline import FileReading, read_volume
-
+def _searchable_without_report(args: argparse.Namespace, no_report: NoReportTables) -> str:
+    """The searchable copy of a scan that holds no report, from the pages the reading read
+    before it found no report, written without record cells; one line, or why it could not
+    be written."""
+    if no_report.pages_read is None:
+        return f"searchable: {args.file}: no searchable copy written (the pages were not all read)"
     try:
-        volume = read_volume(args.file, settings)
-        return _write_searchable(args, FileReading([], volume.pages, volume.unreadable_pages))
+        return _write_searchable(args, no_report.pages_read)
     except ExtractError as exc:
         return f"searchable: {exc.path}: {exc.reason}"
 

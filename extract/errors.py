@@ -31,6 +31,13 @@ class PasswordProtected(ExtractError):
 class NoReportTables(ExtractError):
     exit_code = 6
 
+    def __init__(self, path: str, reason: str, pages_read: object = None):
+        super().__init__(path, reason)
+        # The pages as read before the verdict (a `pipeline.FileReading` without reports),
+        # when the whole file was read: a searchable copy of a scan is written from them
+        # without reading the pages again.
+        self.pages_read = pages_read
+
 
 class LimitExceeded(ExtractError):
     exit_code = 7

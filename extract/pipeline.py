@@ -729,7 +729,11 @@ def read_reports(path: Union[str, Path], settings: Optional[Settings] = None, **
     if path.suffix.lower() in _UNPAGED_SUFFIXES or is_markup_file(path):
         return FileReading([ReportInPages(1, 1, extract_file(path, settings))], ())
     volume = read_volume(path, settings)
-    return FileReading(_reports_of_volume(volume, settings), volume.pages, volume.unreadable_pages)
+    try:
+        reports = _reports_of_volume(volume, settings)
+    except NoReportTables as exc:
+        raise NoReportTables(exc.path, exc.reason, FileReading([], volume.pages, volume.unreadable_pages)) from None
+    return FileReading(reports, volume.pages, volume.unreadable_pages)
 
 
 def _reports_of_volume(volume: VolumeReading, settings: Settings) -> list[ReportInPages]:

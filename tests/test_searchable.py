@@ -311,14 +311,21 @@ def test_the_copy_opens_in_chromiums_pdf_viewer_with_the_same_page_count(mixed: 
         driver.quit()
 
 
-def test_a_scan_that_holds_no_report_still_gets_its_copy(tmp_path: Path, capsys) -> None:
+def test_a_scan_that_holds_no_report_still_gets_its_copy(tmp_path: Path, capsys, monkeypatch) -> None:
     """A volume's scanned cover is no report (exit 6), but an archive keeps a searchable copy
-    of every scan: the copy is written, and the exit code still says "not a report"."""
+    of every scan: the copy is written from the pages as first read (not OCR'd twice), and
+    the exit code still says "not a report"."""
+    from extract import pipeline
+
+    readings = []
+    read_volume = pipeline.read_volume
+    monkeypatch.setattr(pipeline, "read_volume", lambda *a, **k: readings.append(a) or read_volume(*a, **k))
     cover = pdfium.PdfDocument(str(ROOT / "samples" / "volumes" / "front-volume-scanned-2.pdf"))[0]
     scan = tmp_path / "cover.pdf"
     cover.render(scale=120 / 72).to_pil().convert("L").save(scan, resolution=120)
     out = tmp_path / "cover.searchable.pdf"
     assert main([str(scan), "--searchable", str(out)]) == 6
+    assert len(readings) == 1
     err = capsys.readouterr().err
     assert "not an annual report" in err and f"searchable: {out}" in err
     copy = pdfium.PdfDocument(str(out))
