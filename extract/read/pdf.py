@@ -237,7 +237,6 @@ def _text_boxes(
     entry points are bound to locals."""
     raw = textpage.raw
     get_unicode = pdfium_c.FPDFText_GetUnicode
-    is_generated = pdfium_c.FPDFText_IsGenerated
     has_map_error = pdfium_c.FPDFText_HasUnicodeMapError
     text_object_at = _TEXT_OBJECT_ADDRESS
     get_loose_box = pdfium_c.FPDFText_GetLooseCharBox
@@ -259,9 +258,12 @@ def _text_boxes(
     make_bbox, make_glyph = _make_bbox, _make_glyph
     hidden = unmapped = 0
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        # Spaces and line breaks, pdfium's synthetic separators among them: pdfium generates
+        # only ' ', '\r' and '\n' (CPDF_TextPage::GenerateCharInfo), so a glyph above 0x20
+        # needs no FPDFText_IsGenerated call.
         code = get_unicode(raw, i)
-        if code <= 0x20 or is_generated(raw, i) == 1:
-            continue  # spaces, line breaks and pdfium's synthetic separators
+        if code <= 0x20:
+            continue
         if has_map_error(raw, i) == 1:
             unmapped += 1
         address = text_object_at(raw, i)
