@@ -330,3 +330,13 @@ def test_a_scan_that_holds_no_report_still_gets_its_copy(tmp_path: Path, capsys,
     assert "not an annual report" in err and f"searchable: {out}" in err
     copy = pdfium.PdfDocument(str(out))
     assert len(copy) == 1 and "年度报告汇编" in copy[0].get_textpage().get_text_range().replace("\n", "")
+
+    # In a batch too: the document fails with exit 6, its copy is written all the same.
+    from extract.batch.worker import extract_document
+    from extract.settings import DEFAULT_SETTINGS
+
+    in_batch = tmp_path / "copies" / "cover.pdf"
+    result = extract_document(scan, DEFAULT_SETTINGS, searchable=in_batch)
+    assert (result.status, result.exit_code, result.searchable) == ("failed", 6, "written")
+    assert str(in_batch) in result.searchable_note
+    assert len(pdfium.PdfDocument(str(in_batch))) == 1

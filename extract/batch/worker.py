@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .. import pipeline
-from ..errors import ExtractError
+from ..errors import ExtractError, NoReportTables
 from ..options import INTERNAL_ERROR
 from ..settings import Settings
 
@@ -103,20 +103,25 @@ def peak_rss_mb() -> Optional[float]:
 def _reports_and_copy(path: Path, settings: Settings, out: Path) -> tuple[tuple[ReportRange, ...], tuple[str, str]]:
     """The reports, read with every line of every page, and the searchable copy written to
     `out` from the same reading (a failure to write it does not fail the document)."""
-    from ..scan.searchable import has_scanned_pages, record_cells, write_searchable
-
     reading = pipeline.read_reports(path, settings)
     reports = tuple((r.first_page, r.last_page, r.report.model_dump(mode="json")) for r in reading.reports)
+    return reports, _write_copy(path, reading, out)
+
+
+def _write_copy(path: Path, reading: "pipeline.FileReading", out: Path) -> tuple[str, str]:
+    """Write the searchable copy of a reading's scanned pages: (outcome, the line saying what)."""
+    from ..scan.searchable import has_scanned_pages, record_cells, write_searchable
+
     if not has_scanned_pages(reading.pages):
-        return reports, ("none", f"{path}: no scanned page, no searchable copy")
+        return "none", f"{path}: no scanned page, no searchable copy"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         result = write_searchable(path, reading.pages, out, also_keep=[n for n, _ in reading.unreadable_pages],
                                   cells=record_cells(reading.reports))
     except (ExtractError, OSError) as exc:
-        return reports, ("failed", f"{path}: searchable copy not written: {getattr(exc, 'reason', None) or exc}")
+        return "failed", f"{path}: searchable copy not written: {getattr(exc, 'reason', None) or exc}"
     conformance = f"PDF/A-{result.pdfa}" if result.pdfa else result.note
-    return reports, ("written", f"{out}: {result.text_pages} of {result.pages} pages with a text layer; {conformance}")
+    return "written", f"{out}: {result.text_pages} of {result.pages} pages with a text layer; {conformance}"
 
 
 def extract_document(path: Path, settings: Settings, searchable: Optional[Path] = None) -> WorkResult:
@@ -127,7 +132,14 @@ def extract_document(path: Path, settings: Settings, searchable: Optional[Path] 
     try:
         _test_fault(path)
         if searchable is not None:
-            reports, copy = _reports_and_copy(path, replace(settings, full_text=True), searchable)
+            try:
+                reports, copy = _reports_and_copy(path, replace(settings, full_text=True), searchable)
+            except NoReportTables as exc:
+                # Not a report (a volume's cover, a guide): the document fails, but an archive
+                # keeps a searchable copy of every scan, written from the pages as read.
+                if exc.pages_read is not None:
+                    copy = _write_copy(path, exc.pages_read, searchable)
+                raise
         else:
             reports = reports_of(path, settings)
     except ExtractError as exc:
@@ -141,7 +153,7 @@ def extract_document(path: Path, settings: Settings, searchable: Optional[Path] 
         return WorkResult("ok", pages=pages, seconds=time.monotonic() - started, reports=reports,
                           peak_rss_mb=peak_rss_mb(), searchable=copy[0], searchable_note=copy[1])
     return WorkResult("failed", failure[0], failure[1], seconds=time.monotonic() - started,
-                      peak_rss_mb=peak_rss_mb())
+                      peak_rss_mb=peak_rss_mb(), searchable=copy[0], searchable_note=copy[1])
 
 
 def _die_with_parent() -> None:
