@@ -200,7 +200,14 @@ def _fast_bbox(x0: float, top: float, x1: float, bottom: float) -> BBox:
 
 def _fast_glyph(text: str, box: BBox, ink: Optional[BBox], baseline: Optional[float]) -> TextBox:
     glyph = _new(TextBox)
-    glyph.__dict__.update(text=text, bbox=box, confidence=1.0, source="text", alternatives=(), ink=ink, baseline=baseline)
+    fields = glyph.__dict__
+    fields["text"] = text
+    fields["bbox"] = box
+    fields["confidence"] = 1.0
+    fields["source"] = "text"
+    fields["alternatives"] = ()
+    fields["ink"] = ink
+    fields["baseline"] = baseline
     return glyph
 
 
