@@ -288,3 +288,48 @@ def test_columns_carried_to_a_fragment_that_lost_its_outer_column():
     shifted = Grid(4, tuple(x + 3.0 for x in source.xs), (0.0, 20.0), ())
     carried = _carry_columns([_Column("natural_person", 215.6, 252.4)], source, shifted)
     assert [(round(c.x0, 1), round(c.x1, 1)) for c in carried] == [(218.6, 255.4)]
+
+
+def test_a_label_cell_spanning_two_printed_rows_gives_each_its_own_lines():
+    """On a photographed page the thin ruling between two labels of 三's （六） can be lost
+    where the text above and below touches it, while the value columns keep it: one label
+    cell then spans both rows. Each row reads the label lines printed within its height,
+    not both labels joined (which told the two rows apart by chance: 0 and 1 swapped)."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    import pypdfium2 as pdfium
+
+    from extract.read.pdf import read_page
+    from extract.settings import DEFAULT_SETTINGS
+    from extract.tables.grid import grids_on_page
+    from extract.tables.mapping import map_tables
+
+    source = Path(__file__).resolve().parents[1] / "samples" / "r2024-wps-vertical-01.pdf"
+    doc = pdfium.PdfDocument(str(source))
+    try:
+        grids = [g for i in range(len(doc)) for g in grids_on_page(read_page(doc, i, DEFAULT_SETTINGS), DEFAULT_SETTINGS)]
+    finally:
+        doc.close()
+
+    def own_cell(grid, start):
+        return next((c for c in grid.cells if label_core(c.text).startswith(label_core(start))), None)
+
+    merged_grids = []
+    for grid in grids:
+        first, second = own_cell(grid, "1.申请人无正当理由"), own_cell(grid, "2.申请人逾期未按收费")
+        if first is not None and second is not None and second.row == first.last_row + 1:
+            both = replace(
+                first,
+                row_span=first.row_span + second.row_span,
+                bbox=BBox(first.bbox.x0, first.bbox.top, first.bbox.x1, second.bbox.bottom),
+                text=first.text + "\n" + second.text,
+                boxes=first.boxes + second.boxes,
+            )
+            grid = replace(grid, cells=tuple(both if c is first else c for c in grid.cells if c is not second))
+        merged_grids.append(grid)
+    assert merged_grids != grids, "the sample prints both rows of （六）"
+    want = {k: m.cell.text for k, m in map_tables(grids, DEFAULT_SETTINGS).cells.items() if "overdue" in k}
+    got = {k: m.cell.text for k, m in map_tables(merged_grids, DEFAULT_SETTINGS).cells.items() if "overdue" in k}
+    assert want["applications.other_overdue_fee.total"] != want["applications.other_overdue_correction.total"]
+    assert got == want

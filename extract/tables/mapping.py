@@ -21,7 +21,7 @@ from ..records import CellLocation, Finding
 from ..settings import Settings
 from ..text import label_core, parse_value, similarity
 from .glued import GluedCell, split_finding, split_glued
-from ..page import Grid, GridCell
+from ..page import Grid, GridCell, TextBox
 
 TableKind = str  # one of template.TABLE_KEYS
 
@@ -687,12 +687,13 @@ def _observe_applications(
                     values += [(c.key, number) for c, number in zip(spanned, glued.numbers)]
                 else:
                     glued = None  # its numbers stay unplaced (reported)
+            own_text = _own_label_text(grid, own_cell, r, label_right) if own_cell else ""
             observations.append(
                 _RowObservation(
                     page=grid.page,
-                    own=label_core(glued.label) if glued else label_core(own_cell.text) if own_cell else "",
+                    own=label_core(glued.label) if glued else label_core(own_text),
                     group=near_group,
-                    text=glued.label if glued else own_cell.text if own_cell else "",
+                    text=glued.label if glued else own_text,
                     values=tuple(values),
                     glued=glued,
                     subtotals=tuple(extra),
@@ -706,6 +707,35 @@ def _observe_applications(
         if 0 < first_of_fragment < len(observations):
             _join_split_row(observations, first_of_fragment)
     return columns, observations, notes
+
+
+def _own_label_text(grid: Grid, own_cell: GridCell, row: int, label_right: float) -> str:
+    """The printed label of grid row `row`, whose own label cell is `own_cell`. When that
+    cell spans several rows that each print values, the ruling between their labels was
+    lost (a thin line touched by the text above and below it, on a photographed page):
+    the cell holds the labels of all of them, and each row's own label is the text printed
+    within that row's height. Without this both rows read the same joined label and would
+    be told apart by chance."""
+    if own_cell.row_span == 1 or not own_cell.boxes:
+        return own_cell.text
+    printing = [
+        r
+        for r in range(own_cell.row, own_cell.last_row + 1)
+        if any(c.row == r and c.bbox.x1 > label_right and _is_printed_value(c) for c in grid.row_cells(r))
+    ]
+    if len(printing) < 2:
+        return own_cell.text
+    top, bottom = grid.ys[row], grid.ys[row + 1]
+    inside = [b for b in own_cell.boxes if top <= (b.bbox.top + b.bbox.bottom) / 2 < bottom]
+    # Lines top to bottom (a box whose middle lies below the previous line's bottom starts
+    # a new one), each read left to right.
+    lines: list[list[TextBox]] = []
+    for box in sorted(inside, key=lambda b: (b.bbox.top + b.bbox.bottom) / 2):
+        if lines and (box.bbox.top + box.bbox.bottom) / 2 < max(b.bbox.bottom for b in lines[-1]):
+            lines[-1].append(box)
+        else:
+            lines.append([box])
+    return "\n".join("".join(b.text for b in sorted(line, key=lambda b: b.bbox.x0)) for line in lines)
 
 
 def _map_applications(table: LogicalTable, settings: Settings, out: Mapping) -> None:
