@@ -293,9 +293,9 @@ class CountingEngine:
         self.lines += len(crops)
         return self.engine.recognize_lines(crops)
 
-    def read_page(self, image):
+    def read_page(self, image, **options):
         self.detections += 1
-        return self.engine.read_page(image)
+        return self.engine.read_page(image, **options)
 
 
 def test_a_scanned_page_without_tables_costs_a_title_check_not_a_detection_pass():

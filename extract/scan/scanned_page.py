@@ -188,6 +188,8 @@ _DECISIVE_LINES = 2.0
 # Lines read both ways to tell a turn from its half-turn: the ones with the most glyphs,
 # on a table page labels of several characters rather than single numbers.
 _SAMPLE_LINES = 4
+# ... each at most this many times as long as it is thick (~8 characters).
+_SAMPLE_LENGTH = 8
 
 
 def upright_turns(gray: np.ndarray, ink: np.ndarray, dpi: float, engine: OcrEngine) -> int:
@@ -228,10 +230,13 @@ def _longest_lines(gray: np.ndarray, lines: Sequence[GlyphLine], dpi: float) -> 
     pad = max(3, int(dpi / 40))
     height, width = gray.shape[:2]
     chosen = sorted(lines, key=lambda line: -line.glyphs)[:_SAMPLE_LINES]
-    return [
-        gray[max(0, y - pad) : min(height, y + h + pad), max(0, x - pad) : min(width, x + w + pad)]
-        for x, y, w, h in (line.box for line in chosen)
-    ]
+    crops = []
+    for x, y, w, h in (line.box for line in chosen):
+        # Only the line's first _SAMPLE_LENGTH thicknesses: a few characters tell the turn as
+        # well as a heading's twenty, at a fraction of the recognition.
+        w, h = (w, min(h, _SAMPLE_LENGTH * w)) if h > w else (min(w, _SAMPLE_LENGTH * h), h)
+        crops.append(gray[max(0, y - pad) : min(height, y + h + pad), max(0, x - pad) : min(width, x + w + pad)])
+    return crops
 
 
 def _reading_score(results: Sequence[LineResult]) -> float:
@@ -254,6 +259,22 @@ class UprightPage:
     flattening: Optional[Flattening] = None
 
 
+# The turn and the skew of a page are measured at this resolution at most (dpi): a 300 DPI
+# scan's ink mask costs four times a 150 DPI one, and lines and rulings are found as well
+# there (150 DPI scans are read at it); cells are cut and read at full resolution.
+_GEOMETRY_DPI = 150.0
+
+
+def geometry_view(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
+    """`gray` at `_GEOMETRY_DPI` (area-averaged) and its dpi; itself when not finer than
+    that by a tenth."""
+    if dpi <= 1.1 * _GEOMETRY_DPI:
+        return gray, dpi
+    factor = _GEOMETRY_DPI / dpi
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return small, dpi * small.shape[1] / gray.shape[1]
+
+
 def straighten(page: PageImage, engine: OcrEngine, turns: Optional[int] = None) -> UprightPage:
     """The page turned upright, deskewed and, when its rulings say it was photographed at
     an angle or lay curled (`perspective.estimate_flattening`), flattened; `turns` forces
@@ -261,18 +282,22 @@ def straighten(page: PageImage, engine: OcrEngine, turns: Optional[int] = None) 
     returned images are the frame the page is read in: a record's bboxes are points of it."""
     gray = to_gray_without_red(page.image)
     seal = seal_mask(page.image)
-    ink = ink_mask(gray, page.dpi)
+    # The turn and the skew are measured on a copy at the geometry resolution; the full
+    # resolution ink is computed once, on the page as it is read.
+    small, small_dpi = geometry_view(gray, page.dpi)
+    full_resolution = small is gray
+    small_ink = ink_mask(small, small_dpi)
     if turns is None:
-        turns = upright_turns(gray, ink, page.dpi, engine)
+        turns = upright_turns(small, small_ink, small_dpi, engine)
     if turns % 4:
-        gray, ink = turn(gray, turns), turn(ink, turns)
+        gray, small_ink = turn(gray, turns), turn(small_ink, turns)
         seal = turn(seal, turns) if seal is not None else None
-    skew = estimate_skew(ink, page.dpi)
+    skew = estimate_skew(small_ink, small_dpi)
     if abs(skew) >= 0.05:
         gray = rotate(gray, skew)
-        ink = ink_mask(gray, page.dpi)
         # rotate() fills with white: turn the mask's background white and back.
         seal = 255 - rotate(255 - seal, skew) if seal is not None else None
+    ink = small_ink if full_resolution and abs(skew) < 0.05 else ink_mask(gray, page.dpi)
     flattening = estimate_flattening(gray, ink, page.dpi)
     if flattening is not None:
         gray = flattening.apply(gray)
@@ -329,6 +354,10 @@ def _prose_reads_upright(upright: UprightPage, content: PageContent, engine: Ocr
     shapes = table_shapes(list(content.rulings), settings)
     if not shapes:
         return False
+    # The head above the tables may have been read already (the title's detection pass).
+    outside = [box for box in content.boxes if box.bbox.bottom <= min(s.ys[0] for s in shapes)]
+    if len([box for box in outside if _reads_as_prose(box.text, box.confidence)]) >= _PROSE_LINES:
+        return True
     px = upright.gray.shape[1] / content.width  # image pixels per point
     height = upright.gray.shape[0]
     top = int(min(s.ys[0] for s in shapes) * px)
@@ -338,12 +367,13 @@ def _prose_reads_upright(upright: UprightPage, content: PageContent, engine: Ocr
     band = (band[0], min(band[1], band[0] + limit)) if band[0] == bottom else (max(band[0], band[1] - limit), band[1])
     if band[1] - band[0] < 20:
         return False
-    lines = engine.read_page(upright.gray[band[0] : band[1]])
-    upright_lines = [
-        line for line in lines
-        if line.confidence >= _SURE and len(_CJK.findall(line.text)) >= _PROSE_LINE_CHARACTERS and _pairs(line.text)
-    ]
-    return len(upright_lines) >= _PROSE_LINES
+    lines = engine.read_page(upright.gray[band[0] : band[1]], detect_scale=_DETECT_DPI / (72.0 * px))
+    return len([line for line in lines if _reads_as_prose(line.text, line.confidence)]) >= _PROSE_LINES
+
+
+def _reads_as_prose(text: str, confidence: float) -> bool:
+    """A confident line of several Chinese characters side by side."""
+    return confidence >= _SURE and len(_CJK.findall(text)) >= _PROSE_LINE_CHARACTERS and bool(_pairs(text))
 
 
 def _read_upright_page(
@@ -409,10 +439,10 @@ def _retry_turns(page: PageImage, turns: int, characters: int, engine: OcrEngine
     the half-turn does."""
     if characters < _FEW_CHARACTERS:
         return [(turns + k) % 4 for k in (2, 1, 3)]
-    gray = to_gray_without_red(page.image)
+    gray, dpi = geometry_view(to_gray_without_red(page.image), page.dpi)
     quarter = (turns + 1) % 2
-    lines = _lines_by_quarter(ink_mask(gray, page.dpi), page.dpi)
-    first = _best_turn(gray, {quarter: lines[quarter]}, page.dpi, engine)
+    lines = _lines_by_quarter(ink_mask(gray, dpi), dpi)
+    first = _best_turn(gray, {quarter: lines[quarter]}, dpi, engine)
     return [first, (first + 2) % 4, (turns + 2) % 4]
 
 
@@ -756,6 +786,11 @@ def _reread(engine: OcrEngine, images: Sequence[np.ndarray]) -> list[list[str]]:
     return [[results[i].text.strip(), results[n + i].text.strip()] for i in range(n)]
 
 
+# Text lines outside the tables are detected at this resolution at most (dpi): 10.5 pt body
+# text is ~22 px tall there, plenty for the detector; they are recognised at full resolution.
+_DETECT_DPI = 150.0
+
+
 def _text_outside_tables(
     gray: np.ndarray, table_boxes: Sequence[tuple[float, float, float, float]], engine: OcrEngine, scale: float
 ) -> list[TextBox]:
@@ -765,7 +800,7 @@ def _text_outside_tables(
     limit = int(min((t for _, t, _, _ in table_boxes), default=height / 3))
     if limit < 20:
         return []
-    lines = engine.read_page(gray[:limit])
+    lines = engine.read_page(gray[:limit], detect_scale=_DETECT_DPI * scale / 72.0)
     return [
         TextBox(line.text, BBox(*(v * scale for v in line.box)), line.confidence, "ocr")
         for line in lines

@@ -339,6 +339,7 @@ class DocumentCrops:
             to_gray_without_red,
             turn,
         )
+        from ..scan.scanned_page import geometry_view
 
         pixels = image.image if image.image.ndim == 3 else np.dstack([image.image] * 3)
         turns = self.page_turns.get(image.number)
@@ -348,12 +349,14 @@ class DocumentCrops:
         if turns % 4:
             pixels = turn(pixels, turns)
         gray = to_gray_without_red(pixels)
-        ink = ink_mask(gray, image.dpi)
-        skew = estimate_skew(ink, image.dpi)
+        # Measured as straighten measures it: on the page as scanned, at the geometry
+        # resolution, its ink turned.
+        small, small_dpi = geometry_view(to_gray_without_red(image.image), image.dpi)
+        skew = estimate_skew(turn(ink_mask(small, small_dpi), turns), small_dpi)
         if abs(skew) >= 0.05:
             pixels = rotate(pixels, skew)
             gray = rotate(gray, skew)
-            ink = ink_mask(gray, image.dpi)
+        ink = ink_mask(gray, image.dpi)
         flattening = estimate_flattening(gray, ink, image.dpi)
         if flattening is not None:
             pixels = flattening.apply(pixels)
@@ -362,14 +365,14 @@ class DocumentCrops:
     def _decide_turns(self, image) -> int:
         from ..scan.ocr import EngineUnavailable, get_engine
         from ..scan.pixels import ink_mask, to_gray_without_red
-        from ..scan.scanned_page import upright_turns
+        from ..scan.scanned_page import geometry_view, upright_turns
 
         try:
             engine = get_engine(self.settings.ocr_engine, self.settings.ocr_threads)
         except EngineUnavailable as exc:
             raise CropError(str(self.path), f"cannot turn the scanned page upright: {exc}") from None
-        gray = to_gray_without_red(image.image)
-        return upright_turns(gray, ink_mask(gray, image.dpi), image.dpi, engine)
+        gray, dpi = geometry_view(to_gray_without_red(image.image), image.dpi)
+        return upright_turns(gray, ink_mask(gray, dpi), dpi, engine)
 
 
 def _read_by_ocr(content, images, settings: Settings) -> bool:

@@ -33,8 +33,11 @@ class OcrEngine(Protocol):
     def recognize_lines(self, crops: Sequence[np.ndarray]) -> list[LineResult]:
         """One result per crop, each crop a single line of text (BGR or grey)."""
 
-    def read_page(self, image: np.ndarray) -> list[DetectedLine]:
-        """Detection + recognition over a whole image."""
+    def read_page(self, image: np.ndarray, detect_scale: float = 1.0) -> list[DetectedLine]:
+        """Detection + recognition over a whole image. `detect_scale` (<= 1) lets the
+        detector find the lines on the image scaled by it (lines are found as well at
+        ~150 dpi, at a fraction of the cost); they are recognised from the image as given,
+        and boxes are in its pixels. An engine may ignore it."""
 
 
 _ENGINES = {

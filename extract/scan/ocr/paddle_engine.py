@@ -59,7 +59,8 @@ class PaddleEngine:
         results, _ = self._engine.text_rec(images)
         return [LineResult(text, float(score)) for text, score in results]
 
-    def read_page(self, image: np.ndarray) -> list[DetectedLine]:
+    def read_page(self, image: np.ndarray, detect_scale: float = 1.0) -> list[DetectedLine]:
+        # PaddleOCR detects and crops in one call: detect_scale (a hint) is not used.
         if image.ndim == 2:
             image = np.repeat(image[:, :, None], 3, axis=2)
         results, _ = self._engine(image, use_det=True, use_cls=False, use_rec=True)

@@ -22,6 +22,7 @@ from typing import Sequence
 
 import cv2
 import numpy as np
+from rapidocr.utils.process_img import get_rotate_crop_image
 
 from . import DetectedLine, EngineUnavailable, LineResult
 from .manifest import ModelMismatch, pinned_files
@@ -82,19 +83,36 @@ class RapidOcrEngine:
             results.append(readings[next(kept)] if crop.size else LineResult("", 0.0))
         return results
 
-    def read_page(self, image: np.ndarray) -> list[DetectedLine]:
+    def read_page(self, image: np.ndarray, detect_scale: float = 1.0) -> list[DetectedLine]:
+        # rapidocr's detector finds the lines (on the image scaled by detect_scale); they are
+        # recognised here, by the width-sorted batches above (rapidocr's own recogniser pads
+        # every batch to >= 320 px), from crops of the image as given (rapidocr crops the
+        # detector's downscaled copy and scales the crop back up).
         if image.ndim == 2:
             image = np.repeat(image[:, :, None], 3, axis=2)
-        out = self._engine(image, use_det=True, use_cls=False, use_rec=True)
-        if out.boxes is None:
+        scale = min(1.0, detect_scale)
+        small = image if scale >= 1.0 else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        found = self._engine(small, use_det=True, use_cls=False, use_rec=False)
+        quads = getattr(found, "boxes", None)
+        if quads is None or not len(quads):
             return []
+        # Detected quads (x, y per corner, pixels of `small`) back to the image's pixels.
+        quads = np.asarray(quads, dtype=np.float32) * np.float32(
+            [image.shape[1] / small.shape[1], image.shape[0] / small.shape[0]]
+        )
+        crops = [get_rotate_crop_image(image, quad.copy()) for quad in quads]
         lines = []
-        for quad, text, score in zip(out.boxes, out.txts, out.scores, strict=True):
+        for quad, reading in zip(quads, self.recognize_lines(crops), strict=True):
+            if not reading.text.strip() or reading.confidence < _TEXT_SCORE:
+                continue  # as rapidocr drops them (Global.text_score)
             xs, ys = quad[:, 0], quad[:, 1]
-            lines.append(DetectedLine(text, float(score), (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))))
+            box = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+            lines.append(DetectedLine(reading.text, reading.confidence, box))
         return lines
 
 
+# Detected lines read with less confidence are dropped, as rapidocr's Global.text_score does.
+_TEXT_SCORE = 0.5
 # The recogniser's input height (px): PP-OCR rec models take 3 x 48 x W.
 _MODEL_HEIGHT_PX = 48
 # The narrowest batch (px at 48 px height), see the module docstring.
