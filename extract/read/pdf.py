@@ -223,14 +223,15 @@ _make_bbox = _fast_bbox if _field_names(BBox) == _BBOX_FIELDS and not hasattr(BB
 _make_glyph = _fast_glyph if _field_names(TextBox) == _TEXT_BOX_FIELDS and not hasattr(TextBox, "__slots__") else _glyph
 
 
-def _returning_address(function, *argtypes):
-    """The same pdfium entry point, declared to return its pointer as a plain int. pypdfium2
-    declares page-object results as ctypes pointers, which cannot key a dict without a
-    ctypes.cast per call (~1 us, as much as the call itself)."""
-    return ctypes.CFUNCTYPE(ctypes.c_void_p, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+def _redeclared(function, restype, *argtypes):
+    """The same pdfium entry point with page objects passed and returned as plain int
+    addresses. pypdfium2 declares them as ctypes pointers, which cannot key a dict without
+    a ctypes.cast per call (~1 us, twice the call itself)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
-_TEXT_OBJECT_ADDRESS = _returning_address(pdfium_c.FPDFText_GetTextObject, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)
+_TEXT_OBJECT_ADDRESS = _redeclared(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)
+_RENDER_MODE_AT_ADDRESS = _redeclared(pdfium_c.FPDFTextObj_GetTextRenderMode, ctypes.c_int, ctypes.c_void_p)
 
 
 def _text_boxes(
@@ -262,7 +263,8 @@ def _text_boxes(
     styles: dict[int, tuple[bool, bool]] = {}
     boxes: list[TextBox] = []
     append = boxes.append
-    make_bbox, make_glyph = _make_bbox, _make_glyph
+    make_bbox, make_glyph, glyph_style = _make_bbox, _make_glyph, _glyph_style
+    colour = tuple(ctypes.c_uint() for _ in range(4))
     hidden = unmapped = 0
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
         # Spaces and line breaks, pdfium's synthetic separators among them: pdfium generates
@@ -276,7 +278,7 @@ def _text_boxes(
         address = text_object_at(raw, i)
         style = styles.get(address) if address else None
         if style is None:
-            style = _glyph_style(raw, i, address, upright_angle, settings)
+            style = glyph_style(raw, i, address, upright_angle, colour, settings)
             if address:
                 styles[address] = style
         visible, upright = style
@@ -323,16 +325,14 @@ def _text_boxes(
     return boxes, hidden, unmapped
 
 
-def _glyph_style(raw, index: int, text_object: int, upright_angle: int, settings: Settings) -> tuple[bool, bool]:
+def _glyph_style(raw, index: int, text_object: int, upright_angle: int, colour, settings: Settings) -> tuple[bool, bool]:
     """(drawn visibly, upright) for the glyph at `index`: pdfium takes its render mode, fill
     colour, font size and angle from the glyph's text object, so they hold for every glyph
     of that object. Hidden: invisible render modes (OCR layers), white or fully transparent
-    fill, a font below the minimum size."""
-    if text_object and pdfium_c.FPDFTextObj_GetTextRenderMode(
-        ctypes.cast(text_object, pdfium_c.FPDF_PAGEOBJECT)
-    ) in _INVISIBLE_RENDER_MODES:
+    fill, a font below the minimum size. `colour` is four ctypes.c_uint to fill (r, g, b, a)."""
+    if text_object and _RENDER_MODE_AT_ADDRESS(text_object) in _INVISIBLE_RENDER_MODES:
         return False, False
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    r, g, b, a = colour
     if pdfium_c.FPDFText_GetFillColor(raw, index, r, g, b, a) and (a.value == 0 or min(r.value, g.value, b.value) >= _WHITE):
         return False, False
     if pdfium_c.FPDFText_GetFontSize(raw, index) < settings.min_font_size_pt:
