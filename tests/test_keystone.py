@@ -221,3 +221,26 @@ def test_a_neutral_page_is_not_recoloured(source) -> None:
     gray, _ = source
     photo, _ = _warm_photo(gray, 0.0)
     assert without_colour_cast(photo) is photo
+
+
+def test_a_mild_keystone_under_tables_in_mid_page_is_corrected() -> None:
+    """Two ruled blocks in the middle of the sheet (二, then 三's first rows), the camera
+    3 % off square sideways: the blocks' corners move by less than 3 pt, but their
+    horizontal rulings converge by ~7 pt, so row rulings tilt against each other and
+    thin rows run together at one end. The page is flattened: every ruling is level
+    again, its ends within a pixel."""
+    h, w = 1754, 1241
+    page = np.full((h, w), 246, np.uint8)
+    for y in list(range(700, 1000, 36)) + list(range(1300, 1420, 30)):
+        cv2.line(page, (180, y), (1060, y), 0, 2)
+    for x in (180, 460, 1060):
+        cv2.line(page, (x, 700), (x, 988), 0, 2)
+        cv2.line(page, (x, 1300), (x, 1390), 0, 2)
+    image = cv2.warpPerspective(page, _keystone_matrix(w, h, 0.0, 0.03), (w, h), borderValue=DESK)
+    left, right = _ruling_rows(image, 260), _ruling_rows(image, 980)
+    assert len(left) == len(right) == 13 and np.abs(left - right).max() > 5  # tilted as made
+    flattening = estimate_flattening(image, ink_mask(image, DPI), DPI)
+    assert flattening is not None and flattening.corner_shift_px < 3.0 * DPI / 72
+    flat = flattening.apply(image)
+    left, right = _ruling_rows(flat, 260), _ruling_rows(flat, 980)
+    assert len(left) == len(right) == 13 and np.abs(left - right).max() <= 1.0

@@ -20,7 +20,8 @@ no longer line up with the previous page's.
 3. The quadrilateral the two pencils cut around the rulings' extent, mapped to a rectangle
    of its mean side lengths with the same centre (`cv2.getPerspectiveTransform`): the
    homography. Applied only when it moves some corner of that quadrilateral by more than
-   `_MIN_CORRECTION_PT`, so a flat scan is read exactly as before.
+   `_MIN_CORRECTION_PT`, or its horizontal rulings converge by more than
+   `_MIN_CONVERGENCE_PT`, so a flat scan is read exactly as before.
 4. After the warp, the long horizontal rulings' remaining bow (their per-column height
    against their straight fit over the middle of the run): where it exceeds
    `_MIN_BOW_PT`, a per-column vertical shift interpolated between the rulings
@@ -65,6 +66,14 @@ _MAX_MISS_PX = 1.0
 # exact as they are, and the grid builder snaps rulings within 2 pt. A 1.5 % keystone
 # already moves a full-width table's corners by 3 pt, the camera twins' 3-6 % by 6-15 pt.
 _MIN_CORRECTION_PT = 3.0
+# ... or the long horizontal rulings converge by this much (points): their slopes differ by
+# so much over the longest one's length. A table in the middle of the sheet moves its
+# corners little (the camera twins' 4-6 % keystone: 2.7-3.7 pt on a 二 or a 三 that starts
+# low on the page), yet once deskewed its top and bottom rulings still tilt by half that
+# convergence each way, and rows 20-30 px high run together at one end (a phone capture's
+# 三: 二 and （一）'s values read as one cell). Measured on the 23 flatbed twins: at most
+# 1.9 pt (JPEG, seals); the camera twins' table pages: 6-27 pt.
+_MIN_CONVERGENCE_PT = 4.0
 # A horizontal ruling bowing more than this (points) from straight at its end is curled ...
 _MIN_BOW_PT = 1.0
 # ... and a page is curled when at least this many do, at the same end (`_curl_shift`).
@@ -150,8 +159,12 @@ def estimate_flattening(gray: np.ndarray, ink: np.ndarray, dpi: float) -> Option
         small_gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
     work_dpi = dpi / factor
     h_runs, v_lines = _rulings(small_ink, small_gray, work_dpi)
-    homography, shift = _rectifying_homography([line for line, _, _ in h_runs], v_lines)
-    if homography is not None and shift * factor < _MIN_CORRECTION_PT * dpi / 72.0:
+    homography, shift, convergence = _rectifying_homography([line for line, _, _ in h_runs], v_lines)
+    if (
+        homography is not None
+        and shift * factor < _MIN_CORRECTION_PT * dpi / 72.0
+        and convergence * factor < _MIN_CONVERGENCE_PT * dpi / 72.0
+    ):
         homography = None
     if homography is not None:
         # The rulings again on the rectified page: what bows there is curl.
@@ -286,16 +299,18 @@ def _miss_deg(line: _Line, vertical: bool, point: np.ndarray, scale: float) -> f
     return float(np.degrees(min(diff, np.pi - diff)))
 
 
-def _rectifying_homography(h_lines: list[_Line], v_lines: list[_Line]) -> tuple[Optional[np.ndarray], float]:
-    """The homography making both families parallel and axis-aligned, and how far it moves
-    the ruled region's corners (px); (None, 0) without consistent evidence."""
+def _rectifying_homography(h_lines: list[_Line], v_lines: list[_Line]) -> tuple[Optional[np.ndarray], float, float]:
+    """The homography making both families parallel and axis-aligned, how far it moves
+    the ruled region's corners (px), and how much the horizontal rulings converge (px: the
+    spread of their slopes times the longest one's length); (None, 0, 0) without
+    consistent evidence."""
     if len(h_lines) < _MIN_H_LINES or len(v_lines) < _MIN_V_LINES:
-        return None, 0.0
+        return None, 0.0, 0.0
     extent = max(max(line.end for line in h_lines), max(line.end for line in v_lines))
     h_found = _vanishing_point(h_lines, False, extent)
     v_found = _vanishing_point(v_lines, True, extent)
     if h_found is None or v_found is None:
-        return None, 0.0
+        return None, 0.0, 0.0
     (h_point, h_kept), (v_point, v_kept) = h_found, v_found
     # The ruled region: from the highest to the lowest horizontal ruling, the leftmost to
     # the rightmost vertical one, each side drawn through its family's vanishing point.
@@ -304,12 +319,12 @@ def _rectifying_homography(h_lines: list[_Line], v_lines: list[_Line]) -> tuple[
     left = min(v_kept, key=lambda line: line.midpoint(True)[0])
     right = max(v_kept, key=lambda line: line.midpoint(True)[0])
     if bottom is top or right is left:
-        return None, 0.0
+        return None, 0.0, 0.0
     sides = [line.homogeneous(False) for line in (top, bottom)] + [line.homogeneous(True) for line in (left, right)]
     t, b, lft, r = sides
     quad = [_meet(t, lft), _meet(t, r), _meet(b, r), _meet(b, lft)]  # TL TR BR BL
     if any(corner is None for corner in quad):
-        return None, 0.0
+        return None, 0.0, 0.0
     src = np.array(quad, dtype=np.float64)
     width = (np.linalg.norm(src[1] - src[0]) + np.linalg.norm(src[2] - src[3])) / 2
     height = (np.linalg.norm(src[3] - src[0]) + np.linalg.norm(src[2] - src[1])) / 2
@@ -318,7 +333,9 @@ def _rectifying_homography(h_lines: list[_Line], v_lines: list[_Line]) -> tuple[
         [[cx - width / 2, cy - height / 2], [cx + width / 2, cy - height / 2], [cx + width / 2, cy + height / 2], [cx - width / 2, cy + height / 2]]
     )
     homography = cv2.getPerspectiveTransform(src.astype(np.float32), dst.astype(np.float32))
-    return homography, float(np.max(np.linalg.norm(src - dst, axis=1)))
+    slopes = [line.slope for line in h_kept]
+    convergence = (max(slopes) - min(slopes)) * max(line.length for line in h_kept)
+    return homography, float(np.max(np.linalg.norm(src - dst, axis=1))), float(convergence)
 
 
 def _meet(first: np.ndarray, second: np.ndarray) -> Optional[tuple[float, float]]:
