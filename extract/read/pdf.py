@@ -388,6 +388,11 @@ def _rulings(page: pdfium.PdfPage, frame: _Frame, settings: Settings) -> Iterato
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
     width = ctypes.c_float()
     max_w = settings.max_ruling_width_pt
+    # Bound once: WPS draws every cell border as its own path, thousands of segments a page.
+    get_segment, get_point = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint
+    get_kind, get_close = pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetClose
+    move_to, line_to = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+    to_frame = frame.point
     for raw, matrix in _path_objects(page):
         pdfium_c.FPDFPath_GetDrawMode(raw, fill_mode, stroke)
         stroked = bool(stroke.value)
@@ -395,20 +400,20 @@ def _rulings(page: pdfium.PdfPage, frame: _Frame, settings: Settings) -> Iterato
             pdfium_c.FPDFPageObj_GetStrokeWidth(raw, width)
             if width.value > max_w:
                 stroked = False
+        a, b, c, d, e, f = matrix
         subpaths: list[list[tuple[float, float]]] = []
         for k in range(pdfium_c.FPDFPath_CountSegments(raw)):
-            seg = pdfium_c.FPDFPath_GetPathSegment(raw, k)
-            pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
-            a, b, c, d, e, f = matrix
+            seg = get_segment(raw, k)
+            get_point(seg, x, y)
             px = a * x.value + c * y.value + e
             py = b * x.value + d * y.value + f
-            point = frame.point(px, py)
-            kind = pdfium_c.FPDFPathSegment_GetType(seg)
-            if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+            point = to_frame(px, py)
+            kind = get_kind(seg)
+            if kind == move_to or not subpaths:
                 subpaths.append([point])
-            elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            elif kind == line_to:
                 subpaths[-1].append(point)
-                if pdfium_c.FPDFPathSegment_GetClose(seg):
+                if get_close(seg):
                     subpaths[-1].append(subpaths[-1][0])
             else:
                 subpaths.append([])  # curves are never rulings
