@@ -30,9 +30,6 @@ SCANNED = _reports(SAMPLES / "scanned")
 KNOWN_GAPS = {
     "scan-r2023-word-tbrl-01": "grey scan, a seal's lettering over six numbers of 三: read as 城/临/UIP, "
     "flagged unreadable; the rules cannot settle six unknowns from the readings the image supports",
-    # Regressions of session 6, loud, to fix next (NOTES.md, "Issue status at the end of session 6").
-    "scan-r2025-zeros-split-unable-01": "a seal over two 0s of 三's 其他 column (grey 150 DPI): read as C and 為中 "
-    "since session 6's scan changes (line batching, column cuts), flagged unreadable; the rules leave two unknowns",
 }
 
 

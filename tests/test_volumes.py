@@ -289,9 +289,9 @@ class CountingEngine:
         self.detections = 0
         self.lines = 0
 
-    def recognize_lines(self, crops):
+    def recognize_lines(self, crops, **options):
         self.lines += len(crops)
-        return self.engine.recognize_lines(crops)
+        return self.engine.recognize_lines(crops, **options)
 
     def read_page(self, image, **options):
         self.detections += 1

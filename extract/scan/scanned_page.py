@@ -702,9 +702,13 @@ def _doubtful(result: LineResult, settings: Settings, in_label: bool = False) ->
 
 def _recognize(engine: OcrEngine, images: Sequence[np.ndarray], first_reading: bool = True) -> list[LineResult]:
     """Batch recognition. On first readings a lone "1" is checked for being a slash; second
-    readings stay as recognised: they only offer candidates the rules then choose among."""
+    readings stay as recognised: they only offer candidates the rules then choose among.
+    Second readings are of hard crops (a seal's lettering over a number, a smudge): read
+    `wide`, padded as the recogniser's own pipeline pads a line, where they read steadier
+    than in the tight batches of first readings."""
     results = []
-    for image, r in zip(images, engine.recognize_lines(images), strict=True):
+    readings = engine.recognize_lines(images) if first_reading else engine.recognize_lines(images, wide=True)
+    for image, r in zip(images, readings, strict=True):
         text = _DIGIT_GAP.sub("", r.text)
         if first_reading and text == "1" and (
             _slant_deg(image) > _SLASH_SLANT_DEG or _stroke_slant_deg(image) > _SLASH_STROKE_SLANT_DEG

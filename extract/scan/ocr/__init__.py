@@ -30,8 +30,10 @@ class DetectedLine:
 class OcrEngine(Protocol):
     name: str
 
-    def recognize_lines(self, crops: Sequence[np.ndarray]) -> list[LineResult]:
-        """One result per crop, each crop a single line of text (BGR or grey)."""
+    def recognize_lines(self, crops: Sequence[np.ndarray], wide: bool = False) -> list[LineResult]:
+        """One result per crop, each crop a single line of text (BGR or grey). `wide`: read
+        them padded as the model's own pipeline pads a line (slower per crop, steadier on
+        hard crops: second readings of unsure lines); an engine may always read that way."""
 
     def read_page(self, image: np.ndarray, detect_scale: float = 1.0) -> list[DetectedLine]:
         """Detection + recognition over a whole image. `detect_scale` (<= 1) lets the

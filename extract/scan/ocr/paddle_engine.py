@@ -52,7 +52,8 @@ class PaddleEngine:
             cpu_math_library_num_threads=threads,
         )
 
-    def recognize_lines(self, crops: Sequence[np.ndarray]) -> list[LineResult]:
+    def recognize_lines(self, crops: Sequence[np.ndarray], wide: bool = False) -> list[LineResult]:
+        # PaddleOCR pads every line as its models were trained: `wide` is how it always reads.
         if not crops:
             return []
         images = [c if c.ndim == 3 else np.repeat(c[:, :, None], 3, axis=2) for c in crops]

@@ -59,13 +59,14 @@ class RapidOcrEngine:
         # The recogniser loads on first use; load it now so timing and errors happen here.
         self._recognizer = self._engine._load_rec_model()
 
-    def recognize_lines(self, crops: Sequence[np.ndarray]) -> list[LineResult]:
+    def recognize_lines(self, crops: Sequence[np.ndarray], wide: bool = False) -> list[LineResult]:
         scaled = [_model_input(crop) for crop in crops if crop.size]
         results: list[LineResult] = []
         order = sorted(range(len(scaled)), key=lambda i: scaled[i].shape[2])
         readings: dict[int, LineResult] = {}
-        for batch in _batches(order, [s.shape[2] for s in scaled]):
-            width = max(_MIN_WIDTH_PX, max(scaled[i].shape[2] for i in batch))
+        floor = _TRAINED_WIDTH_PX if wide else _MIN_WIDTH_PX
+        for batch in _batches(order, [s.shape[2] for s in scaled], floor):
+            width = max(floor, max(scaled[i].shape[2] for i in batch))
             # Zero is mid-grey in the model's [-1, 1] input: the padding PaddleOCR trains with.
             tensor = np.zeros((len(batch), 3, _MODEL_HEIGHT_PX, width), dtype=np.float32)
             for row, i in enumerate(batch):
@@ -117,6 +118,11 @@ _TEXT_SCORE = 0.5
 _MODEL_HEIGHT_PX = 48
 # The narrowest batch (px at 48 px height), see the module docstring.
 _MIN_WIDTH_PX = 96
+# The width (px at 48 px height) PP-OCR's recogniser pads every line to in rapidocr's and
+# PaddleOCR's own pipelines (rec_image_shape 3x48x320): `wide` readings use it. On hard
+# crops (a seal's lettering over a lone "0") its readings are steadier than at 96 px: two 0s
+# under a grey seal read "C" and "中" at 96 px, "0" at 320 (scan-r2025-zeros-split-unable).
+_TRAINED_WIDTH_PX = 320
 # A batch holds at most this many crops, of widths within this factor of its narrowest
 # (padded) one: larger or more mixed batches were slower on 2 cores (per crop, batches of
 # 6 beat 48 by ~25 % when not split by width, the padding of the widest crop paid by all).
@@ -135,15 +141,16 @@ def _model_input(crop: np.ndarray) -> np.ndarray:
     return resized.transpose(2, 0, 1) / 127.5 - 1.0
 
 
-def _batches(order: Sequence[int], widths: Sequence[int]) -> list[list[int]]:
+def _batches(order: Sequence[int], widths: Sequence[int], floor: int = _MIN_WIDTH_PX) -> list[list[int]]:
     """Consecutive runs of `order` (crop indices sorted by width) that fit one batch: each
-    batch is padded to its last (widest) crop, so sorting leaves little padding."""
+    batch is padded to its last (widest) crop and to at least `floor` px, so sorting leaves
+    little padding."""
     batches: list[list[int]] = []
     for i in order:
         if batches:
             batch = batches[-1]
-            narrowest = max(_MIN_WIDTH_PX, widths[batch[0]])
-            if len(batch) < _BATCH_CROPS and max(_MIN_WIDTH_PX, widths[i]) <= _WIDTH_SPREAD * narrowest:
+            narrowest = max(floor, widths[batch[0]])
+            if len(batch) < _BATCH_CROPS and max(floor, widths[i]) <= _WIDTH_SPREAD * narrowest:
                 batch.append(i)
                 continue
         batches.append([i])
