@@ -189,6 +189,19 @@ TWINS: list[dict] = [
          seed=2573, format="pdf", dpi=200, color="gray", quality=45, skew=0.5, rotate={},
          noise=5.0, blur=0.9, lighting=0.10, seals=["signature"], seal_text="curved",
          camera=dict(keystone=(0.05, 0.06), curl=18.0, gutter=0.4, desk=140)),
+    # Phone photos of printed reports (issue 17, class 3, session 7): the sheet filling
+    # 78-90 % of the frame off centre on a dark desk, turned a few degrees on top of the
+    # keystone, warm uneven lamp light and a hand's shadow, colour JPEG q70-72.
+    dict(name="scan-camera-phone-r2022-split-proactive-01", source="r2022-split-proactive-01",
+         seed=2281, format="pdf", dpi=150, color="rgb", quality=70, skew=0.5, rotate={},
+         noise=4.0, blur=0.9, lighting=0.08, seals=["signature"], seal_text="curved",
+         camera=dict(keystone=(0.03, 0.06), curl=10.0, gutter=0.3, desk=120, fit=(0.78, 0.9),
+                     roll=3.5, warm=0.25, shadow=0.25)),
+    dict(name="scan-camera-phone-r2024-wps-vertical-01", source="r2024-wps-vertical-01",
+         seed=2481, format="pdf", dpi=180, color="rgb", quality=72, skew=0.5, rotate={},
+         noise=4.0, blur=0.9, lighting=0.08, seals=["signature"], seal_text="curved",
+         camera=dict(keystone=(0.04, 0.06), curl=12.0, gutter=0.3, desk=130, fit=(0.78, 0.88),
+                     roll=3.0, warm=0.18, shadow=0.35)),
 ]
 
 A4_MM = (210.0, 297.0)
@@ -839,6 +852,11 @@ reverse; `keystone_y`: the left edge shorter than the right), a page curl at the
 (left on odd pages, right on even ones; horizontal lines bowed by up to `curl_px` where
 they meet the binding edge, straight a third of the page away), a gutter shadow there, and the
 desk around the shrunk sheet. The sheet's corners in the image are `corners_px`.
+Phone-photo twins (`scan-camera-phone-*`) add per page: the sheet filling only `fit` of
+the frame at `place` (fractions of the free margin), the phone turned by `roll_deg` on top
+of the keystone, a warm lamp (`warm`: blue falls by up to that fraction, green by half of
+it, away from the lamp at `lamp`, fractions of the frame) and a hand's soft shadow
+(`shadow`: brightness loss beyond a line at `shadow_angle_deg`); colour JPEG q70-72.
 
 ## Twins
 
