@@ -11,7 +11,6 @@ from .checks.prose_figures import ProseReading, read_prose
 from .checks.indicator_rules import check_indicators
 from .checks.repair import Repair, repair
 from .checks.soft_checks import run_soft_checks
-from .checks.stacked import stacked_unsure_findings
 from .checks.accounting import account, attribute, template_outcomes
 from .checks.unsettled import unsettled_findings
 from .checks.validate import Outcome, equations, validate
@@ -323,7 +322,6 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
     findings += _table_findings(mapping, cells, version, layout)
     findings += _stray_number_findings(reading)
     findings += mapping.findings + _cell_findings(cells, settings) + validate(values, version, layout)
-    findings += stacked_unsure_findings(cells, settings.min_ocr_confidence)
     prose = _sections_and_figures(reading, version, values)
     outcomes = template_outcomes(values, version, layout)
     findings += run_soft_checks(prose.figures, values, info.agency, version, outcomes=outcomes)
