@@ -259,7 +259,7 @@ def group_into_lines(
 
 
 def _lines_by_baseline(boxes: Sequence[BBox], baselines: Sequence[float]) -> list[list[int]]:
-    heights = sorted(b.height for b in boxes)
+    heights = sorted([b.bottom - b.top for b in boxes])  # (the property costs more than this, per glyph)
     tolerance = heights[len(heights) // 2] / 3
     order = sorted(range(len(boxes)), key=lambda i: baselines[i])
     lines: list[list[int]] = []

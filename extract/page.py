@@ -8,6 +8,7 @@ in the page frame of `extract.geometry` (points, top-left origin).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Optional, Union
 
 from .geometry import BBox, Segment
@@ -102,6 +103,12 @@ class PageContent:
     full_text: bool = False
     # Scanned pages: how this page's frame maps back onto the image as scanned.
     scan_frame: Optional[ScanFrame] = None
+
+    @cached_property
+    def anchors(self) -> tuple[tuple[float, float], ...]:
+        """Each box's anchor (`TextBox.anchor`), in the order of `boxes`. Every table on
+        the page, the prose lines and the stray numbers ask for them: computed once."""
+        return tuple(box.anchor for box in self.boxes)
 
 
 @dataclass(frozen=True)

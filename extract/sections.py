@@ -314,7 +314,7 @@ def page_prose_lines(page: PageContent, table_boxes: Sequence[BBox]) -> list[Pro
     """A PDF page's (or page image's) text outside the given table boxes as lines, top to
     bottom, grouped as `metadata.page_lines` groups them, each character with the box of
     its glyph (text layer: its ink) or its share of its OCR run's box."""
-    boxes = [b for b in page.boxes if not any(t.contains_point(*b.anchor) for t in table_boxes)]
+    boxes = [b for b, (x, y) in zip(page.boxes, page.anchors) if not any(t.contains_point(x, y) for t in table_boxes)]
     if not boxes:
         return []
     grouped = group_into_lines(boxes, [b.ink or b.bbox for b in boxes], [b.baseline for b in boxes])
@@ -334,21 +334,21 @@ def page_prose_lines(page: PageContent, table_boxes: Sequence[BBox]) -> list[Pro
                 confidence = min(confidence, box.confidence)
         if not text:
             continue
-        bbox = (min(c[0] for c in chars), min(c[1] for c in chars), max(c[2] for c in chars), max(c[3] for c in chars))
+        bbox = (round(min(c[0] for c in chars), 2), round(min(c[1] for c in chars), 2),
+                round(max(c[2] for c in chars), 2), round(max(c[3] for c in chars), 2))
         lines.append(ProseLine(text, page.number, bbox, tuple(chars), "ocr" if ocr else "text", confidence))
     return lines
 
 
 def _char_boxes(box: BBox, count: int, per_glyph: bool) -> list[BBoxTuple]:
     """The box of each of `count` characters: a glyph's box for each of its characters (a
-    ligature), or a run's box cut in equal widths (an OCR run: no glyph boxes)."""
+    ligature), or a run's box cut in equal widths (an OCR run: no glyph boxes). Not
+    rounded: only the few a figure is found in are used, and rounded where they are (a
+    rounded min or max is the min or max of the rounded values)."""
     if per_glyph or count == 1:
-        return [box.as_tuple()] * count
+        return [(box.x0, box.top, box.x1, box.bottom)] * count
     step = (box.x1 - box.x0) / count
-    return [
-        (round(box.x0 + k * step, 2), round(box.top, 2), round(box.x0 + (k + 1) * step, 2), round(box.bottom, 2))
-        for k in range(count)
-    ]
+    return [(box.x0 + k * step, box.top, box.x0 + (k + 1) * step, box.bottom) for k in range(count)]
 
 
 def markup_prose_lines(document: "MarkupDocument", report_tables: Collection[int]) -> list[ProseLine]:

@@ -89,6 +89,10 @@ class ParsedValue:
     ok: bool  # False when the text is not a number, an amount or a null marker
 
 
+# Cells print the same few texts over and over (0, 1, 无, /): a report asks for ~950
+# parsings of ~150 texts, and the mapping, the records and the checks each ask again. Pure,
+# and ParsedValue is immutable.
+@lru_cache(maxsize=1 << 16)
 def parse_value(text: str) -> ParsedValue:
     """A cell's printed text -> its value. Digits wrapped onto several lines in a narrow
     cell join up (72 / 5 is 725); thousands separators drop; a unit keeps the text; a

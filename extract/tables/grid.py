@@ -9,6 +9,7 @@ path uses too) -> cell text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from typing import Optional, Sequence
 
@@ -103,8 +104,7 @@ def cell_alternatives(boxes: Sequence[TextBox]) -> tuple[str, ...]:
 
 def grids_on_page(page: PageContent, settings: Settings) -> list[Grid]:
     """Every ruled table on the page, top to bottom, with its text."""
-    anchors = [box.anchor for box in page.boxes]
-    return [part for shape in table_shapes(page.rulings, settings, anchors) for part in split_at_gaps(_fill(page, shape))]
+    return [part for shape in table_shapes(page.rulings, settings, page.anchors) for part in split_at_gaps(_fill(page, shape))]
 
 
 # The report's title and the headings of its table sections (二、主动公开政府信息情况), as a
@@ -162,8 +162,7 @@ def _fill(page: PageContent, shape: TableShape) -> Grid:
             for cc in range(c, c + cs):
                 owner[(rr, cc)] = k
     inside: dict[int, list[TextBox]] = {}
-    for box in page.boxes:
-        x, y = box.anchor
+    for box, (x, y) in zip(page.boxes, page.anchors):
         if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
             continue
         col = _index(xs, x)
@@ -266,11 +265,4 @@ def _unexplained_wrap(members: Sequence[TextBox], text: str, cell: BBox) -> bool
 
 def _index(bounds: Sequence[float], v: float) -> int:
     """Index i with bounds[i] <= v < bounds[i+1], clamped to the valid range."""
-    lo, hi = 0, len(bounds) - 2
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if bounds[mid] <= v:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    return min(max(bisect_right(bounds, v) - 1, 0), len(bounds) - 2)

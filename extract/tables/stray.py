@@ -35,7 +35,7 @@ def numbers_outside_grids(page: PageContent, grids: Sequence[Grid]) -> list[Stra
     if page.source != "text" or not page.rulings:
         return []
     frames = [g.bbox for g in grids if g.page == page.number]
-    loose = [b for b in page.boxes if not any(_inside(b, f) for f in frames)]
+    loose = [b for b, point in zip(page.boxes, page.anchors) if not any(_inside(point, f) for f in frames)]
     if not loose:
         return []
     horizontals = [s for s in page.rulings if s.orientation == "h"]
@@ -54,8 +54,8 @@ def numbers_outside_grids(page: PageContent, grids: Sequence[Grid]) -> list[Stra
     return out
 
 
-def _inside(box: TextBox, frame: BBox) -> bool:
-    x, y = box.anchor
+def _inside(point: tuple[float, float], frame: BBox) -> bool:
+    x, y = point
     return frame.x0 <= x <= frame.x1 and frame.top <= y <= frame.bottom
 
 
