@@ -21,10 +21,24 @@ def to_gray_without_red(image: np.ndarray) -> np.ndarray:
     semi-transparent seal: that text is dark in red as well."""
     if image.ndim == 2:
         return image
-    image = without_colour_cast(image)
+    neutral = without_colour_cast(image)
+    return _gray_without_red(neutral, _reddish(neutral))
+
+
+def gray_and_seal(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """`to_gray_without_red` and `seal_mask` of one page image, the paper's tint and the
+    red ink found once for both."""
+    if image.ndim == 2:
+        return image, None
+    neutral = without_colour_cast(image)
+    reddish = _reddish(neutral)
+    return _gray_without_red(neutral, reddish), (np.where(reddish, 255, 0).astype(np.uint8) if reddish.any() else None)
+
+
+def _gray_without_red(image: np.ndarray, reddish: np.ndarray) -> np.ndarray:
+    """A neutral BGR page (`without_colour_cast`) as grey, its red ink (`reddish`) whitened."""
     r = image[:, :, 2].astype(np.int16)
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    reddish = _reddish(image)
     out = gray.copy()
     if not reddish.any():
         return out

@@ -28,11 +28,11 @@ from .pixels import (
     bridge_under_seal,
     estimate_skew,
     glyph_lines,
+    gray_and_seal,
     ink_mask,
     profile_runs,
     rotate,
     ruling_segments,
-    seal_mask,
     to_gray_without_red,
     turn,
     without_rulings,
@@ -280,8 +280,7 @@ def straighten(page: PageImage, engine: OcrEngine, turns: Optional[int] = None) 
     an angle or lay curled (`perspective.estimate_flattening`), flattened; `turns` forces
     the quarter turns instead of deciding them (a retry, see `read_scanned_page`). The
     returned images are the frame the page is read in: a record's bboxes are points of it."""
-    gray = to_gray_without_red(page.image)
-    seal = seal_mask(page.image)
+    gray, seal = gray_and_seal(page.image)
     # The turn and the skew are measured on a copy at the geometry resolution; the full
     # resolution ink is computed once, on the page as it is read.
     small, small_dpi = geometry_view(gray, page.dpi)
