@@ -28,8 +28,8 @@ SCANNED = _reports(SAMPLES / "scanned")
 # flagged, never silently wrong). Strict: the test fails as soon as one passes, so the
 # entry is removed then. See NOTES.md, known gaps.
 KNOWN_GAPS = {
-    "scan-r2023-word-tbrl-01": "grey scan, a seal's lettering over six numbers of 三: read as 城/临/UIP, "
-    "flagged unreadable; the rules cannot settle six unknowns from the readings the image supports",
+    "scan-r2023-word-tbrl-01": "grey scan, a seal's lettering over 三: the star's fragment over a total is dropped "
+    "(scan/seals.py) and the rules settle four more cells, but 3.要求提供公开出版物's 其他 0 reads 'a': flagged unreadable",
     # Issue 17, class 2 (samples/make_faint_scans.py): borders printed 0.5 pt light grey, 150 DPI grey JPEG.
     "scan-faint-r2024-wps-vertical-01": "borders grey 0.68 at 150 DPI q45: 二 and the head of 三 not found (their "
     "rulings too faint), 四 with 10 of 15 columns; every lost value reported (tables missing, values unplaced)",

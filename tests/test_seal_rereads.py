@@ -5,20 +5,28 @@ over two 0s: its lettering makes the first reading of each "C" or a Chinese char
 Second readings of an unsure line are read the way the recogniser's own pipeline pads a
 line (`recognize_lines(..., wide=True)`): there both read "0" and the rules settle the cells
 (session 6's tight batches read them "A" and "U" and left two unknowns).
+
+A grey seal's star or lettering over a value is cut as a line of its own and read as a
+stray, unsure digit: inside a seal's ring (`scan.seals.seal_discs`) such a line is dropped
+when the cell's other lines read surely as a number, and the cell keeps its doubt.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from extract.page import PageImage
+from extract.geometry import BBox
+from extract.page import PageImage, TextBox
 from extract.scan.ocr import get_engine
-from extract.scan.scanned_page import read_upright_image, straighten
+from extract.scan.scanned_page import _LineCrop, _seal_fragments, _without_fragments, read_upright_image, straighten
+from extract.scan.seals import SealDisc, seal_discs
 from extract.settings import DEFAULT_SETTINGS
 from extract.tables.grid import grids_on_page
 
@@ -57,3 +65,55 @@ def test_zeros_under_a_grey_seal_offer_zero():
     assert len(rows) >= 8, [(c.bbox, c.text) for c in cells]
     for cell in rows:
         assert "0" in {cell.text, *cell.alternatives}, (cell.text, cell.alternatives)
+
+
+def _ring_page(dpi: float, ring: bool) -> np.ndarray:
+    """An A4-wide strip of a ruled table (grey print on white), with a grey round seal's
+    ring (42 mm across, 1 mm stroke, mid-grey as a red seal turned grey) over its right side."""
+    px = dpi / 25.4
+    page = np.full((int(120 * px), int(180 * px)), 255, np.uint8)
+    for k in range(8):  # rows every 12 mm, columns every 20 mm
+        cv2.line(page, (0, int((10 + 12 * k) * px)), (page.shape[1], int((10 + 12 * k) * px)), 30, 2)
+    for k in range(10):
+        cv2.line(page, (int((5 + 20 * k) * px), 0), (int((5 + 20 * k) * px), page.shape[0]), 30, 2)
+    for k in range(7):
+        cv2.putText(page, "0", (int((12 + 20 * k) * px), int((19 + 12 * k) * px)), cv2.FONT_HERSHEY_SIMPLEX, px / 6, 20, 2)
+    if ring:
+        cv2.circle(page, (int(130 * px), int(60 * px)), int(21 * px), 120, max(2, int(px)))
+    return page
+
+
+def test_a_grey_seal_ring_is_found_and_a_ruled_table_is_no_seal():
+    for dpi in (150.0, 300.0):
+        discs = seal_discs(_ring_page(dpi, ring=True), dpi)
+        assert len(discs) == 1, (dpi, discs)
+        px = dpi / 25.4
+        assert abs(discs[0].x - 130 * px) < 2 * px and abs(discs[0].radius - 21 * px) < 2 * px
+        assert seal_discs(_ring_page(dpi, ring=False), dpi) == []
+
+
+def _line(text: str, confidence: float, top: int) -> tuple[TextBox, _LineCrop]:
+    box_px = (100, top, 140, top + 20)
+    return TextBox(text, BBox(*(v * 0.48 for v in box_px)), confidence, "ocr"), _LineCrop(np.zeros((20, 40), np.uint8), box_px)
+
+
+def test_an_unsure_line_in_a_seal_over_a_sure_number_is_dropped_and_leaves_its_doubt():
+    """A grey seal's star over "4", cut as a line of its own above the print: "4" (0.39)
+    over "4" (0.93) read 44 (scan-r2023-word-tbrl). In the seal's ring it is dropped, and
+    the cell's "4" keeps the dropped line's low confidence (a warning, never sure)."""
+    seal = [SealDisc(120.0, 110.0, 120.0)]
+    star, printed = _line("4", 0.39, 90), _line("4", 0.93, 112)
+    boxes, crops = [star[0], printed[0]], [star[1], printed[1]]
+    fragments = _seal_fragments(boxes, crops, [0, 0], seal, 0.9)
+    assert fragments == {0: 0.39}
+    kept, _ = _without_fragments(boxes, [None, None], [0, 0], fragments)
+    assert [(b.text, b.confidence) for b in kept] == [("4", 0.39)]
+    # outside any seal, both unsure, or the sure line no number: the lines stay as read
+    assert _seal_fragments(boxes, crops, [0, 0], [SealDisc(900.0, 900.0, 120.0)], 0.9) == {}
+    assert _seal_fragments(boxes, crops, [0, 0], [], 0.9) == {}
+    unsure = [star[0], replace(printed[0], confidence=0.5)]
+    assert _seal_fragments(unsure, crops, [0, 0], seal, 0.9) == {}
+    word = [star[0], replace(printed[0], text="城")]
+    assert _seal_fragments(word, crops, [0, 0], seal, 0.9) == {}
+    # lines of two different cells are never one cell's fragment
+    assert _seal_fragments(boxes, crops, [0, 1], seal, 0.9) == {}
