@@ -158,27 +158,33 @@ def ink_mask(gray: np.ndarray, dpi: float) -> np.ndarray:
 # peaks 40-60 below the paper; show-through from the back of the sheet and the whitened
 # remains of a red seal stay within about 20 of it.
 _FAINT_RULING_CONTRAST = 25
+# Long runs may be paler: a light grey 0.5 pt border printed by WPS/Word and scanned at
+# 150 dpi falls between two sensor rows and keeps only 15-25 per row, and against a shaded
+# row's fill it is 10-20 darker than the fill alone. A run this long (inches) at this
+# contrast is no noise (JPEG and sensor noise break such runs within a few pixels) and no
+# print (its pixels keep a pixel away from print cores); shaded fills' edges have no
+# contrast across them at all (the black-hat measures a thin dark line against both sides).
+_FAINT_LONG_CONTRAST = 12
+_FAINT_LONG_IN = 0.6
 # Print cores: pixels this much darker than the paper. Text strokes reach it; a grey border
 # does not (its core stays 40-80 below the paper), and black borders are ink already.
 _PRINT_CORE_DEPTH = 120
 
 
 def _faint_rulings(gray: np.ndarray, dpi: float) -> np.ndarray:
-    """Pixels of pale, thin rulings, in straight runs at least 1/5 inch long (as
-    `ruling_segments` asks). Their contrast is measured across the line (a black-hat with
+    """Pixels of pale, thin rulings: straight runs at least 1/5 inch long (as
+    `ruling_segments` asks) at `_FAINT_RULING_CONTRAST`, and runs at least
+    `_FAINT_LONG_IN` long at the lower `_FAINT_LONG_CONTRAST`. Their contrast is measured
+    across the line (a black-hat with
     a kernel ~1/20 inch long across it: the paper on both sides of a thin line, not a
     window mean, which the text printed next to a border darkens; across either
     direction, so that a line keeps its pixels where it crosses another). The cores of
     print strokes (`_PRINT_CORE_DEPTH` below the paper) are no candidates: dark print is
     ink already, and in a row of digits set close ("3988") the strokes and the grey
     between them would otherwise make one run, which would be erased from the text as a
-    ruling. The candidates are thickened by one pixel across the run before the opening,
-    so that a 1-2 px line tilted by up to ~3 degrees (it steps one pixel row every 20-30
-    px) still makes a long enough run; of that, only candidate pixels are kept, and short
-    breaks between two runs are bridged. Pale marks shorter than 1/5 inch (seal remains,
-    show-through) stay out. Pure; gray is 8-bit, row 0 at the top; returns 255 on 0."""
+    ruling. Pale marks shorter than 1/5 inch (seal remains, show-through) stay out.
+    Pure; gray is 8-bit, row 0 at the top; returns 255 on 0."""
     length = max(9, int(dpi * 0.2))
-    gap = max(3, int(dpi * 0.06))  # ~4 pt: JPEG noise and text touching a line break it
     across_len = max(5, int(dpi / 20) | 1)  # px; thicker than a blurred 0.5-1 pt line
     # Contrast across a horizontal line (kernel standing) or a vertical one (kernel lying):
     # either counts, so that a line keeps its pixels where it crosses another one.
@@ -186,11 +192,27 @@ def _faint_rulings(gray: np.ndarray, dpi: float) -> np.ndarray:
         cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (1, across_len))),
         cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (across_len, 1))),
     )
-    candidates = (contrast >= _FAINT_RULING_CONTRAST).astype(np.uint8) * 255
     paper = float(np.median(gray))  # most of a page is paper
     cores = ((gray <= paper - _PRINT_CORE_DEPTH) * 255).astype(np.uint8)
-    candidates = cv2.bitwise_and(candidates, cv2.bitwise_not(cores))
-    out = np.zeros_like(gray)
+    strong = cv2.bitwise_and(((contrast >= _FAINT_RULING_CONTRAST) * 255).astype(np.uint8), cv2.bitwise_not(cores))
+    # The pale pass keeps a pixel away from print: the anti-aliased edges of glyph strokes
+    # stacked in a wrapped label, or lined up along a bold title, are pale and would
+    # otherwise make a long run through the text.
+    near_print = cv2.dilate(cores, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    weak = cv2.bitwise_and(((contrast >= _FAINT_LONG_CONTRAST) * 255).astype(np.uint8), cv2.bitwise_not(near_print))
+    return cv2.bitwise_or(
+        _straight_runs(strong, dpi, length), _straight_runs(weak, dpi, max(length, int(dpi * _FAINT_LONG_IN)))
+    )
+
+
+def _straight_runs(candidates: np.ndarray, dpi: float, length: int) -> np.ndarray:
+    """Candidate pixels (255) in horizontal or vertical runs at least `length` px long.
+    The candidates are thickened by one pixel across the run before the opening, so that
+    a 1-2 px line tilted by up to ~3 degrees (it steps one pixel row every 20-30 px) still
+    makes a long enough run; of that, only candidate pixels are kept, and short breaks
+    between two runs are bridged."""
+    gap = max(3, int(dpi * 0.06))  # ~4 pt: JPEG noise and text touching a line break it
+    out = np.zeros_like(candidates)
     # (width, height) kernels: across the run, along it, and the bridge along it.
     for across, along, bridge in (((1, 3), (length, 1), (gap, 1)), ((3, 1), (1, length), (1, gap))):
         thick = cv2.dilate(candidates, cv2.getStructuringElement(cv2.MORPH_RECT, across))
