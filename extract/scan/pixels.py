@@ -200,6 +200,13 @@ def _faint_rulings(gray: np.ndarray, dpi: float) -> np.ndarray:
     # otherwise make a long run through the text.
     near_print = cv2.dilate(cores, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     weak = cv2.bitwise_and(((contrast >= _FAINT_LONG_CONTRAST) * 255).astype(np.uint8), cv2.bitwise_not(near_print))
+    # Nor along the image's own edge: the black-hat there compares with what lies past the
+    # border, and the sheet's edge or the scanner lid's shadow reads as a long pale line
+    # (a prose page got a frame of two "rulings"). A printed table keeps a margin.
+    weak[:across_len, :] = 0
+    weak[-across_len:, :] = 0
+    weak[:, :across_len] = 0
+    weak[:, -across_len:] = 0
     return cv2.bitwise_or(
         _straight_runs(strong, dpi, length), _straight_runs(weak, dpi, max(length, int(dpi * _FAINT_LONG_IN)))
     )
