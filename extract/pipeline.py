@@ -656,6 +656,27 @@ def _table_findings(
                 f"unlike the {version} template; its values are kept under applications.{rows}",
             )
         )
+    # （六）其他处理 read both as one row and as its sub-rows: the report printed one layout,
+    # so values sit on rows of the other only when a label was misread or a ruling lost (a
+    # sub-row's numbers matched to 其他处理). Those values are named: never silently kept.
+    other_layout = "single" if layout == "split" else "split"
+    misplaced = [k for k in cells if k.startswith("applications.") and k.split(".")[1] in OTHER_ROW_KEYS[other_layout]
+                 and cells[k].value is not None]
+    if misplaced:
+        findings.append(
+            Finding(
+                rule="applications.other_layout_mixed",
+                severity="error",
+                message=f"第三部分表格的（六）其他处理既读到{'三个子项' if layout == 'split' else '一行'}，又读到"
+                f"{'一行' if layout == 'split' else '三个子项'}：记入 {'、'.join(sorted({k.split('.')[1] for k in misplaced}))} "
+                "的数值可能属于另一行（行标签误读或表格线缺失），请核对原件",
+                message_en=f"section 三's （六）其他处理 was read both as {'three sub-rows' if layout == 'split' else 'one row'} "
+                f"and as {'one row' if layout == 'split' else 'three sub-rows'}: the values kept under "
+                f"{', '.join(sorted({k.split('.')[1] for k in misplaced}))} may belong to another row (a misread label "
+                "or a lost ruling); check the original",
+                cells=tuple(misplaced),
+            )
+        )
     # A template row not found while numbers of the same table went unplaced is probably
     # where those numbers belong: an error, not a note.
     unplaced_tables = {table for table, _, _ in placement.unplaced}

@@ -5,6 +5,8 @@ broken grid, and their rules may be unchecked (held-out round 8: a phone capture
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from extract.checks.unsettled import unsettled_findings
 from extract.geometry import BBox
 from extract.records import CellRecord
@@ -52,3 +54,30 @@ def test_text_layer_and_other_pages_leave_placed_values_alone():
     other_row = Placement(unplaced=(_lost("8", 2, (140.0, 200.0, 160.0, 214.0)),), placed_twice=())
     for placement in (on_text_layer, other_page, other_row):
         assert unsettled_findings(placement, ROW, KEYS) == []
+
+
+def test_values_on_both_layouts_of_other_handling_are_named():
+    """（六）其他处理 read both as its three sub-rows and as the one row of the other layout
+    (a sub-row's label misread as 其他处理, a lost ruling): the one-row values cannot all be
+    right, and each is named by an error, never kept silently."""
+    from dataclasses import replace
+
+    from extract.pipeline import build_report, read_tables
+    from extract.settings import DEFAULT_SETTINGS
+
+    reading = read_tables(Path(__file__).resolve().parent.parent / "samples" / "r2023-nulls-dash-01.pdf", DEFAULT_SETTINGS)
+    cells = reading.mapping.cells
+    assert any(k.startswith("applications.other_overdue_fee.") for k in cells)  # printed split
+    before = build_report(reading, DEFAULT_SETTINGS)
+    assert "applications.other_layout_mixed" not in {f.rule for f in before.findings}
+
+    # The fee row's numbers matched to the one-row 其他处理 as well.
+    for key in [k for k in cells if k.startswith("applications.other_overdue_fee.")]:
+        twin = key.replace("other_overdue_fee", "other")
+        cells[twin] = replace(cells[key], key=twin)
+    report = build_report(reading, DEFAULT_SETTINGS)
+    (mixed,) = [f for f in report.findings if f.rule == "applications.other_layout_mixed"]
+    assert mixed.severity == "error"
+    named = {k for k in mixed.cells}
+    placed = {k for k, c in report.cells.items() if k.startswith("applications.other.") and c.value is not None}
+    assert placed and placed <= named
