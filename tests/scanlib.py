@@ -9,6 +9,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extract.page import PageImage
 
 
 def add_jpeg_page(dst: pdfium.PdfDocument, width: float, height: float, image: np.ndarray, quality: int) -> None:
@@ -107,3 +110,14 @@ def grey_office_scan(src: Path, out: Path, dpi: int = 150, quality: int = 40, ma
         dst.close()
         src_doc.close()
     return out
+
+
+def embedded_page_image(path: Path, index: int) -> PageImage:
+    """Page `index` (0-based) of an image-only PDF as its embedded picture's own pixels (not
+    re-rendered), at the resolution the picture is placed at."""
+    doc = pdfium.PdfDocument(str(path))
+    page = doc[index]
+    picture = next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))))
+    pixels = picture.get_bitmap(render=False).to_numpy()
+    dpi = pixels.shape[1] / (page.get_size()[0] / 72.0)
+    return PageImage(index + 1, np.ascontiguousarray(pixels), dpi)

@@ -17,31 +17,21 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 
-from extract.page import PageImage
 from extract.scan.pixels import ink_mask, ruling_segments
 from extract.scan.scanned_page import straighten, table_rulings
 from extract.settings import DEFAULT_SETTINGS
 from extract.table_shapes import table_shapes
+from scanlib import embedded_page_image
 
 ROOT = Path(__file__).resolve().parents[1]
 FAINT = ROOT / "samples" / "scanned" / "scan-faint-r2024-wps-vertical-01.pdf"
 
 
-def _scan_page(path: Path, index: int) -> PageImage:
-    doc = pdfium.PdfDocument(str(path))
-    page = doc[index]
-    picture = next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))))
-    pixels = picture.get_bitmap(render=False).to_numpy()
-    return PageImage(index + 1, np.ascontiguousarray(pixels), pixels.shape[1] / (page.get_size()[0] / 72.0))
-
-
 def _columns(path: Path, index: int) -> list[int]:
     """Column counts of the ruled tables found on a page (upright as scanned: no OCR)."""
-    page = _scan_page(path, index)
+    page = embedded_page_image(path, index)
     upright = straighten(page, None, turns=0)
     segments, _ = table_rulings(upright.ink, page.dpi, DEFAULT_SETTINGS, upright.seal)
     return [len(shape.xs) - 1 for shape in table_shapes(segments, DEFAULT_SETTINGS)]

@@ -17,20 +17,18 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 
 from extract import template as tpl
 from extract.geometry import BBox, Segment, keep_anchored
 from extract.page import PageContent, TextBox
 from extract.scan.ocr import get_engine
-from extract.page import PageImage
 from extract.scan.scanned_page import _column_cuts, _trim_overshoots, read_upright_image, straighten, table_rulings
 from extract.settings import DEFAULT_SETTINGS
 from extract.table_shapes import table_shapes
 from extract.tables.grid import grids_on_page
 from extract.tables.mapping import check_placement, map_tables
+from scanlib import embedded_page_image
 
 ROOT = Path(__file__).resolve().parents[1]
 SCAN = ROOT / "samples" / "scanned" / "scan-r2024-wps-narrow-review-01.pdf"
@@ -186,16 +184,6 @@ def test_stub_judged_against_its_own_table_only():
         assert Segment("v", 120.0, 100.0, 150.0) in keep_anchored(trimmed, 4.0, 72.0), others
 
 
-def _scan_page_image(path: Path, index: int) -> PageImage:
-    doc = pdfium.PdfDocument(str(path))
-    page = doc[index]
-    picture = next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))))
-    pixels = picture.get_bitmap(render=False).to_numpy()
-    width_pt = page.get_size()[0]
-    dpi = pixels.shape[1] / (width_pt / 72.0)
-    return PageImage(index + 1, np.ascontiguousarray(pixels), dpi)
-
-
 @pytest.mark.skipif(not SCAN.exists(), reason="sample scan not generated")
 def test_scanned_narrow_review_reads_exact():
     """四 of the 150 DPI grey JPEG twin, value-row rulings broken (5, 9), shifted (10) and
@@ -203,7 +191,7 @@ def test_scanned_narrow_review_reads_exact():
     column at boundary 9 lost with its header piece; 21-like joins at the others)."""
     engine = get_engine(DEFAULT_SETTINGS.ocr_engine, DEFAULT_SETTINGS.ocr_threads)
     settings = DEFAULT_SETTINGS
-    upright = straighten(_scan_page_image(SCAN, 3), engine, turns=0)
+    upright = straighten(embedded_page_image(SCAN, 3), engine, turns=0)
     dpi = 150.0
     segments, _ = table_rulings(upright.ink, dpi, settings)
     review = [s for s in table_shapes(segments, settings) if len(s.xs) == 16]

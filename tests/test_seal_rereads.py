@@ -18,29 +18,19 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 
 from extract.geometry import BBox
-from extract.page import PageImage, TextBox
+from extract.page import TextBox
 from extract.scan.ocr import get_engine
 from extract.scan.scanned_page import _LineCrop, _seal_fragments, _without_fragments, read_upright_image, straighten
 from extract.scan.seals import SealDisc, seal_discs
 from extract.settings import DEFAULT_SETTINGS
 from extract.tables.grid import grids_on_page
+from scanlib import embedded_page_image
 
 ROOT = Path(__file__).resolve().parents[1]
 ZEROS = ROOT / "samples" / "scanned" / "scan-r2025-zeros-split-unable-01.pdf"
-
-
-def _page_image(path: Path, index: int) -> PageImage:
-    doc = pdfium.PdfDocument(str(path))
-    page = doc[index]
-    picture = next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))))
-    pixels = picture.get_bitmap(render=False).to_numpy()
-    dpi = pixels.shape[1] / (page.get_size()[0] / 72.0)
-    return PageImage(index + 1, np.ascontiguousarray(pixels), dpi)
 
 
 @pytest.mark.skipif(not ZEROS.exists(), reason="sample scan not generated")
@@ -48,7 +38,7 @@ def test_zeros_under_a_grey_seal_offer_zero():
     """三's last four columns of 1.予以公开 and 2.部分公开 on page 3, the seal's ring and
     lettering over their right half: each cell's reading, or one of its second readings, is "0"."""
     engine = get_engine(DEFAULT_SETTINGS.ocr_engine, DEFAULT_SETTINGS.ocr_threads)
-    image = _page_image(ZEROS, 2)
+    image = embedded_page_image(ZEROS, 2)
     upright = straighten(image, engine, turns=0)
     px = image.dpi / 72.0
     # Points of the upright page (top-left origin): columns 公益组织 .. 总计, rows from the
