@@ -136,18 +136,22 @@ def test_line_cut_at_a_column_only_in_a_wide_ink_gap():
     assert _column_cuts(label, 10, 40, [25], 14) == [(10, 40)]
 
 
+# A two-row table (pt) whose inner vertical overshoots the line it crosses: a stub.
+_STUB_TABLE = [
+    Segment("h", 100.0, 50.0, 200.0),
+    Segment("h", 150.0, 50.0, 200.0),
+    Segment("h", 175.0, 50.0, 200.0),
+    Segment("v", 50.0, 100.0, 175.0),
+    Segment("v", 200.0, 100.0, 175.0),
+    Segment("v", 120.0, 100.0, 156.0),  # overshoots y=150 by 6 pt
+]
+
+
 def test_stub_past_a_junction_is_cut_back_and_kept():
     """A header ruling that runs 6 pt past the value row's top line (its piece in the value
     row broke away) stops in mid-air and was dropped with its column; cut back to the line it
     crosses, it is anchored and kept."""
-    segs = [
-        Segment("h", 100.0, 50.0, 200.0),
-        Segment("h", 150.0, 50.0, 200.0),
-        Segment("h", 175.0, 50.0, 200.0),
-        Segment("v", 50.0, 100.0, 175.0),
-        Segment("v", 200.0, 100.0, 175.0),
-        Segment("v", 120.0, 100.0, 156.0),  # overshoots y=150 by 6 pt
-    ]
+    segs = list(_STUB_TABLE)
     assert Segment("v", 120.0, 100.0, 156.0) not in keep_anchored(segs, 4.0, 72.0)
     trimmed = _trim_overshoots(segs, 4.0, 72.0)
     assert Segment("v", 120.0, 100.0, 150.0) in keep_anchored(trimmed, 4.0, 72.0)
@@ -164,14 +168,7 @@ def test_stub_judged_against_its_own_table_only():
     still cut back to the line it crosses and kept (scan-r2024-wps-vertical-rules: a line
     below 四 made the stub look like a ruling with two lines beyond, it was dropped and
     诉讼's "2" and "1" read as "20")."""
-    table = [
-        Segment("h", 100.0, 50.0, 200.0),
-        Segment("h", 150.0, 50.0, 200.0),
-        Segment("h", 175.0, 50.0, 200.0),
-        Segment("v", 50.0, 100.0, 175.0),
-        Segment("v", 200.0, 100.0, 175.0),
-        Segment("v", 120.0, 100.0, 156.0),  # overshoots y=150 by 6 pt
-    ]
+    table = list(_STUB_TABLE)
     below = [  # a second ruled table 80 pt lower
         Segment("h", 255.0, 40.0, 210.0),
         Segment("h", 280.0, 40.0, 210.0),
