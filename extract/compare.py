@@ -336,9 +336,6 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-LANGS = ("both", "zh", "en")
-
-
 def finding_lines(severity: str, rule: str, message: str, message_en: Optional[str], lang: str = "both",
                   indent: str = "  ") -> list[str]:
     """One finding as printed by `check` and `compare`: `[severity] rule: message` in
@@ -418,7 +415,7 @@ def print_rich(comparison: Comparison, lang: str = "both") -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from .options import INTERNAL_ERROR, add_limits, add_ocr, bilingual_help, fail, settings_from
+    from .options import INTERNAL_ERROR, add_lang, add_limits, add_ocr, bilingual_help, fail, settings_from
 
     parser = argparse.ArgumentParser(
         prog="extract compare",
@@ -443,8 +440,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--changed", action="store_true",
                         help="show only the rows whose values differ (and rows a cross-year finding names), on the "
                         "terminal and in --csv; the cross-year findings are all shown")
-    parser.add_argument("--lang", choices=LANGS, default="both",
-                        help="language of the findings' messages: both (Chinese, English under it; default), zh, en")
+    add_lang(parser)
     add_ocr(parser)
     add_limits(parser)
     args = parser.parse_args(argv)

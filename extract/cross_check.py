@@ -89,7 +89,7 @@ def copies_summary(path: Path, lang: str = "both") -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from .options import bilingual_help
+    from .options import add_lang, bilingual_help
 
     parser = argparse.ArgumentParser(
         prog="extract check",
@@ -107,8 +107,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("db", type=Path, help="the batch database")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a cross-report error is found")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
-    parser.add_argument("--lang", choices=("both", "zh", "en"), default="both",
-                        help="language of the findings' messages: both (Chinese, English under it; default), zh, en")
+    add_lang(parser)
     args = parser.parse_args(argv)
 
     from .batch.store import StoreError, open_store

@@ -93,6 +93,11 @@ def add_full_text(parser: argparse.ArgumentParser) -> None:
                         "(a full-page pass per page; without it a scan's text is read on its first page only)")
 
 
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("both", "zh", "en"), default="both",
+                        help="language of the findings' messages: both (Chinese, English under it; default), zh, en")
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     return replace(
         DEFAULT_SETTINGS,
