@@ -202,13 +202,11 @@ def _searchable_without_report(args: argparse.Namespace, no_report: NoReportTabl
 def _write_searchable(args: argparse.Namespace, reading) -> str:
     """Write the searchable copy of a scan; what was written, as one line. Raises
     ExtractError (exit 2) when it cannot be written."""
-    from .scan.searchable import has_scanned_pages, record_cells, write_searchable
+    from .scan.searchable import write_reading_copy
 
-    if not has_scanned_pages(reading.pages):
+    result = write_reading_copy(Path(args.file), reading, args.searchable)
+    if result is None:
         return f"searchable: {args.file} has no scanned page; no searchable copy written"
-    result = write_searchable(Path(args.file), reading.pages, args.searchable,
-                              also_keep=[number for number, _ in reading.unreadable_pages],
-                              cells=record_cells(reading.reports))
     conformance = f"PDF/A-{result.pdfa}" if result.pdfa else result.note
     return (f"searchable: {result.path} ({result.pages} pages, {result.text_pages} with a text layer of "
             f"{result.lines} OCR lines; {conformance})")

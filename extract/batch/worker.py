@@ -110,14 +110,13 @@ def _reports_and_copy(path: Path, settings: Settings, out: Path) -> tuple[tuple[
 
 def _write_copy(path: Path, reading: "pipeline.FileReading", out: Path) -> tuple[str, str]:
     """Write the searchable copy of a reading's scanned pages: (outcome, the line saying what)."""
-    from ..scan.searchable import has_scanned_pages, record_cells, write_searchable
+    from ..scan.searchable import has_scanned_pages, write_reading_copy
 
     if not has_scanned_pages(reading.pages):
         return "none", f"{path}: no scanned page, no searchable copy"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        result = write_searchable(path, reading.pages, out, also_keep=[n for n, _ in reading.unreadable_pages],
-                                  cells=record_cells(reading.reports))
+        result = write_reading_copy(path, reading, out)
     except (ExtractError, OSError) as exc:
         return "failed", f"{path}: searchable copy not written: {getattr(exc, 'reason', None) or exc}"
     conformance = f"PDF/A-{result.pdfa}" if result.pdfa else result.note

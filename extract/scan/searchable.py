@@ -149,6 +149,17 @@ def write_searchable(
         return _save(pdf, out, len(wanted), text_pages, lines, pdfa)
 
 
+def write_reading_copy(source: Path, reading, out: Path) -> Optional[SearchableResult]:
+    """The searchable copy of a file as the pipeline read it (`reading`: a
+    `pipeline.FileReading`: its pages, the pages pdfium could not read, kept as they are,
+    and its records, whose numbers go into their cells); None, and nothing written, when
+    it has no scanned page."""
+    if not has_scanned_pages(reading.pages):
+        return None
+    return write_searchable(source, reading.pages, out, also_keep=[number for number, _ in reading.unreadable_pages],
+                            cells=record_cells(reading.reports))
+
+
 def _open_source(source: Path):
     """The source as a pikepdf document: a PDF as it is; page images (PNG, JPEG, TIFF)
     wrapped into one by img2pdf, which embeds JPEG and CCITT data as they are and other
