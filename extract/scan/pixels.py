@@ -32,7 +32,7 @@ def gray_and_seal(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         return image, None
     neutral = without_colour_cast(image)
     reddish = _reddish(neutral)
-    return _gray_without_red(neutral, reddish), (np.where(reddish, 255, 0).astype(np.uint8) if reddish.any() else None)
+    return _gray_without_red(neutral, reddish), _red_ink_mask(reddish)
 
 
 def _gray_without_red(image: np.ndarray, reddish: np.ndarray) -> np.ndarray:
@@ -101,8 +101,12 @@ def seal_mask(image: np.ndarray) -> np.ndarray | None:
     says where a gap has the seal to blame."""
     if image.ndim == 2:
         return None
-    red = _reddish(without_colour_cast(image))
-    return np.where(red, 255, 0).astype(np.uint8) if red.any() else None
+    return _red_ink_mask(_reddish(without_colour_cast(image)))
+
+
+def _red_ink_mask(reddish: np.ndarray) -> np.ndarray | None:
+    """Red-ink pixels (`_reddish`) as 255 on 0, or None when there are none."""
+    return np.where(reddish, 255, 0).astype(np.uint8) if reddish.any() else None
 
 
 def bridge_under_seal(segments: list[Segment], seal: np.ndarray, dpi: float, tolerance: float) -> list[Segment]:
