@@ -106,8 +106,9 @@ class ImagePages(Sequence[PageImage]):
         number = self._numbers[k]
         frame = self._decode(number - 1)
         h, w = frame.shape[:2]
-        self._check_size(number - 1, w, h, self._settings)
         header = self._headers[number - 1]
+        if header is None:  # no header was read: the limits are checked on the pixels
+            self._check_size(number - 1, w, h, self._settings)
         return PageImage(number, frame, _dpi(w, h, header[2] if header is not None else 0.0))
 
     def _decode(self, index: int):
