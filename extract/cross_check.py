@@ -13,7 +13,12 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
+from .batch.copies import refresh_copies
+from .batch.store import StoreError, database_error_reason, open_store
 from .checks.cross_year import CheckResult, CrossFinding, YearReport, check_reports, indicator_map
+from .compare import finding_lines
+from .export.stored import iter_stored_reports
+from .options import add_lang, bilingual_help, fail
 
 
 # ---------------------------------------------------------------- the database
@@ -35,9 +40,6 @@ def check_database(db) -> tuple[CheckResult, int]:
     """Run the cross-year rules over the canonical copy of every report of a batch database
     (values in effect; copies recognised again first, corrections may have changed them)
     and replace its cross_findings; the result and the number of reports checked."""
-    from .batch.copies import refresh_copies
-    from .export.stored import iter_stored_reports
-
     with db:
         refresh_copies(db)
     # Only the values are kept of each report (not its record): thousands fit in memory.
@@ -51,8 +53,6 @@ def check_database(db) -> tuple[CheckResult, int]:
 def summary(result: CheckResult, reports: int, lang: str = "both") -> str:
     """The summary line, the reports not checked, and every finding (`lang`: both, Chinese
     with the English under it; zh; en)."""
-    from .compare import finding_lines
-
     errors = sum(f.severity == "error" for f in result.findings)
     warnings = sum(f.severity == "warning" for f in result.findings)
     infos = len(result.findings) - errors - warnings
@@ -68,8 +68,6 @@ def summary(result: CheckResult, reports: int, lang: str = "both") -> str:
 def copies_summary(path: Path, lang: str = "both") -> str:
     """Lines on the copies of reports (empty when there are none): each report was checked
     once, as its canonical copy; the values its copies disagree in."""
-    from .batch.store import open_store
-
     db = open_store(path, readonly=True)
     try:
         copies = db.execute("SELECT count(*) FROM copies WHERE canonical = 0").fetchone()[0]
@@ -81,16 +79,12 @@ def copies_summary(path: Path, lang: str = "both") -> str:
         return ""
     lines = [f"\ncopies: {copies} extra copies of {groups} reports, each checked once (its canonical copy); "
              f"{len(rows)} values the copies disagree in (table copy_disagreements)"]
-    from .compare import finding_lines
-
     for rule, severity, message, message_en in rows:
         lines += finding_lines(severity or "warning", rule or "copies.disagree", message, message_en, lang)
     return "\n".join(lines)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from .options import add_lang, bilingual_help
-
     parser = argparse.ArgumentParser(
         prog="extract check",
         **bilingual_help(
@@ -110,9 +104,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     add_lang(parser)
     args = parser.parse_args(argv)
 
-    from .batch.store import StoreError, open_store
-    from .options import fail
-
     try:
         if not args.db.is_file():
             raise StoreError(str(args.db), "no such database")
@@ -124,8 +115,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except StoreError as exc:
         return fail(f"{exc.path}: {exc.reason}", exc.exit_code)
     except sqlite3.DatabaseError as exc:  # while writing: locked, read-only
-        from .batch.store import database_error_reason
-
         return fail(f"{args.db}: {database_error_reason(exc)}", 9)
     text = summary(result, count, args.lang)
     if not args.quiet:
