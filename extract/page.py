@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Optional, Union
+from typing import TYPE_CHECKING, Literal, Optional, Sequence, Union
 
 from .geometry import BBox, Segment
 
@@ -109,6 +109,10 @@ class PageContent:
         """Each box's anchor (`TextBox.anchor`), in the order of `boxes`. Every table on
         the page, the prose lines and the stray numbers ask for them: computed once."""
         return tuple(box.anchor for box in self.boxes)
+
+    def boxes_outside(self, areas: Sequence[BBox]) -> list[TextBox]:
+        """The boxes whose anchor lies in none of `areas` (a page's text outside its tables)."""
+        return [b for b, (x, y) in zip(self.boxes, self.anchors) if not any(a.contains_point(x, y) for a in areas)]
 
 
 @dataclass(frozen=True)

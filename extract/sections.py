@@ -314,7 +314,7 @@ def page_prose_lines(page: PageContent, table_boxes: Sequence[BBox]) -> list[Pro
     """A PDF page's (or page image's) text outside the given table boxes as lines, top to
     bottom, grouped as `metadata.page_lines` groups them, each character with the box of
     its glyph (text layer: its ink) or its share of its OCR run's box."""
-    boxes = [b for b, (x, y) in zip(page.boxes, page.anchors) if not any(t.contains_point(x, y) for t in table_boxes)]
+    boxes = page.boxes_outside(table_boxes)
     if not boxes:
         return []
     grouped = group_into_lines(boxes, [b.ink or b.bbox for b in boxes], [b.baseline for b in boxes])

@@ -109,7 +109,7 @@ def page_signals(page: PageContent, table_boxes: Sequence[BBox], table_kinds: Se
                  partial: bool = False) -> PageSignals:
     """A page's signals: its text lines outside the given tables, and the kinds of the
     tables that are the template's (None for a fragment or a table of something else)."""
-    outside = [b for b, (x, y) in zip(page.boxes, page.anchors) if not any(t.contains_point(x, y) for t in table_boxes)]
+    outside = page.boxes_outside(table_boxes)
     groups = group_into_lines(outside, [b.ink or b.bbox for b in outside], [b.baseline for b in outside])
     lines = []
     for group in groups:
