@@ -12,6 +12,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 from .checks.prose_figures import ProseReading, read_prose
 from .checks.indicator_rules import check_indicators
 from .checks.repair import Repair, repair
+from .checks.blank_cells import doubtful_blank_findings
 from .checks.soft_checks import run_soft_checks
 from .checks.accounting import account, attribute, template_outcomes
 from .checks.unsettled import unsettled_findings
@@ -344,6 +345,7 @@ def build_report(reading: TableReading, settings: Settings) -> Report:
     findings += _table_findings(mapping, cells, version, layout)
     findings += _stray_number_findings(reading)
     findings += mapping.findings + _cell_findings(cells, settings) + validate(values, version, layout)
+    findings += doubtful_blank_findings(equations(version, layout), values, cells)
     prose = _sections_and_figures(reading, version, values)
     outcomes = template_outcomes(values, version, layout)
     findings += run_soft_checks(prose.figures, values, info.agency, version, outcomes=outcomes)

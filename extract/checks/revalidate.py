@@ -33,7 +33,8 @@ INDICATOR_RULES = frozenset({"indicators.parts_sum", "indicators.part_exceeds_pa
 # Rule ids `validate` decides beside the equations: replaced when a report is validated again.
 VALUE_RULES = frozenset({"value.negative", "value.not_integer"})
 # Findings about one cell's reading: settled once a person has confirmed or corrected the cell.
-READING_RULES = frozenset({"cell.low_confidence", "cell.unreadable", "cell.repaired", "cell.split_from_label"})
+READING_RULES = frozenset({"cell.low_confidence", "cell.unreadable", "cell.repaired", "cell.split_from_label",
+                           "cell.blank_doubtful"})
 # The soft checks (checks.soft_checks): decided again against the values in effect.
 SOFT_RULES = frozenset({"prose.contradicts_table", "plausibility.regulations"})
 # A decision in effect (an SQL condition on `corrections`, schema 6): not an undo, and not taken

@@ -47,7 +47,8 @@ LEGEND_SHEET = "图例 legend"
 TOTAL_FIRST_RULES = frozenset({"applications.row_total", "applications.column_total", "review_litigation.total",
                                "indicators.parts_sum"})
 # Findings about how one cell was read (not a rule between cells).
-READING_RULES = frozenset({"cell.low_confidence", "cell.unreadable", "cell.repaired", "cell.split_from_label"})
+READING_RULES = frozenset({"cell.low_confidence", "cell.unreadable", "cell.repaired", "cell.split_from_label",
+                           "cell.blank_doubtful"})
 # Excel forbids these in sheet names, and caps names at 31 characters.
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
