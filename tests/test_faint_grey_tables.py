@@ -7,8 +7,9 @@ The sample twin samples/scanned/scan-faint-r2024-wps-vertical-01.pdf (made by
 samples/make_faint_scans.py: the digital sample's strokes re-printed 0.5 pt grey 0.68,
 then scanned at 150 DPI grey, JPEG q45) is read to its grid here without OCR: before the
 long pale runs were taken, 二 was not found on its page (only a 6-column piece of 三's head).
-四's header columns are still partly lost there (a known gap: the sample is in
-test_samples.KNOWN_GAPS).
+Session 8: broken faint rulings are bridged where the page shows the line along the whole
+gap (`pixels._bridge_broken_rulings`): 四's sub-header row line under 未经复议直接起诉 (glyph
+tops touch it) and the borders of shaded bands (10-20 below the fill).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from scanlib import embedded_page_image
 
 ROOT = Path(__file__).resolve().parents[1]
 FAINT = ROOT / "samples" / "scanned" / "scan-faint-r2024-wps-vertical-01.pdf"
+FAINT_NARROW = ROOT / "samples" / "scanned" / "scan-faint-r2024-wps-narrow-review-01.pdf"
 
 
 def _columns(path: Path, index: int) -> list[int]:
@@ -42,6 +44,15 @@ def test_faint_grey_tables_are_found():
     # Page 2: 二 (4 columns: 信息内容 and three value columns), then the head of 三.
     columns = _columns(FAINT, 1)
     assert len(columns) == 2 and columns[0] == 4, columns
+
+
+@pytest.mark.skipif(not FAINT.exists() or not FAINT_NARROW.exists(), reason="sample scans not generated")
+def test_faint_review_header_and_shaded_bands_are_found():
+    # Page 3 of the vertical twin: 三's tail, then 四 with all 15 columns (before the
+    # bridge: 10, the 未经复议直接起诉 group's row line broken where glyph tops touch it).
+    assert _columns(FAINT, 2) == [10, 15]
+    # Page 2 of the narrow twin: 二 between shaded bands, 4 columns (before: no table).
+    assert _columns(FAINT_NARROW, 1) == [4]
 
 
 def _paper(height: int, width: int, seed: int) -> np.ndarray:
@@ -60,3 +71,46 @@ def test_a_long_pale_line_is_ruling_a_short_pale_mark_is_not():
     lines = [(s.orientation, round(s.position * dpi / 72), round(s.length * dpi / 72)) for s in segments]
     assert [(o, y) for o, y, _ in lines] == [("h", 100)], lines
     assert lines[0][2] >= 140
+
+
+def _shaded_band_table(line: float, seed: int) -> np.ndarray:
+    """A 150 dpi grey scan of a 4-column table of two shaded bands (merged cells, fill 214)
+    each over two white rows: 1 px rulings of grey `line`, blurred, noisy, JPEG q45 (the
+    way WPS prints a light-grey 0.5 pt border over 二's shaded 第二十条 rows)."""
+    rng = np.random.default_rng(seed)
+    page = np.full((420, 1100), 235.0)
+    left, right, columns = 60, 1040, (300, 550, 800)
+    rows = (60, 105, 150, 195, 240, 285, 330)
+    for top, bottom in ((60, 105), (195, 240)):
+        page[top:bottom, left:right] = 214.0
+    for y in rows:
+        page[y, left : right + 1] = line
+    page[rows[0] : rows[-1] + 1, [left, right]] = line
+    for x in columns:  # column lines in the white rows only: a band is one cell
+        page[105:196, x] = line
+        page[240:331, x] = line
+    for top in (105, 150, 240, 285):  # a value's strokes in each white cell
+        for x0, x1 in zip((left,) + columns, columns + (right,)):
+            cx, cy = (x0 + x1) // 2, top + 22
+            page[cy - 7 : cy + 8, cx - 20 : cx + 20 : 6] = 40.0
+    page = cv2.GaussianBlur(page, (0, 0), 0.6) + cv2.GaussianBlur(rng.normal(0, 5, page.shape), (0, 0), 0.7)
+    ok, jpeg = cv2.imencode(".jpg", np.clip(page, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 45])
+    return cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+
+
+def test_shaded_band_borders_are_bridged_and_bands_stay_merged():
+    """The band borders (19 below the fill before the blur) are lost by the pixel passes;
+    the column lines stopping at them are bridged to each other along the border. The
+    bands themselves print no column line: they stay one cell over all four columns."""
+    dpi = 150.0
+    gray = _shaded_band_table(195.0, seed=3)
+    segments, _ = table_rulings(ink_mask(gray, dpi), dpi, DEFAULT_SETTINGS)
+    shapes = table_shapes(segments, DEFAULT_SETTINGS)
+    assert len(shapes) == 1, shapes
+    shape = shapes[0]
+    px = dpi / 72
+    assert [round(x * px / 10) for x in shape.xs] == [6, 30, 55, 80, 104], shape.xs
+    ys = [round(y * px / 5) for y in shape.ys]
+    assert ys[-6:] == [21, 30, 39, 48, 57, 66], shape.ys  # every row line from 105 px down
+    band = ys.index(39)  # the second band's row: one cell across the table
+    assert (band, 0, 1, 4) in shape.spans, shape.spans

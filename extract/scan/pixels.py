@@ -154,7 +154,8 @@ def ink_mask(gray: np.ndarray, dpi: float) -> np.ndarray:
     # red seal, show-through from the back of the sheet) are not print.
     otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     dark = (gray <= otsu + 10).astype(np.uint8) * 255
-    return cv2.bitwise_or(cv2.bitwise_and(local, dark), _faint_rulings(gray, dpi))
+    ink = cv2.bitwise_or(cv2.bitwise_and(local, dark), _faint_rulings(gray, dpi))
+    return _bridge_broken_rulings(ink, gray, dpi)
 
 
 # A pale ruling pixel must be this much darker (grey levels) than the paper just above and
@@ -233,6 +234,189 @@ def _straight_runs(candidates: np.ndarray, dpi: float, length: int) -> np.ndarra
         runs = cv2.morphologyEx(runs, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, bridge))
         out = cv2.bitwise_or(out, runs)
     return out
+
+
+# Bridging a broken ruling (`_bridge_broken_rulings`). A gap is bridged only where the
+# page shows a thin line along all of it: per pixel across the gap, the darkest pixel
+# within one pixel of the line's row must be `_BRIDGE_CONTRAST` grey levels darker than
+# the paper 2-5 px beside it (the brighter side), and, where both sides are clean of
+# print, `_BRIDGE_OTHER_SIDE` darker than the other side too (a shaded fill's edge is a
+# step, not a line: darker on one side only). A 0.5 pt grey border at 150 dpi is 20-50
+# below the paper and 10-20 below a shaded fill; JPEG noise moves a pixel by ~5.
+_BRIDGE_CONTRAST = 12
+_BRIDGE_OTHER_SIDE = 5
+# Share of the gap's readable pixels that must show the line (print crossing or touching
+# the line on both sides makes a pixel unreadable; at least half must be readable).
+_BRIDGE_SHARE = 0.9
+_BRIDGE_READABLE = 0.5
+# A search from a ruling's loose end (no line along it yet: the row line a column line
+# stops at) must have this share of its gap clean of print on both sides: glyph strokes
+# stacked in a narrow column make a one-sided "line" along their edges.
+_BRIDGE_CLEAN_FROM_END = 0.4
+# Longest gap (inches): a merged header cell's line spans half a page.
+_BRIDGE_MAX_IN = 6.0
+# How far (px at 150 dpi, scaled) a line's end may stand off the line it should meet:
+# a faint ruling fades a few pixels before the junction.
+_BRIDGE_REACH_150 = 5
+
+
+@dataclass(frozen=True)
+class _LineRun:
+    """One horizontal run of line pixels (a vertical one transposed): first and last
+    column, and the mean row of its pixels in each; pixels, row 0 at the top."""
+
+    x0: int
+    y0: float
+    x1: int
+    y1: float
+
+
+def _bridge_broken_rulings(ink: np.ndarray, gray: np.ndarray, dpi: float) -> np.ndarray:
+    """`ink` with the gaps of broken rulings filled where the page shows the line across
+    the gap (`_bridge_evidence`). A faint grey border scanned at 150 dpi breaks wherever it
+    falls between two sensor rows, JPEG blurs it, or a glyph's top touches it; the pieces
+    left are too short to count, and a column whose row line is lost drops out of the grid
+    with its header cells. Two kinds of gap are tried: from the end of a line run along its
+    row to the next run or perpendicular line on that row (a run broken, or stopping short
+    of the frame), and from a column line's loose end (no row line meets it) along the
+    row it should meet, to the next perpendicular line (a row line lost outright, as
+    along a shaded band). The target is only ever a ruling; the evidence is the page's
+    own pixels along the whole gap, so glyph strokes do not vote for one another. Pure;
+    returns a new mask (255 on 0)."""
+    horizontal, vertical = line_masks(ink, dpi, 0.2)
+    paper = float(np.median(gray))
+    cores = ((gray <= paper - _PRINT_CORE_DEPTH) * 255).astype(np.uint8)
+    print_near = cv2.dilate(cores, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))) > 0
+    scale = dpi / 150
+    reach = max(2, round(_BRIDGE_REACH_150 * scale))
+    # Within this many pixels of a line counts as meeting it (a junction).
+    meet = 2 * max(2, round(2 * scale)) + 1
+    rows = _LineMask(horizontal, meet, transposed=False)
+    columns = _LineMask(vertical, meet, transposed=True)
+    out = ink.copy()
+    # Vertical rulings are horizontal ones of the transposed images: `.T` views, so that
+    # `out.T` is written through and nothing is copied.
+    for lines, across, across_mask, page, near, target in (
+        (rows, columns, vertical, gray, print_near, out),
+        (columns, rows, horizontal.T, gray.T, print_near.T, out.T),
+    ):
+        _bridge_rows(lines, across, across_mask, page, near, target, reach, int(dpi * _BRIDGE_MAX_IN))
+    return out
+
+
+class _LineMask:
+    """A mask of line pixels of one orientation and its runs, seen along the runs (a
+    vertical mask through `.T`): `near` (pixels within `meet`/2 of a line, a view in that
+    frame), `runs` (as `_LineRun`s in that frame)."""
+
+    def __init__(self, mask: np.ndarray, meet: int, transposed: bool) -> None:
+        near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (meet, meet))) > 0
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        self.near = near.T if transposed else near
+        # In the image's own frame, shared by both orientations.
+        self._near_image, self._labels, self._count = near, labels, count
+        self.runs: list[_LineRun] = []
+        for k in range(1, count):
+            x, y, w, h, _ = stats[k]
+            own = labels[y : y + h, x : x + w] == k
+            if transposed:  # along the run is down the image
+                x, y, w, h, own = y, x, h, w, own.T
+            self.runs.append(
+                _LineRun(int(x), y + float(np.flatnonzero(own[:, 0]).mean()), int(x + w - 1), y + float(np.flatnonzero(own[:, -1]).mean()))
+            )
+
+    def touching(self, other: "_LineMask") -> list[bool]:
+        """Per run: whether it meets a line of `other` (crossing it or ending at it)."""
+        hits = np.bincount(self._labels[other._near_image], minlength=self._count) > 0
+        return [bool(t) for t in hits[1:]]
+
+
+def _bridge_rows(
+    lines: _LineMask, across: _LineMask, across_mask: np.ndarray, gray: np.ndarray, near: np.ndarray,
+    out: np.ndarray, reach: int, longest: int,
+) -> None:
+    """Bridges along rows (see `_bridge_broken_rulings`): `lines` holds the row lines,
+    `across` the column lines (`across_mask` their pixels), all in the frame of `gray`;
+    writes into `out`."""
+    # A run bridges to a perpendicular line; to another run on its row only when it is a
+    # ruling of a frame (touches a perpendicular line), not a glyph stroke on its own.
+    for run, in_frame in zip(lines.runs, lines.touching(across)):
+        for direction, x, y in ((1, run.x1, run.y1), (-1, run.x0, run.y0)):
+            _bridge_from(direction, x, y, lines.runs if in_frame else [], across_mask, gray, near, out, reach, longest, False)
+    height = gray.shape[0]
+    for column in across.runs:
+        for row, x in ((column.x0, column.y0), (column.x1, column.y1)):
+            col = int(round(x))
+            if not reach < row < height - reach - 1 or lines.near[row, col]:
+                continue  # at a row line already, or at the image's edge
+            for direction in (1, -1):
+                # The column line may stop a few pixels off the row line it meets.
+                for shift in sorted(range(-reach, reach + 1), key=abs):
+                    if _bridge_from(direction, col + 2 * direction, float(row + shift), [], across_mask, gray, near, out, reach, longest, True):
+                        break
+
+
+def _bridge_from(
+    direction: int, x: int, y: float, runs: list[_LineRun], across: np.ndarray, gray: np.ndarray,
+    near: np.ndarray, out: np.ndarray, reach: int, longest: int, from_end: bool,
+) -> bool:
+    """Bridges from (x, y) along its row in `direction` to the nearest ruling on that row:
+    a column line crossing or ending within `reach` rows, or (`runs`) the near end of
+    another run on the same row. True when the gap showed the line and was filled."""
+    height, width = gray.shape
+    row = int(round(y))
+    if not reach + 5 < row < height - reach - 6:
+        return False
+    lo, hi = (x + 1, min(width, x + 1 + longest)) if direction > 0 else (max(0, x - longest), x)
+    if lo >= hi:
+        return False
+    columns = lo + np.flatnonzero(across[row - reach : row + reach + 1, lo:hi].any(axis=0))
+    columns = _past_own_line(columns if direction > 0 else columns[::-1], x)
+    best = (int(columns[0]), y) if columns.size else None
+    for other in runs:
+        start, start_y = (other.x0, other.y0) if direction > 0 else (other.x1, other.y1)
+        if lo <= start < hi and abs(start_y - y) <= 2 and (best is None or (start - best[0]) * direction < 0):
+            best = (start, start_y)
+    if best is None or abs(best[0] - x) < 2:
+        return False
+    xs = np.arange(min(x, best[0]) + 1, max(x, best[0]))
+    ys = np.rint(np.interp(xs, [x, best[0]] if x < best[0] else [best[0], x], [y, best[1]] if x < best[0] else [best[1], y])).astype(int)
+    if not _bridge_evidence(gray, near, xs, ys, from_end):
+        return False
+    for d in (-1, 0, 1):  # three rows: the line may step a row across the gap
+        out[ys + d, xs] = 255
+    return True
+
+
+def _past_own_line(columns: np.ndarray, x: int) -> np.ndarray:
+    """`columns` (ordered away from x) without the first run of them touching x: the
+    column line the run's end stands on is no target."""
+    k, last = 0, x
+    while k < columns.size and abs(int(columns[k]) - last) <= 3:
+        last = int(columns[k])
+        k += 1
+    return columns[k:]
+
+
+def _bridge_evidence(gray: np.ndarray, near: np.ndarray, xs: np.ndarray, ys: np.ndarray, from_end: bool) -> bool:
+    """Whether the page shows a thin dark line through (xs, ys) (see `_BRIDGE_CONTRAST`).
+    Per pixel: the line is the darkest non-print pixel within one row; each side is the
+    brightest of rows 2-5 away; a side with print near it is not paper."""
+    line = np.stack([np.where(near[ys + d, xs], 255, gray[ys + d, xs]) for d in (-1, 0, 1)]).min(axis=0).astype(int)
+    above = np.stack([gray[ys + d, xs] for d in (-5, -4, -3, -2)]).max(axis=0).astype(int) - line
+    below = np.stack([gray[ys + d, xs] for d in (2, 3, 4, 5)]).max(axis=0).astype(int) - line
+    print_above = np.stack([near[ys + d, xs] for d in (-5, -4, -3, -2)]).any(axis=0)
+    print_below = np.stack([near[ys + d, xs] for d in (2, 3, 4, 5)]).any(axis=0)
+    readable = (line < 255) & ~(print_above & print_below)
+    clean = (line < 255) & ~print_above & ~print_below
+    if readable.mean() < _BRIDGE_READABLE or (from_end and clean.mean() < _BRIDGE_CLEAN_FROM_END):
+        return False
+    shows = np.where(
+        clean,
+        (np.maximum(above, below) >= _BRIDGE_CONTRAST) & (np.minimum(above, below) >= _BRIDGE_OTHER_SIDE),
+        np.where(print_above, below, above) >= _BRIDGE_CONTRAST,
+    )
+    return bool(shows[readable].mean() >= _BRIDGE_SHARE)
 
 
 def line_masks(ink: np.ndarray, dpi: float, length_in: float) -> tuple[np.ndarray, np.ndarray]:
