@@ -28,8 +28,6 @@ SCANNED = _reports(SAMPLES / "scanned")
 # flagged, never silently wrong). Strict: the test fails as soon as one passes, so the
 # entry is removed then. See NOTES.md, known gaps.
 KNOWN_GAPS = {
-    "scan-r2023-word-tbrl-01": "grey scan, a seal's lettering over 三: the star's fragment over a total is dropped "
-    "(scan/seals.py) and the rules settle four more cells, but 3.要求提供公开出版物's 其他 0 reads 'a': flagged unreadable",
     # Issue 17, class 2 (samples/make_faint_scans.py): borders printed 0.5 pt light grey, 150 DPI grey JPEG.
     "scan-faint-r2024-wps-vertical-01": "borders grey 0.68 at 150 DPI q45: 二's shaded rows' borders and 四's header "
     "columns still partly lost (169/207 cells): merged cells reported unplaced, 四's merged 20002 named by table.unsettled",

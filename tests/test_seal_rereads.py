@@ -22,9 +22,17 @@ import pytest
 
 from extract.geometry import BBox
 from extract.page import TextBox
-from extract.scan.ocr import get_engine
-from extract.scan.scanned_page import _LineCrop, _seal_fragments, _without_fragments, read_upright_image, straighten
-from extract.scan.seals import SealDisc, seal_discs
+from extract.scan.ocr import LineResult, get_engine
+from extract.scan.scanned_page import (
+    _dark_only,
+    _doubtful,
+    _LineCrop,
+    _seal_fragments,
+    _without_fragments,
+    read_upright_image,
+    straighten,
+)
+from extract.scan.seals import SealDisc, seal_discs, without_seal_strokes
 from extract.settings import DEFAULT_SETTINGS
 from extract.tables.grid import grids_on_page
 from scanlib import embedded_page_image
@@ -107,3 +115,51 @@ def test_an_unsure_line_in_a_seal_over_a_sure_number_is_dropped_and_leaves_its_d
     assert _seal_fragments(word, crops, [0, 0], seal, 0.9) == {}
     # lines of two different cells are never one cell's fragment
     assert _seal_fragments(boxes, crops, [0, 1], seal, 0.9) == {}
+
+
+def _zero_under_ring(dpi: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A value cell's line crop (150-300 dpi grey scan): a printed "0" (thin, near black)
+    with a grey seal's ring (a 1.2 mm mid-grey band, ~115 as measured on tbrl) running across it, the stamp's ink
+    laid over the print (multiplied, as a stamp pad prints over toner). -> the crop, the
+    digit's pixels and the ring's pixels."""
+    px = dpi / 25.4
+    height, width = int(7 * px), int(14 * px)
+    digit = np.zeros((height, width), np.uint8)
+    cv2.putText(digit, "0", (int(3 * px), int(5.5 * px)), cv2.FONT_HERSHEY_SIMPLEX, px / 9, 255, max(2, int(px / 3)))
+    ring = np.zeros_like(digit)
+    cv2.circle(ring, (int(26 * px), int(-12 * px)), int(27 * px), 255, int(1.2 * px))
+    paper = np.full((height, width), 235.0)
+    page = paper * np.where(digit > 0, 50 / 235, 1.0) * np.where(ring > 0, 112 / 235, 1.0)
+    page = cv2.GaussianBlur(page, (0, 0), 0.7) + np.random.default_rng(seed).normal(0, 5, page.shape)
+    return np.clip(page, 0, 255).astype(np.uint8), digit > 0, (ring > 0) & (digit == 0)
+
+
+def test_a_seal_ring_across_a_zero_is_taken_out_and_the_zero_kept():
+    """tbrl's "a" for 0 (a grey seal's ring across the digit): the darkest-strokes reread
+    keeps the ring (its grey is darker than the cut), so no second reading offered "0". With
+    the broad strokes taken out, the ring goes and the digit stays whole, also where the
+    two cross; a crop without broad strokes is left alone."""
+    for dpi, seed in ((150.0, 1), (200.0, 2), (300.0, 3)):
+        crop, digit, ring = _zero_under_ring(dpi, seed)
+        cleaned = without_seal_strokes(crop, dpi)
+        assert cleaned is not None
+        ink = cleaned == 0
+        assert ink[digit].mean() > 0.85, (dpi, ink[digit].mean())
+        eroded_ring = cv2.erode(ring.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        assert ink[eroded_ring].mean() < 0.05, (dpi, ink[eroded_ring].mean())
+        assert (_dark_only(crop) == 0)[eroded_ring].mean() > 0.5  # what the old reread kept
+    plain = np.full((21, 42), 235, np.uint8)
+    cv2.putText(plain, "0", (12, 17), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 40, 2)
+    assert without_seal_strokes(plain, 150.0) is None
+
+
+def test_a_lone_latin_letter_in_a_cell_is_read_again():
+    """"a" read confidently (0.92) where a 0 lies under a seal: no label of the template
+    reads as one or two Latin letters, so such a reading gets second readings; blank marks
+    and numbers do not."""
+    settings = DEFAULT_SETTINGS
+    assert _doubtful(LineResult("a", 0.92), settings)
+    assert _doubtful(LineResult("UP", 0.95), settings)
+    assert not _doubtful(LineResult("/", 0.95), settings)
+    assert not _doubtful(LineResult("-", 0.95), settings)
+    assert not _doubtful(LineResult("0", 0.95), settings)

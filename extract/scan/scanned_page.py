@@ -24,7 +24,7 @@ from ..table_shapes import table_shapes
 from ..text import parse_value
 from .ocr import LineResult, OcrEngine
 from .perspective import Flattening, estimate_flattening
-from .seals import SealDisc, seal_discs
+from .seals import SealDisc, overlaps, seal_discs, without_seal_strokes
 from .pixels import (
     GlyphLine,
     bridge_under_seal,
@@ -590,8 +590,10 @@ def read_upright_image(
     # Ruling pixels grown by ~0.5 pt: the anti-aliased, JPEG-blurred edge of a scanned
     # line left behind reads as "1" or "」" at a cell border.
     grow = max(3, int(dpi / 100) * 2 + 1)
+    raw_lines = line_mask
     line_mask = cv2.dilate(line_mask, cv2.getStructuringElement(cv2.MORPH_RECT, (grow, grow)))
-    text_ink = _despeckle(cv2.bitwise_and(ink, cv2.bitwise_not(line_mask)), max(3, int((dpi / 100) ** 2 * 2)))
+    speck = max(3, int((dpi / 100) ** 2 * 2))
+    text_ink = _despeckle(cv2.bitwise_and(ink, cv2.bitwise_not(line_mask)), speck)
 
     table_boxes: list[tuple[float, float, float, float]] = []
     cells_px: list[tuple[int, int, int, int]] = []
@@ -606,18 +608,24 @@ def read_upright_image(
         ]
         inner_columns += [tuple(int(x / scale) for x in xs[c + 1 : c + cs]) for _, c, _, cs in shape.spans]
     rows_of = [cell_text_rows(text_ink, cell, dpi) for cell in cells_px]
+    ink_of = [text_ink] * len(cells_px)
+    if any(not rows for rows in rows_of):
+        _read_through_free_lines(ink, raw_lines, line_mask, segments, dpi, speck, cells_px, rows_of, ink_of)
     line_height = typical_line_height([r1 - r0 for rows in rows_of for r0, r1 in rows])
     crops: list[_LineCrop] = []
     cell_of: list[int] = []  # crop -> index of its cell
     for k, cell in enumerate(cells_px):
-        found = cell_line_crops(gray, text_ink, cell, dpi, line_height, rows_of[k], inner_columns[k])
+        found = cell_line_crops(gray, ink_of[k], cell, dpi, line_height, rows_of[k], inner_columns[k])
         crops += found
         cell_of += [k] * len(found)
 
     results = _recognize(engine, [c.image for c in crops])
     in_label = _in_label_cells(results, cell_of)
     doubtful = [i for i, r in enumerate(results) if _doubtful(r, settings, in_label[i])]
-    alternatives = _reread(engine, [crops[i].image for i in doubtful])
+    discs = seal_discs(gray, dpi)
+    alternatives = _reread(
+        engine, [crops[i].image for i in doubtful], dpi, [overlaps(discs, crops[i].box_px) for i in doubtful]
+    )
     # Ink the recogniser returns nothing for is not an empty cell: it stands as "?" with
     # confidence 0, so the cell is reported as unreadable instead of read as blank.
     boxes = [
@@ -632,7 +640,7 @@ def read_upright_image(
     for i, alts in zip(doubtful, alternatives, strict=True):
         boxes[i] = replace(boxes[i], alternatives=tuple(a for a in dict.fromkeys(alts) if a and a != boxes[i].text))
     lines_px = [c.line_px for c in crops]
-    fragments = _seal_fragments(boxes, crops, cell_of, seal_discs(gray, dpi), settings.min_ocr_confidence)
+    fragments = _seal_fragments(boxes, crops, cell_of, discs, settings.min_ocr_confidence)
     if fragments:
         boxes, lines_px = _without_fragments(boxes, lines_px, cell_of, fragments)
     boxes = _join_cut_labels(boxes, lines_px)
@@ -650,6 +658,46 @@ def read_upright_image(
         source="ocr",
         full_text=page_text == "all",
     )
+
+
+# A cell's recovered ink lying this much (share of its pixels) on line pixels is what is left
+# of a ruling (a stub, a broken border's piece), not print.
+_LINE_SHARE_OF_PRINT = 0.6
+
+
+def _read_through_free_lines(
+    ink: np.ndarray, raw_lines: np.ndarray, line_mask: np.ndarray, segments: Sequence[Segment], dpi: float,
+    speck: int, cells_px: Sequence[tuple[int, int, int, int]], rows_of: list[list[tuple[int, int]]],
+    ink_of: list[np.ndarray],
+) -> None:
+    """Cells found blank because line pixels that are no ruling of any table erased their
+    print: bold digits set tight (a photocopy thickens them) fuse their tops and feet into
+    runs as long as a short ruling; the run is dropped as a segment (anchored nowhere) but
+    its pixels stayed in the mask and took the number with them ("2932" read as blank).
+    For such cells, only the kept rulings' pixels are erased; ink that is then mostly line
+    pixels is a ruling's leftover and the cell stays blank. Updates rows_of and ink_of in
+    place (pixels, image frame: top-left origin)."""
+    px = dpi / 72.0
+    half = max(4, int(dpi / 25)) + 2  # a ruling's half thickness at most (1 mm lines), plus its grown edge
+    kept = np.zeros_like(line_mask)
+    for s in segments:
+        a, b, c = int(s.position * px), int(s.start * px), int(s.end * px)
+        if s.orientation == "h":
+            kept[max(0, a - half) : a + half + 1, max(0, b - half) : c + half + 1] = 255
+        else:
+            kept[max(0, b - half) : c + half + 1, max(0, a - half) : a + half + 1] = 255
+    kept_ink = _despeckle(cv2.bitwise_and(ink, cv2.bitwise_not(cv2.bitwise_and(line_mask, kept))), speck)
+    for k, cell in enumerate(cells_px):
+        if rows_of[k]:
+            continue
+        rows = cell_text_rows(kept_ink, cell, dpi)
+        if not rows:
+            continue
+        x0, top, x1, bottom = _inner(cell, dpi)
+        region = kept_ink[top:bottom, x0:x1] > 0
+        on_lines = np.count_nonzero(region & (raw_lines[top:bottom, x0:x1] > 0))
+        if on_lines <= _LINE_SHARE_OF_PRINT * np.count_nonzero(region):
+            rows_of[k], ink_of[k] = rows, kept_ink
 
 
 def _seal_fragments(
@@ -733,15 +781,21 @@ def _in_label_cells(results: Sequence[LineResult], cell_of: Sequence[int]) -> li
 
 
 def _doubtful(result: LineResult, settings: Settings, in_label: bool = False) -> bool:
-    """Worth a second reading: low confidence, nothing read, or one or two stray Chinese
-    characters — what a seal's lettering over a number reads as, often confidently. The
+    """Worth a second reading: low confidence, nothing read, one or two stray Chinese
+    characters — what a seal's lettering over a number reads as, often confidently — or
+    one or two Latin letters that are no number. The
     pieces of a wrapped or vertical label (one character of 三、本年度办理结果 per line)
     are template characters in a cell of several Chinese lines: not read twice."""
     text = result.text.strip()
     if result.confidence < settings.min_ocr_confidence or not text:
         return True
-    if len(text) > 2 or any(ch.isdigit() for ch in text) or not _CJK.search(text):
+    if len(text) > 2 or any(ch.isdigit() for ch in text):
         return False
+    if not _CJK.search(text):
+        # One or two Latin letters or marks that are no number and no blank mark ("/", "-"):
+        # no label of the template reads so; a number under a seal's ring or a smudge does
+        # ("a" for 0, confidently).
+        return not parse_value(text).ok
     if text in UNIT_WORDS or text in _UNIT_HEADERS:
         # 件 / 条 / 人次 read confidently: a pre-2019 table's unit column, not a seal's
         # lettering (a seal over a number that reads as a unit leaves a cell that is no
@@ -828,16 +882,28 @@ def _dark_only(image: np.ndarray) -> np.ndarray:
     return np.where(gray <= cut, 0, 255).astype(np.uint8)
 
 
-def _reread(engine: OcrEngine, images: Sequence[np.ndarray]) -> list[list[str]]:
-    """Alternative readings of doubtful lines: darkest strokes only, and twice the size."""
+def _reread(
+    engine: OcrEngine, images: Sequence[np.ndarray], dpi: float, on_seal: Sequence[bool]
+) -> list[list[str]]:
+    """Alternative readings of doubtful lines: darkest strokes only, and twice the size;
+    a line lying on a found seal (`on_seal`) also with the seal's broad strokes taken out
+    (`seals.without_seal_strokes`): a ring crossing a 0 keeps its grey among the darkest
+    strokes, and the recogniser reads the two as a letter."""
     if not images:
         return []
     variants = [_dark_only(im) for im in images] + [
         cv2.resize(im, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC) for im in images
     ]
-    results = _recognize(engine, variants, first_reading=False)
     n = len(images)
-    return [[results[i].text.strip(), results[n + i].text.strip()] for i in range(n)]
+    sealless = {i: without_seal_strokes(im, dpi) for i, im in enumerate(images) if on_seal[i]}
+    sealless_of = {i: 2 * n + k for k, i in enumerate(i for i, v in sealless.items() if v is not None)}
+    variants += [v for v in sealless.values() if v is not None]
+    results = _recognize(engine, variants, first_reading=False)
+    return [
+        [results[i].text.strip(), results[n + i].text.strip()]
+        + ([results[sealless_of[i]].text.strip()] if i in sealless_of else [])
+        for i in range(n)
+    ]
 
 
 # Text lines outside the tables are detected at this resolution at most (dpi): 10.5 pt body

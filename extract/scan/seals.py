@@ -12,6 +12,7 @@ text are not.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional, Sequence
 
 import cv2
 import numpy as np
@@ -52,3 +53,58 @@ def seal_discs(gray: np.ndarray, dpi: float) -> list[SealDisc]:
     if found is None:
         return []
     return [SealDisc(float(x) / scale, float(y) / scale, float(r) / scale) for x, y, r in found[0]]
+
+
+# A seal's broad strokes (its ring ~1-1.5 mm, its star, filled) survive an opening with a
+# disc this wide (mm); printed digits and table text (strokes 0.2-0.5 mm) do not.
+_BROAD_STROKE_MM = 0.6
+# Broad-stroke pixels (page pixels) a crop needs before it counts as lying on seal ink.
+_MIN_BROAD_PIXELS = 3
+
+
+def overlaps(discs: Sequence[SealDisc], box: tuple[int, int, int, int]) -> bool:
+    """Whether a box (x0, top, x1, bottom, page pixels) reaches into any of the discs."""
+    x0, top, x1, bottom = box
+    for disc in discs:
+        nearest_x = min(max(disc.x, x0), x1)
+        nearest_y = min(max(disc.y, top), bottom)
+        if disc.holds(nearest_x, nearest_y):
+            return True
+    return False
+
+
+def without_seal_strokes(crop: np.ndarray, dpi: float) -> Optional[np.ndarray]:
+    """A line crop (grey, page resolution) as black print on white with a grey seal's broad
+    strokes taken out, or None when the crop holds none.
+
+    A seal's ring and star are broad strokes of mid-grey ink; printed digits are thin and
+    darker. Where a digit crosses the ring the two inks add up (a stamp is printed over
+    the page), so the digit's pixels there are darker than the ring alone. The broad
+    strokes are what an opening with a ~0.6 mm disc keeps; of them (grown by a pixel), the
+    pixels no darker than halfway between the seal's own grey and the print's are whitened, and every other
+    ink pixel (the paper/ink split of the crop, Otsu) is kept as print. Specks and flat
+    remnants (a ruling's edge) left over are dropped."""
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    paper_split, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = (gray < paper_split).astype(np.uint8)
+    width = max(3, int(round(dpi / 25.4 * _BROAD_STROKE_MM)))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (width, width))
+    broad = cv2.morphologyEx(ink, cv2.MORPH_OPEN, disc).astype(bool)
+    if broad.sum() < _MIN_BROAD_PIXELS * width * width:
+        return None
+    seal_level = float(np.median(gray[broad]))
+    # The print's grey: the darkest ink (a bold digit's strokes may be broad enough to
+    # survive the opening themselves, so the print is not looked for outside them).
+    print_level = float(np.percentile(gray[ink.astype(bool)], 5))
+    cut = (seal_level + print_level) / 2
+    # The opening leaves the broad strokes' soft edges out: grown by a pixel they go too.
+    seal_ink = cv2.dilate(broad.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & (gray > cut)
+    keep = (ink.astype(bool) & ~seal_ink).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(keep, connectivity=8)
+    if count > 1:
+        largest = stats[1:, cv2.CC_STAT_AREA].max()
+        tallest = stats[1:, cv2.CC_STAT_HEIGHT].max()
+        small = (stats[:, cv2.CC_STAT_AREA] < 0.2 * largest) | (stats[:, cv2.CC_STAT_HEIGHT] < 0.4 * tallest)
+        small[0] = True
+        keep[small[labels]] = 0
+    return np.where(keep > 0, 0, 255).astype(np.uint8)
