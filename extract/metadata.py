@@ -9,8 +9,10 @@ from typing import Optional, Sequence
 
 from .geometry import group_into_lines
 from .page import PageContent
+from . import template as tpl
 from .records import Finding, ReportInfo
 from .template import TemplateVersion
+from .text import label_core
 
 # The title: 政府信息公开工作年度报告, and the shorter forms reports of 2008-2018 also print
 # (政府信息公开年度报告, 政府信息公开工作报告, 政府信息公开工作年报).
@@ -30,6 +32,35 @@ _FILLER = re.compile(r"^(关于|的)|(的|关于)$")
 _NOT_A_NAME_START = re.compile(r"^[^\u3400-\u9fff]+")
 
 
+def _template_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The template's printed labels and headers (label cores), and among them the words
+    that only a table's header prints (no agency's name holds them)."""
+    labels = {r.label for rows in tpl.APPLICATION_ROWS.values() for r in rows}
+    labels |= {r.group for rows in tpl.APPLICATION_ROWS.values() for r in rows if r.group}
+    labels |= {c.label for c in tpl.APPLICATION_COLUMNS} | {c.group for c in tpl.APPLICATION_COLUMNS if c.group}
+    labels |= {label for rows in tpl.PROACTIVE_ROWS.values() for (label, _, heading) in rows.values()}
+    labels |= {heading for rows in tpl.PROACTIVE_ROWS.values() for (_, _, heading) in rows.values()}
+    labels |= {v for cols in tpl.PROACTIVE_COLUMNS.values() for v in cols.values()}
+    labels |= {c.label for c in tpl.REVIEW_COLUMNS} | {r.label for r in tpl.REVIEW_ROWS} | {r.group for r in tpl.REVIEW_ROWS if r.group}
+    header_only = {"申请人情况", "法人或其他组织", "信息内容", tpl.APPLICATION_RESULTS_LABEL, "商业企业", "科研机构",
+                   "社会公益组织", "法律服务机构", "自然人", "结果维持", "结果纠正", "尚未审结"}
+    header_only |= set(tpl.PROACTIVE_COLUMNS["2021"].values()) | set(tpl.PROACTIVE_COLUMNS["2019"].values())
+    cores = {label_core(w) for w in labels | header_only}
+    return frozenset(c for c in cores if c), frozenset(c for w in header_only if len(c := label_core(w)) >= 3)
+
+
+# A title line on a page image that holds two pages side by side, or a head read across a
+# table, can lend the title a table's header ("申请人情况2021年政府信息公开工作年度报告"): a
+# name that is a template label, or holds a word only a table's header prints, is no agency.
+_TEMPLATE_LABELS, _HEADER_WORDS = _template_words()
+
+
+def is_template_label(name: str) -> bool:
+    """Whether an agency candidate is (or holds) a label of the report template's tables."""
+    core = label_core(name)
+    return core in _TEMPLATE_LABELS or any(word in core for word in _HEADER_WORDS)
+
+
 def page_lines(page: PageContent) -> list[str]:
     """The page's visible text as lines, top to bottom, without spaces."""
     boxes = page.boxes
@@ -46,9 +77,14 @@ def _agency_in(title: re.Match) -> str:
     return _FILLER.sub("", _NOT_A_NAME_START.sub("", title.group("before") or title.group("after"))).strip()
 
 
-def read_info(first_page_lines: Sequence[str], all_text: str, version: Optional[TemplateVersion]) -> ReportInfo:
+def read_info(
+    first_page_lines: Sequence[str], all_text: str, version: Optional[TemplateVersion],
+    findings: Optional[list[Finding]] = None,
+) -> ReportInfo:
     """The title (often broken over two or three lines) names the agency and the year:
-    「淮安市人民政府 / 2024年政府信息公开工作年度报告」, or 「2024年度XX局政府信息公开工作年度报告」."""
+    「淮安市人民政府 / 2024年政府信息公开工作年度报告」, or 「2024年度XX局政府信息公开工作年度报告」.
+    A name that is a label of the template's tables is refused (no agency rather than a
+    wrong one): `findings`, when given, gets a report.agency_label finding naming it."""
     agency: Optional[str] = None
     year: Optional[int] = None
     lines = [_CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), line) for line in first_page_lines[:12]]
@@ -74,7 +110,20 @@ def read_info(first_page_lines: Sequence[str], all_text: str, version: Optional[
         m = _PERIOD.search(all_text)
         if m:
             year = int(m.group(1))
+    if agency is not None and is_template_label(agency):
+        if findings is not None:
+            findings.append(_label_as_agency(agency))
+        agency = None
     return ReportInfo(agency=agency, year=year, template=version)
+
+
+def _label_as_agency(name: str) -> Finding:
+    return Finding(
+        rule="report.agency_label",
+        severity="warning",
+        message=f"标题处读到的机关名称“{name}”是表格的标签，未作为机关名称",
+        message_en=f"the title's agency name read as “{name}”, a label of the tables: no agency is given",
+    )
 
 
 # How far down the first page a title is looked for when it does not open the page.

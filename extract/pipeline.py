@@ -27,7 +27,7 @@ from .errors import (
 )
 from .files import sha256_file
 from .metadata import decide_version, page_lines, read_info, report_title, what_it_seems
-from .page import Grid, PageContent
+from .page import Grid, PageContent, PageImage
 from .read import pdf
 from .read.images import IMAGE_SUFFIXES, load_image_pages
 from .read.markup import MARKUP_SUFFIXES, MarkupDocument
@@ -127,10 +127,14 @@ def _read_pages(
         images = load_image_pages(path, settings)
         engine = _ocr_engine(settings, name)
         pages = []
-        for k, image in enumerate(images):
-            pages.append(read_scanned_page(image, engine, settings, page_text=_page_text_policy(k, page_text, settings.full_text)))
+        spread_pages = 0  # pages added by cutting two-page spreads in two (numbered on from them)
+        for image in images:
+            sheets = _scan_sheets(image, spread_pages)
+            spread_pages += len(sheets) - 1
+            for sheet in sheets:
+                pages.append(read_scanned_page(sheet, engine, settings, page_text=_page_text_policy(len(pages), page_text, settings.full_text)))
             check_time()
-        return pages, len(images), []
+        return pages, len(images) + spread_pages, []
 
     # An OFD is read into the same page content as a PDF, by a reader with the same calls.
     reader: Any = pdf
@@ -146,6 +150,7 @@ def _read_pages(
             raise InvalidDocument(name, f"page {bad[0]} does not exist (the {kind} has {total} pages)")
         pages = []
         unreadable: Unreadable = []
+        spread_pages = 0  # pages added by cutting two-page spreads in two (numbered on from them)
         for k, number in enumerate(wanted):
             try:
                 page, images = reader.read_checked_page(doc, name, number - 1, settings, with_images=settings.ocr)
@@ -161,8 +166,16 @@ def _read_pages(
                     image = reader.scanned_page_image(
                         doc, number - 1, images, settings.min_render_dpi, settings.max_render_dpi
                     )
+                    sheets = _scan_sheets(image, spread_pages)
+                    spread_pages += len(sheets) - 1
+                    for sheet in sheets[:-1]:  # the left page of a two-page spread
+                        pages.append(read_scanned_page(
+                            sheet, _ocr_engine(settings, name), settings,
+                            page_text=_page_text_policy(len(pages), page_text, settings.full_text),
+                        ))
                     page = read_scanned_page(
-                        image, _ocr_engine(settings, name), settings, page_text=_page_text_policy(k, page_text, settings.full_text)
+                        sheets[-1], _ocr_engine(settings, name), settings,
+                        page_text=_page_text_policy(len(pages), page_text, settings.full_text),
                     )
                 elif images.coverage:  # a table pasted as a picture into a text page
                     from .scan.picture_tables import add_picture_tables
@@ -173,14 +186,26 @@ def _read_pages(
                         table_pictures = reader.table_pictures
                     pictures = table_pictures(doc, number - 1, page, settings)
                     page = add_picture_tables(page, pictures, lambda: _ocr_engine(settings, name), settings)
+            if page.number != number + spread_pages:  # a page after a spread cut in two
+                page = replace(page, number=number + spread_pages)
             pages.append(page)
             check_time()
         if not pages:
             number, why = unreadable[0]
             raise InvalidDocument(name, f"no page can be read (page {number}: {why})")
-        return pages, total, unreadable
+        return pages, total + spread_pages, unreadable
     finally:
         doc.close()
+
+
+def _scan_sheets(image: PageImage, spread_pages: int) -> list[PageImage]:
+    """A scanned page image as the scan stage reads it: a two-page spread cut into its
+    pages (scan/spread.py). Pages are numbered as read: `spread_pages` earlier spreads'
+    extra pages move this image's number on."""
+    from .scan.spread import split_spread
+
+    sheets = split_spread(image)
+    return [PageImage(image.number + spread_pages + i, sheet.image, sheet.dpi) for i, sheet in enumerate(sheets)]
 
 
 def _locate(finding: Finding, cells: dict[str, CellRecord]) -> Finding:
@@ -330,10 +355,12 @@ def extract_file(path: Union[str, Path], settings: Optional[Settings] = None, **
 def build_report(reading: TableReading, settings: Settings) -> Report:
     """Template cells -> the record: values, repairs, rule findings, metadata."""
     pages, mapping = list(reading.pages), reading.mapping
-    probe = read_info(*_head_text(reading), None)
+    agency_findings: list[Finding] = []  # a template label read as the agency (refused)
+    probe = read_info(*_head_text(reading), None, agency_findings)
     if not mapping.cells and (reading.statistics or probe.year is None or probe.year < 2019):
         return _build_pre2019_report(reading, probe, settings)
     version, findings = decide_version(mapping.votes, probe.year)
+    findings += agency_findings
     info = probe.model_copy(update={"template": version})
 
     layout = _other_layout(mapping, version)

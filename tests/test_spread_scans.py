@@ -1,0 +1,63 @@
+"""Two-page spreads (an A3 book-scanner or copier image of two A4 pages side by side) are
+cut into their pages; a page printed landscape is never cut; a table's header read on the
+title's line is never taken for the agency. The end-to-end readings of the committed
+spread sample are in test_samples.py (samples/make_spread_scans.py)."""
+
+from conftest import SAMPLES
+from scanlib import embedded_page_image
+
+from extract.metadata import read_info
+from extract.scan.spread import split_spread
+
+SPREAD = SAMPLES / "scanned" / "scan-spread-r2024-zeros-small-01.pdf"
+# Landscape pages of the office-scan twins: 三 printed across a landscape page (150 DPI),
+# 四 on a landscape page (300 DPI), a Word landscape page with a shaded table.
+LANDSCAPE = [
+    (SAMPLES / "scanned" / "scan-r2025-lo-landscape-01.pdf", 3),
+    (SAMPLES / "scanned" / "scan-r2023-bignumbers-thousands-01.pdf", 3),
+    (SAMPLES / "scanned" / "scan-r2022-word-shaded-01.pdf", 4),
+]
+
+
+def test_a_spread_is_cut_at_its_fold_left_page_first():
+    for index in (0, 1):
+        spread = embedded_page_image(SPREAD, index)
+        left, right = split_spread(spread)
+        width = spread.image.shape[1]
+        assert left.image.shape[1] + right.image.shape[1] == width
+        # Cut in the fold between the pages (the generator puts the two A4 pages edge to
+        # edge, a few pixels apart, inner margins ~25 mm each: 200 px at 200 DPI), never
+        # through a page's text.
+        assert abs(left.image.shape[1] - width / 2) < 100
+        assert left.dpi == right.dpi == spread.dpi
+        for page in (left, right):
+            assert 0.6 < page.image.shape[1] / page.image.shape[0] < 0.8  # each an A4 portrait page
+
+
+def test_a_landscape_page_is_left_whole():
+    for path, index in LANDSCAPE:
+        page = embedded_page_image(path, index)
+        assert page.image.shape[1] > page.image.shape[0], path.name  # the landscape page it should be
+        assert split_spread(page) == (page,), path.name
+
+
+def test_a_spread_with_one_blank_side_is_left_whole():
+    spread = embedded_page_image(SPREAD, 1)
+    blank = spread.image.copy()
+    blank[:, blank.shape[1] // 2 :] = 235  # the right page blank paper
+    page = type(spread)(spread.number, blank, spread.dpi)
+    assert split_spread(page) == (page,)
+
+
+def test_a_template_label_is_never_the_agency():
+    findings: list = []
+    # The left page's title and the right page's table header on the same lines.
+    info = read_info(["梅川市统计局", "申请人情况", "2021年政府信息公开工作年度报告"], "", None, findings)
+    assert info.agency is None and info.year == 2021
+    assert [f.rule for f in findings] == ["report.agency_label"]
+    findings = []
+    info = read_info(["本年度办理结果2021年政府信息公开工作年度报告"], "", None, findings)
+    assert info.agency is None and [f.rule for f in findings] == ["report.agency_label"]
+    findings = []
+    info = read_info(["梅川市统计局", "2021年政府信息公开工作年度报告"], "", None, findings)
+    assert info.agency == "梅川市统计局" and findings == []
