@@ -18,6 +18,9 @@ import numpy as np
 class LineResult:
     text: str
     confidence: float  # 0..1, the recogniser's own score
+    # Other texts the same reading supports, known without reading the crop again (a "1"
+    # taken for a slash by its slant keeps "1"): no second reading is needed for them.
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class OcrEngine(Protocol):
         detector find the lines on the image scaled by it (lines are found as well at
         ~150 dpi, at a fraction of the cost); they are recognised from the image as given,
         and boxes are in its pixels. An engine may ignore it."""
+
+    def detect_lines(self, image: np.ndarray, detect_scale: float = 1.0) -> list[tuple[float, float, float, float]]:
+        """Detection only: the boxes (x0, top, x1, bottom, image pixels) of the text lines
+        `read_page` would read, for a caller that recognises only part of them."""
 
 
 _ENGINES = {

@@ -71,3 +71,7 @@ class PaddleEngine:
             ys = [p[1] for p in quad]
             lines.append(DetectedLine(text, float(score), (min(xs), min(ys), max(xs), max(ys))))
         return lines
+
+    def detect_lines(self, image: np.ndarray, detect_scale: float = 1.0) -> list[tuple[float, float, float, float]]:
+        # rapidocr_paddle detects and recognises in one call: the boxes of a full reading.
+        return [line.box for line in self.read_page(image, detect_scale)]

@@ -91,6 +91,23 @@ class RapidOcrEngine:
         # detector's downscaled copy and scales the crop back up).
         if image.ndim == 2:
             image = np.repeat(image[:, :, None], 3, axis=2)
+        quads = self._detect(image, detect_scale)
+        crops = [get_rotate_crop_image(image, quad.copy()) for quad in quads]
+        lines = []
+        for quad, reading in zip(quads, self.recognize_lines(crops), strict=True):
+            if not reading.text.strip() or reading.confidence < _TEXT_SCORE:
+                continue  # as rapidocr drops them (Global.text_score)
+            lines.append(DetectedLine(reading.text, reading.confidence, _box(quad)))
+        return lines
+
+    def detect_lines(self, image: np.ndarray, detect_scale: float = 1.0) -> list[tuple[float, float, float, float]]:
+        if image.ndim == 2:
+            image = np.repeat(image[:, :, None], 3, axis=2)
+        return [_box(quad) for quad in self._detect(image, detect_scale)]
+
+    def _detect(self, image: np.ndarray, detect_scale: float) -> list[np.ndarray]:
+        """Quads (4 x (x, y), pixels of `image`) of the text lines rapidocr's detector finds
+        on the BGR `image` scaled by `detect_scale` (<= 1)."""
         scale = min(1.0, detect_scale)
         small = image if scale >= 1.0 else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         found = self._engine(small, use_det=True, use_cls=False, use_rec=False)
@@ -98,18 +115,15 @@ class RapidOcrEngine:
         if quads is None or not len(quads):
             return []
         # Detected quads (x, y per corner, pixels of `small`) back to the image's pixels.
-        quads = np.asarray(quads, dtype=np.float32) * np.float32(
+        return list(np.asarray(quads, dtype=np.float32) * np.float32(
             [image.shape[1] / small.shape[1], image.shape[0] / small.shape[0]]
-        )
-        crops = [get_rotate_crop_image(image, quad.copy()) for quad in quads]
-        lines = []
-        for quad, reading in zip(quads, self.recognize_lines(crops), strict=True):
-            if not reading.text.strip() or reading.confidence < _TEXT_SCORE:
-                continue  # as rapidocr drops them (Global.text_score)
-            xs, ys = quad[:, 0], quad[:, 1]
-            box = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
-            lines.append(DetectedLine(reading.text, reading.confidence, box))
-        return lines
+        ))
+
+
+def _box(quad: np.ndarray) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) around a detected quad."""
+    xs, ys = quad[:, 0], quad[:, 1]
+    return float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())
 
 
 # Detected lines read with less confidence are dropped, as rapidocr's Global.text_score does.

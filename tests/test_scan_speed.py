@@ -1,0 +1,85 @@
+"""Work a scanned page is spared, on real pages of the slash twin (200 DPI grey TIFF, a grey
+seal): what is known without reading a crop again is not read again, and the readings
+stay as they were. Speed itself is measured in benchmarks/bench_scan.py, not here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from extract.read.images import load_image_pages
+from extract.scan import scanned_page as scan
+from extract.scan.ocr import get_engine
+from extract.settings import DEFAULT_SETTINGS
+
+ROOT = Path(__file__).resolve().parents[1]
+SLASHES = ROOT / "samples" / "scanned" / "scan-seal-r2022-nulls-slash-01.tif"
+
+
+class CountingEngine:
+    """The real engine, keeping the crops of each recognition call and whether it was wide."""
+
+    def __init__(self, engine):
+        self.engine, self.name = engine, engine.name
+        self.calls: list[tuple[int, bool]] = []
+
+    def recognize_lines(self, crops, wide=False):
+        self.calls.append((len(crops), wide))
+        return self.engine.recognize_lines(crops, wide=wide)
+
+    def read_page(self, image, **options):
+        return self.engine.read_page(image, **options)
+
+    def detect_lines(self, image, **options):
+        return self.engine.detect_lines(image, **options)
+
+
+@pytest.fixture(scope="module")
+def pages():
+    if not SLASHES.exists():
+        pytest.skip("sample scan not generated")
+    return load_image_pages(SLASHES, DEFAULT_SETTINGS)
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return get_engine(DEFAULT_SETTINGS.ocr_engine, DEFAULT_SETTINGS.ocr_threads)
+
+
+def test_a_slash_keeps_its_one_and_is_not_read_twice(pages, engine):
+    """二's 规章 and 行政规范性文件 rows on page 2 print "/" for nothing to report. The
+    recogniser reads a slash "1"; its slant makes it "/" (unsure), and the reading "1" stays
+    its alternative, as second readings of slashes said (all 103 of this twin's read "1"
+    again): no second reading is asked for. An upright "1" in the same rows stays "1"."""
+    page = pages[1]
+    upright = scan.straighten(page, engine, turns=0)
+    px = page.dpi / 72.0
+    # Points of the upright page: 二's first block's value columns, from their header row
+    # down to 行政规范性文件's row (the row labels left out: a two-character label such as
+    # 规章 alone in its cell is read twice, as a seal's lettering would be).
+    window = (slice(int(350 * px), int(412 * px)), slice(int(200 * px), int(520 * px)))
+    counting = CountingEngine(engine)
+    content = scan.read_upright_image(
+        2, upright.gray[window], upright.ink[window], page.dpi, counting, DEFAULT_SETTINGS, False
+    )
+    slashes = [box for box in content.boxes if box.text == "/"]
+    assert len(slashes) == 4, [(b.text, b.confidence) for b in content.boxes]
+    assert all(box.alternatives == ("1",) and box.confidence < DEFAULT_SETTINGS.min_ocr_confidence for box in slashes)
+    texts = {box.text for box in content.boxes}
+    assert {"1", "138", "本年制发件数", "现行有效件数"} <= texts
+    assert not [call for call in counting.calls if call[1]], counting.calls
+
+
+def test_an_upright_page_reads_its_sample_lines_one_way_only(pages, engine):
+    """The turn vote reads a page's longest lines as they lie; when they read as upright
+    Chinese the half-turn is not read. Turned upside down, the same page is read both ways
+    and still turned right."""
+    gray, dpi = scan.geometry_view(scan.straighten(pages[1], engine, turns=0).gray, pages[1].dpi)
+    for applied in (0, 2):
+        turned = np.ascontiguousarray(np.rot90(gray, applied))
+        counting = CountingEngine(engine)
+        found = scan.upright_turns(turned, scan.ink_mask(turned, dpi), dpi, counting)
+        assert (found + applied) % 4 == 0
+        assert len(counting.calls) == (1 if applied == 0 else 2), counting.calls
