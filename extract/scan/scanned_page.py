@@ -23,6 +23,7 @@ from ..settings import Settings
 from ..table_shapes import table_shapes
 from ..text import parse_value
 from .ocr import LineResult, OcrEngine
+from .faint_print import faint_print
 from .perspective import Flattening, estimate_flattening
 from .seals import SealDisc, overlaps, seal_discs, without_seal_strokes
 from .pixels import (
@@ -683,6 +684,9 @@ def read_upright_image(
     if fragments:
         boxes, lines_px = _without_fragments(boxes, lines_px, cell_of, fragments)
     boxes = _join_cut_labels(boxes, lines_px)
+    blank = sorted(set(range(len(cells_px))) - set(cell_of))
+    if blank:
+        boxes.extend(_faint_print_boxes(gray, engine, [cells_px[k] for k in blank], dpi, line_height))
     if page_text == "all":
         boxes.extend(_all_text_outside_tables(gray, table_boxes, engine, scale))
     elif page_text:
@@ -737,6 +741,26 @@ def _read_through_free_lines(
         on_lines = np.count_nonzero(region & (raw_lines[top:bottom, x0:x1] > 0))
         if on_lines <= _LINE_SHARE_OF_PRINT * np.count_nonzero(region):
             rows_of[k], ink_of[k] = rows, kept_ink
+
+
+def _faint_print_boxes(
+    gray: np.ndarray, engine: OcrEngine, cells_px: Sequence[tuple[int, int, int, int]], dpi: float, line_height: float
+) -> list[TextBox]:
+    """Cells with no ink found that hold faint print (`faint_print`: a printer low on toner)
+    read once more from a contrast-stretched crop. A reading that is a number is never
+    taken as read: the cell stands as unreadable ("?", confidence 0) with the reading as its
+    one candidate, which the table's rules alone may accept (a cell.repaired warning);
+    anything else leaves the cell blank."""
+    found = [f for cell in cells_px if (f := faint_print(gray, _inner(cell, dpi), dpi, line_height)) is not None]
+    if not found:
+        return []
+    scale = 72.0 / dpi
+    boxes = []
+    for (box, _), reading in zip(found, _recognize(engine, [crop for _, crop in found], first_reading=False)):
+        text = reading.text.strip()
+        if any(ch.isdigit() for ch in text) and parse_value(text).value is not None:
+            boxes.append(TextBox(_UNREAD, BBox(*(v * scale for v in box)), 0.0, "ocr", alternatives=(text,)))
+    return boxes
 
 
 def _seal_fragments(
