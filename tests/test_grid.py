@@ -214,3 +214,29 @@ def test_numbers_between_rulings_outside_every_grid_are_found():
     grids = grids_on_page(page, S)
     assert [g.n_rows for g in grids] == [2]
     assert [s.text for s in numbers_outside_grids(page, grids)] == ["3826"]
+
+
+def _lost_row_line_page(lower_top: float, source: str = "ocr"):
+    """Three columns, two rows of 25 pt; the line between the rows is lost in the last
+    column only (a faint or broken ruling on a scan): that column's cell spans both rows.
+    Its "0" is printed in the upper row, a second line at `lower_top`."""
+    segs = (h(0, 0, 300), h(25, 0, 200), h(50, 0, 300), v(0, 0, 50), v(100, 0, 50), v(200, 0, 50), v(300, 0, 50))
+    boxes = (
+        TextBox("0", BBox(245, 8, 251, 17), 0.99, source),
+        TextBox("2", BBox(245, lower_top, 251, lower_top + 9), 0.99, source),
+        TextBox("1", BBox(145, 8, 151, 17), 0.99, source),
+        TextBox("2", BBox(145, 33, 151, 42), 0.99, source),
+    )
+    (grid,) = grids_on_page(PageContent(1, 595, 842, boxes, segs, source), S)
+    return {(c.row, c.col, c.row_span): c.text for c in grid.cells if c.col == 2}
+
+
+def test_values_stacked_over_a_lost_row_line_are_split_into_their_rows():
+    assert _lost_row_line_page(33) == {(0, 2, 1): "0", (1, 2, 1): "2"}
+
+
+def test_a_wrapped_number_or_a_text_layer_cell_stays_merged():
+    # The second line right under the first (a number wrapped in one merged cell), or on a
+    # text layer (its grid is the one printed): one cell over both rows.
+    assert _lost_row_line_page(19) == {(0, 2, 2): "0\n2"}
+    assert _lost_row_line_page(33, source="text") == {(0, 2, 2): "0\n2"}

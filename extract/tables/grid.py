@@ -178,6 +178,13 @@ def _fill(page: PageContent, shape: TableShape) -> Grid:
                 for j, part in enumerate(by_column)
             ]
             continue
+        by_row = _values_by_row(members, ys[r : r + rs + 1]) if cs == 1 else None
+        if by_row is not None:
+            cells += [
+                _cell(page, r + i, c, 1, 1, BBox(xs[c], ys[r + i], xs[c + 1], ys[r + i + 1]), part)
+                for i, part in enumerate(by_row)
+            ]
+            continue
         cells.append(_cell(page, r, c, rs, cs, BBox(xs[c], ys[r], xs[c + cs], ys[r + rs]), members))
     return Grid(page=page.number, xs=xs, ys=ys, cells=tuple(cells))
 
@@ -240,6 +247,42 @@ def _values_by_column(members: Sequence[TextBox], xs: Sequence[float]) -> Option
     for left, right in zip(used, used[1:]):
         end = max((b.ink or b.bbox).x1 for b in parts[left])
         start = min((b.ink or b.bbox).x0 for b in parts[right])
+        if start - end < _COLUMN_GAP_SHARE * height:
+            return None
+    return parts
+
+
+def _values_by_row(members: Sequence[TextBox], ys: Sequence[float]) -> Optional[list[list[TextBox]]]:
+    """The text boxes of a scanned cell merged over several rows (`ys`: its row lines, top to
+    bottom, the table's own: other columns draw them), per row, when the cell prints one
+    value per row and the ruling between them was lost in this column ("0" over "2" read as
+    one cell "0\n2"). None unless that is certain, as for columns (`_values_by_column`):
+    OCR boxes only (a text layer's grid is the printed one), every box inside one row, at
+    least two rows printing something, each row's text a value, and the ink of consecutive
+    rows a wide gap apart (a number wrapped inside one merged cell stands line to line)."""
+    if len(ys) < 3 or len(members) < 2 or any(b.source != "ocr" for b in members):
+        return None
+    parts: list[list[TextBox]] = [[] for _ in range(len(ys) - 1)]
+    for box in members:
+        ink = box.ink or box.bbox
+        inside = [
+            i for i in range(len(ys) - 1)
+            if ink.top >= ys[i] - _COLUMN_SLACK_PT and ink.bottom <= ys[i + 1] + _COLUMN_SLACK_PT
+        ]
+        if len(inside) != 1:
+            return None
+        parts[inside[0]].append(box)
+    used = [i for i, part in enumerate(parts) if part]
+    if len(used) < 2:
+        return None
+    for part in parts:
+        text = cell_text(part)
+        if part and (not text.strip() or not parse_value(text).ok):
+            return None
+    height = max((b.ink or b.bbox).height for b in members)
+    for upper, lower in zip(used, used[1:]):
+        end = max((b.ink or b.bbox).bottom for b in parts[upper])
+        start = min((b.ink or b.bbox).top for b in parts[lower])
         if start - end < _COLUMN_GAP_SHARE * height:
             return None
     return parts
