@@ -142,11 +142,13 @@ def bridge_under_seal(segments: list[Segment], seal: np.ndarray, dpi: float, tol
     return out
 
 
-def ink_mask(gray: np.ndarray, dpi: float) -> np.ndarray:
+def ink_mask(gray: np.ndarray, dpi: float, bridge: bool = True) -> np.ndarray:
     """Binary ink (255) on paper (0), robust to uneven lighting: each pixel is compared
     with its neighbourhood (a window about 1/6 inch wide) and with the page's paper/print
     split. Thin pale table borders (WPS prints 0.5 pt grey) fail that split; they are
-    added back where they run long and straight (`_faint_rulings`)."""
+    added back where they run long and straight (`_faint_rulings`), and, with `bridge`,
+    their gaps filled where the page shows the line (`bridge_broken_rulings`; not needed
+    for a page's turn and skew, which its glyph lines and long rulings tell)."""
     block = max(15, int(dpi / 6) | 1)
     local = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
     # Ink must also be dark on the page's own scale (Otsu's split between paper and
@@ -155,7 +157,7 @@ def ink_mask(gray: np.ndarray, dpi: float) -> np.ndarray:
     otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     dark = (gray <= otsu + 10).astype(np.uint8) * 255
     ink = cv2.bitwise_or(cv2.bitwise_and(local, dark), _faint_rulings(gray, dpi))
-    return _bridge_broken_rulings(ink, gray, dpi)
+    return bridge_broken_rulings(ink, gray, dpi) if bridge else ink
 
 
 # A pale ruling pixel must be this much darker (grey levels) than the paper just above and
@@ -236,7 +238,7 @@ def _straight_runs(candidates: np.ndarray, dpi: float, length: int) -> np.ndarra
     return out
 
 
-# Bridging a broken ruling (`_bridge_broken_rulings`). A gap is bridged only where the
+# Bridging a broken ruling (`bridge_broken_rulings`). A gap is bridged only where the
 # page shows a thin line along all of it: per pixel across the gap, the darkest pixel
 # within one pixel of the line's row must be `_BRIDGE_CONTRAST` grey levels darker than
 # the paper 2-5 px beside it (the brighter side), and, where both sides are clean of
@@ -271,7 +273,7 @@ class _LineRun:
     y1: float
 
 
-def _bridge_broken_rulings(ink: np.ndarray, gray: np.ndarray, dpi: float) -> np.ndarray:
+def bridge_broken_rulings(ink: np.ndarray, gray: np.ndarray, dpi: float) -> np.ndarray:
     """`ink` with the gaps of broken rulings filled where the page shows the line across
     the gap (`_bridge_evidence`). A faint grey border scanned at 150 dpi breaks wherever it
     falls between two sensor rows, JPEG blurs it, or a glyph's top touches it; the pieces
@@ -335,7 +337,7 @@ def _bridge_rows(
     lines: _LineMask, across: _LineMask, across_mask: np.ndarray, gray: np.ndarray, near: np.ndarray,
     out: np.ndarray, reach: int, longest: int,
 ) -> None:
-    """Bridges along rows (see `_bridge_broken_rulings`): `lines` holds the row lines,
+    """Bridges along rows (see `bridge_broken_rulings`): `lines` holds the row lines,
     `across` the column lines (`across_mask` their pixels), all in the frame of `gray`;
     writes into `out`."""
     # A run bridges to a perpendicular line; to another run on its row only when it is a

@@ -28,6 +28,7 @@ from .perspective import Flattening, estimate_flattening
 from .seals import SealDisc, overlaps, seal_discs, without_seal_strokes
 from .pixels import (
     GlyphLine,
+    bridge_broken_rulings,
     bridge_under_seal,
     estimate_skew,
     glyph_lines,
@@ -310,7 +311,7 @@ def straighten(page: PageImage, engine: OcrEngine, turns: Optional[int] = None) 
     # resolution ink is computed once, on the page as it is read.
     small, small_dpi = geometry_view(gray, page.dpi)
     full_resolution = small is gray
-    small_ink = ink_mask(small, small_dpi)
+    small_ink = ink_mask(small, small_dpi, bridge=False)
     if turns is None:
         turns = upright_turns(small, small_ink, small_dpi, engine)
     if turns % 4:
@@ -321,7 +322,10 @@ def straighten(page: PageImage, engine: OcrEngine, turns: Optional[int] = None) 
         gray = rotate(gray, skew)
         # rotate() fills with white: turn the mask's background white and back.
         seal = 255 - rotate(255 - seal, skew) if seal is not None else None
-    ink = small_ink if full_resolution and abs(skew) < 0.05 else ink_mask(gray, page.dpi)
+    if full_resolution and abs(skew) < 0.05:
+        ink = bridge_broken_rulings(small_ink, gray, page.dpi)
+    else:
+        ink = ink_mask(gray, page.dpi)
     flattening = estimate_flattening(gray, ink, page.dpi)
     if flattening is not None:
         gray = flattening.apply(gray)
@@ -480,7 +484,7 @@ def _retry_turns(page: PageImage, turns: int, characters: int, engine: OcrEngine
         return [(turns + k) % 4 for k in (2, 1, 3)]
     gray, dpi = geometry_view(to_gray_without_red(page.image), page.dpi)
     quarter = (turns + 1) % 2
-    lines = _lines_by_quarter(ink_mask(gray, dpi), dpi)
+    lines = _lines_by_quarter(ink_mask(gray, dpi, bridge=False), dpi)
     first = _best_turn(gray, {quarter: lines[quarter]}, dpi, engine)
     return [first, (first + 2) % 4, (turns + 2) % 4]
 
