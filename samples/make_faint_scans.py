@@ -49,7 +49,8 @@ OUT = ms.OUT
 #            positive), so a batch fed with the same slant can be imitated
 #   rulings  optional dict(grey=level 0..1, width=pt): every stroked line of the source
 #            printed in that grey with at most that width (None: printed as the source is)
-#   seals    "signature", "over-2" (over 二's value cells), "over-4" (over 四's value row)
+#   seals    "signature", "over-2" (over 二's value cells), "over-2-counts" (the seal's
+#            lettering over 二's 行政许可/行政处罚 counts), "over-4" (over 四's value row)
 FAINT_TWINS: list[dict] = [
     # A WPS-made report printed with 0.5 pt light grey borders, 150 DPI grey, JPEG q45.
     dict(name="scan-faint-r2024-wps-vertical-01", source="r2024-wps-vertical-01", seed=2451,
@@ -66,6 +67,12 @@ FAINT_TWINS: list[dict] = [
          format="pdf", dpi=150, color="rgb", quality=40, skew=(-2.0, -1.6), noise=6.0,
          blur=0.8, lighting=0.12, rulings=None, seals=["over-2", "over-4", "signature"],
          seal_text="curved+straight"),
+    # 150 DPI colour JPEG q40 fed with a counter-clockwise slant of 2.2-2.8 degrees, a red
+    # seal's lettering over 二's multi-digit counts (行政许可 871,194): at q40 the stamp's
+    # whitened strokes leave specks beside a number ("0.") and a line of their own over it.
+    dict(name="scan-seal-r2023-bignumbers-counts-01", source="r2023-bignumbers-thousands-01", seed=1,
+         format="pdf", dpi=150, color="rgb", quality=40, skew=(2.2, 2.8), noise=6.0, blur=0.8,
+         lighting=0.12, rulings=None, seals=["over-2-counts", "signature"], seal_text="curved+straight"),
     # 200 DPI grey multi-page TIFF (a colour seal converted to grey) over 二's values.
     dict(name="scan-seal-r2022-nulls-slash-01", source="r2022-nulls-slash-01", seed=2454,
          format="tiff", dpi=200, color="gray", quality=50, skew=(-1.0, 1.0), noise=5.0,
@@ -122,6 +129,24 @@ def locate_section_2_values(pdf_path: Path) -> dict | None:
     return None
 
 
+def locate_section_2_counts(pdf_path: Path) -> dict | None:
+    """二's value cells of the rows 行政许可 .. 行政处罚 (decision counts, often several
+    digits): {page, x0, top, x1, bottom} in PDF pt (origin top-left)."""
+    with pdfplumber.open(pdf_path) as pdf:
+        for i, page in enumerate(pdf.pages):
+            words = page.extract_words()
+            licensing = [w for w in words if w["text"] == "行政许可"]
+            penalty = [w for w in words if w["text"] == "行政处罚"]
+            if not licensing or not penalty or penalty[0]["top"] < licensing[0]["top"]:
+                continue
+            for table in page.find_tables():
+                x0, top, x1, bottom = table.bbox
+                if top <= licensing[0]["top"] <= bottom:
+                    return {"page": i, "x0": licensing[0]["x1"] + 10, "x1": x1,
+                            "top": licensing[0]["top"] - 4, "bottom": penalty[0]["bottom"] + 4}
+    return None
+
+
 def seal_centres(twin: dict, src: Path, prng: random.Random) -> list[dict]:
     """Where each seal goes (pt on the source page, origin top-left)."""
     info = ms.locate(src)
@@ -138,6 +163,15 @@ def seal_centres(twin: dict, src: Path, prng: random.Random) -> list[dict]:
             out.append({"kind": kind, "page": box["page"],
                         "center_pt": [prng.uniform(box["x0"] + 0.3 * (box["x1"] - box["x0"]), box["x1"] - 30),
                                       prng.uniform(box["top"], box["bottom"])]})
+        elif kind == "over-2-counts":
+            box = locate_section_2_counts(src)
+            if box is None:
+                raise ValueError(f"{twin['name']}: no 行政许可/行政处罚 rows in {src.name}")
+            # The seal's lettering, not its centre, over the counts: the centre a little
+            # above or below the rows, towards the cells' right side.
+            out.append({"kind": kind, "page": box["page"],
+                        "center_pt": [prng.uniform(box["x0"] + 0.4 * (box["x1"] - box["x0"]), box["x1"] - 20),
+                                      prng.choice([box["top"] - 25, box["bottom"] + 25]) + prng.uniform(-8, 8)]})
         elif kind == "over-4":
             row = ms.locate_review_values(src)
             if row is None:

@@ -29,10 +29,11 @@ from extract.scan.scanned_page import (
     _LineCrop,
     _seal_fragments,
     _without_fragments,
+    _without_stray_seal_characters,
     read_upright_image,
     straighten,
 )
-from extract.scan.seals import SealDisc, seal_discs, without_seal_strokes
+from extract.scan.seals import SealDisc, seal_discs, without_seal_ink, without_seal_strokes
 from extract.settings import DEFAULT_SETTINGS
 from extract.tables.grid import grids_on_page
 from scanlib import embedded_page_image
@@ -163,3 +164,49 @@ def test_a_lone_latin_letter_in_a_cell_is_read_again():
     assert not _doubtful(LineResult("/", 0.95), settings)
     assert not _doubtful(LineResult("-", 0.95), settings)
     assert not _doubtful(LineResult("0", 0.95), settings)
+
+
+def test_a_character_or_mark_beside_a_number_on_a_seal_goes_only_when_the_seal_was_it():
+    """"茶3897" / "0." on a red seal at JPEG q40: the line read again with the seal's ink
+    taken out gives the number alone, so the character was seal ink; any other reading
+    leaves the line as it was (no number: reported unreadable)."""
+    first = [LineResult("茶3897", 0.95), LineResult("0.", 0.93), LineResult("茶3897", 0.95), LineResult("规章", 0.99)]
+    stray = [True, True, True, False]
+    again = {0: LineResult("3897", 0.97), 1: LineResult("0", 0.99), 2: LineResult("3891", 0.97)}
+    out = _without_stray_seal_characters(first, [0, 1, 2, 3], again, stray)
+    assert [(r.text, r.confidence) for r in out] == [("3897", 0.95), ("0", 0.93), ("茶3897", 0.95), ("规章", 0.99)]
+    # not on a seal (stray False): as read
+    assert _without_stray_seal_characters(first[:1], [0], {0: LineResult("3897", 0.97)}, [False])[0].text == "茶3897"
+
+
+def test_a_line_of_red_seal_ink_over_a_number_is_dropped():
+    """The straight lettering of a red seal, whitened at q40, left a line of its own over
+    871,194 that read as nothing ("?"): on red ink, unsure, over a surely read number, it is
+    dropped. Nothing left of it once the seal's ink is out: the cell keeps no doubt;
+    otherwise it keeps the line's (a warning)."""
+    residue, printed = _line("?", 0.0, 90), _line("871,194", 0.99, 112)
+    boxes, crops = [residue[0], printed[0]], [residue[1], printed[1]]
+    assert _seal_fragments(boxes, crops, [0, 0], [], 0.9, [True, False], {0}) == {0: 1.0}
+    assert _seal_fragments(boxes, crops, [0, 0], [], 0.9, [True, False], set()) == {0: 0.0}
+    assert _seal_fragments(boxes, crops, [0, 0], [], 0.9, [False, False], {0}) == {}
+    # beside a label (a section band's 第二十条第（六）项): only a line nothing was left of goes
+    letters, label = _line("WT09", 0.14, 90), _line("第二十条第（六）项", 0.99, 112)
+    band, band_crops = [letters[0], label[0]], [letters[1], label[1]]
+    assert _seal_fragments(band, band_crops, [0, 0], [], 0.9, [True, False], {0}) == {0: 1.0}
+    assert _seal_fragments(band, band_crops, [0, 0], [], 0.9, [True, False], set()) == {}
+
+
+def test_dark_specks_of_a_whitened_red_seal_beside_a_digit_go():
+    """A 0 (print) with a dark speck beside it where the stamp's ink was densest (the red
+    mask around it): the speck goes, the digit stays; without red ink nearby it stays."""
+    crop = np.full((24, 40), 236, np.uint8)
+    cv2.putText(crop, "0", (4, 19), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 40, 2)
+    digit = crop < 150
+    crop[15:18, 26:30] = 45  # the speck
+    red = np.zeros_like(crop)
+    red[10:22, 24:38] = 255
+    cleaned = without_seal_ink(crop, 150.0, red)
+    assert cleaned is not None
+    assert (cleaned[15:18, 26:30] > 150).all()
+    assert (cleaned[digit] < 150).mean() > 0.95
+    assert without_seal_ink(crop, 150.0, np.zeros_like(crop)) is None

@@ -25,7 +25,7 @@ from ..text import parse_value
 from .ocr import LineResult, OcrEngine
 from .faint_print import faint_print
 from .perspective import Flattening, estimate_flattening
-from .seals import SealDisc, overlaps, seal_discs, without_seal_strokes
+from .seals import SealDisc, overlaps, seal_discs, without_seal_ink
 from .pixels import (
     GlyphLine,
     bridge_broken_rulings,
@@ -663,12 +663,16 @@ def read_upright_image(
 
     results = _recognize(engine, [c.image for c in crops])
     in_label = _in_label_cells(results, cell_of)
-    # Readings that carry their alternatives already (a slash's "1") are not read twice.
-    doubtful = [i for i, r in enumerate(results) if _doubtful(r, settings, in_label[i]) and not r.alternatives]
     discs = seal_discs(gray, dpi)
-    alternatives = _reread(
-        engine, [crops[i].image for i in doubtful], dpi, [overlaps(discs, crops[i].box_px) for i in doubtful]
+    red_of = [_red_in(seal, crop.box_px) for crop in crops]
+    on_seal = [red_of[i] is not None or overlaps(discs, crop.box_px) for i, crop in enumerate(crops)]
+    stray = [on_seal[i] and _stray_part(r.text.strip()) is not None for i, r in enumerate(results)]
+    # Readings that carry their alternatives already (a slash's "1") are not read twice.
+    doubtful = [i for i, r in enumerate(results) if stray[i] or (_doubtful(r, settings, in_label[i]) and not r.alternatives)]
+    alternatives, sealless = _reread(
+        engine, [crops[i].image for i in doubtful], dpi, [on_seal[i] for i in doubtful], [red_of[i] for i in doubtful]
     )
+    results = _without_stray_seal_characters(results, doubtful, sealless, stray)
     # Ink the recogniser returns nothing for is not an empty cell: it stands as "?" with
     # confidence 0, so the cell is reported as unreadable instead of read as blank.
     boxes = [
@@ -684,7 +688,10 @@ def read_upright_image(
     for i, alts in zip(doubtful, alternatives, strict=True):
         boxes[i] = replace(boxes[i], alternatives=tuple(a for a in dict.fromkeys(alts) if a and a != boxes[i].text))
     lines_px = [c.line_px for c in crops]
-    fragments = _seal_fragments(boxes, crops, cell_of, discs, settings.min_ocr_confidence)
+    emptied = {doubtful[k] for k, again in sealless.items() if not again.text.strip()}
+    fragments = _seal_fragments(
+        boxes, crops, cell_of, discs, settings.min_ocr_confidence, [r is not None for r in red_of], emptied
+    )
     if fragments:
         boxes, lines_px = _without_fragments(boxes, lines_px, cell_of, fragments)
     boxes = _join_cut_labels(boxes, lines_px)
@@ -769,14 +776,18 @@ def _faint_print_boxes(
 
 def _seal_fragments(
     boxes: Sequence[TextBox], crops: Sequence[_LineCrop], cell_of: Sequence[int], discs: Sequence[SealDisc],
-    min_confidence: float,
+    min_confidence: float, on_red: Sequence[bool] = (), emptied: frozenset[int] | set[int] = frozenset(),
 ) -> dict[int, float]:
-    """Lines that are a grey seal's ink, not print: in a cell of several lines, a line read
-    unsurely, lying inside a round seal's ring, while the cell's other lines read surely as
-    a number. A seal's star or lettering over a value is cut as a line of its own above or
-    below the print and read as a stray digit ("4" at 0.39 over the printed "4" at 0.93:
-    joined, 44). -> {line index: its confidence}."""
-    if not discs:
+    """Lines that are a seal's ink, not print: in a cell of several lines, a line read
+    unsurely, lying inside a round seal's ring or on red seal ink (`on_red`, per line),
+    while the cell's other lines read surely as a number (or, for a line in `emptied`, read
+    surely at all). A seal's star or lettering over a value is cut as a line of its own
+    above or below the print and read as a stray digit ("4" at 0.39 over the printed "4"
+    at 0.93: joined, 44), as nothing ("?") or as letters ("WT09").
+    -> {line index: the confidence the cell keeps}: the line's own, or 1.0 for a line in
+    `emptied` (nothing was left of it to read once the seal's ink was taken out: pixel
+    evidence that it is all seal)."""
+    if not discs and not any(on_red):
         return {}
     by_cell: dict[int, list[int]] = {}
     for i, cell in enumerate(cell_of):
@@ -787,12 +798,17 @@ def _seal_fragments(
             continue
         unsure = [i for i in lines if boxes[i].confidence < min_confidence]
         sure = [i for i in lines if i not in unsure]
-        if len(unsure) != 1 or not sure or not all(parse_value(boxes[i].text).ok and any(
-                ch.isdigit() for ch in boxes[i].text) for i in sure):
+        if len(unsure) != 1 or not sure:
             continue
-        x0, top, x1, bottom = crops[unsure[0]].box_px
-        if any(disc.holds((x0 + x1) / 2, (top + bottom) / 2) for disc in discs):
-            found[unsure[0]] = boxes[unsure[0]].confidence
+        line = unsure[0]
+        numbers = all(parse_value(boxes[i].text).ok and any(ch.isdigit() for ch in boxes[i].text) for i in sure)
+        if not numbers and line not in emptied:
+            # Beside a label (a section band's 第二十条第（六）项), only a line nothing was
+            # left of once the seal's ink was out ("WT09" of a seal's lettering) goes.
+            continue
+        x0, top, x1, bottom = crops[line].box_px
+        if any(disc.holds((x0 + x1) / 2, (top + bottom) / 2) for disc in discs) or (on_red and on_red[line]):
+            found[line] = 1.0 if line in emptied else boxes[line].confidence
     return found
 
 
@@ -953,27 +969,80 @@ def _dark_only(image: np.ndarray) -> np.ndarray:
 
 
 def _reread(
-    engine: OcrEngine, images: Sequence[np.ndarray], dpi: float, on_seal: Sequence[bool]
-) -> list[list[str]]:
+    engine: OcrEngine, images: Sequence[np.ndarray], dpi: float, on_seal: Sequence[bool],
+    red: Sequence[Optional[np.ndarray]],
+) -> tuple[list[list[str]], dict[int, LineResult]]:
     """Alternative readings of doubtful lines: darkest strokes only, and twice the size;
-    a line lying on a found seal (`on_seal`) also with the seal's broad strokes taken out
-    (`seals.without_seal_strokes`): a ring crossing a 0 keeps its grey among the darkest
-    strokes, and the recogniser reads the two as a letter."""
+    a line lying on a seal (`on_seal`: a found ring, or red ink `red` in its crop) also
+    with the seal's ink taken out (`seals.without_seal_ink`): a ring crossing a 0 keeps its
+    grey among the darkest strokes, and the recogniser reads the two as a letter.
+    -> per line its alternatives, and {line: the reading without the seal} where made."""
     if not images:
-        return []
+        return [], {}
     variants = [_dark_only(im) for im in images] + [
         cv2.resize(im, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC) for im in images
     ]
     n = len(images)
-    sealless = {i: without_seal_strokes(im, dpi) for i, im in enumerate(images) if on_seal[i]}
-    sealless_of = {i: 2 * n + k for k, i in enumerate(i for i, v in sealless.items() if v is not None)}
-    variants += [v for v in sealless.values() if v is not None]
+    cleaned = {i: without_seal_ink(im, dpi, red[i]) for i, im in enumerate(images) if on_seal[i]}
+    cleaned_of = {i: 2 * n + k for k, i in enumerate(i for i, v in cleaned.items() if v is not None)}
+    variants += [v for v in cleaned.values() if v is not None]
     results = _recognize(engine, variants, first_reading=False)
-    return [
+    alternatives = [
         [results[i].text.strip(), results[n + i].text.strip()]
-        + ([results[sealless_of[i]].text.strip()] if i in sealless_of else [])
+        + ([results[cleaned_of[i]].text.strip()] if i in cleaned_of else [])
         for i in range(n)
     ]
+    return alternatives, {i: results[k] for i, k in cleaned_of.items()}
+
+
+# A value's reading with one Chinese character glued before or after its number ("茶3897"),
+# or a mark after it ("0."): on a seal, the character or mark may be the seal's lettering or
+# a stroke's remains.
+_STRAY_BESIDE_NUMBER = re.compile(r"[\u3400-\u9fff]\d[\d,]*|\d[\d,]*[\u3400-\u9fff.,·'`:;]")
+
+
+# A label read with a short Latin tail on a seal ("第二十条第（六)项 WT09"): the seal's
+# lettering over the label row. The tail holds a letter; digits alone are never taken for
+# seal ink (a label glued to its value, "规章0", is print).
+_STRAY_AFTER_LABEL = re.compile(r"(.*[\u3400-\u9fff）)])\s*([A-Za-z0-9.,'`:;·]{0,3}[A-Za-z][A-Za-z0-9.,'`:;·]{0,3})")
+
+
+def _stray_part(text: str) -> Optional[str]:
+    """What a reading would be without a stray character or tail the seal may have made
+    (`_STRAY_BESIDE_NUMBER`, `_STRAY_AFTER_LABEL`), or None when it has none."""
+    if _STRAY_BESIDE_NUMBER.fullmatch(text):
+        return text[1:] if _CJK.match(text) else text[:-1]
+    label = _STRAY_AFTER_LABEL.fullmatch(text)
+    return label.group(1) if label else None
+
+
+def _red_in(seal: Optional[np.ndarray], box_px: tuple[int, int, int, int]) -> Optional[np.ndarray]:
+    """The red-ink mask (`seal`) over a crop's box, or None when the box holds no red ink."""
+    if seal is None:
+        return None
+    x0, top, x1, bottom = box_px
+    part = seal[top:bottom, x0:x1]
+    return part if part.size and part.any() else None
+
+
+def _without_stray_seal_characters(
+    results: Sequence[LineResult], doubtful: Sequence[int], sealless: dict[int, LineResult], stray: Sequence[bool]
+) -> list[LineResult]:
+    """A number read with one Chinese character beside it on a seal ("茶3897", "0.") is the number
+    alone when the line, read again with the seal's ink taken out, is exactly that number:
+    the character was the seal's ink (pixel evidence), the digits were read twice alike.
+    So is a label with a short Latin tail ("第二十条第（六)项 WT09", `_stray_part`).
+    It keeps the lower of the two confidences. Otherwise the reading stays as it is (no
+    number: the cell is reported unreadable, the second readings offered as candidates)."""
+    out = list(results)
+    for k, i in enumerate(doubtful):
+        again = sealless.get(k)
+        if not stray[i] or again is None:
+            continue
+        rest = _stray_part(results[i].text.strip())
+        if rest is not None and again.text.strip() == rest:
+            out[i] = LineResult(rest, min(results[i].confidence, again.confidence))
+    return out
 
 
 # Text lines outside the tables are detected at this resolution at most (dpi): 10.5 pt body
