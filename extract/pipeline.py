@@ -200,11 +200,12 @@ def _read_pages(
 
 def _scan_sheets(image: PageImage, spread_pages: int) -> list[PageImage]:
     """A scanned page image as the scan stage reads it: a two-page spread cut into its
-    pages (scan/spread.py). Pages are numbered as read: `spread_pages` earlier spreads'
-    extra pages move this image's number on."""
+    pages (scan/spread.py), a dithered bilevel page made grey (scan/dither.py). Pages are
+    numbered as read: `spread_pages` earlier spreads' extra pages move this image's number on."""
+    from .scan.dither import undither
     from .scan.spread import split_spread
 
-    sheets = split_spread(image)
+    sheets = [undither(sheet) for sheet in split_spread(image)]
     return [PageImage(image.number + spread_pages + i, sheet.image, sheet.dpi) for i, sheet in enumerate(sheets)]
 
 

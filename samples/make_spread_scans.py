@@ -8,9 +8,10 @@ make, each as deterministic as those:
   of pages ends on an A4 portrait image of its last page alone.
 - ``scanned/scan-fax-dither-<source>.tif``: a report faxed or scanned to a 1-bit TIFF
   (CCITT G4, 200 DPI) as fax machines and archive scanners in "photo" mode make it: the
-  table pages error-diffused (Floyd-Steinberg, Pillow's ``convert("1")``) from a slightly
-  grey, slightly blurred page, so the paper's grey and every grey shading turn into
-  scattered dots; the other pages hard-thresholded (text mode), the common fax case.
+  table pages dithered from a slightly grey, slightly blurred page, one by error diffusion
+  (Floyd-Steinberg, Pillow's ``convert("1")``), one by an ordered 4x4 Bayer pattern, so the
+  paper's grey and every grey shading turn into dots; the other pages hard-thresholded
+  (text mode), the common fax case.
 
 Each ``<name>.expected.json`` is the source's expected JSON with the same values, plus a
 ``"scan"`` key recording what was done.
@@ -41,7 +42,10 @@ A4_PT = (595.28, 841.89)
 SPREAD = {"name": "scan-spread-r2024-zeros-small-01", "source": "r2024-zeros-small-01", "seed": 8101, "dpi": 200,
           "jpeg_quality": 50, "paper_grey": 240, "fold_depth": 70, "fold_width_mm": 18.0, "noise_sigma": 3.0}
 DITHER = {"name": "scan-fax-dither-r2023-nulls-dash-01", "source": "r2023-nulls-dash-01", "seed": 8102, "dpi": 200,
-          "paper_grey": 248, "blur_sigma_px": 0.8, "dithered_pages": [2, 3]}
+          "paper_grey": 248, "blur_sigma_px": 0.8,
+          "dithered_pages": {"2": "floyd-steinberg", "3": "bayer4"}}
+# The ordered-dither threshold matrix (Bayer 4x4), thresholds spread over 0-255.
+BAYER4 = (np.array([[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]], np.float32) + 0.5) * 16.0
 
 
 def _grey(rgb: np.ndarray) -> np.ndarray:
@@ -91,16 +95,22 @@ def make_dither(spec: dict) -> None:
     frames = []
     for number, rgb in enumerate(render_pages(HERE / f"{spec['source']}.pdf", dpi), start=1):
         grey = _paper(_grey(rgb), spec["paper_grey"])
-        if number in spec["dithered_pages"]:
+        how = spec["dithered_pages"].get(str(number))
+        if how:
             grey = cv2.GaussianBlur(grey, (0, 0), spec["blur_sigma_px"])
-            frames.append(Image.fromarray(grey).convert("1"))  # Floyd-Steinberg error diffusion
+        if how == "floyd-steinberg":
+            frames.append(Image.fromarray(grey).convert("1"))  # Pillow's default: error diffusion
+        elif how == "bayer4":
+            h, w = grey.shape
+            thresholds = np.tile(BAYER4, (h // 4 + 1, w // 4 + 1))[:h, :w]
+            frames.append(Image.fromarray(np.where(grey > thresholds, 255, 0).astype(np.uint8)).convert("1", dither=Image.Dither.NONE))
         else:
             frames.append(Image.fromarray(grey).point(lambda v: 255 if v >= 160 else 0).convert("1", dither=Image.Dither.NONE))
     buf = io.BytesIO()
     frames[0].save(buf, format="TIFF", save_all=True, append_images=frames[1:], compression="group4", dpi=(dpi, dpi))
     (OUT / f"{spec['name']}.tif").write_bytes(buf.getvalue())
     _write_expected(spec, {"format": "tiff", "compression": "group4", "color": "bilevel",
-                           "dither": "Floyd-Steinberg on the dithered pages, threshold 160 on the others"})
+                           "dither": "dithered_pages as named, threshold 160 on the others"})
 
 
 def _write_expected(spec: dict, scan: dict) -> None:

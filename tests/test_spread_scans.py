@@ -1,14 +1,20 @@
 """Two-page spreads (an A3 book-scanner or copier image of two A4 pages side by side) are
 cut into their pages; a page printed landscape is never cut; a table's header read on the
-title's line is never taken for the agency. The end-to-end readings of the committed
-spread sample are in test_samples.py (samples/make_spread_scans.py)."""
+title's line is never taken for the agency. A dithered 1-bit page (a fax's photo mode) is
+made grey again; a thresholded one is left as it is. The end-to-end readings of the
+committed samples are in test_samples.py (samples/make_spread_scans.py)."""
 
 from conftest import SAMPLES
 from scanlib import embedded_page_image
 
 from extract.metadata import read_info
+from extract.read.images import load_image_pages
+from extract.scan.dither import is_dithered, undither
 from extract.scan.spread import split_spread
+from extract.settings import DEFAULT_SETTINGS
 
+FAX = SAMPLES / "scanned" / "scan-fax-dither-r2023-nulls-dash-01.tif"
+GREY_TIFF = SAMPLES / "scanned" / "scan-r2021-split-fullwidth-01.tif"
 SPREAD = SAMPLES / "scanned" / "scan-spread-r2024-zeros-small-01.pdf"
 # Landscape pages of the office-scan twins: 三 printed across a landscape page (150 DPI),
 # 四 on a landscape page (300 DPI), a Word landscape page with a shaded table.
@@ -61,3 +67,31 @@ def test_a_template_label_is_never_the_agency():
     findings = []
     info = read_info(["梅川市统计局", "2021年政府信息公开工作年度报告"], "", None, findings)
     assert info.agency == "梅川市统计局" and findings == []
+
+
+def _specks(gray) -> int:
+    """Ink components of at most 3 pixels (200 DPI)."""
+    import cv2
+
+    count, _, stats, _ = cv2.connectedComponentsWithStats((gray < 128).astype("uint8"), connectivity=8)
+    return int((stats[1:, cv2.CC_STAT_AREA] <= 3).sum())
+
+
+def test_dithered_fax_pages_are_made_grey_and_thresholded_ones_left_alone():
+    import cv2
+
+    pages = load_image_pages(FAX, DEFAULT_SETTINGS)
+    # Pages 2 (error diffusion) and 3 (ordered 4x4) dithered, 1 and 4 thresholded.
+    for page in pages:
+        gray = cv2.cvtColor(page.image, cv2.COLOR_BGR2GRAY)
+        dithered = page.number in (2, 3)
+        assert is_dithered(gray, page.dpi) == dithered, page.number
+        made = undither(page)
+        if not dithered:
+            assert made is page
+            continue
+        assert made.image.ndim == 2 and made.dpi == page.dpi
+        # The dots are integrated: paper and shading read as grey, not as thousands of specks.
+        assert _specks(gray) > 20_000 and _specks(made.image) < 0.01 * _specks(gray)
+    grey_scan = load_image_pages(GREY_TIFF, DEFAULT_SETTINGS)[0]
+    assert undither(grey_scan) is grey_scan
