@@ -95,3 +95,15 @@ def test_dithered_fax_pages_are_made_grey_and_thresholded_ones_left_alone():
         assert _specks(gray) > 20_000 and _specks(made.image) < 0.01 * _specks(gray)
     grey_scan = load_image_pages(GREY_TIFF, DEFAULT_SETTINGS)[0]
     assert undither(grey_scan) is grey_scan
+
+
+def test_no_searchable_copy_puts_a_spread_half_on_the_wrong_page(tmp_path):
+    import pytest
+
+    from extract.page import PageContent, ScanFrame
+    from extract.scan.searchable import SearchableError, write_searchable
+
+    frame = ScanFrame((1, 0, 0, 0, 1, 0, 0, 0, 1), 595.0, 842.0)
+    halves = [PageContent(n, 595.0, 842.0, (), (), "ocr", scan_frame=frame) for n in (1, 2, 3, 4)]
+    with pytest.raises(SearchableError, match="spreads"):
+        write_searchable(SPREAD, halves, tmp_path / "copy.pdf")

@@ -132,6 +132,11 @@ def write_searchable(
     except (pikepdf.PdfError, OSError, ValueError) as exc:
         raise SearchableError(str(source), f"cannot open it for the searchable copy: {exc}") from None
     with pdf:
+        if max(by_number, default=0) > len(pdf.pages):
+            # Two-page spreads were cut into their pages (scan/spread.py): more pages were
+            # read than the source holds, and a page's lines would land on the wrong image.
+            raise SearchableError(str(source), f"{max(by_number)} pages were read from {len(pdf.pages)} page images "
+                                  "(two-page spreads cut in two): no searchable copy is written")
         for index in reversed(range(len(pdf.pages))):
             if index + 1 not in wanted:
                 del pdf.pages[index]
