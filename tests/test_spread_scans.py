@@ -47,6 +47,22 @@ def test_a_landscape_page_is_left_whole():
         assert split_spread(page) == (page,), path.name
 
 
+def test_a_portrait_page_scanned_turned_is_not_taken_for_a_spread():
+    """A portrait page fed sideways makes a landscape image of A3 proportions, and a blank
+    band between two paragraphs near its middle looks like a fold: its text lines run
+    down the image, not across."""
+    import cv2
+
+    spread = embedded_page_image(SPREAD, 0)
+    left, _ = split_spread(spread)
+    page = left.image[: int(left.image.shape[1] * 1.41)].copy()  # one portrait page
+    middle = page.shape[0] // 2
+    page[middle - 60 : middle + 60] = 240  # ~15 mm of blank paper between two paragraphs
+    turned = cv2.rotate(page, cv2.ROTATE_90_CLOCKWISE)
+    image = type(spread)(1, turned, spread.dpi)
+    assert split_spread(image) == (image,)
+
+
 def test_a_spread_with_one_blank_side_is_left_whole():
     spread = embedded_page_image(SPREAD, 1)
     blank = spread.image.copy()

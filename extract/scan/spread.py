@@ -50,6 +50,11 @@ _INK_CONTRAST = 40
 _EDGE_LINE_MIN_MM = 15.0
 _EDGE_LINE_MM = 2.0
 _EDGE_LINE_SLANT = 0.05  # ~3 degrees
+# Text lines: glyphs smeared by this much along a line join (CJK glyphs stand ~0.5-1 mm
+# apart, lines 3 mm and more); a run at least _LONG_RUN_MM long and four times longer than
+# thick is a line of text (or a ruling).
+_LINE_SMEAR_MM = 1.5
+_LONG_RUN_MM = 25.0
 
 
 def split_spread(page: PageImage) -> tuple[PageImage, ...]:
@@ -100,8 +105,33 @@ def spread_cut(image: "np.ndarray", dpi: float) -> int | None:
     for side in (ink[:, : best[0]], ink[:, best[1] :]):
         if np.count_nonzero(side.any(axis=1)) < _SIDE_INK_ROWS * rows:
             return None
+    if not _lines_run_across(ink, work_dpi):
+        return None
     middle = (best[0] + best[1]) / 2
     return int(round(middle / factor))
+
+
+def _lines_run_across(ink: "np.ndarray", dpi: float) -> bool:
+    """Whether the text lines run across the image (two upright pages) rather than down it
+    (one portrait page scanned turned a quarter, whose gap between two paragraphs can look
+    like a fold): glyphs smeared along a line by about a glyph's spacing join into long
+    thin runs, in the direction the lines run."""
+    import cv2
+
+    reach = max(3, int(round(_LINE_SMEAR_MM / 25.4 * dpi)))
+    mask = ink.view("uint8")
+    along = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, 1)))
+    down = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (1, reach)))
+    long_run = _LONG_RUN_MM / 25.4 * dpi
+
+    def runs(smeared, axis_long: int, axis_short: int) -> int:
+        _, _, stats, _ = cv2.connectedComponentsWithStats(smeared, connectivity=8)
+        stats = stats[1:]
+        return int(((stats[:, axis_long] >= long_run) & (stats[:, axis_long] >= 4 * stats[:, axis_short])).sum())
+
+    across = runs(along, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT)
+    downward = runs(down, cv2.CC_STAT_HEIGHT, cv2.CC_STAT_WIDTH)
+    return across > downward
 
 
 def _bridge_narrow_gaps(free: "np.ndarray", widest: int) -> "np.ndarray":
