@@ -247,6 +247,10 @@ def _straight_runs(candidates: np.ndarray, dpi: float, length: int) -> np.ndarra
 # below the paper and 10-20 below a shaded fill; JPEG noise moves a pixel by ~5.
 _BRIDGE_CONTRAST = 12
 _BRIDGE_OTHER_SIDE = 5
+# And along the gap as a whole the line stands this far below the paper (median): a grey
+# border is 30-45 below it on the faint twins; a camera capture's paper texture and
+# lighting make long pale streaks 10-18 below it, which are no rulings.
+_BRIDGE_MEDIAN_DEPTH = 22
 # Share of the gap's readable pixels that must show the line (print crossing or touching
 # the line on both sides makes a pixel unreadable; at least half must be readable).
 _BRIDGE_SHARE = 0.9
@@ -286,7 +290,10 @@ def bridge_broken_rulings(ink: np.ndarray, gray: np.ndarray, dpi: float) -> np.n
     own pixels along the whole gap, so glyph strokes do not vote for one another. Pure;
     returns a new mask (255 on 0)."""
     horizontal, vertical = line_masks(ink, dpi, 0.2)
-    paper = float(np.median(gray))
+    # The paper's level: most bright pixels are paper, even in a camera capture whose
+    # desk around the sheet darkens the page's median (print cores must be found there too).
+    histogram = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel().cumsum()
+    paper = float(np.searchsorted(histogram, 0.8 * histogram[-1]))
     cores = ((gray <= paper - _PRINT_CORE_DEPTH) * 255).astype(np.uint8)
     print_near = cv2.dilate(cores, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))) > 0
     scale = dpi / 150
@@ -385,8 +392,11 @@ def _bridge_from(
     ys = np.rint(np.interp(xs, [x, best[0]] if x < best[0] else [best[0], x], [y, best[1]] if x < best[0] else [best[1], y])).astype(int)
     if not _bridge_evidence(gray, near, xs, ys, from_end):
         return False
-    for d in (-1, 0, 1):  # three rows: the line may step a row across the gap
-        out[ys + d, xs] = 255
+    # The gap's row and the line's own darkest pixel beside it: as thick as the line, so
+    # that the ruling's position does not move.
+    darkest = np.stack([gray[ys + d, xs] for d in (-1, 0, 1)]).argmin(axis=0) - 1
+    out[ys, xs] = 255
+    out[ys + darkest, xs] = 255
     return True
 
 
@@ -413,12 +423,10 @@ def _bridge_evidence(gray: np.ndarray, near: np.ndarray, xs: np.ndarray, ys: np.
     clean = (line < 255) & ~print_above & ~print_below
     if readable.mean() < _BRIDGE_READABLE or (from_end and clean.mean() < _BRIDGE_CLEAN_FROM_END):
         return False
-    shows = np.where(
-        clean,
-        (np.maximum(above, below) >= _BRIDGE_CONTRAST) & (np.minimum(above, below) >= _BRIDGE_OTHER_SIDE),
-        np.where(print_above, below, above) >= _BRIDGE_CONTRAST,
-    )
-    return bool(shows[readable].mean() >= _BRIDGE_SHARE)
+    # Depth against the paper: the brighter side where both are clean, the clean side else.
+    depth = np.where(clean, np.maximum(above, below), np.where(print_above, below, above))
+    shows = (depth >= _BRIDGE_CONTRAST) & (~clean | (np.minimum(above, below) >= _BRIDGE_OTHER_SIDE))
+    return bool(shows[readable].mean() >= _BRIDGE_SHARE and np.median(depth[readable]) >= _BRIDGE_MEDIAN_DEPTH)
 
 
 def line_masks(ink: np.ndarray, dpi: float, length_in: float) -> tuple[np.ndarray, np.ndarray]:

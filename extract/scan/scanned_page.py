@@ -322,15 +322,16 @@ def straighten(page: PageImage, engine: OcrEngine, turns: Optional[int] = None) 
         gray = rotate(gray, skew)
         # rotate() fills with white: turn the mask's background white and back.
         seal = 255 - rotate(255 - seal, skew) if seal is not None else None
-    if full_resolution and abs(skew) < 0.05:
-        ink = bridge_broken_rulings(small_ink, gray, page.dpi)
-    else:
-        ink = ink_mask(gray, page.dpi)
+    # The page's flattening is measured on its rulings as the pixel passes find them;
+    # broken rulings are bridged on the ink the page is read from.
+    ink = small_ink if full_resolution and abs(skew) < 0.05 else ink_mask(gray, page.dpi, bridge=False)
     flattening = estimate_flattening(gray, ink, page.dpi)
     if flattening is not None:
         gray = flattening.apply(gray)
         ink = ink_mask(gray, page.dpi)
         seal = flattening.apply(seal, fill=0) if seal is not None else None
+    else:
+        ink = bridge_broken_rulings(ink, gray, page.dpi)
     return UprightPage(gray, ink, turns % 4, skew, seal, flattening)
 
 
