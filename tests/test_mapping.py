@@ -333,18 +333,3 @@ def test_a_label_cell_spanning_two_printed_rows_gives_each_its_own_lines():
     got = {k: m.cell.text for k, m in map_tables(merged_grids, DEFAULT_SETTINGS).cells.items() if "overdue" in k}
     assert want["applications.other_overdue_fee.total"] != want["applications.other_overdue_correction.total"]
     assert got == want
-
-
-def test_a_labels_misread_numbering_is_no_count_glued_to_it():
-    """On a scan "一、本年新收…" read as '"3本年新收…': digits before a label's words are its
-    numbering misread (a count is printed after its label), not a value to place; a count
-    after the label still is."""
-    from extract.tables.mapping import _has_embedded_number
-
-    def cell(text):
-        return GridCell(0, 0, 1, 1, BBox(0, 0, 100, 20), text, 0.9, "ocr")
-
-    assert not _has_embedded_number(cell('"3本年新收政府信息公开申请数量'))
-    assert not _has_embedded_number(cell("12本年新收政府信息公开申请数量"))
-    assert _has_embedded_number(cell("行政规范性文件 1 4 11"))
-    assert _has_embedded_number(cell("规章5"))

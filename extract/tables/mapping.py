@@ -121,10 +121,6 @@ _NUMBERING_AT_START = re.compile(r"^\s*(?:[（(]\s*\d+\s*[）)]|\d+\s*[.、．,�
 # rulings between label and values were not found reads 行政规范性文件 1 4 11.
 # A number after 第/表/图/注 is an ordinal or a reference (表2 in a caption row), not a count.
 _EMBEDDED_NUMBER = re.compile(r"(?<![第表图注\d.])\d+(?![\d年月日号])")
-# A label's own numbering misread on a scan: one or two digits at the very start of the cell
-# (only marks before them) run straight into the label's words ("一、本年新收…" read as
-# '"3本年新收…'). A count is printed after its label, never before it.
-_MISREAD_NUMBERING_AT_START = re.compile(r"^[\W_]{0,3}\d{1,2}(?=[\u4e00-\u9fff])")
 
 
 def _has_embedded_number(cell: GridCell) -> bool:
@@ -132,8 +128,7 @@ def _has_embedded_number(cell: GridCell) -> bool:
     text = unicodedata.normalize("NFKC", _CIRCLED_AT_START.sub("", cell.text))
     if not any(ch.isdigit() for ch in text) or _is_printed_value(cell):
         return False
-    text = _MISREAD_NUMBERING_AT_START.sub("", _NUMBERING_AT_START.sub("", text))
-    return bool(_EMBEDDED_NUMBER.search(text))
+    return bool(_EMBEDDED_NUMBER.search(_NUMBERING_AT_START.sub("", text)))
 
 
 def _is_printed_value(cell: GridCell) -> bool:
