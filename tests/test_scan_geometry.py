@@ -45,7 +45,11 @@ def test_a_fine_scan_is_masked_at_full_resolution_once_and_levelled(pages, engin
     tilted = rotate(pages[1], -skew)
     shapes = []
     real = scan.ink_mask
-    monkeypatch.setattr(scan, "ink_mask", lambda gray, dpi: shapes.append(gray.shape) or real(gray, dpi))
+    def counted(gray, dpi, **options):
+        shapes.append(gray.shape)
+        return real(gray, dpi, **options)
+
+    monkeypatch.setattr(scan, "ink_mask", counted)
     upright = scan.straighten(PageImage(3, tilted, _DPI), engine)
     assert upright.turns == 0
     assert abs(upright.skew_deg - skew) < 0.1
