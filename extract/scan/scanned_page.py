@@ -358,9 +358,11 @@ def read_scanned_page(page: PageImage, engine: OcrEngine, settings: Settings, pa
     in_tables = _table_boxes(content, settings)
     if not in_tables or _reads_as_labels(in_tables):
         return content
-    if _characters(in_tables) == 0 and _prose_reads_upright(upright, content, engine, settings):
-        # Tables of numbers only (四's value row carried over to a page of prose): no label
-        # to tell the turn by, but the prose beside them reads as upright Chinese lines.
+    if _prose_reads_upright(upright, content, engine, settings):
+        # No label to tell the turn by (四's value row carried over to a page of prose), or
+        # labels that read only across the page (a header cut by the page break leaves
+        # narrow cells of stacked characters: 果/维/持 reads as a label turned a quarter),
+        # but the prose beside the tables reads as upright Chinese lines.
         return content
     for turns in _retry_turns(page, upright.turns, _characters(in_tables), engine):
         retry = straighten(page, engine, turns)
