@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import replace
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from ..geometry import BBox, group_into_lines
 from ..page import Grid, GridCell, PageContent, TextBox
@@ -224,14 +224,36 @@ def _values_by_column(members: Sequence[TextBox], xs: Sequence[float]) -> Option
     columns print something, what each prints reads as a value, and the ink on either side
     of every column line between them stands a wide gap apart. Otherwise the cell stays
     merged, and its text, never a value, is reported unplaced by the table readers."""
-    if len(xs) < 3 or len(members) < 2:
+    return _values_between(members, xs, lambda b: (b.x0, b.x1))
+
+
+def _values_by_row(members: Sequence[TextBox], ys: Sequence[float]) -> Optional[list[list[TextBox]]]:
+    """The text boxes of a scanned cell merged over several rows (`ys`: its row lines, top to
+    bottom, the table's own: other columns draw them), per row, when the cell prints one
+    value per row and the ruling between them was lost in this column ("0" over "2" read as
+    one cell "0\n2"). None unless that is certain, as for columns (`_values_by_column`), and
+    only for OCR boxes (a text layer's grid is the printed one); a number wrapped inside one
+    merged cell stands line to line, not a wide gap apart."""
+    if any(b.source != "ocr" for b in members):
         return None
-    parts: list[list[TextBox]] = [[] for _ in range(len(xs) - 1)]
+    return _values_between(members, ys, lambda b: (b.top, b.bottom))
+
+
+def _values_between(
+    members: Sequence[TextBox], lines: Sequence[float], extent: Callable[[BBox], tuple[float, float]]
+) -> Optional[list[list[TextBox]]]:
+    """A merged cell's boxes per band between `lines` (the table's own rulings across the
+    cell, ascending), `extent` giving a box's (start, end) along the same axis; None unless
+    every box lies inside one band, at least two bands print something, each band's text
+    reads as a value, and consecutive bands' ink stands a wide gap apart."""
+    if len(lines) < 3 or len(members) < 2:
+        return None
+    parts: list[list[TextBox]] = [[] for _ in range(len(lines) - 1)]
     for box in members:
-        ink = box.ink or box.bbox
+        start, end = extent(box.ink or box.bbox)
         inside = [
-            j for j in range(len(xs) - 1)
-            if ink.x0 >= xs[j] - _COLUMN_SLACK_PT and ink.x1 <= xs[j + 1] + _COLUMN_SLACK_PT
+            j for j in range(len(lines) - 1)
+            if start >= lines[j] - _COLUMN_SLACK_PT and end <= lines[j + 1] + _COLUMN_SLACK_PT
         ]
         if len(inside) != 1:
             return None
@@ -244,45 +266,9 @@ def _values_by_column(members: Sequence[TextBox], xs: Sequence[float]) -> Option
         if part and (not text.strip() or not parse_value(text).ok):
             return None
     height = max((b.ink or b.bbox).height for b in members)
-    for left, right in zip(used, used[1:]):
-        end = max((b.ink or b.bbox).x1 for b in parts[left])
-        start = min((b.ink or b.bbox).x0 for b in parts[right])
-        if start - end < _COLUMN_GAP_SHARE * height:
-            return None
-    return parts
-
-
-def _values_by_row(members: Sequence[TextBox], ys: Sequence[float]) -> Optional[list[list[TextBox]]]:
-    """The text boxes of a scanned cell merged over several rows (`ys`: its row lines, top to
-    bottom, the table's own: other columns draw them), per row, when the cell prints one
-    value per row and the ruling between them was lost in this column ("0" over "2" read as
-    one cell "0\n2"). None unless that is certain, as for columns (`_values_by_column`):
-    OCR boxes only (a text layer's grid is the printed one), every box inside one row, at
-    least two rows printing something, each row's text a value, and the ink of consecutive
-    rows a wide gap apart (a number wrapped inside one merged cell stands line to line)."""
-    if len(ys) < 3 or len(members) < 2 or any(b.source != "ocr" for b in members):
-        return None
-    parts: list[list[TextBox]] = [[] for _ in range(len(ys) - 1)]
-    for box in members:
-        ink = box.ink or box.bbox
-        inside = [
-            i for i in range(len(ys) - 1)
-            if ink.top >= ys[i] - _COLUMN_SLACK_PT and ink.bottom <= ys[i + 1] + _COLUMN_SLACK_PT
-        ]
-        if len(inside) != 1:
-            return None
-        parts[inside[0]].append(box)
-    used = [i for i, part in enumerate(parts) if part]
-    if len(used) < 2:
-        return None
-    for part in parts:
-        text = cell_text(part)
-        if part and (not text.strip() or not parse_value(text).ok):
-            return None
-    height = max((b.ink or b.bbox).height for b in members)
-    for upper, lower in zip(used, used[1:]):
-        end = max((b.ink or b.bbox).bottom for b in parts[upper])
-        start = min((b.ink or b.bbox).top for b in parts[lower])
+    for before, after in zip(used, used[1:]):
+        end = max(extent(b.ink or b.bbox)[1] for b in parts[before])
+        start = min(extent(b.ink or b.bbox)[0] for b in parts[after])
         if start - end < _COLUMN_GAP_SHARE * height:
             return None
     return parts
