@@ -15,10 +15,7 @@ from typing import Mapping, Sequence
 
 from ..records import CellRecord, CellValue, Finding, as_number
 from ..text import parse_value
-from .validate import Equation, _fmt
-
-# Sums of integers compare exactly; this only absorbs float rounding in decimal sums.
-_TOLERANCE = 1e-6
+from .validate import _TOLERANCE, Equation, _fmt
 
 
 def _blank_ocr_cell(record: CellRecord | None) -> bool:
