@@ -181,7 +181,9 @@ def check_text(copy: Path, reading) -> dict:
     from extract.scan.searchable import page_transform
 
     pages = {p.number: p for p in reading.pages}
-    numbers = sorted(set(pages) | {n for n, _ in reading.unreadable_pages})
+    # The copy's pages are the source's pages read (a two-page spread is one page of the
+    # copy holding both halves' lines).
+    numbers = sorted({p.page_in_source for p in reading.pages} | {n for n, _ in reading.unreadable_pages})
     index_of = {number: index for index, number in enumerate(numbers)}
     doc = pdfium.PdfDocument(str(copy))
     text_pages: dict[int, object] = {}
@@ -194,7 +196,7 @@ def check_text(copy: Path, reading) -> dict:
             if content is None or content.scan_frame is None:
                 digital += 1
                 continue
-            index = index_of[cell_page]
+            index = index_of[content.page_in_source]
             to_pdf = page_transform(pdf.pages[index], content.scan_frame)
             x0, top, x1, bottom = bbox
             corners = [to_pdf(x, y) for x in (x0, x1) for y in (top, bottom)]

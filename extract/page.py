@@ -79,6 +79,16 @@ class ScanFrame:
         w = m[6] * x + m[7] * y + m[8]
         return ((m[0] * x + m[1] * y + m[2]) / w, (m[3] * x + m[4] * y + m[5]) / w)
 
+    def on_sheet(self, left: float, top: float, width: float, height: float) -> "ScanFrame":
+        """The frame of a page cut out of a larger image (a half of a two-page spread,
+        scan/spread.py) mapped onto that whole image: the part's top-left corner lies at
+        (`left`, `top`) on it and the whole image is `width` x `height` (points, top-left
+        origin, the image's resolution)."""
+        m = self.to_image
+        moved = (m[0] + left * m[6], m[1] + left * m[7], m[2] + left * m[8],
+                 m[3] + top * m[6], m[4] + top * m[7], m[5] + top * m[8], m[6], m[7], m[8])
+        return ScanFrame(moved, width, height)
+
 
 @dataclass(frozen=True)
 class PageContent:
@@ -103,6 +113,14 @@ class PageContent:
     full_text: bool = False
     # Scanned pages: how this page's frame maps back onto the image as scanned.
     scan_frame: Optional[ScanFrame] = None
+    # The page of the source file (PDF page, image frame) this page was read from, when it
+    # is not `number`: a two-page spread is cut into two pages (scan/spread.py), both read
+    # from one source page, and every page after it is numbered on by one.
+    source_page: Optional[int] = None
+
+    @property
+    def page_in_source(self) -> int:
+        return self.source_page if self.source_page is not None else self.number
 
     @cached_property
     def anchors(self) -> tuple[tuple[float, float], ...]:

@@ -131,8 +131,9 @@ def _read_pages(
         for image in images:
             sheets = _scan_sheets(image, spread_pages)
             spread_pages += len(sheets) - 1
-            for sheet in sheets:
-                pages.append(read_scanned_page(sheet, engine, settings, page_text=_page_text_policy(len(pages), page_text, settings.full_text)))
+            for sheet, left in sheets:
+                content = read_scanned_page(sheet, engine, settings, page_text=_page_text_policy(len(pages), page_text, settings.full_text))
+                pages.append(_read_from(content, image, left, len(sheets) > 1))
             check_time()
         return pages, len(images) + spread_pages, []
 
@@ -168,15 +169,16 @@ def _read_pages(
                     )
                     sheets = _scan_sheets(image, spread_pages)
                     spread_pages += len(sheets) - 1
-                    for sheet in sheets[:-1]:  # the left page of a two-page spread
-                        pages.append(read_scanned_page(
+                    for sheet, left in sheets[:-1]:  # the left page of a two-page spread
+                        pages.append(_read_from(read_scanned_page(
                             sheet, _ocr_engine(settings, name), settings,
                             page_text=_page_text_policy(len(pages), page_text, settings.full_text),
-                        ))
-                    page = read_scanned_page(
-                        sheets[-1], _ocr_engine(settings, name), settings,
+                        ), image, left, True))
+                    sheet, left = sheets[-1]
+                    page = _read_from(read_scanned_page(
+                        sheet, _ocr_engine(settings, name), settings,
                         page_text=_page_text_policy(len(pages), page_text, settings.full_text),
-                    )
+                    ), image, left, len(sheets) > 1)
                 elif images.coverage:  # a table pasted as a picture into a text page
                     from .scan.picture_tables import add_picture_tables
 
@@ -187,7 +189,7 @@ def _read_pages(
                     pictures = table_pictures(doc, number - 1, page, settings)
                     page = add_picture_tables(page, pictures, lambda: _ocr_engine(settings, name), settings)
             if page.number != number + spread_pages:  # a page after a spread cut in two
-                page = replace(page, number=number + spread_pages)
+                page = replace(page, number=number + spread_pages, source_page=number)
             pages.append(page)
             check_time()
         if not pages:
@@ -198,15 +200,30 @@ def _read_pages(
         doc.close()
 
 
-def _scan_sheets(image: PageImage, spread_pages: int) -> list[PageImage]:
-    """A scanned page image as the scan stage reads it: a two-page spread cut into its
-    pages (scan/spread.py), a dithered bilevel page made grey (scan/dither.py). Pages are
-    numbered as read: `spread_pages` earlier spreads' extra pages move this image's number on."""
+def _scan_sheets(image: PageImage, spread_pages: int) -> list[tuple[PageImage, int]]:
+    """A scanned page image as the scan stage reads it, each page with its left edge on
+    the image (pixels): a two-page spread cut into its pages (scan/spread.py), a dithered
+    bilevel page made grey (scan/dither.py). Pages are numbered as read: `spread_pages`
+    earlier spreads' extra pages move this image's number on."""
     from .scan.dither import undither
     from .scan.spread import split_spread
 
-    sheets = [undither(sheet) for sheet in split_spread(image)]
-    return [PageImage(image.number + spread_pages + i, sheet.image, sheet.dpi) for i, sheet in enumerate(sheets)]
+    halves = split_spread(image)
+    lefts = [sum(half.image.shape[1] for half in halves[:i]) for i in range(len(halves))]
+    return [(PageImage(image.number + spread_pages + i, undither(half).image, half.dpi), left)
+            for i, (half, left) in enumerate(zip(halves, lefts))]
+
+
+def _read_from(content: PageContent, image: PageImage, left_px: int, cut: bool) -> PageContent:
+    """A page read from `image` (a source page) said to be from it: its source page when
+    numbered otherwise, and, for a half of a spread, its frame moved onto the whole image
+    (the searchable copy puts both halves' lines on the one page they were scanned on)."""
+    source_page = image.number if content.number != image.number else None
+    frame = content.scan_frame
+    if cut and frame is not None:
+        height_px, width_px = image.image.shape[:2]
+        frame = frame.on_sheet(left_px * image.scale, 0.0, width_px * image.scale, height_px * image.scale)
+    return replace(content, source_page=source_page, scan_frame=frame)
 
 
 def _locate(finding: Finding, cells: dict[str, CellRecord]) -> Finding:

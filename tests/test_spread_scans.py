@@ -113,13 +113,43 @@ def test_dithered_fax_pages_are_made_grey_and_thresholded_ones_left_alone():
     assert undither(grey_scan) is grey_scan
 
 
-def test_no_searchable_copy_puts_a_spread_half_on_the_wrong_page(tmp_path):
-    import pytest
+def test_a_spreads_searchable_copy_puts_each_halfs_lines_where_the_spread_shows_them(tmp_path):
+    """The spread sample's two images are read as four pages (1-2 from image 1, 3-4 from
+    image 2). The searchable copy keeps the two images as its two pages, and each half's
+    lines are written on its image where that half lies: the right half's beyond the cut.
+    Geometry only (the pipeline's cut and frames, no OCR): one line a half, placed at the
+    same spot of each half's page frame and named after its page."""
+    import pypdfium2 as pdfium
 
-    from extract.page import PageContent, ScanFrame
-    from extract.scan.searchable import SearchableError, write_searchable
+    from extract.geometry import BBox
+    from extract.page import PageContent, TextBox
+    from extract.pipeline import _read_from, _scan_sheets
+    from extract.scan.scanned_page import scan_frame, straighten
+    from extract.scan.searchable import write_searchable
 
-    frame = ScanFrame((1, 0, 0, 0, 1, 0, 0, 0, 1), 595.0, 842.0)
-    halves = [PageContent(n, 595.0, 842.0, (), (), "ocr", scan_frame=frame) for n in (1, 2, 3, 4)]
-    with pytest.raises(SearchableError, match="spreads"):
-        write_searchable(SPREAD, halves, tmp_path / "copy.pdf")
+    contents, cuts, spread_pages = [], [], 0
+    for index in (0, 1):
+        image = embedded_page_image(SPREAD, index)
+        sheets = _scan_sheets(image, spread_pages)
+        spread_pages += len(sheets) - 1
+        assert len(sheets) == 2
+        for sheet, left in sheets:
+            frame = scan_frame(sheet, straighten(sheet, engine=None, turns=0))
+            line = TextBox(f"70{sheet.number}", BBox(100, 100, 160, 115), 0.99, "ocr")
+            content = PageContent(sheet.number, 595.0, 842.0, (line,), (), "ocr", scan_frame=frame)
+            contents.append(_read_from(content, image, left, True))
+            cuts.append((left * image.scale, image.image.shape[1] * image.scale, image.image.shape[0] * image.scale))
+    assert [c.number for c in contents] == [1, 2, 3, 4]
+    assert [c.page_in_source for c in contents] == [1, 1, 2, 2]
+    assert cuts[0][0] == 0 and cuts[1][0] > 0.4 * cuts[1][1]
+
+    result = write_searchable(SPREAD, contents, tmp_path / "copy.pdf", pdfa=False)
+    assert (result.pages, result.text_pages, result.lines) == (2, 2, 4)
+    doc = pdfium.PdfDocument(str(tmp_path / "copy.pdf"))
+    for content, (left, width, height) in zip(contents, cuts):
+        page = doc[content.page_in_source - 1]
+        sx, sy = page.get_width() / width, page.get_height() / height
+        # Where the line lies on the spread (a small deskew moves it by a few points).
+        x, y = (130 + left) * sx, page.get_height() - 107 * sy
+        found = page.get_textpage().get_text_bounded(x - 20 * sx, y - 15 * sy, x + 20 * sx, y + 15 * sy)
+        assert found.strip() == f"70{content.number}", (content.number, found)

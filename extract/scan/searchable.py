@@ -56,7 +56,7 @@ class SearchableError(ExtractError):
 class SearchableResult:
     path: Path
     pages: int  # pages in the copy
-    text_pages: int  # pages that got a text layer (scanned pages)
+    text_pages: int  # pages of the copy that got a text layer (scanned pages)
     lines: int  # OCR lines written
     pdfa: Optional[str]  # "2b" when the copy is PDF/A-2b (validated as written), else None
     note: str = ""  # why the copy is not PDF/A, when it is not
@@ -125,32 +125,36 @@ def write_searchable(
     import pikepdf
 
     check_output_path(out, source)
-    by_number = {p.number: p for p in pages}
-    wanted = sorted(set(by_number) | set(also_keep))
+    # Pages as read, by the source page they were read from: one, or the two halves of a
+    # two-page spread (scan/spread.py), whose frames map onto the spread's whole image.
+    by_source: dict[int, list[PageContent]] = {}
+    for content in pages:
+        by_source.setdefault(content.page_in_source, []).append(content)
+    wanted = sorted(set(by_source) | set(also_keep))
     try:
         pdf = _open_source(source)
     except (pikepdf.PdfError, OSError, ValueError) as exc:
         raise SearchableError(str(source), f"cannot open it for the searchable copy: {exc}") from None
     with pdf:
-        if max(by_number, default=0) > len(pdf.pages):
-            # Two-page spreads were cut into their pages (scan/spread.py): more pages were
-            # read than the source holds, and a page's lines would land on the wrong image.
-            raise SearchableError(str(source), f"{max(by_number)} pages were read from {len(pdf.pages)} page images "
-                                  "(two-page spreads cut in two): no searchable copy is written")
+        if max(wanted, default=0) > len(pdf.pages):
+            # Pages read that the source does not hold (pages numbered as read, not as
+            # stored): a page's lines would land on the wrong image.
+            raise SearchableError(str(source), f"page {max(wanted)} was read from a source of {len(pdf.pages)} pages: "
+                                  "no searchable copy is written")
         for index in reversed(range(len(pdf.pages))):
             if index + 1 not in wanted:
                 del pdf.pages[index]
         font = None
         text_pages = lines = 0
         for page, number in zip(pdf.pages, wanted):
-            content = by_number.get(number)
-            if content is None or content.scan_frame is None:
+            scanned = [c for c in by_source.get(number, ()) if c.scan_frame is not None]
+            if not scanned:
                 continue  # a text-layer page, or one pdfium could not read: kept as it is
             font = font if font is not None else _register_font(pdf)
-            lines_on_page = _lines(content, [c for c in cells if c.page == number])
-            written = _add_text_layer(pdf, page, lines_on_page, content.scan_frame, font)
+            for content in scanned:
+                lines_on_page = _lines(content, [c for c in cells if c.page == content.number])
+                lines += _add_text_layer(pdf, page, lines_on_page, content.scan_frame, font)
             text_pages += 1
-            lines += written
         return _save(pdf, out, len(wanted), text_pages, lines, pdfa)
 
 
