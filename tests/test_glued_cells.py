@@ -88,6 +88,25 @@ def test_a_header_glued_to_its_first_column_name_still_names_it():
     assert {k: m.cell.text for k, m in mapping.cells.items()} == {"proactive.penalty.decisions": "120"}
 
 
+def test_a_heading_band_read_as_one_cell_with_the_header_below_it_still_names_the_columns():
+    """A shaded 第二十条 band whose lower ruling was lost: the band and the header row under
+    it are one cell (the heading's line, then 信息内容 …). Its header line names the block's
+    column; without it the previous block's column (本年处理决定数量) would be taken."""
+    rows = [
+        [(0, 1, 1, "信息内容"), (1, 1, 1, "本年处理决定数量")],
+        [(0, 1, 1, "行政处罚"), (1, 1, 1, "120")],
+        [(0, 2, 1, "第二十条第（八）项\n信息内容本年收费金额（单位：万元）")],
+        [(0, 2, 1, "行政事业性收费 302.7")],
+    ]
+    mapping = map_tables([_grid(rows, [80, 200])], Settings())
+    got = {k: m.cell.text for k, m in mapping.cells.items()}
+    assert got == {"proactive.penalty.decisions": "120", "proactive.fees.amount_10k_yuan": "302.7"}
+    # A heading alone (no header line under it) is still no cell of its row.
+    rows[2] = [(0, 2, 1, "第二十条第（八）项")]
+    mapping = map_tables([_grid(rows, [80, 200])], Settings())
+    assert "proactive.fees.amount_10k_yuan" not in mapping.cells
+
+
 def test_a_label_that_matches_no_row_well_is_not_split():
     rows = [PROACTIVE_2021[0], [(1, 2, 1, "规章制度建设0"), (3, 1, 1, "1"), (4, 1, 1, "2")]]
     mapping = map_tables([_grid(rows, [60, 80, 60, 60, 60])], Settings())

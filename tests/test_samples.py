@@ -27,12 +27,7 @@ SCANNED = _reports(SAMPLES / "scanned")
 # Samples the pipeline does not read exactly yet, each loud about it (the cells are
 # flagged, never silently wrong). Strict: the test fails as soon as one passes, so the
 # entry is removed then. See NOTES.md, known gaps.
-KNOWN_GAPS = {
-    # Issue 17, class 2 (samples/make_faint_scans.py): borders printed 0.5 pt light grey, 150 DPI grey JPEG.
-    "scan-faint-r2024-wps-narrow-review-01": "borders grey 0.72 at 150 DPI q42: 199/200 cells; 二's last band "
-    "(第二十条第（八）项) keeps no border under it where its label and the header row below both touch the line, so "
-    "the 302.7 of 行政事业性收费 is reported unplaced (cell.missing)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _params(paths: list[Path]) -> list:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Collection, Optional, Sequence
 
 from .. import template as tpl
@@ -969,7 +969,9 @@ def _map_proactive(table: LogicalTable, settings: Settings, out: Mapping) -> Non
         for r in range(grid.n_rows):
             # The block heading (第二十条第（一）项) is a row across the table, or a cell
             # merged down the left of its block: either way it is not the row's label.
-            cells = [c for c in grid.row_cells(r) if c.row == r and _BLOCK_HEADING not in label_core(c.text)]
+            cells = [
+                own for c in grid.row_cells(r) if c.row == r and (own := _without_block_heading(c)) is not None
+            ]
             if not cells:
                 continue
             first = label_core(cells[0].text)
@@ -1023,6 +1025,24 @@ def _map_proactive(table: LogicalTable, settings: Settings, out: Mapping) -> Non
             runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
             if glued is not None and best[0] >= _CONFIDENT_MATCH and runner_up < best[0] - _CLEAR_MARGIN:
                 _place_glued(glued, f"proactive.{row}", columns, taken, grid.page, out)
+
+
+def _without_block_heading(cell: GridCell) -> Optional[GridCell]:
+    """The cell as a cell of its row: itself without a block heading; None when it is the
+    heading alone. A heading band is often shaded, and on a faint scan the ruling under it
+    can be lost where its label and the header row below both touch it: the band and the
+    header row are then one cell, the heading's line(s) above 信息内容 …. Its lines from
+    信息内容 on are the header row's cell (its bbox still the merged one's: the header's
+    columns are placed by their overlap with it, which the merged cell spans too)."""
+    if _BLOCK_HEADING not in label_core(cell.text):
+        return cell
+    lines = cell.text.split("\n")
+    heading = next(i for i, line in enumerate(lines) if _BLOCK_HEADING in label_core(line))
+    for k in range(heading + 1, len(lines)):
+        core = label_core(lines[k])
+        if similarity(core[: len(_HEADER_MARK)], _HEADER_MARK) >= 0.75:
+            return replace(cell, text="\n".join(lines[k:]), boxes=())
+    return None
 
 
 def _glued_header_text(core: str) -> Optional[str]:
