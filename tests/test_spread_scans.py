@@ -153,3 +153,37 @@ def test_a_spreads_searchable_copy_puts_each_halfs_lines_where_the_spread_shows_
         x, y = (130 + left) * sx, page.get_height() - 107 * sy
         found = page.get_textpage().get_text_bounded(x - 20 * sx, y - 15 * sy, x + 20 * sx, y + 15 * sy)
         assert found.strip() == f"70{content.number}", (content.number, found)
+
+
+def test_a_spreads_cell_crops_come_from_the_half_the_cell_was_read_on():
+    """The review's crops of pages 1-4 (the spread sample read as four pages) are the
+    halves the reading cut, each in its reading frame: page 2 is image 1's right half, page
+    3 image 2's left half (not the source's pages 2 and 3, which do not hold them)."""
+    import cv2
+    import numpy as np
+
+    from extract.pipeline import _scan_sheets
+    from extract.scan.scanned_page import straighten
+    from extract.show.crops import DocumentCrops
+
+    read, spread_pages = [], 0
+    for index in (0, 1):
+        sheets = _scan_sheets(embedded_page_image(SPREAD, index), spread_pages)
+        spread_pages += len(sheets) - 1
+        read += [straighten(sheet, engine=None, turns=0).gray for sheet, _ in sheets]
+    with DocumentCrops(SPREAD, page_turns={n: 0 for n in range(1, 5)}) as crops:
+        for number, expected in enumerate(read, start=1):
+            raster = crops.page(number)
+            gray = cv2.cvtColor(raster.image, cv2.COLOR_BGR2GRAY)
+            assert gray.shape == expected.shape, number
+            differences = [float(np.abs(gray.astype(int) - other.astype(int)).mean())
+                           for other in read if other.shape == gray.shape]
+            # Its own half matches closely (a greyscale conversion apart); any other does not.
+            assert min(differences) == differences[[o is expected for o in read if o.shape == gray.shape].index(True)]
+            assert min(differences) < 6, (number, differences)
+        try:
+            crops.page(5)
+        except Exception as exc:
+            assert "page 5 does not exist" in str(exc)
+        else:
+            raise AssertionError("page 5 of a spread sample read as four pages was cropped")

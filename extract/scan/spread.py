@@ -57,6 +57,12 @@ _LINE_SMEAR_MM = 1.5
 _LONG_RUN_MM = 25.0
 
 
+def may_be_spread(width: float, height: float) -> bool:
+    """Whether a page of this size (any unit) has a spread's proportions: the cheap first
+    test, before any pixel is looked at."""
+    return height > 0 and _MIN_ASPECT <= width / height <= _MAX_ASPECT
+
+
 def split_spread(page: PageImage) -> tuple[PageImage, ...]:
     """The page image's pages, left first: two halves when it is a spread, else itself."""
     cut = spread_cut(page.image, page.dpi)
@@ -74,7 +80,7 @@ def spread_cut(image: "np.ndarray", dpi: float) -> int | None:
     import numpy as np
 
     height, width = image.shape[:2]
-    if not _MIN_ASPECT <= width / height <= _MAX_ASPECT:
+    if not may_be_spread(width, height):
         return None
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     factor = min(1.0, _WORK_DPI / dpi)

@@ -16,6 +16,12 @@ cuts any number of crops from it: `crop_png(page, bbox)` gives PNG bytes.
 Scanned pages need the quarter turns that made them upright. The record does not store
 them, so they are decided again the way the reading decided them first (the OCR engine
 reads a few long lines); pass `page_turns` when they are known.
+
+A record's pages are numbered as read: a two-page spread (scan/spread.py) is read as two
+pages and numbers every later page on by one. The crops find each page's source page and
+half again the way the reading cut them (a page of a spread's proportions, read by OCR, is
+looked at by `split_spread`); a record read with `--pages` numbers its pages from the
+selection's spreads only, which the crops cannot know.
 """
 
 from __future__ import annotations
@@ -160,6 +166,10 @@ class DocumentCrops:
         self._pages: OrderedDict[int, PageRaster] = OrderedDict()
         self._doc = None
         self._images = None  # page images of an image input, loaded once
+        # Pages as read, in order: (source page, half of a two-page spread or None), found as
+        # far as a page asked for (`_in_source`); sources looked at so far.
+        self._read_pages: list[tuple[int, Optional[int]]] = []
+        self._sources_seen = 0
 
     # ------------------------------------------------------------------ public
 
@@ -270,9 +280,29 @@ class DocumentCrops:
 
         if self._images is None:
             self._images = load_image_pages(self.path, self.settings)
-        if not 1 <= number <= len(self._images):
-            raise CropError(str(self.path), f"page {number} does not exist (the image has {len(self._images)} pages)")
-        return self._upright(self._images[number - 1])
+        images = self._images
+        source, half = self._in_source(number, len(images), lambda n: images[n - 1])
+        if source is None:
+            raise CropError(str(self.path), f"page {number} does not exist (the image has {len(images)} pages)")
+        return self._upright(_half(images[source - 1], half, number))
+
+    def _in_source(self, number: int, sources: int, scanned_image) -> tuple[Optional[int], Optional[int]]:
+        """(source page, half) of page `number` as read, (None, None) past the source's
+        end. `scanned_image(source)` is that source page's image when it was read by OCR and
+        has a spread's proportions (else None): only those are looked at for a cut."""
+        from ..scan.spread import split_spread
+
+        while len(self._read_pages) < number and self._sources_seen < sources:
+            self._sources_seen += 1
+            image = scanned_image(self._sources_seen)
+            halves = len(split_spread(image)) if image is not None else 1
+            if halves == 1:
+                self._read_pages.append((self._sources_seen, None))
+            else:
+                self._read_pages += [(self._sources_seen, half) for half in range(halves)]
+        if not 1 <= number <= len(self._read_pages):
+            return None, None
+        return self._read_pages[number - 1]
 
     def _paged(self, reader, open_document, kind: str, number: int):
         """(document, 0-based index, the upright page raster when the page was read by OCR,
@@ -281,19 +311,30 @@ class DocumentCrops:
         (the page's own image where it has one): the deskew and a camera capture's
         flattening are measured on them again, and must come out as they did when the page
         was read."""
+        from ..scan.spread import may_be_spread
+
         if self._doc is None:
             self._doc = open_document(self.path, self.settings)
         doc = self._doc
-        if not 1 <= number <= len(doc):
+
+        def scanned_image(source: int, spreads_only: bool = True):
+            index = source - 1
+            content = reader.read_page(doc, index, self.settings)
+            if spreads_only and not may_be_spread(content.width, content.height):
+                return None
+            images = reader.page_images(doc, index)
+            if not _read_by_ocr(content, images, self.settings):
+                return None
+            return reader.scanned_page_image(doc, index, images, self.settings.min_render_dpi,
+                                             self.settings.max_render_dpi)
+
+        source, half = self._in_source(number, len(doc), scanned_image)
+        if source is None:
             raise CropError(str(self.path), f"page {number} does not exist (the {kind} has {len(doc)} pages)")
-        index = number - 1
-        content = reader.read_page(doc, index, self.settings)
-        images = reader.page_images(doc, index)
-        if not _read_by_ocr(content, images, self.settings):
-            return doc, index, None
-        return doc, index, self._upright(
-            reader.scanned_page_image(doc, index, images, self.settings.min_render_dpi, self.settings.max_render_dpi)
-        )
+        image = scanned_image(source, spreads_only=False)
+        if image is None:
+            return doc, source - 1, None
+        return doc, source - 1, self._upright(_half(image, half, number))
 
     def _render_ofd(self, number: int) -> PageRaster:
         """An OFD page drawn from its content (`read.ofd_render`); a scanned page as the
@@ -373,6 +414,18 @@ class DocumentCrops:
             raise CropError(str(self.path), f"cannot turn the scanned page upright: {exc}") from None
         gray, dpi = geometry_view(to_gray_without_red(image.image), image.dpi)
         return upright_turns(gray, ink_mask(gray, dpi), dpi, engine)
+
+
+def _half(image, half: Optional[int], number: int):
+    """The page image as read: a half of a two-page spread cut as the reading cut it, each
+    numbered as read (`page_turns` are keyed by the record's page numbers)."""
+    from ..page import PageImage
+    from ..scan.spread import split_spread
+
+    if half is None:
+        return PageImage(number, image.image, image.dpi)
+    part = split_spread(image)[half]
+    return PageImage(number, part.image, part.dpi)
 
 
 def _read_by_ocr(content, images, settings: Settings) -> bool:
