@@ -27,6 +27,9 @@ class PageImage:
     number: int  # 1-based
     image: "np.ndarray"
     dpi: float
+    # The image file carried no plausible resolution: `dpi` takes the image for one A4 page
+    # (read/images.py), which a two-page spread is not (scan/spread.py measures it again).
+    dpi_guessed: bool = False
 
     @property
     def scale(self) -> float:

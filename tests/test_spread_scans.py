@@ -187,3 +187,20 @@ def test_a_spreads_cell_crops_come_from_the_half_the_cell_was_read_on():
             assert "page 5 does not exist" in str(exc)
         else:
             raise AssertionError("page 5 of a spread sample read as four pages was cropped")
+
+
+def test_a_spread_image_without_a_resolution_is_measured_as_two_a4_pages(tmp_path):
+    """A spread saved without a resolution tag (a phone photo of an opened volume, a
+    converter that drops it) is taken for one A4 page by the image reader, 1.41 times its
+    real pixels per inch; cut in two, each half is an A4 page as high as the image."""
+    import cv2
+
+    from extract.read.images import load_image_pages
+
+    spread = embedded_page_image(SPREAD, 0)
+    path = tmp_path / "spread.png"
+    cv2.imwrite(str(path), spread.image)  # OpenCV writes no pHYs: no resolution
+    loaded = load_image_pages(path, DEFAULT_SETTINGS)[0]
+    assert loaded.dpi_guessed and loaded.dpi > 1.3 * spread.dpi
+    left, right = split_spread(loaded)
+    assert abs(left.dpi - spread.dpi) < 0.03 * spread.dpi and right.dpi == left.dpi

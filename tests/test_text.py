@@ -68,12 +68,13 @@ def test_resolution_of_an_untagged_page_image():
     from extract.read.images import _dpi
 
     # No tag (0): the A4 guess decides.
-    assert round(_dpi(1241, 1754, 0)) == 150  # an A4 page at 150 dpi
-    assert round(_dpi(1754, 1241, 0)) == 150  # the same, landscape
+    assert round(_dpi(1241, 1754, 0)[0]) == 150  # an A4 page at 150 dpi
+    assert _dpi(1241, 1754, 0)[1]  # a guess
+    assert round(_dpi(1754, 1241, 0)[0]) == 150  # the same, landscape
     # Pages stitched end to end (a phone's long screenshot): A4 wide, not A4 long.
-    assert round(_dpi(993, 4212, 0)) == 120
-    assert _dpi(1241, 1754, 144) == 144  # a plausible tag is kept
-    assert round(_dpi(1241, 1754, 72)) == 150  # a camera's default 72 is not
+    assert round(_dpi(993, 4212, 0)[0]) == 120
+    assert _dpi(1241, 1754, 144) == (144, False)  # a plausible tag is kept
+    assert round(_dpi(1241, 1754, 72)[0]) == 150  # a camera's default 72 is not
 
 
 def test_a_footnote_reference_after_a_label_is_not_part_of_it():

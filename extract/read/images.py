@@ -19,13 +19,14 @@ _A4_SHORT_IN = 210 / 25.4
 _STITCHED_ASPECT = 1.6
 
 
-def _dpi(width: int, height: int, tagged: float) -> float:
-    """The resolution tag if it is plausible for an A4-or-smaller page, else the A4 guess."""
+def _dpi(width: int, height: int, tagged: float) -> tuple[float, bool]:
+    """The resolution tag if it is plausible for an A4-or-smaller page, else the A4 guess;
+    and whether it is the guess."""
     long_px, short_px = max(width, height), min(width, height)
     guess = short_px / _A4_SHORT_IN if long_px > _STITCHED_ASPECT * short_px else long_px / _A4_LONG_IN
     if tagged and 0.6 * guess <= float(tagged) <= 1.6 * guess:
-        return float(tagged)
-    return guess
+        return float(tagged), False
+    return guess, True
 
 
 def _headers(path: Path) -> Optional[list[tuple[int, int, float]]]:
@@ -109,7 +110,8 @@ class ImagePages(Sequence[PageImage]):
         header = self._headers[number - 1]
         if header is None:  # no header was read: the limits are checked on the pixels
             self._check_size(number - 1, w, h, self._settings)
-        return PageImage(number, frame, _dpi(w, h, header[2] if header is not None else 0.0))
+        dpi, guessed = _dpi(w, h, header[2] if header is not None else 0.0)
+        return PageImage(number, frame, dpi, dpi_guessed=guessed)
 
     def _decode(self, index: int):
         import cv2

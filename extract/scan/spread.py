@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 # Width over height of an image that may hold two portrait pages: two Letter pages (1.29)
 # to two A4 pages with a margin of the scanner bed (1.41 and a little more).
 _MIN_ASPECT = 1.22
+# A portrait A4 page's height in inches: a spread's halves, when its resolution is unknown.
+_A4_LONG_IN = 297 / 25.4
 _MAX_ASPECT = 1.62
 # The fold is looked for in this middle share of the width (a spread is seldom laid off
 # centre by more than a few centimetres).
@@ -65,12 +67,16 @@ def may_be_spread(width: float, height: float) -> bool:
 
 def split_spread(page: PageImage) -> tuple[PageImage, ...]:
     """The page image's pages, left first: two halves when it is a spread, else itself."""
-    cut = spread_cut(page.image, page.dpi)
+    # An image file without a plausible resolution tag was taken for one A4 page (its long
+    # side 297 mm); a spread is two pages side by side, each as high as the image: an A4
+    # page's long side is the height (1.41 times the guess's pixels per inch otherwise).
+    dpi = page.image.shape[0] / _A4_LONG_IN if page.dpi_guessed else page.dpi
+    cut = spread_cut(page.image, dpi)
     if cut is None:
         return (page,)
     left = page.image[:, :cut]
     right = page.image[:, cut:]
-    return (PageImage(page.number, left.copy(), page.dpi), PageImage(page.number, right.copy(), page.dpi))
+    return (PageImage(page.number, left.copy(), dpi), PageImage(page.number, right.copy(), dpi))
 
 
 def spread_cut(image: "np.ndarray", dpi: float) -> int | None:
