@@ -155,6 +155,33 @@ def test_review_groups_named_with_their_enclosing_label():
     assert len(got) == 15
 
 
+def test_review_groups_by_position_only_for_a_full_cycle_of_results():
+    """四's group rows lost (left at the foot of the page before, no table found there): a
+    fragment whose only header row reads the five results three times, first characters
+    cut off by the page break (果维持 …, 计), gets the groups by the template's order, and
+    says so; a header that does not run the cycle exactly gets nothing by position."""
+    from extract.settings import Settings
+    from extract.tables.mapping import map_tables
+
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    labels = ["果维持", "果纠正", "他结果", "未审结", "计"] + heads + heads
+    rows = [[(i, 1, 1, h) for i, h in enumerate(labels)], [(i, 1, 1, str(i)) for i in range(15)]]
+    mapping = map_tables([_grid(rows, [30] * 15, page=3)], Settings())
+    got = {k: m.cell.text for k, m in mapping.cells.items()}
+    assert len(got) == 15
+    assert got["review_litigation.review.upheld"] == "0" and got["review_litigation.review.total"] == "4"
+    assert got["review_litigation.litigation_direct.upheld"] == "5"
+    assert got["review_litigation.litigation_after_review.total"] == "14"
+    said = [f for f in mapping.findings if f.rule == "review_litigation.groups_by_position"]
+    assert [f.severity for f in said] == ["warning"] and set(said[0].cells) == set(got)
+    # Two labels swapped, or a group short: no cycle, nothing placed by position.
+    for broken in (labels[:5] + [heads[1], heads[0]] + heads[2:] + heads, labels[:14]):
+        rows = [[(i, 1, 1, h) for i, h in enumerate(broken)], [(i, 1, 1, str(i)) for i in range(len(broken))]]
+        mapping = map_tables([_grid(rows, [30] * len(broken), page=3)], Settings())
+        assert not mapping.cells
+        assert not any(f.rule == "review_litigation.groups_by_position" for f in mapping.findings)
+
+
 def test_proactive_block_headings_merged_down_the_left():
     from extract.settings import Settings
     from extract.tables.mapping import map_tables

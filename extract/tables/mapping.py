@@ -1103,6 +1103,8 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
         header_rows = tracker.feed(grid)
         if not tracker.header:
             continue
+        by_position = _review_groups_by_position(tracker.header, column_labels, settings.min_label_similarity)
+        placed_by_position: list[str] = []
         for data_row in range(header_rows, grid.n_rows):
             for cell in (c for c in grid.row_cells(data_row) if c.row == data_row):
                 path = _path_above(tracker.header, cell.bbox.x0, cell.bbox.x1)
@@ -1116,10 +1118,53 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
                     for core in {label_core(h.text), label_core(h.text, keep_remarks=True)}
                     for key, lab in group_labels
                 )
+                named = len(path) == 1 and id(path[0]) in by_position
+                if named:
+                    group_score, group = 1.0, by_position[id(path[0])]
                 if min(column_score, group_score) < settings.min_label_similarity:
                     continue
                 full = f"review_litigation.{group}.{column}"
-                out.cells.setdefault(full, MappedCell(full, cell, grid.page))
+                if full not in out.cells:
+                    out.cells[full] = MappedCell(full, cell, grid.page)
+                    if named:
+                        placed_by_position.append(full)
+        if placed_by_position:
+            out.findings.append(
+                _finding(
+                    "review_litigation.groups_by_position",
+                    "warning",
+                    f"第{grid.page}页第四部分表格的分组表头（行政复议、行政诉讼）未能读出，"
+                    "其15列按“结果维持…总计”三次循环依模板顺序归入行政复议、未经复议直接起诉、复议后起诉",
+                    f"the group headers (行政复议 / 行政诉讼) of the section 四 table on page {grid.page} were not "
+                    "read; its 15 columns, whose labels run 结果维持 … 总计 three times, were given to 行政复议, "
+                    "未经复议直接起诉 and 复议后起诉 by the template's order",
+                    placed_by_position,
+                )
+            )
+
+
+def _review_groups_by_position(
+    header: Header, column_labels: Sequence[tuple[str, str]], threshold: float
+) -> dict[int, str]:
+    """Groups for a header that names results only: its one row of cells, left to right,
+    reading as the five results (结果维持 … 总计) three times over, with no cell above
+    them. 四's group rows (行政复议 / 行政诉讼 › 未经复议直接起诉, 复议后起诉) were then lost
+    (printed at the foot of the page before, where no table was found, or under a seal);
+    the national template prints the three groups in this order in both of its versions,
+    so the k-th run of five is the k-th group. Returns id(header cell) -> group key;
+    empty unless the whole header is exactly that (the caller says so in a finding)."""
+    if len(header) != 1:
+        return {}
+    cells = sorted((h for h in header[0] if h.text.strip()), key=lambda h: h.x0)
+    order = [key for key, _ in column_labels]
+    if len(cells) != len(order) * len(tpl.REVIEW_ROWS):
+        return {}
+    for k, cell in enumerate(cells):
+        own = label_core(cell.text)
+        score, best = max((similarity(own, lab), key) for key, lab in column_labels)
+        if best != order[k % len(order)] or score < threshold:
+            return {}
+    return {id(cell): tpl.REVIEW_ROWS[k // len(order)].key for k, cell in enumerate(cells)}
 
 
 def _spans_header_columns(header: Header, box: BBox) -> bool:
