@@ -106,7 +106,7 @@ def seal_mask(image: np.ndarray) -> np.ndarray | None:
 
 def _red_ink_mask(reddish: np.ndarray) -> np.ndarray | None:
     """Red-ink pixels (`_reddish`) as 255 on 0, or None when there are none."""
-    return np.where(reddish, 255, 0).astype(np.uint8) if reddish.any() else None
+    return reddish.astype(np.uint8) * np.uint8(255) if reddish.any() else None
 
 
 def bridge_under_seal(segments: list[Segment], seal: np.ndarray, dpi: float, tolerance: float) -> list[Segment]:
@@ -155,7 +155,7 @@ def ink_mask(gray: np.ndarray, dpi: float, bridge: bool = True) -> np.ndarray:
     # print): faint marks a little darker than their surroundings (the pale remains of a
     # red seal, show-through from the back of the sheet) are not print.
     otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    dark = (gray <= otsu + 10).astype(np.uint8) * 255
+    dark = at_most(gray, otsu + 10)
     ink = cv2.bitwise_or(cv2.bitwise_and(local, dark), _faint_rulings(gray, dpi))
     return bridge_broken_rulings(ink, gray, dpi) if bridge else ink
 
@@ -199,14 +199,14 @@ def _faint_rulings(gray: np.ndarray, dpi: float) -> np.ndarray:
         cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (1, across_len))),
         cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (across_len, 1))),
     )
-    paper = float(np.median(gray))  # most of a page is paper
-    cores = ((gray <= paper - _PRINT_CORE_DEPTH) * 255).astype(np.uint8)
-    strong = cv2.bitwise_and(((contrast >= _FAINT_RULING_CONTRAST) * 255).astype(np.uint8), cv2.bitwise_not(cores))
+    paper = median_level(gray)  # most of a page is paper
+    cores = at_most(gray, paper - _PRINT_CORE_DEPTH)
+    strong = cv2.bitwise_and(at_least(contrast, _FAINT_RULING_CONTRAST), cv2.bitwise_not(cores))
     # The pale pass keeps a pixel away from print: the anti-aliased edges of glyph strokes
     # stacked in a wrapped label, or lined up along a bold title, are pale and would
     # otherwise make a long run through the text.
     near_print = cv2.dilate(cores, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
-    weak = cv2.bitwise_and(((contrast >= _FAINT_LONG_CONTRAST) * 255).astype(np.uint8), cv2.bitwise_not(near_print))
+    weak = cv2.bitwise_and(at_least(contrast, _FAINT_LONG_CONTRAST), cv2.bitwise_not(near_print))
     # Nor along the image's own edge: the black-hat there compares with what lies past the
     # border, and the sheet's edge or the scanner lid's shadow reads as a long pale line
     # (a prose page got a frame of two "rulings"). A printed table keeps a margin.
@@ -217,6 +217,63 @@ def _faint_rulings(gray: np.ndarray, dpi: float) -> np.ndarray:
     return cv2.bitwise_or(
         _straight_runs(strong, dpi, length), _straight_runs(weak, dpi, max(length, int(dpi * _FAINT_LONG_IN)))
     )
+
+
+def histogram(gray: np.ndarray) -> np.ndarray:
+    """Pixel counts of each grey level (256, int64) of an 8-bit image. OpenCV counts in
+    float32, exact below 2**24: the image is counted in bands of fewer pixels than that
+    (an A3 page at 300 dpi has 17 million)."""
+    band = max(1, (1 << 23) // max(1, gray.shape[1]))
+    counts = np.zeros(256, np.int64)
+    for top in range(0, gray.shape[0], band):
+        part = np.ascontiguousarray(gray[top : top + band])
+        counts += cv2.calcHist([part], [0], None, [256], [0, 256]).ravel().astype(np.int64)
+    return counts
+
+
+def components_with_stats(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """`cv2.connectedComponentsWithStats(mask, connectivity=8)` without its centroids, for
+    sparse masks (ruling pixels): the labels from `cv2.connectedComponents` and each
+    component's box and area from its pixels alone (OpenCV's statistics pass visits every
+    pixel of the page and costs ~4x the labelling on a 300 dpi page). Row 0 of the
+    statistics (the background) holds the whole image and its pixel count."""
+    count, labels = cv2.connectedComponents(mask, connectivity=8, ltype=cv2.CV_32S)
+    points = cv2.findNonZero(mask)  # (x, y) in raster order; None when there are none
+    xs, ys = np.zeros((2, 0), np.int32) if points is None else points.reshape(-1, 2).T
+    label = labels[ys, xs]
+    order = np.argsort(label, kind="stable")
+    label, ys, xs = label[order], ys[order], xs[order]
+    starts = np.flatnonzero(np.r_[True, label[1:] != label[:-1]]) if label.size else np.zeros(0, np.intp)
+    stats = np.zeros((count, 5), np.int32)
+    stats[0] = (0, 0, mask.shape[1], mask.shape[0], mask.size - label.size)
+    if starts.size:
+        x0, x1 = np.minimum.reduceat(xs, starts), np.maximum.reduceat(xs, starts)
+        y0, y1 = ys[starts], np.maximum.reduceat(ys, starts)  # raster order: a label's first pixel is its top
+        stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP] = x0, y0
+        stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT] = x1 - x0 + 1, y1 - y0 + 1
+        stats[1:, cv2.CC_STAT_AREA] = np.diff(np.r_[starts, label.size])
+    return count, labels, stats
+
+
+def median_level(gray: np.ndarray) -> float:
+    """`np.median` of an 8-bit image, from its histogram (a page's full sort is ~10x dearer)."""
+    cumulative = histogram(gray).cumsum()
+    count = int(cumulative[-1])
+    # The middle element, or the mean of the two middle ones (0-based order statistics).
+    low = int(np.searchsorted(cumulative, (count - 1) // 2 + 1))
+    high = int(np.searchsorted(cumulative, count // 2 + 1))
+    return (low + high) / 2
+
+
+def at_least(image: np.ndarray, level: float) -> np.ndarray:
+    """255 where an 8-bit image is >= level, else 0 (OpenCV: numpy's comparison and
+    scaling go through 64-bit integers, ~10x slower on a 300 dpi page)."""
+    return cv2.threshold(image, float(np.ceil(level)) - 1, 255, cv2.THRESH_BINARY)[1]
+
+
+def at_most(image: np.ndarray, level: float) -> np.ndarray:
+    """255 where an 8-bit image is <= level, else 0."""
+    return cv2.threshold(image, float(np.floor(level)), 255, cv2.THRESH_BINARY_INV)[1]
 
 
 def _straight_runs(candidates: np.ndarray, dpi: float, length: int) -> np.ndarray:
@@ -294,7 +351,7 @@ def bridge_broken_rulings(ink: np.ndarray, gray: np.ndarray, dpi: float) -> np.n
     # desk around the sheet darkens the page's median (print cores must be found there too).
     histogram = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel().cumsum()
     paper = float(np.searchsorted(histogram, 0.8 * histogram[-1]))
-    cores = ((gray <= paper - _PRINT_CORE_DEPTH) * 255).astype(np.uint8)
+    cores = at_most(gray, paper - _PRINT_CORE_DEPTH)
     print_near = cv2.dilate(cores, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))) > 0
     scale = dpi / 150
     reach = max(2, round(_BRIDGE_REACH_150 * scale))
@@ -305,11 +362,14 @@ def bridge_broken_rulings(ink: np.ndarray, gray: np.ndarray, dpi: float) -> np.n
     out = ink.copy()
     # Vertical rulings are horizontal ones of the transposed images: `.T` views, so that
     # `out.T` is written through and nothing is copied.
-    for lines, across, across_mask, page, near, target in (
-        (rows, columns, vertical, gray, print_near, out),
-        (columns, rows, horizontal.T, gray.T, print_near.T, out.T),
+    # Where a perpendicular line lies within `reach` rows of a pixel (the targets a gap may
+    # end at), found once for all the searches along the rows.
+    span = 2 * reach + 1
+    for lines, across, across_near, page, near, target in (
+        (rows, columns, cv2.dilate(vertical, np.ones((span, 1), np.uint8)), gray, print_near, out),
+        (columns, rows, cv2.dilate(horizontal, np.ones((1, span), np.uint8)).T, gray.T, print_near.T, out.T),
     ):
-        _bridge_rows(lines, across, across_mask, page, near, target, reach, int(dpi * _BRIDGE_MAX_IN))
+        _bridge_rows(lines, across, across_near, page, near, target, reach, int(dpi * _BRIDGE_MAX_IN))
     return out
 
 
@@ -320,7 +380,7 @@ class _LineMask:
 
     def __init__(self, mask: np.ndarray, meet: int, transposed: bool) -> None:
         near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (meet, meet))) > 0
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        count, labels, stats = components_with_stats(mask)
         self.near = near.T if transposed else near
         # In the image's own frame, shared by both orientations.
         self._near_image, self._labels, self._count = near, labels, count
@@ -341,17 +401,17 @@ class _LineMask:
 
 
 def _bridge_rows(
-    lines: _LineMask, across: _LineMask, across_mask: np.ndarray, gray: np.ndarray, near: np.ndarray,
+    lines: _LineMask, across: _LineMask, across_near: np.ndarray, gray: np.ndarray, near: np.ndarray,
     out: np.ndarray, reach: int, longest: int,
 ) -> None:
     """Bridges along rows (see `bridge_broken_rulings`): `lines` holds the row lines,
-    `across` the column lines (`across_mask` their pixels), all in the frame of `gray`;
-    writes into `out`."""
+    `across` the column lines (`across_near`: pixels with a column line within `reach`
+    rows), all in the frame of `gray`; writes into `out`."""
     # A run bridges to a perpendicular line; to another run on its row only when it is a
     # ruling of a frame (touches a perpendicular line), not a glyph stroke on its own.
     for run, in_frame in zip(lines.runs, lines.touching(across)):
         for direction, x, y in ((1, run.x1, run.y1), (-1, run.x0, run.y0)):
-            _bridge_from(direction, x, y, lines.runs if in_frame else [], across_mask, gray, near, out, reach, longest, False)
+            _bridge_from(direction, x, y, lines.runs if in_frame else [], across_near, gray, near, out, reach, longest, False)
     height = gray.shape[0]
     for column in across.runs:
         for row, x in ((column.x0, column.y0), (column.x1, column.y1)):
@@ -361,17 +421,17 @@ def _bridge_rows(
             for direction in (1, -1):
                 # The column line may stop a few pixels off the row line it meets.
                 for shift in sorted(range(-reach, reach + 1), key=abs):
-                    if _bridge_from(direction, col + 2 * direction, float(row + shift), [], across_mask, gray, near, out, reach, longest, True):
+                    if _bridge_from(direction, col + 2 * direction, float(row + shift), [], across_near, gray, near, out, reach, longest, True):
                         break
 
 
 def _bridge_from(
-    direction: int, x: int, y: float, runs: list[_LineRun], across: np.ndarray, gray: np.ndarray,
+    direction: int, x: int, y: float, runs: list[_LineRun], across_near: np.ndarray, gray: np.ndarray,
     near: np.ndarray, out: np.ndarray, reach: int, longest: int, from_end: bool,
 ) -> bool:
     """Bridges from (x, y) along its row in `direction` to the nearest ruling on that row:
-    a column line crossing or ending within `reach` rows, or (`runs`) the near end of
-    another run on the same row. True when the gap showed the line and was filled."""
+    a column line crossing or ending within `reach` rows (`across_near`), or (`runs`) the
+    near end of another run on the same row. True when the gap showed the line and was filled."""
     height, width = gray.shape
     row = int(round(y))
     if not reach + 5 < row < height - reach - 6:
@@ -379,7 +439,7 @@ def _bridge_from(
     lo, hi = (x + 1, min(width, x + 1 + longest)) if direction > 0 else (max(0, x - longest), x)
     if lo >= hi:
         return False
-    columns = lo + np.flatnonzero(across[row - reach : row + reach + 1, lo:hi].any(axis=0))
+    columns = lo + np.flatnonzero(across_near[row, lo:hi])
     columns = _past_own_line(columns if direction > 0 else columns[::-1], x)
     best = (int(columns[0]), y) if columns.size else None
     for other in runs:
@@ -410,15 +470,22 @@ def _past_own_line(columns: np.ndarray, x: int) -> np.ndarray:
     return columns[k:]
 
 
+# Rows of the window `_bridge_evidence` reads around a gap's row: the line within one row
+# (indices 4-6), the paper 2-5 rows above (0-3) and below (7-10).
+_EVIDENCE_ROWS = np.arange(-5, 6)[:, None]
+
+
 def _bridge_evidence(gray: np.ndarray, near: np.ndarray, xs: np.ndarray, ys: np.ndarray, from_end: bool) -> bool:
     """Whether the page shows a thin dark line through (xs, ys) (see `_BRIDGE_CONTRAST`).
     Per pixel: the line is the darkest non-print pixel within one row; each side is the
     brightest of rows 2-5 away; a side with print near it is not paper."""
-    line = np.stack([np.where(near[ys + d, xs], 255, gray[ys + d, xs]) for d in (-1, 0, 1)]).min(axis=0).astype(int)
-    above = np.stack([gray[ys + d, xs] for d in (-5, -4, -3, -2)]).max(axis=0).astype(int) - line
-    below = np.stack([gray[ys + d, xs] for d in (2, 3, 4, 5)]).max(axis=0).astype(int) - line
-    print_above = np.stack([near[ys + d, xs] for d in (-5, -4, -3, -2)]).any(axis=0)
-    print_below = np.stack([near[ys + d, xs] for d in (2, 3, 4, 5)]).any(axis=0)
+    rows = ys + _EVIDENCE_ROWS  # one gather of the whole window, rows x gap pixels
+    page, printed = gray[rows, xs].astype(int), near[rows, xs]
+    line = np.where(printed[4:7], 255, page[4:7]).min(axis=0)
+    above = page[:4].max(axis=0) - line
+    below = page[7:].max(axis=0) - line
+    print_above = printed[:4].any(axis=0)
+    print_below = printed[7:].any(axis=0)
     readable = (line < 255) & ~(print_above & print_below)
     clean = (line < 255) & ~print_above & ~print_below
     if readable.mean() < _BRIDGE_READABLE or (from_end and clean.mean() < _BRIDGE_CLEAN_FROM_END):
@@ -588,7 +655,7 @@ def ruling_segments(ink: np.ndarray, dpi: float) -> tuple[list[Segment], np.ndar
     for mask, orientation in ((h, "h"), (v, "v")):
         # Work on horizontal lines; vertical ones are the same problem transposed.
         along = mask if orientation == "h" else mask.T
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(along, connectivity=8)
+        count, labels, stats = components_with_stats(along)
         for k in range(1, count):
             x, y, w, thick, _ = stats[k]
             for row0, row1, start, end in _line_rows(labels[y : y + thick, x : x + w] == k, max_thickness):

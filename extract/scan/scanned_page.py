@@ -62,10 +62,14 @@ class _LineCrop:
 
 
 def _despeckle(ink: np.ndarray, min_area: int) -> np.ndarray:
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    keep = np.zeros(count, dtype=bool)
-    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= min_area
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    """`ink` without its components smaller than `min_area` pixels. Areas are counted over
+    the ink pixels alone and the mask is rebuilt through an 8-bit lookup: OpenCV's full
+    statistics and numpy's 64-bit `where` cost ~3x as much on a 300 dpi page."""
+    count, labels = cv2.connectedComponents(ink, connectivity=8, ltype=cv2.CV_32S)
+    area = np.bincount(labels[ink > 0], minlength=count)
+    kept = np.where(area >= min_area, 255, 0).astype(np.uint8)
+    kept[0] = 0  # the paper
+    return np.take(kept, labels)
 
 
 def _inner(cell_px: tuple[int, int, int, int], dpi: float) -> tuple[int, int, int, int]:
