@@ -75,15 +75,6 @@ _TABLE_NAMES = {"proactive": "二、主动公开政府信息情况", "applicatio
                 "review_litigation": "四、政府信息公开行政复议、行政诉讼情况"}
 
 
-def _needs_ocr(page: PageContent, images: pdf.PageImages, settings: Settings) -> bool:
-    """A scan (a picture over most of the page, little or no visible text: an invisible OCR
-    layer does not count), or a text layer whose glyphs mostly have no Unicode mapping."""
-    glyphs = len(page.boxes) + page.unmapped_glyphs
-    if glyphs and page.unmapped_glyphs / glyphs > settings.max_unmapped_share:
-        return True
-    return len(page.boxes) < settings.min_text_glyphs and images.coverage > 0.5
-
-
 def _ocr_engine(settings: Settings, name: str):
     from .scan.ocr import EngineUnavailable, get_engine
 
@@ -161,7 +152,7 @@ def _read_pages(
                 unreadable.append((number, str(exc) or type(exc).__name__))
                 continue
             if images is not None:
-                if _needs_ocr(page, images, settings):
+                if pdf.needs_ocr(page, images, settings, lambda: reader.outlined_glyphs(doc, number - 1)):
                     from .scan.scanned_page import read_scanned_page
 
                     image = reader.scanned_page_image(

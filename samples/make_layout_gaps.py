@@ -16,19 +16,23 @@ written the way a producer writes it:
 - ``subtotal-*.pdf``: a Word report whose 三 has an extra 小计 column after 法人或其他组织's
   five sub-columns (the sum of the five, printed by the agency), and a 小计 row closing
   （三）不予公开's eight rows (their sums).
+- ``outlined-*.pdf``: the report "printed to PDF" with its fonts converted to outlines (as
+  a typesetter's or a print driver's export does, Ghostscript's ``-dNoOutputFonts`` here):
+  every glyph a filled path, no text layer at all.
 - ``textbox-*.docx``: a Word file with 四 inside a text box (``wps:txbx/w:txbxContent``,
   with Word's ``mc:Fallback`` VML copy ``v:textbox/w:txbxContent``).
 - ``splitwide-*.html``: a CMS page whose 三 is cut into two ``<table>``s; the first table's
   header cells declare wider widths than its value cells (the editor kept the header's
   widths), the second has value rows only.
 
-Usage: ``python samples/make_layout_gaps.py`` (python-docx, reportlab, LibreOffice; the
+Usage: ``python samples/make_layout_gaps.py`` (python-docx, reportlab, LibreOffice, Ghostscript; the
 PDFs are post-processed like generate.py's so two runs give identical bytes).
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import subprocess
 import sys
 import tempfile
@@ -421,6 +425,17 @@ def gridlines_pdf(report: mm.Report) -> bytes:
     return buffer.getvalue()
 
 
+def outlined_pdf(source: Path) -> bytes:
+    """The PDF with every glyph drawn as a filled path (Ghostscript's pdfwrite with
+    -dNoOutputFonts): what a print driver or typesetter exports with "text as curves"."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "outlined.pdf"
+        subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", "-dNoOutputFonts",
+                        f"-sOutputFile={out}", str(source)], check=True, timeout=600,
+                       env={**os.environ, "SOURCE_DATE_EPOCH": "1735689600"})  # fixed dates, XMP ids: same bytes
+        return out.read_bytes()
+
+
 # ---------------------------------------------------------------- the samples
 
 def _convert(paths: list[Path], outdir: Path) -> None:
@@ -437,6 +452,8 @@ PDF_SAMPLES = {
     "frameless": "Word tables with inner borders only (no outer frame): 四's first header row has one vertical",
     "subtotal": "三 with an extra 小计 column after 法人或其他组织's five sub-columns (their sum) and a 小计 row "
                 "closing （三）不予公开's eight rows",
+    "outlined": "the report printed to PDF with its fonts converted to outlines: every glyph a filled path, no "
+                "text layer (read by OCR from the rendered pages)",
 }
 MARKUP_SAMPLES = {
     "textbox": (".docx", "四 (heading and table) inside a Word text box: wps:txbx/w:txbxContent and its "
@@ -456,7 +473,7 @@ def main() -> int:
         sources = []
         for kind in PDF_SAMPLES:
             path = folder / f"{kind}-{PDF_BASE}"
-            if kind == "gridlines":
+            if kind in ("gridlines", "outlined"):
                 continue
             tables = pdf_report.tables
             if kind == "subtotal":
@@ -470,6 +487,8 @@ def main() -> int:
             name = f"{kind}-{PDF_BASE}"
             if kind == "gridlines":
                 data = gridlines_pdf(pdf_report)
+            elif kind == "outlined":
+                data = gen.normalize_pdf(outlined_pdf(SAMPLES / f"{PDF_BASE}.pdf"), pdf_report.spec)
             else:
                 data = gen.normalize_pdf((folder / f"{name}.pdf").read_bytes(), pdf_report.spec)
             (OUT / f"{name}.pdf").write_bytes(data)

@@ -1,7 +1,8 @@
 """Producer layouts the readers once failed on (issue 17, class 4), from
 samples/layout/ (samples/make_layout_gaps.py): a spreadsheet printed with gridlines only,
-tables without an outer frame, a 小计 column in 三, 四 inside a Word text box, and 三 cut
-into two web-page tables whose header declares wider widths than its values. Each is read
+tables without an outer frame, a 小计 column in 三, 四 inside a Word text box, 三 cut
+into two web-page tables whose header declares wider widths than its values, and a report
+whose fonts were converted to outlines (no text layer: read by OCR). Each is read
 exactly, and every printed number lands in the record: in a cell, or (a 小计) in its
 checked finding, or in an unplaced-value error."""
 
@@ -73,12 +74,35 @@ def _exact(path: Path):
 
 def test_the_layout_samples_are_there():
     kinds = {name.split("-", 1)[0] for name in NAMES}
-    assert kinds == {"gridlines", "frameless", "subtotal", "textbox", "splitwide"}
+    assert kinds == {"gridlines", "frameless", "subtotal", "textbox", "splitwide", "outlined"}
+
+
+def test_a_page_of_outlined_text_is_read_by_ocr_and_a_text_page_is_not():
+    """Fonts converted to outlines: no text layer, hundreds of glyph-sized filled paths a
+    page; the same page with its text layer is read from the text layer. The ruled but
+    textless part of a page (a table's border pieces) is no text."""
+    from extract.read import pdf
+
+    outlined = next(LAYOUT.glob("outlined-*.pdf"))
+    original = SAMPLES / outlined.name.split("-", 1)[1]
+    for path, expected in ((outlined, True), (original, False)):
+        doc = pdf.open_pdf(path, DEFAULT_SETTINGS)
+        try:
+            for index in range(len(doc)):
+                content = pdf.read_page(doc, index, DEFAULT_SETTINGS)
+                images = pdf.page_images(doc, index)
+                glyphs = pdf.outlined_glyphs(doc, index)
+                assert (glyphs >= pdf.OUTLINED_TEXT_GLYPHS) == expected, (path.name, index, glyphs)
+                assert pdf.needs_ocr(content, images, DEFAULT_SETTINGS, lambda: glyphs) == expected
+        finally:
+            doc.close()
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_layout_sample_is_read_exactly(name):
     _, report = _exact(LAYOUT / name)
+    if name.startswith("outlined"):
+        assert {cell.source for cell in report.cells.values()} == {"ocr"}
     if name.startswith("subtotal"):
         checks = [f for f in report.findings if f.rule == "applications.subtotal"]
         assert checks and all(f.severity == "info" for f in checks)

@@ -21,7 +21,8 @@ from conftest import SAMPLES
 
 from extract.cli import main
 from extract.evaluate import evaluate
-from extract.pipeline import _needs_ocr, extract_file, split_file
+from extract.pipeline import extract_file, split_file
+from extract.read.pdf import needs_ocr
 from extract.read import ofd
 from extract.settings import DEFAULT_SETTINGS
 
@@ -135,7 +136,7 @@ def test_a_scanned_ofd_page_goes_to_the_scan_path_with_its_own_pixels():
         page = ofd.read_page(doc, 2, DEFAULT_SETTINGS)
         images = ofd.page_images(doc, 2)
         assert not page.boxes and images.coverage > 0.99 and 145 < images.native_dpi < 155
-        assert _needs_ocr(page, images, DEFAULT_SETTINGS)
+        assert needs_ocr(page, images, DEFAULT_SETTINGS, lambda: ofd.outlined_glyphs(doc, 2))
         image = ofd.scanned_page_image(doc, 2, images, DEFAULT_SETTINGS.min_render_dpi, DEFAULT_SETTINGS.max_render_dpi)
     finally:
         doc.close()

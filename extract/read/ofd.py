@@ -756,6 +756,22 @@ def page_images(doc: OfdDocument, index: int) -> PageImages:
     return PageImages(min(1.0, covered / page_area) if page_area else 0.0, best_dpi)
 
 
+def outlined_glyphs(doc: OfdDocument, index: int) -> int:
+    """Filled paths of a glyph's size on the page: text drawn as outlines (read.pdf's
+    `outlined_glyphs`, the same sizes)."""
+    from .pdf import GLYPH_MAX_PT, GLYPH_MIN_PT
+
+    found = 0
+    for path in doc.drawing(index).paths:
+        points = [point for subpath in path.subpaths for point in subpath]
+        if not path.filled or not points:
+            continue
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        w, h = max(xs) - min(xs), max(ys) - min(ys)
+        found += max(w, h) <= GLYPH_MAX_PT and min(w, h) >= GLYPH_MIN_PT
+    return found
+
+
 def table_pictures(doc: OfdDocument, index: int, page: PageContent, settings: Settings) -> Iterator[tuple[np.ndarray, BBox]]:
     """The pictures on page `index` that may hold a table (pasted as a screenshot into a
     text page), one at a time, as `picture.table_pictures` gives them for a PDF page: each

@@ -12,7 +12,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 import cv2
 import numpy as np
@@ -476,6 +476,59 @@ def _images_on(page: pdfium.PdfPage) -> PageImages:
             long_px, long_pt = max(px_w.value, px_h.value), max(w_pt, h_pt)
             best_area, best_dpi = area, (long_px / (long_pt / 72.0) if long_pt else 0.0)
     return PageImages(min(1.0, covered / (width * height)) if width and height else 0.0, best_dpi)
+
+
+# Text printed as glyph outlines ("print to PDF" with fonts converted to curves, a
+# typesetter's outlined export): no text layer, one filled path per glyph. A path counts as a
+# glyph when its box is at most GLYPH_MAX_PT on its longer side (a CJK glyph at 10-22 pt
+# with its side bearing) and not a ruling's piece (both sides over GLYPH_MIN_PT: a ruling
+# is 0.25-1.5 pt thick). A page with at least OUTLINED_TEXT_GLYPHS of them and almost no
+# text is read by OCR from its rendering, as a scan is.
+GLYPH_MAX_PT = 40.0
+GLYPH_MIN_PT = 1.8
+OUTLINED_TEXT_GLYPHS = 100
+
+
+def outlined_glyphs(doc: pdfium.PdfDocument, index: int) -> int:
+    """Filled paths of a glyph's size on the page and in its forms (two levels down)."""
+    page = doc[index]
+    get_type, path, form = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    bound = [ctypes.c_float() for _ in range(4)]
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+
+    def count(objects) -> int:
+        found = 0
+        for raw in objects:
+            kind = get_type(raw)
+            if kind == form:
+                found += count(pdfium_c.FPDFFormObj_GetObject(raw, k) for k in range(pdfium_c.FPDFFormObj_CountObjects(raw)))
+                continue
+            if kind != path or not pdfium_c.FPDFPageObj_GetBounds(raw, *bound):
+                continue
+            if not pdfium_c.FPDFPath_GetDrawMode(raw, fill_mode, stroke) or fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE:
+                continue
+            left, bottom, right, top = (b.value for b in bound)
+            w, h = right - left, top - bottom
+            found += max(w, h) <= GLYPH_MAX_PT and min(w, h) >= GLYPH_MIN_PT
+        return found
+
+    try:
+        return count(pdfium_c.FPDFPage_GetObject(page.raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)))
+    finally:
+        page.close()
+
+
+def needs_ocr(page: PageContent, images: PageImages, settings: Settings, outlined: Callable[[], int]) -> bool:
+    """Whether a page is read by OCR: a scan (a picture over most of the page, little or no
+    visible text: an invisible OCR layer does not count), text printed as outlines
+    (`outlined()`, asked only for a page without text), or a text layer whose glyphs mostly
+    have no Unicode mapping."""
+    glyphs = len(page.boxes) + page.unmapped_glyphs
+    if glyphs and page.unmapped_glyphs / glyphs > settings.max_unmapped_share:
+        return True
+    if len(page.boxes) >= settings.min_text_glyphs:
+        return False
+    return images.coverage > 0.5 or outlined() >= OUTLINED_TEXT_GLYPHS
 
 
 # A scanned page's own pixels are used as they are (no resampling) when its image covers

@@ -311,6 +311,7 @@ class DocumentCrops:
         (the page's own image where it has one): the deskew and a camera capture's
         flattening are measured on them again, and must come out as they did when the page
         was read."""
+        from ..read import pdf
         from ..scan.spread import may_be_spread
 
         if self._doc is None:
@@ -323,7 +324,7 @@ class DocumentCrops:
             if spreads_only and not may_be_spread(content.width, content.height):
                 return None
             images = reader.page_images(doc, index)
-            if not _read_by_ocr(content, images, self.settings):
+            if not pdf.needs_ocr(content, images, self.settings, lambda: reader.outlined_glyphs(doc, index)):
                 return None
             return reader.scanned_page_image(doc, index, images, self.settings.min_render_dpi,
                                              self.settings.max_render_dpi)
@@ -428,11 +429,3 @@ def _half(image, half: Optional[int], number: int):
     return PageImage(number, part.image, part.dpi)
 
 
-def _read_by_ocr(content, images, settings: Settings) -> bool:
-    """Whether the pipeline read this PDF page as a scan: the same test as
-    `pipeline._needs_ocr` (a picture over most of the page with little visible text, or a
-    text layer whose glyphs mostly have no Unicode mapping)."""
-    glyphs = len(content.boxes) + content.unmapped_glyphs
-    if glyphs and content.unmapped_glyphs / glyphs > settings.max_unmapped_share:
-        return True
-    return len(content.boxes) < settings.min_text_glyphs and images.coverage > 0.5
