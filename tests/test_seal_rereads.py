@@ -27,6 +27,7 @@ from extract.scan.scanned_page import (
     _dark_only,
     _doubtful,
     _LineCrop,
+    _nothing_left,
     _seal_fragments,
     _without_fragments,
     _without_stray_seal_characters,
@@ -194,6 +195,28 @@ def test_a_line_of_red_seal_ink_over_a_number_is_dropped():
     band, band_crops = [letters[0], label[0]], [letters[1], label[1]]
     assert _seal_fragments(band, band_crops, [0, 0], [], 0.9, [True, False], {0}) == {0: 1.0}
     assert _seal_fragments(band, band_crops, [0, 0], [], 0.9, [True, False], set()) == {}
+
+
+def test_a_seal_speck_read_as_a_character_goes_beside_an_unsure_number():
+    """Held-out 9 s12: a red seal's lettering, whitened at q40, left specks read as "茶"
+    (0.10) beside 3897, itself unsure (0.67: a seal stroke crosses its 8). Read again
+    without the seal's ink the specks are only "：" (`_nothing_left`): they go, and 3897
+    keeps its own doubt. A seal-less "/" or "1" is print: nothing goes."""
+    specks, printed = _line("茶", 0.10, 90), _line("3897", 0.67, 112)
+    boxes, crops = [specks[0], printed[0]], [specks[1], printed[1]]
+    emptied = {i for i, again in enumerate(["：", "3R9"]) if _nothing_left(again)}
+    assert emptied == {0}
+    fragments = _seal_fragments(boxes, crops, [0, 0], [], 0.9, [True, True], emptied)
+    assert fragments == {0: 1.0}
+    kept, _ = _without_fragments(boxes, [None, None], [0, 0], fragments)
+    assert [(b.text, b.confidence) for b in kept] == [("3897", 0.67)]
+    assert not _nothing_left("/") and not _nothing_left("1") and not _nothing_left("—")
+    # off the seal, or beside a line that is no number, or a number itself: it stays
+    assert _seal_fragments(boxes, crops, [0, 0], [], 0.9, [False, True], emptied) == {}
+    label = [specks[0], replace(printed[0], text="行政许可", confidence=0.6)]
+    assert _seal_fragments(label, crops, [0, 0], [], 0.9, [True, True], emptied) == {}
+    digit = [replace(specks[0], text="4"), printed[0]]
+    assert _seal_fragments(digit, crops, [0, 0], [], 0.9, [True, True], emptied) == {}
 
 
 def test_dark_specks_of_a_whitened_red_seal_beside_a_digit_go():

@@ -695,7 +695,7 @@ def read_upright_image(
     for i, alts in zip(doubtful, alternatives, strict=True):
         boxes[i] = replace(boxes[i], alternatives=tuple(a for a in dict.fromkeys(alts) if a and a != boxes[i].text))
     lines_px = [c.line_px for c in crops]
-    emptied = {doubtful[k] for k, again in sealless.items() if not again.text.strip()}
+    emptied = {doubtful[k] for k, again in sealless.items() if _nothing_left(again.text)}
     fragments = _seal_fragments(
         boxes, crops, cell_of, discs, settings.min_ocr_confidence, [r is not None for r in red_of], emptied
     )
@@ -788,9 +788,10 @@ def _seal_fragments(
     """Lines that are a seal's ink, not print: in a cell of several lines, a line read
     unsurely, lying inside a round seal's ring or on red seal ink (`on_red`, per line),
     while the cell's other lines read surely as a number (or, for a line in `emptied`, read
-    surely at all). A seal's star or lettering over a value is cut as a line of its own
-    above or below the print and read as a stray digit ("4" at 0.39 over the printed "4"
-    at 0.93: joined, 44), as nothing ("?") or as letters ("WT09").
+    surely at all, or as numbers however surely). A seal's star or lettering over a value
+    is cut as a line of its own above or below the print and read as a stray digit ("4" at
+    0.39 over the printed "4" at 0.93: joined, 44), as nothing ("?"), as letters ("WT09")
+    or as a character its specks make ("茶").
     -> {line index: the confidence the cell keeps}: the line's own, or 1.0 for a line in
     `emptied` (nothing was left of it to read once the seal's ink was taken out: pixel
     evidence that it is all seal)."""
@@ -803,20 +804,43 @@ def _seal_fragments(
     for lines in by_cell.values():
         if len(lines) < 2:
             continue
+        centre = {i: ((crops[i].box_px[0] + crops[i].box_px[2]) / 2, (crops[i].box_px[1] + crops[i].box_px[3]) / 2) for i in lines}
+        on_seal = {i for i in lines if any(disc.holds(*centre[i]) for disc in discs) or (on_red and on_red[i])}
+        gone = [i for i in lines if i in emptied and not _reads_as_number(boxes[i].text)]
+        if len(gone) == 1 and gone[0] in on_seal and all(_reads_as_number(boxes[i].text) for i in lines if i != gone[0]):
+            # Nothing of it was left once the seal's ink was out ("茶" of a seal's specks
+            # beside 3897): it goes beside numbers however surely they read, as its pixels
+            # say it is seal; their own doubt stays theirs (a cell.low_confidence).
+            found[gone[0]] = 1.0
+            continue
         unsure = [i for i in lines if boxes[i].confidence < min_confidence]
         sure = [i for i in lines if i not in unsure]
         if len(unsure) != 1 or not sure:
             continue
         line = unsure[0]
-        numbers = all(parse_value(boxes[i].text).ok and any(ch.isdigit() for ch in boxes[i].text) for i in sure)
+        numbers = all(_reads_as_number(boxes[i].text) for i in sure)
         if not numbers and line not in emptied:
             # Beside a label (a section band's 第二十条第（六）项), only a line nothing was
             # left of once the seal's ink was out ("WT09" of a seal's lettering) goes.
             continue
-        x0, top, x1, bottom = crops[line].box_px
-        if any(disc.holds((x0 + x1) / 2, (top + bottom) / 2) for disc in discs) or (on_red and on_red[line]):
+        if line in on_seal:
             found[line] = 1.0 if line in emptied else boxes[line].confidence
     return found
+
+
+def _reads_as_number(text: str) -> bool:
+    return parse_value(text).ok and any(ch.isdigit() for ch in text)
+
+
+# What the specks a seal's whitened ink leaves read as: dots and ticks, no character.
+_SPECK_MARKS = frozenset("：:;；·.,，、'`‘’\"")
+
+
+def _nothing_left(text: str) -> bool:
+    """Whether a seal-less reading left nothing to read: empty, or only the marks its
+    remaining specks make (茶's specks read "：" once the red ink was out). A null marker
+    ("/", "-", "—") is something: it is print."""
+    return all(ch in _SPECK_MARKS or ch.isspace() for ch in text)
 
 
 def _without_fragments(
