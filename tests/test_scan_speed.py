@@ -48,18 +48,20 @@ def engine():
     return get_engine(DEFAULT_SETTINGS.ocr_engine, DEFAULT_SETTINGS.ocr_threads)
 
 
-def test_a_slash_keeps_its_one_and_is_not_read_twice(pages, engine):
+def test_a_slash_keeps_its_one_and_a_sure_label_is_not_read_twice(pages, engine):
     """二's 规章 and 行政规范性文件 rows on page 2 print "/" for nothing to report. The
     recogniser reads a slash "1"; its slant makes it "/" (unsure), and the reading "1" stays
     its alternative, as second readings of slashes said (all 103 of this twin's read "1"
-    again): no second reading is asked for. An upright "1" in the same rows stays "1"."""
+    again): no second reading is asked for. An upright "1" in the same rows stays "1". The
+    row label 规章, two characters read surely alone in their cell (as a seal's lettering
+    over a number may read), is a template label off any seal: not read again either. With
+    red seal ink in its box it is read again (the reading without the seal's ink)."""
     page = pages[1]
     upright = scan.straighten(page, engine, turns=0)
     px = page.dpi / 72.0
-    # Points of the upright page: 二's first block's value columns, from their header row
-    # down to 行政规范性文件's row (the row labels left out: a two-character label such as
-    # 规章 alone in its cell is read twice, as a seal's lettering would be).
-    window = (slice(int(350 * px), int(412 * px)), slice(int(200 * px), int(520 * px)))
+    # Points of the upright page: 二's first block, its row labels and value columns, from
+    # the header row down to 行政规范性文件's row.
+    window = (slice(int(350 * px), int(412 * px)), slice(int(40 * px), int(520 * px)))
     counting = CountingEngine(engine)
     content = scan.read_upright_image(
         2, upright.gray[window], upright.ink[window], page.dpi, counting, DEFAULT_SETTINGS, False
@@ -68,8 +70,38 @@ def test_a_slash_keeps_its_one_and_is_not_read_twice(pages, engine):
     assert len(slashes) == 4, [(b.text, b.confidence) for b in content.boxes]
     assert all(box.alternatives == ("1",) and box.confidence < DEFAULT_SETTINGS.min_ocr_confidence for box in slashes)
     texts = {box.text for box in content.boxes}
-    assert {"1", "138", "本年制发件数", "现行有效件数"} <= texts
+    assert {"规章", "1", "138", "本年制发件数", "现行有效件数"} <= texts
     assert not [call for call in counting.calls if call[1]], counting.calls
+
+    (label,) = [box for box in content.boxes if box.text == "规章"]
+    seal = np.zeros(upright.gray[window].shape[:2], dtype=np.uint8)
+    x, y = int((label.bbox.x0 + label.bbox.x1) / 2 * px), int((label.bbox.top + label.bbox.bottom) / 2 * px)
+    seal[y - 2 : y + 3, x - 2 : x + 3] = 255  # a few red pixels in the label's box
+    counting = CountingEngine(engine)
+    scan.read_upright_image(
+        2, upright.gray[window], upright.ink[window], page.dpi, counting, DEFAULT_SETTINGS, False, seal=seal
+    )
+    assert [call for call in counting.calls if call[1]], counting.calls
+
+
+def test_second_readings_skip_pieces_of_numbered_labels_not_value_cells():
+    """A numbered label wrapped in its cell (三's "3.补正后申请内容仍不" over "明确"): its
+    number is no value, the piece "明确" is a label's, not read twice; a number with one
+    Chinese character on a line of its own (a seal's lettering over a value) is."""
+    from extract.scan.ocr import LineResult
+
+    lines = [LineResult("3.补正后申请内容仍不", 0.99), LineResult("明确", 0.99), LineResult("5", 0.99), LineResult("明", 0.99)]
+    cells = [0, 0, 1, 1]
+    in_label = scan._in_label_cells(lines, cells)
+    assert in_label == [True, True, False, False]
+    assert [scan._doubtful(r, DEFAULT_SETTINGS, lab) for r, lab in zip(lines, in_label)] == [False, False, False, True]
+    # Read surely: a short template label, and a blank mark alone in its cell, cannot change
+    # their cell by a second reading; the same mark beside another line, or unsure, can.
+    assert scan._second_reading_unused(LineResult("总计", 0.99), False, DEFAULT_SETTINGS)
+    assert scan._second_reading_unused(LineResult("无", 1.0), True, DEFAULT_SETTINGS)
+    assert not scan._second_reading_unused(LineResult("无", 1.0), False, DEFAULT_SETTINGS)
+    assert not scan._second_reading_unused(LineResult("无", 0.8), True, DEFAULT_SETTINGS)
+    assert not scan._second_reading_unused(LineResult("明", 1.0), True, DEFAULT_SETTINGS)
 
 
 def test_an_upright_page_reads_its_sample_lines_one_way_only(pages, engine):
@@ -82,4 +114,7 @@ def test_an_upright_page_reads_its_sample_lines_one_way_only(pages, engine):
         counting = CountingEngine(engine)
         found = scan.upright_turns(turned, scan.ink_mask(turned, dpi), dpi, counting)
         assert (found + applied) % 4 == 0
-        assert len(counting.calls) == (1 if applied == 0 else 2), counting.calls
+        # Upright: the two longest lines read, as they lie, and nothing more. Upside down:
+        # those two, the rest of the sample lines, then all of them turned by a half.
+        expected = [(scan._UPRIGHT_LINES, False)] if applied == 0 else [(scan._UPRIGHT_LINES, False), (2, False), (4, False)]
+        assert counting.calls == expected, counting.calls

@@ -9,6 +9,7 @@ text detector over the page.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable, Literal, Optional, Sequence, Union
 
@@ -229,10 +230,14 @@ def _best_turn(gray: np.ndarray, lines: dict[int, list[GlyphLine]], dpi: float, 
         crops = [turn(crop, quarter) for crop in _longest_lines(gray, found, dpi)]
         candidates += [(quarter, crops), (quarter + 2, [turn(crop, 2) for crop in crops])]
     if len(lines) == 1:
-        # One quarter: its lines read first as they lie; when they read as upright Chinese,
-        # the half-turn is not read (half the vote's recognition on most pages).
+        # One quarter: its lines read first as they lie, the longest _UPRIGHT_LINES of them
+        # before the rest; when they read as upright Chinese, nothing more is read (the rest
+        # could only add upright lines), and the half-turn is not read.
         (quarter, crops), (half, turned) = candidates
-        first = engine.recognize_lines(crops)
+        first = engine.recognize_lines(crops[:_UPRIGHT_LINES])
+        if _reads_upright(first):
+            return quarter
+        first += engine.recognize_lines(crops[_UPRIGHT_LINES:]) if len(crops) > _UPRIGHT_LINES else []
         if _reads_upright(first):
             return quarter
         second = engine.recognize_lines(turned)
@@ -674,10 +679,22 @@ def read_upright_image(
     red_of = [_red_in(seal, crop.box_px) for crop in crops]
     on_seal = [red_of[i] is not None or overlaps(discs, crop.box_px) for i, crop in enumerate(crops)]
     stray = [on_seal[i] and _stray_part(r.text.strip()) is not None for i, r in enumerate(results)]
-    # Readings that carry their alternatives already (a slash's "1") are not read twice.
-    doubtful = [i for i, r in enumerate(results) if stray[i] or (_doubtful(r, settings, in_label[i]) and not r.alternatives)]
-    alternatives, sealless = _reread(
-        engine, [crops[i].image for i in doubtful], dpi, [on_seal[i] for i in doubtful], [red_of[i] for i in doubtful]
+    lines_in_cell = Counter(cell_of)
+    # Readings that carry their alternatives already (a slash's "1") are not read twice, nor,
+    # off a seal, readings a second one could not change (`_second_reading_unused`).
+    doubtful = [
+        i for i, r in enumerate(results)
+        if stray[i] or (
+            _doubtful(r, settings, in_label[i]) and not r.alternatives
+            and (on_seal[i] or not _second_reading_unused(r, lines_in_cell[cell_of[i]] == 1, settings))
+        )
+    ]
+    # Cells with no ink found may hold faint print: read in the same batch as the rereads.
+    blank = sorted(set(range(len(cells_px))) - set(cell_of))
+    faint = _faint_print_crops(gray, [cells_px[k] for k in blank], dpi, line_height)
+    alternatives, sealless, faint_readings = _reread(
+        engine, [crops[i].image for i in doubtful], dpi, [on_seal[i] for i in doubtful], [red_of[i] for i in doubtful],
+        also=[crop for _, crop in faint],
     )
     results = _without_stray_seal_characters(results, doubtful, sealless, stray)
     # Ink the recogniser returns nothing for is not an empty cell: it stands as "?" with
@@ -702,9 +719,7 @@ def read_upright_image(
     if fragments:
         boxes, lines_px = _without_fragments(boxes, lines_px, cell_of, fragments)
     boxes = _join_cut_labels(boxes, lines_px)
-    blank = sorted(set(range(len(cells_px))) - set(cell_of))
-    if blank:
-        boxes.extend(_faint_print_boxes(gray, engine, [cells_px[k] for k in blank], dpi, line_height))
+    boxes.extend(_faint_print_boxes(faint, faint_readings, dpi))
     if page_text == "all":
         boxes.extend(_all_text_outside_tables(gray, table_boxes, engine, scale))
     elif page_text:
@@ -761,20 +776,24 @@ def _read_through_free_lines(
             rows_of[k], ink_of[k] = rows, kept_ink
 
 
+def _faint_print_crops(
+    gray: np.ndarray, cells_px: Sequence[tuple[int, int, int, int]], dpi: float, line_height: float
+) -> list[tuple[tuple[int, int, int, int], np.ndarray]]:
+    """(box, contrast-stretched crop) of the faint print (`faint_print`: a printer low on
+    toner) in cells with no ink found, to be read once more (`_faint_print_boxes`)."""
+    return [f for cell in cells_px if (f := faint_print(gray, _inner(cell, dpi), dpi, line_height)) is not None]
+
+
 def _faint_print_boxes(
-    gray: np.ndarray, engine: OcrEngine, cells_px: Sequence[tuple[int, int, int, int]], dpi: float, line_height: float
+    found: Sequence[tuple[tuple[int, int, int, int], np.ndarray]], readings: Sequence[LineResult], dpi: float
 ) -> list[TextBox]:
-    """Cells with no ink found that hold faint print (`faint_print`: a printer low on toner)
-    read once more from a contrast-stretched crop. A reading that is a number is never
-    taken as read: the cell stands as unreadable ("?", confidence 0) with the reading as its
-    one candidate, which the table's rules alone may accept (a cell.repaired warning);
-    anything else leaves the cell blank."""
-    found = [f for cell in cells_px if (f := faint_print(gray, _inner(cell, dpi), dpi, line_height)) is not None]
-    if not found:
-        return []
+    """Boxes for the faint print `_faint_print_crops` found, given its second readings. A
+    reading that is a number is never taken as read: the cell stands as unreadable ("?",
+    confidence 0) with the reading as its one candidate, which the table's rules alone may
+    accept (a cell.repaired warning); anything else leaves the cell blank."""
     scale = 72.0 / dpi
     boxes = []
-    for (box, _), reading in zip(found, _recognize(engine, [crop for _, crop in found], first_reading=False)):
+    for (box, _), reading in zip(found, readings, strict=True):
         text = reading.text.strip()
         if any(ch.isdigit() for ch in text) and parse_value(text).value is not None:
             boxes.append(TextBox(_UNREAD, BBox(*(v * scale for v in box)), 0.0, "ocr", alternatives=(text,)))
@@ -881,15 +900,21 @@ def _join_cut_labels(
     return out
 
 
+# A numbered label's opening: "3." / "3、" / "（3）" before several Chinese characters
+# (三's 3.补正后申请内容仍不明确): its digits number the label, no value is printed there.
+_NUMBERED_LABEL = re.compile(r"\s*(?:\d{1,2}\s*[.．、]|[（(]\d{1,2}[)）])\s*(?=(?:[^\d]*[\u3400-\u9fff]){3})[^\d]*")
+
+
 def _in_label_cells(results: Sequence[LineResult], cell_of: Sequence[int]) -> list[bool]:
-    """Per line: its cell has another line of Chinese text and no digits (a wrapped or
-    vertical label, one or two characters per line), unlike a value cell."""
+    """Per line: its cell has another line of Chinese text and no digits but a numbered
+    label's number (a wrapped or vertical label, one or two characters per line, "3.补正后
+    申请内容仍不" over "明确"), unlike a value cell."""
     chinese: dict[int, int] = {}
     digits: set[int] = set()
     for result, cell in zip(results, cell_of, strict=True):
         if _CJK.search(result.text):
             chinese[cell] = chinese.get(cell, 0) + 1
-        if any(ch.isdigit() for ch in result.text):
+        if any(ch.isdigit() for ch in result.text) and not _NUMBERED_LABEL.fullmatch(result.text):
             digits.add(cell)
     return [chinese.get(cell, 0) >= 2 and cell not in digits for cell in cell_of]
 
@@ -916,6 +941,23 @@ def _doubtful(result: LineResult, settings: Settings, in_label: bool = False) ->
         # number: reported unreadable, never a value).
         return False
     return not (in_label and all(ch in _TEMPLATE_CHARACTERS for ch in text if _CJK.fullmatch(ch)))
+
+
+# Template labels of one or two characters (总计, 规章, 其他).
+_SHORT_LABELS = frozenset(label for label in _template_labels() if 0 < len(label) <= 2)
+
+
+def _second_reading_unused(result: LineResult, alone_in_cell: bool, settings: Settings) -> bool:
+    """A doubtful line off any seal whose second readings could not change its cell: read
+    surely as one of the template's short labels (总计, 规章: a label's cell is matched by its
+    text, its alternatives are offered for values only), or read surely as a value or a
+    blank mark ("无") alone in its cell (a cell's alternatives become candidates only when
+    it reads unsurely or as no number: pipeline's candidates). On a seal every doubtful line
+    is read again: the reading without the seal's ink may take a line out as a fragment."""
+    if result.confidence < settings.min_ocr_confidence:
+        return False
+    text = result.text.strip()
+    return text in _SHORT_LABELS or (alone_in_cell and parse_value(text).ok)
 
 
 def _recognize(engine: OcrEngine, images: Sequence[np.ndarray], first_reading: bool = True) -> list[LineResult]:
@@ -1001,15 +1043,18 @@ def _dark_only(image: np.ndarray) -> np.ndarray:
 
 def _reread(
     engine: OcrEngine, images: Sequence[np.ndarray], dpi: float, on_seal: Sequence[bool],
-    red: Sequence[Optional[np.ndarray]],
-) -> tuple[list[list[str]], dict[int, LineResult]]:
+    red: Sequence[Optional[np.ndarray]], also: Sequence[np.ndarray] = (),
+) -> tuple[list[list[str]], dict[int, LineResult], list[LineResult]]:
     """Alternative readings of doubtful lines: darkest strokes only, and twice the size;
     a line lying on a seal (`on_seal`: a found ring, or red ink `red` in its crop) also
     with the seal's ink taken out (`seals.without_seal_ink`): a ring crossing a 0 keeps its
-    grey among the darkest strokes, and the recogniser reads the two as a letter.
-    -> per line its alternatives, and {line: the reading without the seal} where made."""
-    if not images:
-        return [], {}
+    grey among the darkest strokes, and the recogniser reads the two as a letter. `also`:
+    other crops of the page to read as second readings (a blank cell's faint print), in
+    the same batched call.
+    -> per line its alternatives, {line: the reading without the seal} where made, and
+    the readings of `also`."""
+    if not images and not also:
+        return [], {}, []
     variants = [_dark_only(im) for im in images] + [
         cv2.resize(im, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC) for im in images
     ]
@@ -1017,13 +1062,13 @@ def _reread(
     cleaned = {i: without_seal_ink(im, dpi, red[i]) for i, im in enumerate(images) if on_seal[i]}
     cleaned_of = {i: 2 * n + k for k, i in enumerate(i for i, v in cleaned.items() if v is not None)}
     variants += [v for v in cleaned.values() if v is not None]
-    results = _recognize(engine, variants, first_reading=False)
+    results = _recognize(engine, [*variants, *also], first_reading=False)
     alternatives = [
         [results[i].text.strip(), results[n + i].text.strip()]
         + ([results[cleaned_of[i]].text.strip()] if i in cleaned_of else [])
         for i in range(n)
     ]
-    return alternatives, {i: results[k] for i, k in cleaned_of.items()}
+    return alternatives, {i: results[k] for i, k in cleaned_of.items()}, results[len(variants):]
 
 
 # A value's reading with one Chinese character glued before or after its number ("茶3897"),
