@@ -182,9 +182,19 @@ def test_text_over_a_background_picture_is_left_to_the_text_layer(builder, tmp_p
         background = builder.render_region(source, r, 100.0)
     finally:
         source.close()
+    import pikepdf
+
+    drawn = tmp_path / "drawn.pdf"
+    builder.replace_with_pictures(SOURCE, drawn, [], [], extra_pictures=[(r.page, (r.x0, r.top, r.x1, r.bottom), background)])
+    # The builder draws the picture last (on top); moved to the start of the page's content,
+    # it is a background under the page's own glyphs (drawn on top, it hides them).
     out = tmp_path / "background.pdf"
-    # Drawn on top here, but with the page's own glyphs inside its area all the same.
-    builder.replace_with_pictures(SOURCE, out, [], [], extra_pictures=[(r.page, (r.x0, r.top, r.x1, r.bottom), background)])
+    with pikepdf.open(drawn) as moved:
+        page = moved.pages[r.page]
+        operations = pikepdf.parse_content_stream(page)
+        assert [str(op) for _, op in operations[-4:]] == ["q", "cm", "Do", "Q"]
+        page.Contents = moved.make_stream(pikepdf.unparse_content_stream(operations[-4:] + operations[:-4]))
+        moved.save(out)
     doc = pdfium.PdfDocument(str(out))
     try:
         page = pdf.read_page(doc, r.page, DEFAULT_SETTINGS)

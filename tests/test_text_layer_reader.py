@@ -122,3 +122,101 @@ def test_a_page_turned_in_user_space_reads_the_same_both_ways(turned_pdf):
     assert [g.text for g in boxes] == [g.text for g in plain_boxes]
     for turned, plain in zip(boxes, plain_boxes):
         assert turned.bbox.as_tuple(1) == pytest.approx(plain.bbox.as_tuple(1), abs=0.05)
+
+
+def _layered(tmp_path: Path, text_under: bool, small_picture: bool = False) -> Path:
+    """Pages of a scan twin's image and a different report's text layer in one page: the
+    text under the scan (a scanner's "text under the page image"), the text over it, or a
+    small picture of the scan (a seal-sized logo) over the text."""
+    import pikepdf
+
+    from conftest import SAMPLES
+
+    scan = pikepdf.open(SAMPLES / "scanned" / "scan-r2022-other-single-01.pdf")
+    text = pikepdf.open(SAMPLES / "r2024-wps-narrow-review-01.pdf")
+    base, other = (text, scan) if small_picture else (scan, text)
+    for index in range(2):
+        page = base.pages[index]
+        layer = None if small_picture else base.copy_foreign(other.pages[index].as_form_xobject())
+        if small_picture:
+            # The scan's image itself, drawn last at the page level over the text's corner.
+            (name, image), = scan.pages[index].get_images().items()
+            if "/XObject" not in page.Resources:
+                page.Resources.XObject = pikepdf.Dictionary()
+            page.Resources.XObject[pikepdf.Name("/ImSmall")] = base.copy_foreign(image)
+            page.contents_add(pikepdf.Stream(base, b"q 120 0 0 170 400 60 cm /ImSmall Do Q"), prepend=False)
+        else:
+            (page.add_underlay if text_under else page.add_overlay)(layer)
+    while len(base.pages) > 2:
+        del base.pages[-1]
+    path = tmp_path / f"layered-{text_under}-{small_picture}.pdf"
+    base.save(path)
+    return path
+
+
+def test_text_painted_over_by_a_scan_is_hidden_and_the_page_goes_to_ocr(tmp_path):
+    """What a viewer shows is what is read: a visible text layer drawn under a full-page
+    scan (its own numbers, here another report's) is hidden like an invisible OCR layer and
+    the page is read by OCR; the same text drawn over the scan, or under a small picture, is
+    the page's text."""
+    cases = {"under": (_layered(tmp_path, True), True), "over": (_layered(tmp_path, False), False),
+             "small picture": (_layered(tmp_path, False, small_picture=True), False)}
+    for name, (path, hidden) in cases.items():
+        doc = pdf.open_pdf(path, DEFAULT_SETTINGS)
+        try:
+            for index in range(len(doc)):
+                content, images = pdf.read_checked_page(doc, path.name, index, DEFAULT_SETTINGS, with_images=True)
+                if hidden:
+                    assert not content.boxes and content.hidden_glyphs > 500, (name, index)
+                else:
+                    assert len(content.boxes) > 500 and content.hidden_glyphs == 0, (name, index)
+                assert pdf.needs_ocr(content, images, DEFAULT_SETTINGS, lambda: 0) == hidden, (name, index)
+        finally:
+            doc.close()
+
+
+def _with_words(tmp_path: Path, degrees: float) -> Path:
+    """Two pages of a digital sample with grey words drawn over them at `degrees` (a
+    watermark of the year and a stamp-like word, in a standard font), rows of them across
+    the page."""
+    import pikepdf
+
+    from conftest import SAMPLES
+
+    doc = pikepdf.open(SAMPLES / "r2024-wps-narrow-review-01.pdf")
+    while len(doc.pages) > 2:
+        del doc.pages[-1]
+    cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    font = doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    for page in doc.pages:
+        if "/Font" not in page.Resources:
+            page.Resources.Font = pikepdf.Dictionary()
+        page.Resources.Font[pikepdf.Name("/FWatermark")] = font
+        shows = b"".join(b"BT /FWatermark 20 Tf %.4f %.4f %.4f %.4f %d %d Tm (2024 COPY 2024) Tj ET\n"
+                         % (cos, sin, -sin, cos, x, y) for x in (20, 240) for y in range(40, 700, 110))
+        page.contents_add(pikepdf.Stream(doc, b"q 0.7 g\n" + shows + b"Q\n"), prepend=False)
+    path = tmp_path / f"words-{degrees:g}.pdf"
+    doc.save(path)
+    return path
+
+
+def test_a_slanted_watermark_is_no_text_of_the_page(tmp_path):
+    """A diagonal watermark's glyphs (digits among them, which would join a cell's value)
+    are hidden: the page reads exactly as without it. Words set along the page's axes are
+    text, as any line is."""
+    from conftest import SAMPLES
+
+    def read(path: Path) -> list:
+        doc = pdf.open_pdf(path, DEFAULT_SETTINGS)
+        try:
+            return [pdf.read_page(doc, index, DEFAULT_SETTINGS) for index in range(2)]
+        finally:
+            doc.close()
+
+    plain = read(SAMPLES / "r2024-wps-narrow-review-01.pdf")
+    for page, marked in zip(plain, read(_with_words(tmp_path, 35.0))):
+        assert marked.boxes == page.boxes
+        assert marked.hidden_glyphs - page.hidden_glyphs >= 100
+    for page, level in zip(plain, read(_with_words(tmp_path, 0.0))):
+        assert len(level.boxes) - len(page.boxes) >= 100 and level.hidden_glyphs == page.hidden_glyphs

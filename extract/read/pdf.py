@@ -34,6 +34,9 @@ _ERR_FILE = 2
 _INVISIBLE_RENDER_MODES = {3, 7}
 # A fill at least this light on every channel (0..255) is white text on a white page.
 _WHITE = 245
+# Glyphs turned further than this from the page's axes (degrees) are a watermark's, not text
+# of the report (which is set along the axes; a skewed scan's OCR layer is invisible).
+_SLANTED_DEG = 10.0
 
 
 def open_pdf(path: Path, settings: Settings) -> pdfium.PdfDocument:
@@ -144,8 +147,9 @@ def read_checked_page(
     page = doc[index]
     try:
         _check_size(page, name, index, settings)
-        content = _read_loaded(page, index, settings)
-        return content, (_images_on(page) if with_images else None)
+        images = _images_on(page)
+        content = _read_loaded(page, index, settings, images)
+        return content, (images if with_images else None)
     finally:
         page.close()
 
@@ -153,16 +157,17 @@ def read_checked_page(
 def read_page(doc: pdfium.PdfDocument, index: int, settings: Settings) -> PageContent:
     page = doc[index]
     try:
-        return _read_loaded(page, index, settings)
+        return _read_loaded(page, index, settings, _images_on(page))
     finally:
         page.close()
 
 
-def _read_loaded(page: pdfium.PdfPage, index: int, settings: Settings) -> PageContent:
+def _read_loaded(page: pdfium.PdfPage, index: int, settings: Settings, images: "PageImages") -> PageContent:
     textpage = page.get_textpage()
     try:
         frame = page_frame(page, textpage)
-        boxes, hidden, unmapped = _text_boxes(textpage, frame, settings)
+        covers = _text_under_pictures(page, images.covers) if images.covers else None
+        boxes, hidden, unmapped = _text_boxes(textpage, frame, settings, covers)
         rulings = tuple(_rulings(page, frame, settings))
         width, height = frame.display_size
         return PageContent(
@@ -235,9 +240,11 @@ _RENDER_MODE_AT_ADDRESS = _redeclared(pdfium_c.FPDFTextObj_GetTextRenderMode, ct
 
 
 def _text_boxes(
-    textpage: pdfium.PdfTextPage, frame: _Frame, settings: Settings
+    textpage: pdfium.PdfTextPage, frame: _Frame, settings: Settings, covers: Optional["_Covers"] = None
 ) -> tuple[list[TextBox], int, int]:
     """One TextBox per visible glyph, with its loose box, ink and baseline in the page frame.
+    `covers`: text objects drawn before a large picture over them (`_text_under_pictures`);
+    a glyph of one inside such a picture's bounds is hidden.
 
     This loop runs once per glyph (~500 a page) and each pdfium call through ctypes costs
     ~0.5 us, mostly ctypes' own overhead: what a glyph takes from its text object (render
@@ -289,6 +296,9 @@ def _text_boxes(
         # line: a comma or an opening quote then sits on its line instead of below it.
         if not get_loose_box(raw, i, rect):
             continue
+        if covers is not None and covers.hides(address, (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2):
+            hidden += 1  # a picture is drawn over it: what the page shows is the picture
+            continue
         if plain:  # unrotated page: shift to the crop box and flip y, inline
             x0, x1, y0, y1 = rect.left - shift_x, rect.right - shift_x, flip_y - rect.top, flip_y - rect.bottom
             if x0 > x1:
@@ -325,6 +335,60 @@ def _text_boxes(
     return boxes, hidden, unmapped
 
 
+# A picture drawn after text and over it hides that text from every viewer: a scanner's or
+# an OCR program's "text under the page image" (a visible text layer, often its own OCR
+# with its misreadings, painted over by the scan), or a page pasted over an older one. Such
+# text is no more what the page shows than an invisible OCR layer: it is hidden. Pictures
+# counted: top-level image objects covering at least _COVER_SHARE of the page (a scan, not a
+# logo or an electronic seal, which are drawn over a signature on purpose and let it show).
+_COVER_SHARE = 0.25
+_OBJECT_AT = _redeclared(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, pdfium_c.FPDF_PAGE, ctypes.c_int)
+_FORM_OBJECT_AT = _redeclared(pdfium_c.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)
+_FORM_COUNT = _redeclared(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_TYPE_AT = _redeclared(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+
+
+@dataclass(frozen=True)
+class _Covers:
+    """Text objects (address -> the page-level position of the object holding them, in
+    drawing order) and the large pictures drawn over the page (position, PDF user-space
+    bounds left, bottom, right, top)."""
+
+    order: dict[int, int]
+    pictures: tuple[tuple[int, float, float, float, float], ...]
+
+    def hides(self, text_object: int, x: float, y: float) -> bool:
+        drawn = self.order.get(text_object)
+        if drawn is None:
+            return False
+        return any(position > drawn and left <= x <= right and bottom <= y <= top
+                   for position, left, bottom, right, top in self.pictures)
+
+
+def _text_under_pictures(page: pdfium.PdfPage, pictures: tuple[tuple[int, float, float, float, float], ...]) -> Optional[_Covers]:
+    """The text objects drawn before the last of `pictures` (`PageImages.covers`), by their
+    page-level position (an object inside a form XObject takes its form's)."""
+    last = max(position for position, *_ in pictures)
+    text, form = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
+    order: dict[int, int] = {}
+
+    def walk(address: int, position: int, depth: int) -> None:
+        kind = _TYPE_AT(address)
+        if kind == text:
+            order[address] = position
+        elif kind == form and depth < 3:
+            for k in range(_FORM_COUNT(address)):
+                child = _FORM_OBJECT_AT(address, k)
+                if child:
+                    walk(child, position, depth + 1)
+
+    for position in range(min(last, pdfium_c.FPDFPage_CountObjects(page.raw))):
+        address = _OBJECT_AT(page.raw, position)
+        if address:
+            walk(address, position, 0)
+    return _Covers(order, pictures) if order else None
+
+
 def _glyph_style(raw, index: int, text_object: int, upright_angle: int, colour, settings: Settings) -> tuple[bool, bool]:
     """(drawn visibly, upright) for the glyph at `index`: pdfium takes its render mode, fill
     colour, font size and angle from the glyph's text object, so they hold for every glyph
@@ -337,8 +401,13 @@ def _glyph_style(raw, index: int, text_object: int, upright_angle: int, colour, 
         return False, False
     if pdfium_c.FPDFText_GetFontSize(raw, index) < settings.min_font_size_pt:
         return False, False
-    angle = round(math.degrees(pdfium_c.FPDFText_GetCharAngle(raw, index)) / 90) * 90 % 360
-    return True, angle == upright_angle
+    degrees = math.degrees(pdfium_c.FPDFText_GetCharAngle(raw, index))
+    angle = round(degrees / 90) * 90
+    if abs(degrees - angle) > _SLANTED_DEG:
+        # Text set at a slant (a diagonal watermark, "仅供参考" or the agency's name across the
+        # page) is no line of the report: its glyphs would fall into table cells.
+        return False, False
+    return True, angle % 360 == upright_angle
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -429,6 +498,9 @@ class PageImages:
 
     coverage: float
     native_dpi: float
+    # Top-level pictures covering at least _COVER_SHARE of the page: (position in the page's
+    # drawing order, bounds left, bottom, right, top in PDF user space).
+    covers: tuple[tuple[int, float, float, float, float], ...] = ()
 
 
 def page_images(doc: pdfium.PdfDocument, index: int) -> PageImages:
@@ -439,21 +511,22 @@ def page_images(doc: pdfium.PdfDocument, index: int) -> PageImages:
         page.close()
 
 
-def _image_objects(page: pdfium.PdfPage) -> Iterator[object]:
-    """The raw image objects on the page and inside its top-level forms, in drawing order.
-    Raw pdfium calls: pypdfium2's `get_objects` wraps every object (text runs included,
-    hundreds a page) in a helper object before filtering."""
+def _image_objects(page: pdfium.PdfPage) -> Iterator[tuple[int, bool, object]]:
+    """The raw image objects on the page and inside its top-level forms, in drawing order,
+    each with its page-level position and whether it is drawn at the page level. Raw pdfium
+    calls: pypdfium2's `get_objects` wraps every object (text runs included, hundreds a
+    page) in a helper object before filtering."""
     get_type, image, form = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
     for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         raw = pdfium_c.FPDFPage_GetObject(page.raw, i)
         kind = get_type(raw)
         if kind == image:
-            yield raw
+            yield i, True, raw
         elif kind == form:
             for k in range(pdfium_c.FPDFFormObj_CountObjects(raw)):
                 child = pdfium_c.FPDFFormObj_GetObject(raw, k)
                 if get_type(child) == image:
-                    yield child
+                    yield i, False, child
 
 
 def _images_on(page: pdfium.PdfPage) -> PageImages:
@@ -462,20 +535,23 @@ def _images_on(page: pdfium.PdfPage) -> PageImages:
     best_area, best_dpi = 0.0, 0.0
     bound = [ctypes.c_float() for _ in range(4)]
     px_w, px_h = ctypes.c_uint(), ctypes.c_uint()
-    for raw in _image_objects(page):
+    covers = []
+    for position, top_level, raw in _image_objects(page):
         if not pdfium_c.FPDFPageObj_GetBounds(raw, *bound):
             raise pdfium.PdfiumError("Failed to locate pageobject.")
         left, bottom, right, top = (b.value for b in bound)
         w_pt, h_pt = max(0.0, right - left), max(0.0, top - bottom)
         area = w_pt * h_pt
         covered += area
+        if top_level and area >= _COVER_SHARE * width * height:
+            covers.append((position, left, bottom, right, top))
         if area > best_area:
             if not pdfium_c.FPDFImageObj_GetImagePixelSize(raw, px_w, px_h):
                 raise pdfium.PdfiumError("Failed to get image size.")
             # A sideways-placed image swaps its pixel axes against the page's.
             long_px, long_pt = max(px_w.value, px_h.value), max(w_pt, h_pt)
             best_area, best_dpi = area, (long_px / (long_pt / 72.0) if long_pt else 0.0)
-    return PageImages(min(1.0, covered / (width * height)) if width and height else 0.0, best_dpi)
+    return PageImages(min(1.0, covered / (width * height)) if width and height else 0.0, best_dpi, tuple(covers))
 
 
 # Text printed as glyph outlines ("print to PDF" with fonts converted to curves, a
