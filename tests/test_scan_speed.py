@@ -54,8 +54,8 @@ def test_a_slash_keeps_its_one_and_a_sure_label_is_not_read_twice(pages, engine)
     its alternative, as second readings of slashes said (all 103 of this twin's read "1"
     again): no second reading is asked for. An upright "1" in the same rows stays "1". The
     row label 规章, two characters read surely alone in their cell (as a seal's lettering
-    over a number may read), is a template label off any seal: not read again either. With
-    red seal ink in its box it is read again (the reading without the seal's ink)."""
+    over a number may read), is a template label: not read again either, nor with red seal
+    ink in its box (alone in its cell, it is no seal fragment)."""
     page = pages[1]
     upright = scan.straighten(page, engine, turns=0)
     px = page.dpi / 72.0
@@ -78,10 +78,12 @@ def test_a_slash_keeps_its_one_and_a_sure_label_is_not_read_twice(pages, engine)
     x, y = int((label.bbox.x0 + label.bbox.x1) / 2 * px), int((label.bbox.top + label.bbox.bottom) / 2 * px)
     seal[y - 2 : y + 3, x - 2 : x + 3] = 255  # a few red pixels in the label's box
     counting = CountingEngine(engine)
-    scan.read_upright_image(
+    again = scan.read_upright_image(
         2, upright.gray[window], upright.ink[window], page.dpi, counting, DEFAULT_SETTINGS, False, seal=seal
     )
-    assert [call for call in counting.calls if call[1]], counting.calls
+    # Alone in its cell, the label is no seal fragment: not read again on the seal either.
+    assert "规章" in {box.text for box in again.boxes}
+    assert not [call for call in counting.calls if call[1]], counting.calls
 
 
 def test_second_readings_skip_pieces_of_numbered_labels_not_value_cells():
@@ -102,6 +104,11 @@ def test_second_readings_skip_pieces_of_numbered_labels_not_value_cells():
     assert not scan._second_reading_unused(LineResult("无", 1.0), False, DEFAULT_SETTINGS)
     assert not scan._second_reading_unused(LineResult("无", 0.8), True, DEFAULT_SETTINGS)
     assert not scan._second_reading_unused(LineResult("明", 1.0), True, DEFAULT_SETTINGS)
+    # On a seal, a sure 总计 beside another line of its cell is read again (without the
+    # seal's ink it may be no print at all); alone in its cell, or off the seal, it is not.
+    lines = [LineResult("总计", 1.0), LineResult("5", 0.99), LineResult("总计", 1.0), LineResult("总计", 1.0)]
+    cells, on_seal = [0, 0, 1, 2], [True, False, True, False]
+    assert scan._to_read_again(lines, cells, [False] * 4, on_seal, [False] * 4, DEFAULT_SETTINGS) == [0]
 
 
 def test_an_upright_page_reads_its_sample_lines_one_way_only(pages, engine):

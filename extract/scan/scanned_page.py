@@ -684,17 +684,7 @@ def read_upright_image(
     red_of = [_red_in(seal, crop.box_px) for crop in crops]
     on_seal = [red_of[i] is not None or overlaps(discs, crop.box_px) for i, crop in enumerate(crops)]
     stray = [on_seal[i] and _stray_part(r.text.strip()) is not None for i, r in enumerate(results)]
-    alone = [n == 1 for n in map(Counter(cell_of).__getitem__, cell_of)]
-    # Readings that carry their alternatives already (a slash's "1") are not read twice, nor
-    # readings a second one could not change (`_second_reading_unused`): on a seal, only a
-    # line alone in its cell (a seal fragment is a line beside others).
-    doubtful = [
-        i for i, r in enumerate(results)
-        if stray[i] or (
-            _doubtful(r, settings, in_label[i]) and not r.alternatives
-            and not ((alone[i] or not on_seal[i]) and _second_reading_unused(r, alone[i], settings))
-        )
-    ]
+    doubtful = _to_read_again(results, cell_of, in_label, on_seal, stray, settings)
     # Cells with no ink found may hold faint print: read in the same batch as the rereads.
     blank = sorted(set(range(len(cells_px))) - set(cell_of))
     faint = _faint_print_crops(gray, [cells_px[k] for k in blank], dpi, line_height)
@@ -951,6 +941,27 @@ def _doubtful(result: LineResult, settings: Settings, in_label: bool = False) ->
 
 # Template labels of one or two characters (总计, 规章, 其他).
 _SHORT_LABELS = frozenset(label for label in _template_labels() if 0 < len(label) <= 2)
+
+
+def _to_read_again(
+    results: Sequence[LineResult], cell_of: Sequence[int], in_label: Sequence[bool], on_seal: Sequence[bool],
+    stray: Sequence[bool], settings: Settings,
+) -> list[int]:
+    """The lines to read a second time: doubtful ones (`_doubtful`) and, on a seal, those
+    read with a stray character (`_stray_part`). Readings that carry their alternatives
+    already (a slash's "1") are not read twice, nor readings a second one could not change
+    (`_second_reading_unused`): on a seal, only a line alone in its cell (a seal fragment is
+    a line beside others)."""
+    lines = Counter(cell_of)
+    out = []
+    for i, r in enumerate(results):
+        alone = lines[cell_of[i]] == 1
+        if stray[i] or (
+            _doubtful(r, settings, in_label[i]) and not r.alternatives
+            and not ((alone or not on_seal[i]) and _second_reading_unused(r, alone, settings))
+        ):
+            out.append(i)
+    return out
 
 
 def _second_reading_unused(result: LineResult, alone_in_cell: bool, settings: Settings) -> bool:
