@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from ..geometry import Segment
+from .fills import fill_edges
 
 
 def to_gray_without_red(image: np.ndarray) -> np.ndarray:
@@ -281,18 +282,51 @@ def _straight_runs(candidates: np.ndarray, dpi: float, length: int) -> np.ndarra
     The candidates are thickened by one pixel across the run before the opening, so that
     a 1-2 px line tilted by up to ~3 degrees (it steps one pixel row every 20-30 px) still
     makes a long enough run; of that, only candidate pixels are kept, and short breaks
-    between two runs are bridged."""
+    between two runs are bridged. Every kernel after the thickening lies along the run, so
+    each row (column) is its own problem: only those that may hold a run are worked on
+    (`_lines_with_runs`; a tenth of a table page's, the same result)."""
     gap = max(3, int(dpi * 0.06))  # ~4 pt: JPEG noise and text touching a line break it
     out = np.zeros_like(candidates)
     # (width, height) kernels: across the run, along it, and the bridge along it.
-    for across, along, bridge in (((1, 3), (length, 1), (gap, 1)), ((3, 1), (1, length), (1, gap))):
+    for vertical, across, along, bridge in (
+        (False, (1, 3), (length, 1), (gap, 1)), (True, (3, 1), (1, length), (1, gap))
+    ):
         thick = cv2.dilate(candidates, cv2.getStructuringElement(cv2.MORPH_RECT, across))
-        runs = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+        lines = _lines_with_runs(thick, length, vertical)
+        if lines.size == 0:
+            continue
+        everything = lines.size > _GATHER_SHARE * (thick.shape[1] if vertical else thick.shape[0])
+        pick = (slice(None), slice(None)) if everything else (slice(None), lines) if vertical else (lines, slice(None))
+        runs = cv2.morphologyEx(np.ascontiguousarray(thick[pick]), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
         # Back to the candidates' own pixels, then breaks between two long runs bridged.
-        runs = cv2.bitwise_and(runs, candidates)
+        runs = cv2.bitwise_and(runs, np.ascontiguousarray(candidates[pick]))
         runs = cv2.morphologyEx(runs, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, bridge))
-        out = cv2.bitwise_or(out, runs)
+        out[pick] = cv2.bitwise_or(np.ascontiguousarray(out[pick]), runs)
     return out
+
+
+# Above this share of the rows that may hold a run, the whole image is worked on.
+_GATHER_SHARE = 0.4
+
+
+def _lines_with_runs(mask: np.ndarray, length: int, vertical: bool) -> np.ndarray:
+    """Indices of the rows (columns, `vertical`) of a mask (255 on 0) where an opening
+    along them with a `length` px line keeps anything: all of them that do, and some that
+    do not. The opening's window is clipped at the image's edge, where half of it (the
+    anchor is its middle) must be on; a run of that many pixels holds at least `count`
+    whole blocks of `block` px in a row, wherever it starts, so rows with no such train
+    of all-on blocks are left out (blocks: an erosion with the anchor at the start,
+    every block-th pixel)."""
+    lines = np.arange(mask.shape[1] if vertical else mask.shape[0])
+    half = length - length // 2
+    block = max(1, half // 4)
+    count = (half + 1) // block - 1
+    if count < 1 or (mask.shape[0] if vertical else mask.shape[1]) < length:
+        return lines
+    blocks = cv2.erode(mask, np.ones((block, 1) if vertical else (1, block), np.uint8), anchor=(0, 0))
+    blocks = np.ascontiguousarray(blocks[::block] if vertical else blocks[:, ::block])
+    trains = cv2.erode(blocks, np.ones((count, 1) if vertical else (1, count), np.uint8))
+    return lines[trains.any(axis=0 if vertical else 1)]
 
 
 # Bridging a broken ruling (`bridge_broken_rulings`). A gap is bridged only where the
@@ -347,6 +381,12 @@ def bridge_broken_rulings(ink: np.ndarray, gray: np.ndarray, dpi: float) -> np.n
     own pixels along the whole gap, so glyph strokes do not vote for one another. Pure;
     returns a new mask (255 on 0)."""
     horizontal, vertical = line_masks(ink, dpi, 0.2)
+    # A shaded cell's border lost where text touches it from both sides is still where
+    # its fill stops (`fills.fill_edges`): drawn first, it is a ruling like the others.
+    edges = fill_edges(gray, dpi, vertical, horizontal)
+    if edges is not None:
+        ink = cv2.bitwise_or(ink, edges)
+        horizontal, vertical = line_masks(ink, dpi, 0.2)
     # The paper's level: most bright pixels are paper, even in a camera capture whose
     # desk around the sheet darkens the page's median (print cores must be found there too).
     histogram = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel().cumsum()
