@@ -360,3 +360,29 @@ def test_a_label_cell_spanning_two_printed_rows_gives_each_its_own_lines():
     got = {k: m.cell.text for k, m in map_tables(merged_grids, DEFAULT_SETTINGS).cells.items() if "overdue" in k}
     assert want["applications.other_overdue_fee.total"] != want["applications.other_overdue_correction.total"]
     assert got == want
+
+
+def test_a_review_group_cell_printing_two_group_names_is_cut_at_its_leaves():
+    """The ruling between 未经复议直接起诉 and 复议后起诉 lost: one cell over ten result
+    columns prints both names. Each takes five of the result labels under it, in order."""
+    from extract.settings import Settings
+    from extract.tables.mapping import map_tables
+
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    rows = [
+        [(0, 5, 2, "行政复议"), (5, 10, 1, "行政诉讼")],
+        [(5, 10, 1, "未经复议直接起诉复议后起诉")],
+        [(i, 1, 1, h) for i, h in enumerate(heads * 3)],
+        [(i, 1, 1, str(i)) for i in range(15)],
+    ]
+    mapping = map_tables([_grid(rows, [30] * 15)], Settings())
+    got = {k: m.cell.text for k, m in mapping.cells.items()}
+    assert len(got) == 15
+    assert got["review_litigation.review.total"] == "4"
+    assert got["review_litigation.litigation_direct.upheld"] == "5"
+    assert got["review_litigation.litigation_after_review.upheld"] == "10"
+    assert got["review_litigation.litigation_after_review.total"] == "14"
+    # Over nine result labels (one lost) the cell is not cut: nothing of it is guessed.
+    rows[2] = [(i, 1, 1, h) for i, h in enumerate(heads * 3) if i != 12]
+    mapping = map_tables([_grid(rows, [30] * 15)], Settings())
+    assert not any(k.startswith("review_litigation.litigation_after_review") for k in mapping.cells)

@@ -1103,12 +1103,13 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
         header_rows = tracker.feed(grid)
         if not tracker.header:
             continue
-        by_position = _review_groups_by_position(tracker.header, column_labels, settings.min_label_similarity)
+        header = _split_glued_groups(tracker.header)
+        by_position = _review_groups_by_position(header, column_labels, settings.min_label_similarity)
         placed_by_position: list[str] = []
         for data_row in range(header_rows, grid.n_rows):
             for cell in (c for c in grid.row_cells(data_row) if c.row == data_row):
-                path = _path_above(tracker.header, cell.bbox.x0, cell.bbox.x1)
-                if not path or _spans_header_columns(tracker.header, cell.bbox):
+                path = _path_above(header, cell.bbox.x0, cell.bbox.x1)
+                if not path or _spans_header_columns(header, cell.bbox):
                     continue
                 own = label_core(path[-1].text)
                 column_score, column = max((similarity(own, lab), key) for key, lab in column_labels)
@@ -1141,6 +1142,54 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
                     placed_by_position,
                 )
             )
+
+
+# A group cell's text read as this close to two or three group names in a row (their
+# label cores joined) prints them side by side (`_split_glued_groups`).
+_GLUED_GROUPS_SIMILARITY = 0.9
+
+
+def _split_glued_groups(header: Header) -> Header:
+    """四's header with a group cell that prints several group names side by side
+    (未经复议直接起诉复议后起诉: the ruling between them lost on a faint scan, so one cell
+    over both groups) cut into one cell per name. The names must be the template's groups
+    in its order, and the header's leaves under the cell (its own column labels, the
+    lowest named cells) exactly five per name: each name takes the next five, left to
+    right. Otherwise the header is left as it is (the values under the cell then fit no
+    single group and are reported unplaced)."""
+    names = [label_core(r.label) for r in tpl.REVIEW_ROWS]
+    results = len(tpl.REVIEW_COLUMNS)
+    named = [[h for h in row if h.text.strip()] for row in header]
+    # The lowest named cells: no named cell below them.
+    leaves_of_header = [
+        h for r, row in enumerate(named) for h in row
+        if not any(overlap(h.x0, h.x1, g.x0, g.x1) > 0 for below in named[r + 1 :] for g in below)
+    ]
+    out: Header = []
+    for row in header:
+        new_row: list[_HeaderCell] = []
+        for cell in row:
+            core = label_core(cell.text)
+            score, glued = max(
+                (similarity(core, "".join(names[a:b])), names[a:b])
+                for a in range(len(names))
+                for b in range(a + 2, len(names) + 1)
+            )
+            if score < _GLUED_GROUPS_SIMILARITY:
+                glued = None
+            leaves = sorted(
+                (h for h in leaves_of_header if h is not cell and cell.x0 <= (h.x0 + h.x1) / 2 <= cell.x1),
+                key=lambda h: h.x0,
+            )
+            if glued is None or len(leaves) != results * len(glued):
+                new_row.append(cell)
+                continue
+            new_row += [
+                _HeaderCell(leaves[results * k].x0, leaves[results * (k + 1) - 1].x1, name)
+                for k, name in enumerate(glued)
+            ]
+        out.append(new_row)
+    return out
 
 
 def _review_groups_by_position(
