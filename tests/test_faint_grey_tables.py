@@ -115,3 +115,43 @@ def test_shaded_band_borders_are_bridged_and_bands_stay_merged():
     assert ys[-6:] == [21, 30, 39, 48, 57, 66], shape.ys  # every row line from 105 px down
     band = ys.index(39)  # the second band's row: one cell across the table
     assert (band, 0, 1, 4) in shape.spans, shape.spans
+
+
+def _band_without_lower_border(seed: int) -> np.ndarray:
+    """A 150 dpi grey JPEG scan (q45) of a 2-column table whose shaded band (fill 212 on
+    paper 235, merged over both columns, its label standing on its lower edge) has no
+    border under it left at all, and the header row below it prints its text against the
+    same edge: what a WPS-made 二 keeps of its last 第二十条 band on a faint scan."""
+    rng = np.random.default_rng(seed)
+    page = np.full((330, 1100), 235.0)
+    left, right, column = 60, 1040, 400
+    page[150:195, left:right] = 212.0
+    for y in (60, 105, 150, 240, 285):
+        page[y, left : right + 1] = 185.0
+    page[60:286, [left, right]] = 185.0
+    page[60:151, column] = 185.0
+    page[195:286, column] = 185.0
+    for top, x0, x1 in ((168, 80, 300), (196, 120, 330), (196, 560, 900)):  # glyph strokes touching the edge
+        page[top : top + 25, x0:x1:7] = 45.0
+    for top in (75, 120, 255):
+        page[top : top + 15, 200:240:6] = 45.0
+        page[top : top + 15, 700:740:6] = 45.0
+    page = cv2.GaussianBlur(page, (0, 0), 0.6) + cv2.GaussianBlur(rng.normal(0, 5, page.shape), (0, 0), 0.7)
+    ok, jpeg = cv2.imencode(".jpg", np.clip(page, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 45])
+    return cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+
+
+def test_a_shaded_band_whose_lower_border_is_lost_ends_where_its_fill_stops():
+    """No line is left under the band for the bridge to follow (its label and the header
+    below touch the edge): the row border is where the fill stops (`fills.fill_edges`), so
+    the band stays a row of its own, one cell across, over the header row."""
+    dpi = 150.0
+    gray = _band_without_lower_border(seed=5)
+    segments, _ = table_rulings(ink_mask(gray, dpi), dpi, DEFAULT_SETTINGS)
+    shapes = table_shapes(segments, DEFAULT_SETTINGS)
+    assert len(shapes) == 1, shapes
+    shape = shapes[0]
+    px = dpi / 72
+    ys = [round(y * px / 5) for y in shape.ys]
+    assert ys == [12, 21, 30, 39, 48, 57], shape.ys
+    assert (2, 0, 1, 2) in shape.spans and (3, 0, 1, 1) in shape.spans, shape.spans
