@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from ..geometry import Segment
+from .fills import fill_edges
 
 
 def to_gray_without_red(image: np.ndarray) -> np.ndarray:
@@ -380,6 +381,12 @@ def bridge_broken_rulings(ink: np.ndarray, gray: np.ndarray, dpi: float) -> np.n
     own pixels along the whole gap, so glyph strokes do not vote for one another. Pure;
     returns a new mask (255 on 0)."""
     horizontal, vertical = line_masks(ink, dpi, 0.2)
+    # A shaded cell's border lost where text touches it from both sides is still where
+    # its fill stops (`fills.fill_edges`): drawn first, it is a ruling like the others.
+    edges = fill_edges(gray, dpi, vertical, horizontal)
+    if edges is not None:
+        ink = cv2.bitwise_or(ink, edges)
+        horizontal, vertical = line_masks(ink, dpi, 0.2)
     # The paper's level: most bright pixels are paper, even in a camera capture whose
     # desk around the sheet darkens the page's median (print cores must be found there too).
     histogram = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel().cumsum()
