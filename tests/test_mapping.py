@@ -386,3 +386,32 @@ def test_a_review_group_cell_printing_two_group_names_is_cut_at_its_leaves():
     rows[2] = [(i, 1, 1, h) for i, h in enumerate(heads * 3) if i != 12]
     mapping = map_tables([_grid(rows, [30] * 15)], Settings())
     assert not any(k.startswith("review_litigation.litigation_after_review") for k in mapping.cells)
+
+
+def test_a_misread_result_label_is_named_by_its_place_in_its_group():
+    """One result label of 四 misread (尚末申结, a skewed scan): its group's four other
+    labels read in the template's order, so it is 尚未审结 by position, with a warning
+    naming the cell; two labels misread in one group leave both unplaced."""
+    from extract.settings import Settings
+    from extract.tables.mapping import map_tables
+
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    groups = ["行政复议", "未经复议直接起诉", "复议后起诉"]
+
+    def mapped(third):
+        rows = [
+            [(0, 5, 1, "行政复议"), (5, 10, 1, "行政诉讼")],
+            [(0 + i, 1, 2, h) for i, h in enumerate(heads)] + [(5, 5, 1, groups[1]), (10, 5, 1, groups[2])],
+            [(5 + i, 1, 1, h) for i, h in enumerate(heads)] + [(10 + i, 1, 1, h) for i, h in enumerate(third)],
+            [(i, 1, 1, str(i)) for i in range(15)],
+        ]
+        return map_tables([_grid(rows, [30] * 15, page=4)], Settings())
+
+    mapping = mapped(heads[:3] + ["尚末申结", "总计"])
+    got = {k: m.cell.text for k, m in mapping.cells.items()}
+    assert len(got) == 15 and got["review_litigation.litigation_after_review.pending"] == "13"
+    said = [f for f in mapping.findings if f.rule == "review_litigation.results_by_position"]
+    assert [(f.severity, list(f.cells)) for f in said] == [("warning", ["review_litigation.litigation_after_review.pending"])]
+    mapping = mapped(heads[:2] + ["耳他洁果", "尚末申结", "总计"])
+    assert "review_litigation.litigation_after_review.pending" not in mapping.cells
+    assert not any(f.rule == "review_litigation.results_by_position" for f in mapping.findings)

@@ -1106,6 +1106,7 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
         header = _split_glued_groups(tracker.header)
         by_position = _review_groups_by_position(header, column_labels, settings.min_label_similarity)
         placed_by_position: list[str] = []
+        results_by_rank: list[str] = []
         for data_row in range(header_rows, grid.n_rows):
             for cell in (c for c in grid.row_cells(data_row) if c.row == data_row):
                 path = _path_above(header, cell.bbox.x0, cell.bbox.x1)
@@ -1122,6 +1123,11 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
                 named = len(path) == 1 and id(path[0]) in by_position
                 if named:
                     group_score, group = 1.0, by_position[id(path[0])]
+                if column_score < settings.min_label_similarity:
+                    by_rank = _result_by_rank(header, path, column_labels, settings.min_label_similarity)
+                    if by_rank is not None:
+                        column_score, column = 1.0, by_rank
+                        results_by_rank.append(f"review_litigation.{group}.{column}")
                 if min(column_score, group_score) < settings.min_label_similarity:
                     continue
                 full = f"review_litigation.{group}.{column}"
@@ -1140,6 +1146,17 @@ def _map_review(table: LogicalTable, settings: Settings, out: Mapping) -> None:
                     "read; its 15 columns, whose labels run 结果维持 … 总计 three times, were given to 行政复议, "
                     "未经复议直接起诉 and 复议后起诉 by the template's order",
                     placed_by_position,
+                )
+            )
+        if results_by_rank:
+            out.findings.append(
+                _finding(
+                    "review_litigation.results_by_position",
+                    "warning",
+                    f"第{grid.page}页第四部分表格有结果列的表头未能读出，依其在所属分组“结果维持…总计”中的位置归列",
+                    f"a result label in the section 四 table on page {grid.page} was not read; its column was "
+                    "named by its place among its group's five results (结果维持 … 总计), whose other labels read",
+                    results_by_rank,
                 )
             )
 
@@ -1190,6 +1207,36 @@ def _split_glued_groups(header: Header) -> Header:
             ]
         out.append(new_row)
     return out
+
+
+def _result_by_rank(
+    header: Header, path: Sequence[_HeaderCell], column_labels: Sequence[tuple[str, str]], threshold: float
+) -> Optional[str]:
+    """The result (结果维持 … 总计) of a column whose own label did not read (a character
+    misread on a skewed or smudged scan: 尚末申结), from its place under its group: the
+    group cell over it has exactly the template's five result cells under it, and the
+    other four read as their own results in the template's order. None otherwise."""
+    if len(path) < 2:
+        return None
+    leaf, group = path[-1], path[-2]
+    rows = [r for r, row in enumerate(header) if any(h is group for h in row)]
+    if not rows:
+        return None
+    siblings = sorted(
+        (h for row in header[rows[0] + 1 :] for h in row if h.text.strip() and group.x0 <= (h.x0 + h.x1) / 2 <= group.x1),
+        key=lambda h: h.x0,
+    )
+    order = [key for key, _ in column_labels]
+    if len(siblings) != len(order) or not any(h is leaf for h in siblings):
+        return None
+    mine = next(k for k, h in enumerate(siblings) if h is leaf)
+    for k, h in enumerate(siblings):
+        if k == mine:
+            continue
+        score, best = max((similarity(label_core(h.text), lab), key) for key, lab in column_labels)
+        if best != order[k] or score < threshold:
+            return None
+    return order[mine]
 
 
 def _review_groups_by_position(
