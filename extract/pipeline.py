@@ -418,6 +418,19 @@ def _build_pre2019_report(reading: TableReading, probe: ReportInfo, settings: Se
     outcomes: list[Outcome] = []
     findings += check_indicators(indicators, outcomes=outcomes)
     findings += _cell_findings(cells, settings)
+    if probe.year is not None and probe.year >= 2019:
+        # Reports on 2019 and later print the national template's tables: none was recognised
+        # (a scan too damaged to read its labels, a layout the reader failed on), so its
+        # cells would all be missing from a record that looks like an older report's.
+        findings.append(
+            Finding(
+                rule="template.not_recognised",
+                severity="error",
+                message=f"{probe.year}年度报告应印有全国统一格式的统计表，但未能识别出模板表格（表格按统计表读取），请核对原件",
+                message_en=f"a report for {probe.year} prints the national template's tables, but none was recognised "
+                "(its tables were read as statistics tables): check the document",
+            )
+        )
     if not reading.statistics:
         findings.append(
             Finding(

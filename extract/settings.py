@@ -39,7 +39,7 @@ class Settings:
     ocr_threads: int = 2
     # Image-only PDF pages render at their scan's own resolution, clamped to this range
     # (dpi): below 150 the strokes of 10 pt digits blur together, above 300 costs time
-    # for nothing.
+    # for nothing. Page images (PNG, JPEG, TIFF) finer than the maximum are scaled down to it.
     min_render_dpi: float = 150.0
     max_render_dpi: float = 300.0
     # Page images up to this many pixels (300 dpi A3 is ~17.4 Mpx).

@@ -36,3 +36,20 @@ def test_sample_exact(path: Path):
 def test_every_kind_is_covered():
     kinds = {p.suffix for p in CHOSEN} | {"scan" for p in CHOSEN if p.name.startswith("scan-")}
     assert kinds >= {".pdf", ".html", ".docx", "scan"}
+
+
+def test_a_2019_report_whose_template_tables_were_not_recognised_says_so(tmp_path: Path):
+    """A report for 2019 or later prints the national template's tables. When none is
+    recognised (a damaged scan: its tables fall back to statistics tables), the record is
+    no quiet pre-2019 record: an error says the template was not found. The same page
+    dated 2011 is a pre-2019 report, read without it."""
+    from extract.pipeline import extract_file
+
+    source = DIR / "html-p2011-cms-cumulative-01.html"
+    dated_2020 = tmp_path / "p2020.html"
+    dated_2020.write_text(source.read_text(encoding="utf-8").replace("2011", "2020"), encoding="utf-8")
+    for path, year in ((source, 2011), (dated_2020, 2020)):
+        report = extract_file(path)
+        assert (report.report.year, report.report.template) == (year, "pre2019")
+        errors = [f for f in report.findings if f.rule == "template.not_recognised"]
+        assert [f.severity for f in errors] == (["error"] if year >= 2019 else [])

@@ -84,3 +84,26 @@ def test_a_footnote_reference_after_a_label_is_not_part_of_it():
 
 def test_he_ji_and_zong_ji_are_one_word_for_total():
     assert label_core("（七）合计") == label_core("（七）总计")
+
+
+def test_a_page_image_finer_than_the_maximum_is_read_at_the_maximum(tmp_path):
+    """A 600 dpi page image (an archive master, an MFP's fine bilevel mode) is read at
+    Settings.max_render_dpi, as a PDF page is rendered: area-averaged, a thin ruling kept
+    as a grey line; 300 dpi and coarser images are read as they are."""
+    import numpy as np
+    from PIL import Image
+
+    from extract.read.images import load_image_pages
+    from extract.settings import DEFAULT_SETTINGS
+
+    page = np.full((7016, 4961), 255, np.uint8)
+    page[3001:3003, 500:4500] = 0  # a 0.24 pt ruling, two pixels, across an odd row
+    for dpi in (600, 300):
+        image = page if dpi == 600 else page[::2, ::2]
+        path = tmp_path / f"page{dpi}.tif"
+        Image.fromarray(image).convert("1").save(path, compression="group4", dpi=(dpi, dpi))
+        (loaded,) = load_image_pages(path, DEFAULT_SETTINGS)
+        height, width = loaded.image.shape[:2]
+        assert abs(loaded.dpi - 300) < 1 and height == 3508 and abs(width - 2480.5) <= 0.5
+        gray = loaded.image.min(axis=2) if loaded.image.ndim == 3 else loaded.image
+        assert gray[1498:1504, 300:2200].min(axis=0).max() <= 130  # the ruling, unbroken

@@ -19,6 +19,11 @@ _A4_SHORT_IN = 210 / 25.4
 _STITCHED_ASPECT = 1.6
 
 
+# A page image is scaled down when finer than this share over `Settings.max_render_dpi`
+# (a 300.08 dpi scan is a 300 dpi scan).
+_FINER_SLACK = 1.05
+
+
 def _dpi(width: int, height: int, tagged: float) -> tuple[float, bool]:
     """The resolution tag if it is plausible for an A4-or-smaller page, else the A4 guess;
     and whether it is the guess."""
@@ -111,6 +116,15 @@ class ImagePages(Sequence[PageImage]):
         if header is None:  # no header was read: the limits are checked on the pixels
             self._check_size(number - 1, w, h, self._settings)
         dpi, guessed = _dpi(w, h, header[2] if header is not None else 0.0)
+        limit = self._settings.max_render_dpi
+        if dpi > _FINER_SLACK * limit:
+            # A 400-600 dpi scan (an archive's master, a fax machine's fine bilevel mode) is
+            # read as PDF pages are: at the maximum, area-averaged (a bilevel page's edges
+            # become grey), at a quarter of the pixels' work and memory or less.
+            import cv2
+
+            frame = cv2.resize(frame, None, fx=limit / dpi, fy=limit / dpi, interpolation=cv2.INTER_AREA)
+            dpi *= frame.shape[1] / w
         return PageImage(number, frame, dpi, dpi_guessed=guessed)
 
     def _decode(self, index: int):

@@ -34,6 +34,12 @@ _ERR_FILE = 2
 _INVISIBLE_RENDER_MODES = {3, 7}
 # A fill at least this light on every channel (0..255) is white text on a white page.
 _WHITE = 245
+# A watermark set along the axes: glyphs at least _WATERMARK_MIN_PT (a report's headings are
+# at most 22 pt, a red-headed document's masthead is red) in a pale grey (every channel at
+# least _PALE_GREY and within _GREY_SPREAD of each other).
+_WATERMARK_MIN_PT = 28.0
+_PALE_GREY = 150
+_GREY_SPREAD = 24
 # Glyphs turned further than this from the page's axes (degrees) are a watermark's, not text
 # of the report (which is set along the axes; a skewed scan's OCR layer is invisible).
 _SLANTED_DEG = 10.0
@@ -397,10 +403,15 @@ def _glyph_style(raw, index: int, text_object: int, upright_angle: int, colour, 
     if text_object and _RENDER_MODE_AT_ADDRESS(text_object) in _INVISIBLE_RENDER_MODES:
         return False, False
     r, g, b, a = colour
-    if pdfium_c.FPDFText_GetFillColor(raw, index, r, g, b, a) and (a.value == 0 or min(r.value, g.value, b.value) >= _WHITE):
+    filled = pdfium_c.FPDFText_GetFillColor(raw, index, r, g, b, a)
+    if filled and (a.value == 0 or min(r.value, g.value, b.value) >= _WHITE):
         return False, False
-    if pdfium_c.FPDFText_GetFontSize(raw, index) < settings.min_font_size_pt:
+    size = pdfium_c.FPDFText_GetFontSize(raw, index)
+    if size < settings.min_font_size_pt:
         return False, False
+    if filled and size >= _WATERMARK_MIN_PT and min(r.value, g.value, b.value) >= _PALE_GREY and \
+            max(r.value, g.value, b.value) - min(r.value, g.value, b.value) <= _GREY_SPREAD:
+        return False, False  # a watermark set level: large pale grey words across the page
     degrees = math.degrees(pdfium_c.FPDFText_GetCharAngle(raw, index))
     angle = round(degrees / 90) * 90
     if abs(degrees - angle) > _SLANTED_DEG:
