@@ -27,6 +27,7 @@ from .ocr import LineResult, OcrEngine
 from .faint_print import faint_print
 from .perspective import Flattening, estimate_flattening
 from .seals import SealDisc, overlaps, seal_discs, without_seal_ink
+from .show_through import without_show_through
 from .pixels import (
     GlyphLine,
     bridge_broken_rulings,
@@ -35,6 +36,7 @@ from .pixels import (
     glyph_lines,
     gray_and_seal,
     ink_mask,
+    median_level,
     profile_runs,
     rotate,
     ruling_segments,
@@ -446,7 +448,7 @@ def _read_upright_page(
         return replace(content, turns=upright.turns, scan_frame=scan_frame(page, upright))
     from .margins import read_margins
 
-    rulings = table_rulings(upright.ink, page.dpi, settings, upright.seal)
+    rulings = table_rulings(upright.ink, page.dpi, settings, upright.seal, upright.gray)
     shapes = table_shapes(rulings[0], settings)
     px = page.dpi / 72.0
     top = int(min(s.ys[0] for s in shapes) * px) if shapes else None
@@ -572,16 +574,27 @@ def _reads_as_labels(boxes: Sequence[TextBox]) -> bool:
 
 
 def table_rulings(
-    ink: np.ndarray, dpi: float, settings: Settings, seal: Optional[np.ndarray] = None
+    ink: np.ndarray,
+    dpi: float,
+    settings: Settings,
+    seal: Optional[np.ndarray] = None,
+    gray: Optional[np.ndarray] = None,
 ) -> tuple[list[Segment], np.ndarray]:
     """Ruling lines of an upright image in points (short ones anchored at both ends; pieces
-    of one line joined across a stamp that covered it), and the mask of their pixels."""
+    of one line joined across a stamp that covered it), and the mask of their pixels. With
+    `gray` (the image the ink came from), the reverse side's show-through lines reaching
+    out of a table's dark frame are dropped."""
     segments, line_mask = ruling_segments(ink, dpi)
     segments = merge_segments(segments, settings.snap_tolerance_pt)
     if seal is not None:
         segments = bridge_under_seal(segments, seal, dpi, settings.snap_tolerance_pt)
     segments = _trim_overshoots(segments, 2 * settings.snap_tolerance_pt, _FREE_RULING_PT)
     segments = keep_anchored(segments, 2 * settings.snap_tolerance_pt, _FREE_RULING_PT)
+    if gray is not None:
+        # After the anchoring: a stray dark stroke must not stand for the table's frame.
+        kept = without_show_through(segments, gray, dpi, median_level(gray), 2 * settings.snap_tolerance_pt)
+        if len(kept) < len(segments):
+            segments = keep_anchored(kept, 2 * settings.snap_tolerance_pt, _FREE_RULING_PT)
     return segments, line_mask
 
 
@@ -645,7 +658,7 @@ def read_upright_image(
     points from the image's top-left corner: rulings, then each cell's lines recognised.
     `rulings` is `table_rulings(ink, dpi, settings)` when the caller has it already."""
     scale = 72.0 / dpi
-    segments, line_mask = rulings if rulings is not None else table_rulings(ink, dpi, settings, seal)
+    segments, line_mask = rulings if rulings is not None else table_rulings(ink, dpi, settings, seal, gray)
     # Ruling pixels grown by ~0.5 pt: the anti-aliased, JPEG-blurred edge of a scanned
     # line left behind reads as "1" or "」" at a cell border.
     grow = max(3, int(dpi / 100) * 2 + 1)
