@@ -415,3 +415,23 @@ def test_a_misread_result_label_is_named_by_its_place_in_its_group():
     mapping = mapped(heads[:2] + ["耳他洁果", "尚末申结", "总计"])
     assert "review_litigation.litigation_after_review.pending" not in mapping.cells
     assert not any(f.rule == "review_litigation.results_by_position" for f in mapping.findings)
+
+
+def test_a_header_label_with_marks_read_as_a_digit_is_no_unplaced_value():
+    """三's shaded 申请人情况 cell read with its fill edge and border as "?4☑申请人情况 ?"
+    (a 2-up scan): a header names columns, the 4 is no count left unplaced. A body label
+    with a number in it still is."""
+    from extract.settings import Settings
+    from extract.tables.mapping import check_placement, map_tables
+
+    heads = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    rows = [
+        [(0, 1, 2, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"), (1, 7, 1, "?4☑申请人情况 ?")],
+        [(1 + i, 1, 1, h) for i, h in enumerate(heads)],
+        [(0, 1, 1, "一、本年新收政府信息公开申请数量")] + [(1 + i, 1, 1, str(i + 1)) for i in range(7)],
+        [(0, 1, 1, "二、上年结转政府信息公开申请数量 7")] + [(1 + i, 1, 1, "0") for i in range(7)],
+    ]
+    mapping = map_tables([_grid(rows, [200] + [30] * 7)], Settings())
+    assert mapping.cells["applications.new_received.total"].cell.text == "7"
+    unplaced = [cell.text for _, _, cell in check_placement(mapping, set(mapping.cells)).unplaced]
+    assert unplaced == ["二、上年结转政府信息公开申请数量 7"], unplaced

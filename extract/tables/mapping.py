@@ -1301,6 +1301,24 @@ class Placement:
     placed_twice: tuple[tuple[TableKind, int, GridCell, tuple[str, ...]], ...]
 
 
+# Header words of the tables whose header the mappers read (`_header_row_count`).
+_HEADER_WORDS = {"applications": _APPLICATION_HEADER_WORDS, "review_litigation": _REVIEW_HEADER_WORDS}
+# A header cell's text without its digits reads as one of its table's header words this
+# closely: the digits are marks read beside the label, no count.
+_MARKED_LABEL_SIMILARITY = 0.9
+_CJK_CHARACTER = re.compile(r"[\u3400-\u9fff]")
+
+
+def _is_marked_header_label(cell: GridCell, vocabulary: frozenset[str]) -> bool:
+    """A header cell printing one of its table's column names (its Chinese characters), with
+    stray marks read as a digit beside it ("?4☑申请人情况": a shaded header's fill edge and border left in its
+    line crops on a 2-up scan). A header names columns and prints no count; a count that a
+    lost ruling glued into a header cell leaves its own template cell missing, which is
+    reported (cell.missing), so nothing passes silently."""
+    core = "".join(_CJK_CHARACTER.findall(label_core(cell.text)))
+    return bool(core) and any(similarity(core, word) >= _MARKED_LABEL_SIMILARITY for word in vocabulary)
+
+
 def check_placement(mapping: Mapping, recorded: set[str]) -> Placement:
     """Every number printed in a grid of a found table, against the record keys it was
     placed under (`recorded`: the mapped keys the record kept)."""
@@ -1317,10 +1335,14 @@ def check_placement(mapping: Mapping, recorded: set[str]) -> Placement:
     unplaced, twice = [], []
     extras = {id(cell) for cell in mapping.extras}
     for table in mapping.tables:
+        vocabulary = _HEADER_WORDS.get(table.kind)
         for grid in table.fragments:
+            header_rows = _header_row_count(grid, vocabulary) if vocabulary else 0
             for cell in grid.cells:
                 if id(cell) in extras:
                     continue  # read and checked as an extra column (applications.subtotal)
+                if cell.row < header_rows and _is_marked_header_label(cell, vocabulary):
+                    continue
                 if id(cell) in numbers_in:
                     # Placed only when every number it prints is in the record.
                     if len(keys_of.get(id(cell), [])) < numbers_in[id(cell)]:
