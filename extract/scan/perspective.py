@@ -210,12 +210,14 @@ def _long_runs(mask: np.ndarray, gray: np.ndarray, min_length: float, dpi: float
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     off = max(3, int(dpi / 16))
     runs = []
-    for k in range(1, count):
+    # The tests on a component's box, over all of them at once (a page has thousands of
+    # short ones; a handful are long).
+    x, y, w, h, area = (stats[:, i].astype(np.int64) for i in range(5))
+    wanted = (w >= min_length) & (area <= 1.5 * max_thickness * w)
+    wanted &= (x > 1) & (y > 1) & (x + w < width - 1) & (y + h < height - 1)
+    wanted[0] = False  # the background
+    for k in np.flatnonzero(wanted):
         x, y, w, h, area = (int(v) for v in stats[k])
-        if w < min_length or area > 1.5 * max_thickness * w:
-            continue
-        if x <= 1 or y <= 1 or x + w >= width - 1 or y + h >= height - 1:
-            continue
         ys, xs = np.nonzero(labels[y : y + h, x : x + w] == k)
         counts = np.bincount(xs, minlength=w)
         sums = np.bincount(xs, weights=ys.astype(np.float64), minlength=w)
