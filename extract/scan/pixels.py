@@ -666,23 +666,29 @@ def glyph_lines(text_ink: np.ndarray, dpi: float, vertical: bool) -> list[GlyphL
     too_big = dpi * 0.5  # px: seal remnants, filled boxes
     keep = np.zeros(count, dtype=bool)
     keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= speck) & (stats[1:, 2] < too_big) & (stats[1:, 3] < too_big)
-    glyphs = np.where(keep[labels], labels, 0)
-    on = glyphs > 0
+    # The kept glyphs' pixels, visited sparsely: most of a page is paper.
+    points = cv2.findNonZero(text_ink)
+    xs, ys = np.zeros((2, 0), np.int32) if points is None else points.reshape(-1, 2).T
+    glyph = labels[ys, xs]
+    kept = keep[glyph]
+    xs, ys, glyph = xs[kept], ys[kept], glyph[kept]
+    on = np.zeros_like(text_ink)
+    on[ys, xs] = 255
     gap = max(2, int(dpi * _GLYPH_GAP_IN))
     kernel = (1, gap) if vertical else (gap, 1)  # (width, height)
-    smear = cv2.dilate(on.astype(np.uint8) * 255, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+    smear = cv2.dilate(on, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
     n_blobs, blobs, blob_stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
-    # Components per blob: count distinct (component, blob) pairs over the ink pixels.
-    pairs = np.unique(glyphs[on].astype(np.int64) * n_blobs + blobs[on])
-    per_blob = np.bincount(pairs % n_blobs, minlength=n_blobs)
+    # Components per blob: a glyph is connected and the smear only grows it, so each glyph
+    # lies in one blob; count the glyphs by their blob.
+    blob_of = np.zeros(count, np.int64)
+    blob_of[glyph] = blobs[ys, xs]
+    per_blob = np.bincount(blob_of[keep], minlength=n_blobs)
     thin, thick = (dpi * t for t in _LINE_THICKNESS_IN)
-    lines = []
-    for k in range(1, n_blobs):
-        x, y, w, h = (int(v) for v in blob_stats[k][:4])
-        along, across = (h, w) if vertical else (w, h)
-        if per_blob[k] >= _LINE_MIN_GLYPHS and along >= _LINE_ELONGATION * across and thin < across < thick:
-            lines.append(GlyphLine((x, y, w, h), int(per_blob[k])))
-    return lines
+    x, y, w, h = (blob_stats[:, i].astype(np.int64) for i in range(4))
+    along, across = (h, w) if vertical else (w, h)
+    line = (per_blob >= _LINE_MIN_GLYPHS) & (along >= _LINE_ELONGATION * across) & (thin < across) & (across < thick)
+    line[0] = False  # the paper
+    return [GlyphLine((int(x[k]), int(y[k]), int(w[k]), int(h[k])), int(per_blob[k])) for k in np.flatnonzero(line)]
 
 
 def ruling_segments(ink: np.ndarray, dpi: float) -> tuple[list[Segment], np.ndarray]:

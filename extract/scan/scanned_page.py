@@ -27,6 +27,7 @@ from .ocr import LineResult, OcrEngine
 from .faint_print import faint_print
 from .perspective import Flattening, estimate_flattening
 from .seals import SealDisc, overlaps, seal_discs, without_seal_ink
+from .glare import bridged_over_glare, under_glare
 from .show_through import without_show_through
 from .pixels import (
     GlyphLine,
@@ -588,6 +589,8 @@ def table_rulings(
     segments = merge_segments(segments, settings.snap_tolerance_pt)
     if seal is not None:
         segments = bridge_under_seal(segments, seal, dpi, settings.snap_tolerance_pt)
+    if gray is not None:
+        segments = bridged_over_glare(segments, gray, dpi, 2 * settings.snap_tolerance_pt)
     segments = _trim_overshoots(segments, 2 * settings.snap_tolerance_pt, _FREE_RULING_PT)
     segments = keep_anchored(segments, 2 * settings.snap_tolerance_pt, _FREE_RULING_PT)
     if gray is not None:
@@ -729,6 +732,9 @@ def read_upright_image(
         boxes, lines_px = _without_fragments(boxes, lines_px, cell_of, fragments)
     boxes = _join_cut_labels(boxes, lines_px)
     boxes.extend(_faint_print_boxes(faint, faint_readings, dpi))
+    # A blank cell under a glare spot's clipped white is not known to be blank: unread.
+    hidden = [cells_px[blank[k]] for k in under_glare(gray, [cells_px[k] for k in blank])] if blank else []
+    boxes.extend(TextBox(_UNREAD, BBox(*(v * scale for v in _inner(cell, dpi))), 0.0, "ocr") for cell in hidden)
     if page_text == "all":
         boxes.extend(_all_text_outside_tables(gray, table_boxes, engine, scale))
     elif page_text:
