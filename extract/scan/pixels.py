@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from ..geometry import Segment
+from .dashes import dashed_rulings
 from .fills import fill_edges
 
 
@@ -382,6 +383,12 @@ def bridge_broken_rulings(ink: np.ndarray, gray: np.ndarray, dpi: float) -> np.n
     own pixels along the whole gap, so glyph strokes do not vote for one another. Pure;
     returns a new mask (255 on 0)."""
     horizontal, vertical = line_masks(ink, dpi, 0.2)
+    # Dashed and dotted borders (Word's "dash"/"dot" styles) are rows of marks each shorter
+    # than a ruling run: joined first (`dashes.dashed_rulings`), they are rulings too.
+    dashed = dashed_rulings(ink, dpi, horizontal, vertical)
+    if dashed.any():
+        ink = cv2.bitwise_or(ink, dashed)
+        horizontal, vertical = line_masks(ink, dpi, 0.2)
     # A shaded cell's border lost where text touches it from both sides is still where
     # its fill stops (`fills.fill_edges`): drawn first, it is a ruling like the others.
     edges = fill_edges(gray, dpi, vertical, horizontal)
