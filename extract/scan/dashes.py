@@ -367,10 +367,11 @@ def _as_dashed_line(marks: list[_Mark]) -> _DashedLine | None:
     if typical.mean() < _SAME_LENGTH_SHARE:
         return None
     # An odd mark (a speck, a scrap of a glyph touching the line, a stroke of a heading
-    # beyond the table) is no mark of the pattern; a short one at an end stays (a cell's
-    # last mark is cut short).
-    typical[0] |= lengths[0] < length
-    typical[-1] |= lengths[-1] < length
+    # beyond the table) is no mark of the pattern; one at an end stays when it is short (a
+    # cell's last mark is cut short) or close to the next (a mark run into the crossing
+    # ruling's: within a mark's length of its neighbour).
+    typical[0] |= lengths[0] < length or marks[1].x0 - marks[0].x1 - 1 <= length
+    typical[-1] |= lengths[-1] < length or marks[-1].x0 - marks[-2].x1 - 1 <= length
     marks = [m for m, keep in zip(marks, typical) if keep]
     if len(marks) < _MIN_MARKS:
         return None
