@@ -73,6 +73,7 @@ class _Mark:
     y: float
     thick: int
     top: int
+    bar: bool  # split from a crossing blob (`_bars_of_crossings`), not a mark on its own
 
     @property
     def length(self) -> int:
@@ -117,8 +118,8 @@ def dashed_rulings(ink: np.ndarray, dpi: float, horizontal: np.ndarray, vertical
     is_bar = np.r_[np.zeros(count - 1, bool), np.ones(len(bars), bool)]
     alone_h = is_bar | _alone(ink_sum, x, y, w, h, margin, across_rows=True)
     alone_v = is_bar | _alone(ink_sum, x, y, w, h, margin, across_rows=False)
-    rows, short_rows = _rows_of_marks(x, y, w, h, area, alone_h, max_thick, max_long, dpi)
-    columns, short_columns = _rows_of_marks(y, x, h, w, area, alone_v, max_thick, max_long, dpi)
+    rows, short_rows = _rows_of_marks(x, y, w, h, area, alone_h, is_bar, max_thick, max_long, dpi)
+    columns, short_columns = _rows_of_marks(y, x, h, w, area, alone_v, is_bar, max_thick, max_long, dpi)
     # A short piece is judged by its marks' shapes alone: a crossing's bars (a glyph such
     # as 十 or 4 has two) do not count there.
     # (Unless the crossing is with a ruling already found: the L or T where a short dashed
@@ -285,7 +286,7 @@ def _image_box(line: "_DashedLine", transposed: bool) -> tuple[float, float, flo
 
 def _rows_of_marks(
     x: np.ndarray, y: np.ndarray, w: np.ndarray, h: np.ndarray, area: np.ndarray, alone: np.ndarray,
-    max_thick: int, max_long: int, dpi: float,
+    bar: np.ndarray, max_thick: int, max_long: int, dpi: float,
 ) -> tuple[list[_DashedLine], list[list[_Mark]]]:
     """The dashed lines along the image's rows among components with boxes (x, y, w, h),
     pixel counts `area` and paper beside them (`alone`; pass them transposed for the
@@ -296,7 +297,7 @@ def _rows_of_marks(
     if picked.size == 0:
         return [], []
     marks = sorted(
-        (_Mark(int(x[i]), int(x[i] + w[i] - 1), float(y[i] + (h[i] - 1) / 2), int(h[i]), int(y[i])) for i in picked),
+        (_Mark(int(x[i]), int(x[i] + w[i] - 1), float(y[i] + (h[i] - 1) / 2), int(h[i]), int(y[i]), bool(bar[i])) for i in picked),
         key=lambda m: m.x0,
     )
     max_link = int(dpi * _MAX_LINK_IN)
@@ -374,6 +375,10 @@ def _as_dashed_line(marks: list[_Mark]) -> _DashedLine | None:
     typical[-1] |= lengths[-1] < length or marks[-1].x0 - marks[-2].x1 - 1 <= length
     marks = [m for m, keep in zip(marks, typical) if keep]
     if len(marks) < _MIN_MARKS:
+        return None
+    # Most marks stand alone: a digit (4, 1 with a foot, 十) splits into two bars as a
+    # crossing does, and a column of such digits in consecutive rows is regular too.
+    if sum(not m.bar for m in marks) < max(2, 0.5 * len(marks)):
         return None
     centres = np.array([(m.x0 + m.x1) / 2 for m in marks], float)
     # The pitch: spacings between neighbouring marks are whole multiples of it (a mark
