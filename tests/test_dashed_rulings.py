@@ -51,7 +51,10 @@ def _page(mark: int, gap: int) -> np.ndarray:
             if r == 2:  # a row of null dashes: collinear, regular, dash-thin
                 cv2.line(img, (centre - 14, (top + bottom) // 2), (centre + 14, (top + bottom) // 2), 30, 2)
             else:
-                cv2.putText(img, "1" if r == 3 else str(7 * r + c), (centre - 12, bottom - 18), font, 0.9, 30, 2)
+                # Row 3 all "1"s; the first value column all "4"s (a digit with crossing
+                # strokes splits into bars as a dashed crossing does).
+                text = "1" if r == 3 else "4" if c == 0 else str(7 * r + c)
+                cv2.putText(img, text, (centre - 12, bottom - 18), font, 0.9, 30, 2)
     # Below the table: a free-standing row of dashes (a leader) and a row of digits "1".
     _dashed(img, (120, 470), (860, 470), mark, gap)
     for k in range(20):
@@ -97,9 +100,9 @@ def test_text_and_free_dashes_are_no_rulings(page):
     ink = ink_mask(page, DPI, bridge=False)
     horizontal, vertical = line_masks(ink, DPI, 0.2)
     drawn = dashed_rulings(ink, DPI, horizontal, vertical)
-    # Null dashes across a row's value cells (collinear and regular, but a cell apart) and
-    # a row of "1"s: nothing drawn inside those cells.
-    for top, bottom in ((ROWS[2], ROWS[3]), (ROWS[3], ROWS[4])):
+    # Null dashes across a row's value cells (collinear and regular, but a cell apart), a
+    # row of "1"s and a column of "4"s: nothing drawn inside any cell.
+    for top, bottom in zip(ROWS, ROWS[1:]):
         for left, right in zip(COLUMNS[1:], COLUMNS[2:]):
             assert not drawn[top + 8 : bottom - 8, left + 8 : right - 8].any()
     # The free row of "1"s and the free dashed leader below the table.
