@@ -577,20 +577,14 @@ OUTLINED_TEXT_GLYPHS = 100
 
 
 def outlined_glyphs(doc: pdfium.PdfDocument, index: int) -> int:
-    """Filled paths of a glyph's size on the page and in its forms (two levels down)."""
+    """Filled paths of a glyph's size on the page and in its forms (`_path_objects`)."""
     page = doc[index]
-    get_type, path, form = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
     bound = [ctypes.c_float() for _ in range(4)]
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-
-    def count(objects) -> int:
+    try:
         found = 0
-        for raw in objects:
-            kind = get_type(raw)
-            if kind == form:
-                found += count(pdfium_c.FPDFFormObj_GetObject(raw, k) for k in range(pdfium_c.FPDFFormObj_CountObjects(raw)))
-                continue
-            if kind != path or not pdfium_c.FPDFPageObj_GetBounds(raw, *bound):
+        for raw, _ in _path_objects(page):
+            if not pdfium_c.FPDFPageObj_GetBounds(raw, *bound):
                 continue
             if not pdfium_c.FPDFPath_GetDrawMode(raw, fill_mode, stroke) or fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE:
                 continue
@@ -598,9 +592,6 @@ def outlined_glyphs(doc: pdfium.PdfDocument, index: int) -> int:
             w, h = right - left, top - bottom
             found += max(w, h) <= GLYPH_MAX_PT and min(w, h) >= GLYPH_MIN_PT
         return found
-
-    try:
-        return count(pdfium_c.FPDFPage_GetObject(page.raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)))
     finally:
         page.close()
 
