@@ -26,7 +26,6 @@ Deterministic like make_scans.py (fixed seeds; same library versions give the sa
 from __future__ import annotations
 
 import argparse
-import copy
 import io
 import json
 import random
@@ -234,10 +233,7 @@ def make_twin(twin: dict) -> dict:
         },
         "pages": recs,
     }
-    out = copy.deepcopy(expected)
-    out["scan"] = scan
-    (OUT / f"{twin['name']}.expected.json").write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n",
-                                                        encoding="utf-8")
+    ms.write_expected(twin["name"], expected, scan)
     return {"name": twin["name"], "file": path, "pages": len(recs)}
 
 

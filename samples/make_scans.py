@@ -811,11 +811,16 @@ def make_twin(twin: dict) -> dict:
                          "(TL TR BR BL)"} if twin.get("camera") else {}),
         "pages": page_recs,
     }
-    out_json = copy.deepcopy(expected)
-    out_json["scan"] = scan
-    (OUT / f"{twin['name']}.expected.json").write_text(
-        json.dumps(out_json, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_expected(twin["name"], expected, scan)
     return {"name": twin["name"], "file": out_path, "pages": len(pages)}
+
+
+def write_expected(name: str, expected: dict, scan: dict) -> None:
+    """``OUT/<name>.expected.json``: the source's expected record with the scan's own
+    description under ``"scan"`` (shared by every scan-twin generator)."""
+    out = copy.deepcopy(expected)
+    out["scan"] = scan
+    (OUT / f"{name}.expected.json").write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 README_HEAD = """# Scanned twins
 

@@ -22,7 +22,6 @@ Usage::
 """
 from __future__ import annotations
 
-import copy
 import io
 import json
 import sys
@@ -33,7 +32,7 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_scans import encode_jpeg, render_pages, skew, write_pdf  # noqa: E402
+from make_scans import encode_jpeg, render_pages, skew, write_expected, write_pdf  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "scanned"
@@ -115,9 +114,7 @@ def make_dither(spec: dict) -> None:
 
 def _write_expected(spec: dict, scan: dict) -> None:
     expected = json.loads((HERE / f"{spec['source']}.expected.json").read_text(encoding="utf-8"))
-    out = copy.deepcopy(expected)
-    out["scan"] = {**{k: v for k, v in spec.items() if k != "name"}, **scan}
-    (OUT / f"{spec['name']}.expected.json").write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_expected(spec["name"], expected, {**{k: v for k, v in spec.items() if k != "name"}, **scan})
 
 
 def main() -> int:
