@@ -102,6 +102,12 @@ class ImagePages(Sequence[PageImage]):
     def __len__(self) -> int:
         return len(self._numbers)
 
+    def size(self, k: int) -> Optional[tuple[int, int]]:
+        """(width, height) in pixels of the k-th page as stored, from the file's headers
+        (no pixels decoded); None when only OpenCV could read the file."""
+        header = self._headers[self._numbers[k] - 1]
+        return (header[0], header[1]) if header is not None else None
+
     @overload
     def __getitem__(self, k: int) -> PageImage: ...
     @overload

@@ -277,11 +277,18 @@ class DocumentCrops:
 
     def _render_image(self, number: int) -> PageRaster:
         from ..read.images import load_image_pages
+        from ..scan.spread import may_be_spread
 
         if self._images is None:
             self._images = load_image_pages(self.path, self.settings)
         images = self._images
-        source, half = self._in_source(number, len(images), lambda n: images[n - 1])
+
+        def scanned_image(source: int):
+            # Only a page of a spread's proportions is decoded to be looked at for a cut.
+            size = images.size(source - 1)
+            return images[source - 1] if size is None or may_be_spread(*size) else None
+
+        source, half = self._in_source(number, len(images), scanned_image)
         if source is None:
             raise CropError(str(self.path), f"page {number} does not exist (the image has {len(images)} pages)")
         return self._upright(_half(images[source - 1], half, number))
